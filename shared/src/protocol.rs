@@ -1,0 +1,308 @@
+//! The websocket protocol: one message enum per direction, checked at the first message.
+//!
+//! A client's frame is one [`ClientMsg`]. A server's frame is a JSON array of
+//! [`ServerMsg`], so that events already queued for a connection travel in one frame;
+//! each message is serialised once, and the same bytes go to every connection. The
+//! full description, with examples, is `docs/protocol.md`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::Command;
+use crate::event::Event;
+use crate::ids::ParticipantId;
+use crate::model::Workshop;
+use crate::rejection::Rejection;
+
+/// Bumped on any change a client of the previous version would misread.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A participant's credential: proves who they are on every (re)connection.
+/// Never shown in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Token(pub String);
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// Client → server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// Must be the first message of a connection.
+    Hello { protocol: u32, token: Token },
+    /// `id` is chosen by the client; the server answers `Ack` or `Rejected` with it.
+    Command { id: u64, command: Command },
+    /// Answered by `Pong`: lets a browser, which cannot see websocket pings, notice a
+    /// dead connection.
+    Ping,
+}
+
+/// Server → client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The answer to `Hello`: who you are and what you see, as of event `workshop.seq`.
+    /// Sent again, whole, whenever the connection must resynchronise.
+    Welcome {
+        protocol: u32,
+        you: ParticipantId,
+        workshop: Workshop,
+    },
+    /// Something happened; `seq` numbers the workshop's events.
+    Event {
+        seq: u64,
+        event: Event,
+    },
+    /// Command `id` was accepted; its events (if any) were sent before this, and `seq`
+    /// is the workshop's position after them.
+    Ack {
+        id: u64,
+        seq: u64,
+    },
+    /// Command `id` was refused and changed nothing.
+    Rejected {
+        id: u64,
+        rejection: Rejection,
+        message: String,
+    },
+    /// A message that could not be handled at all. Fatal codes close the connection.
+    Error {
+        code: ErrorCode,
+        message: String,
+    },
+    Pong,
+}
+
+/// Problems with the conversation itself rather than with a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not a message this protocol knows. The connection stays open.
+    Malformed,
+    /// Binary frames are not part of the protocol. The connection stays open.
+    Binary,
+    /// A second `Hello` on a greeted connection. The connection stays open.
+    AlreadyGreeted,
+    /// The first message was not a `Hello`, or it did not come in time.
+    HelloExpected,
+    /// The client speaks another protocol version: it must reload.
+    VersionMismatch,
+    /// The token is unknown: the participant must join again.
+    UnknownToken,
+    /// A message exceeded the size limit.
+    TooLarge,
+    /// The connection could not keep up with its room and is closed; reconnecting
+    /// brings a fresh snapshot.
+    Lagging,
+    /// The server has too many connections right now; try again later.
+    ServerBusy,
+    /// The server is shutting down; reconnect in a moment.
+    ShuttingDown,
+    /// No message in too long.
+    Idle,
+}
+
+impl ErrorCode {
+    /// The websocket close code a fatal error closes the connection with, or `None`
+    /// when the connection stays open.
+    pub fn close_code(self) -> Option<u16> {
+        match self {
+            ErrorCode::Malformed | ErrorCode::Binary | ErrorCode::AlreadyGreeted => None,
+            ErrorCode::TooLarge => Some(1009),
+            ErrorCode::ServerBusy => Some(1013),
+            ErrorCode::ShuttingDown => Some(1001),
+            ErrorCode::HelloExpected => Some(4000),
+            ErrorCode::VersionMismatch => Some(4001),
+            ErrorCode::UnknownToken => Some(4003),
+            ErrorCode::Lagging => Some(4008),
+            ErrorCode::Idle => Some(4009),
+        }
+    }
+
+    /// Whether a client should reconnect after being closed with this code: not when
+    /// the same request would be refused again.
+    pub fn retry(self) -> bool {
+        !matches!(self, ErrorCode::VersionMismatch | ErrorCode::UnknownToken)
+    }
+
+    /// The error a close code stands for, if it is one of ours.
+    pub fn from_close_code(code: u16) -> Option<ErrorCode> {
+        const FATAL: [ErrorCode; 8] = [
+            ErrorCode::TooLarge,
+            ErrorCode::ServerBusy,
+            ErrorCode::ShuttingDown,
+            ErrorCode::HelloExpected,
+            ErrorCode::VersionMismatch,
+            ErrorCode::UnknownToken,
+            ErrorCode::Lagging,
+            ErrorCode::Idle,
+        ];
+        FATAL.into_iter().find(|e| e.close_code() == Some(code))
+    }
+}
+
+impl ClientMsg {
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("client messages always serialise")
+    }
+
+    pub fn decode(text: &str) -> Result<ClientMsg, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+/// The protocol version a hello claims, even if the rest of it is not understood: a
+/// client of another version must be told so, not that its message is malformed.
+pub fn claimed_version(text: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(rename = "type")]
+        kind: String,
+        protocol: u32,
+    }
+    serde_json::from_str::<Probe>(text)
+        .ok()
+        .filter(|p| p.kind == "hello")
+        .map(|p| p.protocol)
+}
+
+impl ServerMsg {
+    /// One message, serialised on its own: the unit a frame is assembled from.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("server messages always serialise")
+    }
+
+    /// A frame of messages that were each serialised once with [`ServerMsg::encode`].
+    pub fn frame<S: AsRef<str>>(messages: &[S]) -> String {
+        let len = messages.iter().map(|m| m.as_ref().len() + 1).sum::<usize>() + 1;
+        let mut frame = String::with_capacity(len);
+        frame.push('[');
+        for (i, message) in messages.iter().enumerate() {
+            if i > 0 {
+                frame.push(',');
+            }
+            frame.push_str(message.as_ref());
+        }
+        frame.push(']');
+        frame
+    }
+
+    /// Reads a server frame.
+    pub fn decode_frame(text: &str) -> Result<Vec<ServerMsg>, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{ColumnId, NoteId, RoomId};
+    use crate::model::Colour;
+    use crate::rejection::TextField;
+
+    #[test]
+    fn client_messages_read_as_documented() {
+        let hello = r#"{"type":"hello","protocol":1,"token":"abc"}"#;
+        assert_eq!(
+            ClientMsg::decode(hello).unwrap(),
+            ClientMsg::Hello {
+                protocol: 1,
+                token: Token("abc".into())
+            }
+        );
+        let post = r#"{"type":"command","id":7,"command":{"kind":"post_note",
+            "note":"00000000-0000-0000-0000-000000000001",
+            "room":"00000000-0000-0000-0000-000000000002",
+            "column":"00000000-0000-0000-0000-000000000003","text":"Mobilité"}}"#;
+        assert_eq!(
+            ClientMsg::decode(post).unwrap(),
+            ClientMsg::Command {
+                id: 7,
+                command: Command::PostNote {
+                    note: NoteId::from_u128(1),
+                    room: RoomId::from_u128(2),
+                    column: ColumnId::from_u128(3),
+                    text: "Mobilité".into(),
+                    colour: Colour::Yellow,
+                }
+            }
+        );
+        assert_eq!(ClientMsg::decode(r#"{"type":"ping"}"#).unwrap(), ClientMsg::Ping);
+    }
+
+    #[test]
+    fn malformed_client_messages_are_errors_not_panics() {
+        for text in [
+            "",
+            "null",
+            "[]",
+            "{",
+            r#"{"type":"hello"}"#,
+            r#"{"type":"command","id":-1,"command":{"kind":"delete_note","note":"x"}}"#,
+            r#"{"type":"command","id":1,"command":{"kind":"launch_missiles"}}"#,
+            r#"{"type":"teleport"}"#,
+        ] {
+            assert!(ClientMsg::decode(text).is_err(), "{text:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_claimed_version_is_read_from_hellos_only() {
+        assert_eq!(
+            claimed_version(r#"{"type":"hello","protocol":2,"new":"shape"}"#),
+            Some(2)
+        );
+        assert_eq!(claimed_version(r#"{"type":"ping","protocol":2}"#), None);
+        assert_eq!(claimed_version("garbage"), None);
+    }
+
+    #[test]
+    fn frames_join_messages_serialised_once() {
+        let messages = [
+            ServerMsg::Pong.encode(),
+            ServerMsg::Rejected {
+                id: 3,
+                rejection: Rejection::EmptyText {
+                    field: TextField::Note,
+                },
+                message: "the note is empty".into(),
+            }
+            .encode(),
+        ];
+        let frame = ServerMsg::frame(&messages);
+        assert_eq!(
+            frame,
+            r#"[{"type":"pong"},{"type":"rejected","id":3,"rejection":{"code":"empty_text","field":"note"},"message":"the note is empty"}]"#
+        );
+        assert_eq!(ServerMsg::decode_frame(&frame).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn tokens_stay_out_of_debug_output() {
+        let hello = ClientMsg::Hello {
+            protocol: 1,
+            token: Token("s3cr3t".into()),
+        };
+        assert!(!format!("{hello:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn close_codes_map_back_to_errors() {
+        for code in [
+            ErrorCode::VersionMismatch,
+            ErrorCode::Lagging,
+            ErrorCode::TooLarge,
+        ] {
+            assert_eq!(ErrorCode::from_close_code(code.close_code().unwrap()), Some(code));
+        }
+        assert_eq!(ErrorCode::from_close_code(1000), None);
+        assert!(!ErrorCode::UnknownToken.retry());
+        assert!(ErrorCode::Lagging.retry());
+    }
+}
