@@ -1,1 +1,1 @@
-
+//! Browser tests (written with the client).

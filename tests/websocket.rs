@@ -1,1 +1,394 @@
+//! The hub over real websockets: a real server on a free port, real clients.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use atelier_server::http::api::Created;
+use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
+use atelier_shared::{Colour, Command, Event, NoteId, RoomId, Workshop};
+use atelier_tests::client::{closing, open, read_frame};
+use atelier_tests::{PATIENCE, TestServer, WsClient};
+use futures_util::SinkExt;
+use hyper::StatusCode;
+use serde_json::json;
+use tokio::time::timeout;
+use tokio_tungstenite::tungstenite::Message;
+use uuid::Uuid;
+
+/// A workshop with rooms Aude and Gard, its lead connected, and Alice and Carol
+/// (Aude) and Bob (Gard) connected.
+struct Scene {
+    server: TestServer,
+    created: Created,
+    /// Alice's, Bob's and Carol's tokens.
+    tokens: [Token; 3],
+    lead: WsClient,
+    alice: WsClient,
+    bob: WsClient,
+    carol: WsClient,
+}
+
+impl Scene {
+    async fn new() -> Scene {
+        let server = TestServer::start().await;
+        let created = server.create_workshop("YESS CAMP 1", &["Aude", "Gard"]).await;
+        let code = created.code.as_str();
+        let alice = server.join(code, "Alice").await;
+        let bob = server.join(code, "Bob").await;
+        let carol = server.join(code, "Carol").await;
+        assert_eq!(alice.room, carol.room, "rooms fill in turn");
+        assert_ne!(alice.room, bob.room);
+        Scene {
+            lead: WsClient::connect(&server, &created.facilitator_secret).await,
+            alice: WsClient::connect(&server, &alice.token).await,
+            bob: WsClient::connect(&server, &bob.token).await,
+            carol: WsClient::connect(&server, &carol.token).await,
+            tokens: [alice.token, bob.token, carol.token],
+            created,
+            server,
+        }
+    }
+
+    async fn state(&self) -> Workshop {
+        let handle = self
+            .server
+            .hub
+            .workshop(self.created.workshop)
+            .expect("live workshop");
+        handle.inspect().await.expect("actor alive").workshop
+    }
+}
+
+fn room_of(client: &WsClient) -> RoomId {
+    client.workshop.participants[&client.you].room.expect("in a room")
+}
+
+fn post(client: &WsClient, text: &str) -> (NoteId, Command) {
+    let note = NoteId(Uuid::new_v4());
+    let command = Command::PostNote {
+        note,
+        room: room_of(client),
+        column: client.workshop.columns[0].id,
+        text: text.into(),
+        colour: Colour::Yellow,
+    };
+    (note, command)
+}
+
+#[tokio::test]
+async fn participants_of_a_room_see_each_others_notes_live_and_other_rooms_do_not() {
+    let mut s = Scene::new().await;
+    let (note, command) = post(&s.alice, "Mobilité en zone rurale");
+
+    let echoed = s.alice.command(command).await.expect("accepted");
+    assert!(
+        matches!(&echoed[..], [Event::NotePosted { note: n }] if n.id == note),
+        "{echoed:?}"
+    );
+
+    let Event::NotePosted { note: seen } = s.carol.event().await else {
+        panic!("Carol should see Alice's note")
+    };
+    assert_eq!(
+        (seen.id, seen.text.as_str(), seen.author),
+        (note, "Mobilité en zone rurale", s.alice.you)
+    );
+    let Event::NotePosted { note: watched } = s.lead.event().await else {
+        panic!("the lead watches every room")
+    };
+    assert_eq!(watched.id, note);
+    assert_eq!(s.bob.sync().await, vec![], "Bob is in another room");
+
+    // Every replica that sees the room ends equal to the server's view of it.
+    let state = s.state().await;
+    assert_eq!(s.carol.workshop.notes, s.alice.workshop.notes);
+    assert_eq!(
+        s.carol.workshop.notes,
+        state.view(state.lens_of(s.carol.you)).notes
+    );
+    assert_eq!(s.lead.workshop.notes, state.notes);
+    assert!(s.bob.workshop.notes.is_empty());
+}
+
+#[tokio::test]
+async fn authors_edit_and_delete_their_notes_and_others_cannot() {
+    let mut s = Scene::new().await;
+    let (note, command) = post(&s.alice, "mobilite");
+    s.alice.command(command).await.expect("posted");
+    s.carol.event().await;
+
+    let edit = Command::EditNote {
+        note,
+        text: "Mobilité".into(),
+        colour: Colour::Green,
+    };
+    assert_eq!(
+        s.carol.command(edit.clone()).await,
+        Err(atelier_shared::Rejection::NotYourNote)
+    );
+    s.alice.command(edit).await.expect("the author edits");
+    assert!(matches!(s.carol.event().await, Event::NoteEdited { rev: 1, .. }));
+    assert_eq!(s.carol.workshop.notes[&note].text, "Mobilité");
+
+    s.alice
+        .command(Command::DeleteNote { note })
+        .await
+        .expect("the author deletes");
+    assert!(matches!(s.carol.event().await, Event::NoteDeleted { .. }));
+    assert!(s.carol.workshop.notes.is_empty());
+    assert!(s.state().await.notes.is_empty());
+}
+
+#[tokio::test]
+async fn a_command_for_a_room_one_is_not_in_is_refused_and_changes_nothing() {
+    let mut s = Scene::new().await;
+    let before = s.state().await;
+    let (_, mut command) = post(&s.alice, "chez les voisins");
+    if let Command::PostNote { room, .. } = &mut command {
+        *room = room_of(&s.bob);
+    }
+    assert_eq!(
+        s.alice.command(command).await,
+        Err(atelier_shared::Rejection::NotYourRoom)
+    );
+    assert_eq!(s.state().await, before);
+    assert_eq!(s.bob.sync().await, vec![]);
+    assert_eq!(s.lead.sync().await, vec![]);
+}
+
+#[tokio::test]
+async fn a_malformed_message_gets_a_clear_error_and_the_connection_stays_usable() {
+    let mut s = Scene::new().await;
+    let before = s.state().await;
+    for garbage in [
+        "not json",
+        "{}",
+        r#"{"type":"command","id":1}"#,
+        r#"{"type":"command","id":"one","command":{"kind":"delete_note","note":"x"}}"#,
+        r#"{"type":"command","id":1,"command":{"kind":"become_lead"}}"#,
+    ] {
+        s.alice.send_text(garbage).await;
+        let (code, message) = s.alice.error().await;
+        assert_eq!(code, ErrorCode::Malformed, "{garbage}");
+        assert!(message.starts_with("unreadable message"), "{message}");
+    }
+    s.alice.socket.send(Message::binary(vec![1, 2, 3])).await.unwrap();
+    assert_eq!(s.alice.error().await.0, ErrorCode::Binary);
+    let hello_again = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: Token("whatever".into()),
+    };
+    s.alice.send_text(&hello_again.encode()).await;
+    assert_eq!(s.alice.error().await.0, ErrorCode::AlreadyGreeted);
+
+    assert_eq!(s.state().await, before, "nothing changed");
+    assert_eq!(s.carol.sync().await, vec![]);
+    let (_, command) = post(&s.alice, "toujours là");
+    s.alice
+        .command(command)
+        .await
+        .expect("the connection still works");
+}
+
+fn oversized(client: &WsClient, bytes: usize) -> String {
+    let (_, command) = post(client, "x");
+    let mut message = serde_json::to_value(ClientMsg::Command { id: 1, command }).unwrap();
+    message["command"]["text"] = json!("x".repeat(bytes));
+    message.to_string()
+}
+
+#[tokio::test]
+async fn an_oversized_message_is_refused_with_a_reason_and_changes_nothing() {
+    let mut s = Scene::new().await;
+    let before = s.state().await;
+    let limit = s.server.hub.config.limits.max_message_bytes;
+    let message = oversized(&s.alice, limit);
+    assert!(message.len() > limit);
+    s.alice.send_text(&message).await;
+
+    let (code, reason) = s.alice.error().await;
+    assert_eq!(code, ErrorCode::TooLarge);
+    assert!(reason.contains(&limit.to_string()), "{reason}");
+    assert_eq!(s.state().await, before);
+    assert_eq!(s.carol.sync().await, vec![]);
+    let (_, command) = post(&s.alice, "plus court");
+    s.alice
+        .command(command)
+        .await
+        .expect("the connection still works");
+}
+
+#[tokio::test]
+async fn an_absurdly_large_message_ends_the_connection_and_changes_nothing() {
+    let mut s = Scene::new().await;
+    let before = s.state().await;
+    let hard = s.server.hub.config.limits.hard_message_bytes;
+    let message = oversized(&s.alice, hard);
+    // The server stops reading at the frame header, so this send may itself fail.
+    let _ = s.alice.socket.send(Message::text(message)).await;
+
+    let (_, close) = closing(&mut s.alice.socket).await;
+    if let Some(close) = close {
+        assert_eq!(u16::from(close.code), 1009, "{close:?}");
+    }
+    let mut connections = s.server.hub.connections();
+    timeout(PATIENCE, connections.wait_for(|n| *n == 3))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.state().await, before);
+    assert_eq!(s.carol.sync().await, vec![]);
+}
+
+#[tokio::test]
+async fn another_protocol_version_is_refused_with_a_clear_reason() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("Atelier", &["Salle 1"]).await;
+    for hello in [
+        ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION + 1,
+            token: created.facilitator_secret.clone(),
+        }
+        .encode(),
+        // A future client whose hello no longer has the same shape.
+        json!({ "type": "hello", "protocol": 99, "credentials": { "kind": "new" } }).to_string(),
+    ] {
+        let mut socket = open(&server).await;
+        socket.send(Message::text(hello)).await.unwrap();
+        let (error, close) = closing(&mut socket).await;
+        let (code, message) = error.expect("a typed error");
+        assert_eq!(code, ErrorCode::VersionMismatch);
+        assert!(
+            message.contains(&format!("protocol {PROTOCOL_VERSION}")),
+            "{message}"
+        );
+        assert_eq!(u16::from(close.expect("a close frame").code), 4001);
+    }
+}
+
+#[tokio::test]
+async fn a_connection_must_start_with_a_hello_carrying_a_genuine_token() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("Atelier", &["Salle 1"]).await;
+    let forged = {
+        let genuine = created.facilitator_secret.0.clone();
+        let (id, secret) = genuine.split_once('.').unwrap();
+        let flipped = if secret.starts_with('0') { "1" } else { "0" };
+        Token(format!("{id}.{flipped}{}", &secret[1..]))
+    };
+    let cases = [
+        (r#"{"type":"ping"}"#.to_owned(), ErrorCode::HelloExpected, 4000),
+        ("garbage".to_owned(), ErrorCode::HelloExpected, 4000),
+        (
+            ClientMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                token: forged,
+            }
+            .encode(),
+            ErrorCode::UnknownToken,
+            4003,
+        ),
+        (
+            ClientMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                token: Token("nobody".into()),
+            }
+            .encode(),
+            ErrorCode::UnknownToken,
+            4003,
+        ),
+    ];
+    for (first, expected, close_code) in cases {
+        let mut socket = open(&server).await;
+        socket.send(Message::text(first.clone())).await.unwrap();
+        let (error, close) = closing(&mut socket).await;
+        assert_eq!(error.map(|e| e.0), Some(expected), "{first}");
+        assert_eq!(u16::from(close.expect("a close frame").code), close_code);
+    }
+}
+
+#[tokio::test]
+async fn a_token_brings_its_holder_back_as_themselves_with_the_board_as_it_is() {
+    let mut s = Scene::new().await;
+    let (note, command) = post(&s.alice, "avant la coupure");
+    s.alice.command(command).await.unwrap();
+    let (alice, room) = (s.alice.you, room_of(&s.alice));
+    s.alice.socket.close(None).await.unwrap();
+
+    let back = WsClient::connect(&s.server, &s.tokens[0]).await;
+    assert_eq!(back.you, alice);
+    assert_eq!(room_of(&back), room);
+    assert_eq!(back.workshop.notes[&note].text, "avant la coupure");
+    // Her name stays hers.
+    let (status, body) = s.server.try_join(s.created.code.as_str(), "ALICE").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["rejection"]["code"], "name_taken");
+}
+
+#[tokio::test]
+async fn the_welcome_shows_a_participant_their_room_only_and_the_lead_everything() {
+    let mut s = Scene::new().await;
+    let (aude_note, command) = post(&s.alice, "Aude");
+    s.alice.command(command).await.unwrap();
+    let (gard_note, command) = post(&s.bob, "Gard");
+    s.bob.command(command).await.unwrap();
+
+    let carol = WsClient::connect(&s.server, &s.tokens[2]).await;
+    assert_eq!(carol.workshop.notes.keys().collect::<Vec<_>>(), vec![&aude_note]);
+    assert!(!carol.workshop.participants.contains_key(&s.bob.you));
+    assert_eq!(carol.workshop.rooms.len(), 2, "room names are public");
+    let lead = WsClient::connect(&s.server, &s.created.facilitator_secret).await;
+    assert!(lead.workshop.notes.contains_key(&aude_note) && lead.workshop.notes.contains_key(&gard_note));
+    assert_eq!(lead.workshop, s.state().await);
+}
+
+#[tokio::test]
+async fn a_closed_connection_frees_its_resources() {
+    let s = Scene::new().await;
+    let handle = s.server.hub.workshop(s.created.workshop).unwrap();
+    let mut connections = s.server.hub.connections();
+    assert_eq!(*connections.borrow(), 4);
+    assert_eq!(handle.inspect().await.unwrap().subscribers, 4);
+
+    let Scene {
+        mut alice,
+        bob,
+        carol,
+        lead,
+        ..
+    } = s;
+    alice.socket.close(None).await.unwrap(); // a polite goodbye
+    drop((alice, bob, carol, lead)); // and three that just vanish
+    timeout(PATIENCE, connections.wait_for(|n| *n == 0))
+        .await
+        .expect("every connection is released")
+        .unwrap();
+    assert_eq!(handle.inspect().await.unwrap().subscribers, 0);
+}
+
+#[tokio::test]
+async fn events_queued_together_travel_in_one_frame() {
+    let mut s = Scene::new().await;
+    // Ten posts sent without waiting: Carol's queue fills faster than one frame each.
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let (note, command) = post(&s.alice, &format!("idée {i}"));
+        s.alice.send(command).await;
+        ids.push(note);
+    }
+    let mut frames = 0;
+    let mut seen = Vec::new();
+    while seen.len() < ids.len() {
+        frames += 1;
+        for message in read_frame(&mut s.carol.socket).await {
+            if let ServerMsg::Event {
+                event: Event::NotePosted { note },
+                ..
+            } = message
+            {
+                seen.push(note.id);
+            }
+        }
+    }
+    assert_eq!(seen, ids, "in order, none missing");
+    assert!(frames <= ids.len());
+}

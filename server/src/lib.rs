@@ -1,1 +1,62 @@
+//! Atelier's server: one binary serving the HTTP API, the websocket hub and the built
+//! browser client.
+//!
+//! # Layout
+//! - [`config`]: every limit and default, in one struct.
+//! - [`hub`]: the shared state: live workshops (a `DashMap` of actor handles), join
+//!   codes, credentials, connection count.
+//! - [`workshop`]: one actor task per workshop, owning its state and subscribers.
+//! - [`ws`]: the websocket endpoint; `ws::connection` is one connection's lifetime.
+//! - [`http`]: the router, the JSON API and its error type.
+//! - [`secret`]: randomness, tokens and constant-time checks; [`clock`]: the time.
+//!
+//! Tests and `main` build the same application with [`app`] and run it with [`serve`].
 
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod hub;
+pub mod secret;
+pub mod workshop;
+pub mod ws;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use config::{Config, Limits};
+pub use hub::Hub;
+
+/// The application, routes and all, over a hub.
+pub fn app(hub: Arc<Hub>) -> Router {
+    http::router(hub)
+}
+
+/// Builds the hub for a listener that is already bound: join links use its address
+/// unless a public URL is configured.
+pub fn hub_for(listener: &TcpListener, config: Config) -> std::io::Result<Arc<Hub>> {
+    let public_url = match &config.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", listener.local_addr()?),
+    };
+    Ok(Arc::new(Hub::new(config, public_url)))
+}
+
+/// Serves until `shutdown` completes, then tells every websocket to reconnect later.
+pub async fn serve(
+    listener: TcpListener,
+    hub: Arc<Hub>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(hub.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let hub_for_shutdown = hub.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            hub_for_shutdown.shut_down();
+        })
+        .await
+}

@@ -1,1 +1,59 @@
-fn main() {}
+//! `atelier`: parse the configuration, start tracing, bind, serve.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use atelier_server::{Config, hub_for, serve};
+use clap::Parser;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+/// A live participatory workshop server.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "ATELIER_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Public base URL used in join links (e.g. https://atelier.example.org).
+    #[arg(long, env = "ATELIER_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Directory of the built browser client.
+    #[arg(long, env = "ATELIER_STATIC_DIR", default_value = "dist")]
+    static_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let args = Args::parse();
+    let config = Config {
+        addr: args.addr,
+        public_url: args.public_url,
+        static_dir: args.static_dir,
+        ..Config::default()
+    };
+    if !config.static_dir.join("index.html").is_file() {
+        tracing::warn!(
+            dir = %config.static_dir.display(),
+            "the browser client is not built there: run `cargo xtask serve` from the repository"
+        );
+    }
+    let listener = TcpListener::bind(config.addr).await.with_context(|| {
+        format!(
+            "cannot listen on {} (is it in use? try --addr 127.0.0.1:0)",
+            config.addr
+        )
+    })?;
+    let hub = hub_for(&listener, config)?;
+    tracing::info!("Atelier is ready: open {}", hub.public_url);
+    serve(listener, hub, async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
+    .await?;
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! The websocket protocol: one message enum per direction, checked at the first message.
 //!
 //! A client's frame is one [`ClientMsg`]. A server's frame is a JSON array of
-//! [`ServerMsg`], so that events already queued for a connection travel in one frame;
+//! [`ServerMsg`], so that messages already queued for a connection travel in one frame;
 //! each message is serialised once, and the same bytes go to every connection. The
 //! full description, with examples, is `docs/protocol.md`.
 
@@ -95,7 +95,7 @@ pub enum ErrorCode {
     VersionMismatch,
     /// The token is unknown: the participant must join again.
     UnknownToken,
-    /// A message exceeded the size limit.
+    /// A message exceeded the size limit. Past the hard limit, the connection is closed.
     TooLarge,
     /// The connection could not keep up with its room and is closed; reconnecting
     /// brings a fresh snapshot.
@@ -114,6 +114,7 @@ impl ErrorCode {
     pub fn close_code(self) -> Option<u16> {
         match self {
             ErrorCode::Malformed | ErrorCode::Binary | ErrorCode::AlreadyGreeted => None,
+            // Only fatal past the hard limit; the code the close then carries:
             ErrorCode::TooLarge => Some(1009),
             ErrorCode::ServerBusy => Some(1013),
             ErrorCode::ShuttingDown => Some(1001),
@@ -173,24 +174,38 @@ pub fn claimed_version(text: &str) -> Option<u32> {
 }
 
 impl ServerMsg {
-    /// One message, serialised on its own: the unit a frame is assembled from.
-    pub fn encode(&self) -> String {
-        serde_json::to_string(self).expect("server messages always serialise")
-    }
-
-    /// A frame of messages that were each serialised once with [`ServerMsg::encode`].
-    pub fn frame<S: AsRef<str>>(messages: &[S]) -> String {
-        let len = messages.iter().map(|m| m.as_ref().len() + 1).sum::<usize>() + 1;
-        let mut frame = String::with_capacity(len);
+    /// This message alone in a frame, `[{...}]`: serialised once, and the same bytes
+    /// can go to every connection that must receive it.
+    pub fn to_frame(&self) -> String {
+        let json = serde_json::to_string(self).expect("server messages always serialise");
+        let mut frame = String::with_capacity(json.len() + 2);
         frame.push('[');
-        for (i, message) in messages.iter().enumerate() {
-            if i > 0 {
-                frame.push(',');
-            }
-            frame.push_str(message.as_ref());
-        }
+        frame.push_str(&json);
         frame.push(']');
         frame
+    }
+
+    /// Several frames from [`ServerMsg::to_frame`] merged into one, in order, without
+    /// parsing or serialising anything again.
+    pub fn join_frames<'a>(frames: impl IntoIterator<Item = &'a str> + Clone) -> String {
+        let len = frames.clone().into_iter().map(str::len).sum::<usize>() + 1;
+        let mut joined = String::with_capacity(len);
+        joined.push('[');
+        for frame in frames {
+            let inner = frame
+                .strip_prefix('[')
+                .and_then(|f| f.strip_suffix(']'))
+                .unwrap_or_default();
+            if inner.is_empty() {
+                continue;
+            }
+            if joined.len() > 1 {
+                joined.push(',');
+            }
+            joined.push_str(inner);
+        }
+        joined.push(']');
+        joined
     }
 
     /// Reads a server frame.
@@ -263,9 +278,9 @@ mod tests {
     }
 
     #[test]
-    fn frames_join_messages_serialised_once() {
-        let messages = [
-            ServerMsg::Pong.encode(),
+    fn frames_of_one_message_join_without_reserialising() {
+        let frames = [
+            ServerMsg::Pong.to_frame(),
             ServerMsg::Rejected {
                 id: 3,
                 rejection: Rejection::EmptyText {
@@ -273,14 +288,16 @@ mod tests {
                 },
                 message: "the note is empty".into(),
             }
-            .encode(),
+            .to_frame(),
         ];
-        let frame = ServerMsg::frame(&messages);
+        assert_eq!(frames[0], r#"[{"type":"pong"}]"#);
+        let joined = ServerMsg::join_frames(frames.iter().map(String::as_str));
         assert_eq!(
-            frame,
+            joined,
             r#"[{"type":"pong"},{"type":"rejected","id":3,"rejection":{"code":"empty_text","field":"note"},"message":"the note is empty"}]"#
         );
-        assert_eq!(ServerMsg::decode_frame(&frame).unwrap().len(), 2);
+        assert_eq!(ServerMsg::decode_frame(&joined).unwrap().len(), 2);
+        assert_eq!(ServerMsg::join_frames([frames[0].as_str()]), frames[0]);
     }
 
     #[test]

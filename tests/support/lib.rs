@@ -1,1 +1,20 @@
+//! What the end-to-end tests share: a real server on a free loopback port, a small
+//! HTTP client, websocket clients that speak the protocol, and headless Chromium.
+//!
+//! # Layout
+//! - [`server`]: `TestServer::start()`, creating workshops and joining them over HTTP.
+//! - [`client`]: `WsClient`, a participant's websocket, with `sync()` as a barrier.
+//! - [`browser`]: ChromeDriver and Chromium sessions for browser tests.
 
+pub mod browser;
+pub mod client;
+pub mod server;
+
+pub use client::WsClient;
+pub use server::TestServer;
+
+use std::time::Duration;
+
+/// How long a test waits for something that should happen at once on loopback
+/// before it fails (generous: CI machines are shared and slow).
+pub const PATIENCE: Duration = Duration::from_secs(10);

@@ -1,0 +1,91 @@
+//! Every tunable number of the server, in one place, with the reason for its default.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen. Loopback by default: exposing Atelier is a deliberate choice
+    /// (behind a TLS proxy).
+    pub addr: SocketAddr,
+    /// The address people reach the server at, used in join links. Defaults to
+    /// `http://{addr}` once bound.
+    pub public_url: Option<String>,
+    /// The built client (`cargo xtask dist` writes it to `dist/`).
+    pub static_dir: PathBuf,
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            static_dir: PathBuf::from("dist"),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Per-connection and per-server limits.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest websocket message a client may send. A command is at most a few hundred
+    /// bytes (a note is 280 characters, up to 4 bytes each); 16 KiB leaves room for
+    /// escaping and future commands. A larger message is read, answered with a
+    /// `too_large` error and ignored: the connection stays usable.
+    pub max_message_bytes: usize,
+    /// Beyond this the websocket layer stops reading at the frame header and the
+    /// connection is closed (1009): nobody sends that much by mistake. Kept apart from
+    /// `max_message_bytes` because cutting a connection mid-message makes the kernel
+    /// reset it, and the peer may never read why.
+    pub hard_message_bytes: usize,
+    /// Largest HTTP request body (create and join requests are tiny).
+    pub max_body_bytes: usize,
+    /// Messages queued for one connection before it counts as lagging and is closed
+    /// (the client reconnects and gets a fresh snapshot). A healthy client drains its
+    /// queue in one coalesced frame; 1,024 is more than a second of a 42-person room
+    /// at 20 operations per second each.
+    pub outbox_messages: usize,
+    /// Messages merged into one frame at most, to bound frame size.
+    pub max_batch: usize,
+    /// Time a new connection has to say hello.
+    pub hello_timeout: Duration,
+    /// A connection with no message (a browser answers our pings) for this long is dead.
+    pub idle_timeout: Duration,
+    /// How often the server pings: well under `idle_timeout`, and under the 60 s after
+    /// which common proxies drop quiet connections.
+    pub ping_interval: Duration,
+    /// A frame that cannot be written in this time means the peer is gone or stuck.
+    pub write_timeout: Duration,
+    /// Live websocket connections on this server at once.
+    pub max_connections: usize,
+    /// Buffers of each websocket. Tungstenite's defaults (128 KiB each) would cost
+    /// 256 KiB per idle participant; our messages are small.
+    pub ws_read_buffer: usize,
+    pub ws_write_buffer: usize,
+    /// Requests waiting for one workshop's actor.
+    pub inbox_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 16 * 1024,
+            hard_message_bytes: 64 * 1024,
+            max_body_bytes: 64 * 1024,
+            outbox_messages: 1024,
+            max_batch: 256,
+            hello_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(75),
+            ping_interval: Duration::from_secs(25),
+            write_timeout: Duration::from_secs(10),
+            max_connections: 20_000,
+            ws_read_buffer: 4 * 1024,
+            ws_write_buffer: 0,
+            inbox_requests: 4096,
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! `POST /api/workshops` (create), `GET /api/join/{code}` (what a code opens),
+//! `POST /api/join` (join with a code and a name), `GET /api/health`.
+
+use std::sync::Arc;
+
+use atelier_shared::protocol::Token;
+use atelier_shared::{JoinCode, ParticipantId, RoomId, WorkshopId};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use crate::hub::Hub;
+
+#[derive(Debug, Deserialize)]
+pub struct CreateWorkshop {
+    pub title: String,
+    pub facilitator_name: String,
+    pub rooms: Vec<RoomRequest>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoomRequest {
+    pub name: String,
+    #[serde(default)]
+    pub territory: Option<String>,
+}
+
+/// The answer to a creation. The secret is shown this once and never logged: the
+/// client keeps it, and it is what makes its holder the lead facilitator.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Created {
+    pub workshop: WorkshopId,
+    pub code: JoinCode,
+    pub join_url: String,
+    pub facilitator: ParticipantId,
+    pub facilitator_secret: Token,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct JoinRequest {
+    pub code: String,
+    pub name: String,
+}
+
+/// The answer to a join: the token lets the participant come back as themselves.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Joined {
+    pub workshop: WorkshopId,
+    pub participant: ParticipantId,
+    pub room: Option<RoomId>,
+    pub token: Token,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CodeInfo {
+    pub workshop: WorkshopId,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub workshops: usize,
+    pub connections: usize,
+}
+
+pub async fn create_workshop(
+    State(hub): State<Arc<Hub>>,
+    body: Result<Json<CreateWorkshop>, JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let created = hub.create_workshop(request)?;
+    tracing::info!(workshop = %created.workshop, code = %created.code, "workshop created");
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub async fn code_info(
+    State(hub): State<Arc<Hub>>,
+    Path(code): Path<String>,
+) -> Result<Json<CodeInfo>, ApiError> {
+    let handle = hub.by_code(&code).ok_or(ApiError::UnknownCode)?;
+    let inspection = handle.inspect().await.map_err(|_| ApiError::Unavailable)?;
+    Ok(Json(CodeInfo {
+        workshop: handle.id,
+        title: inspection.workshop.title,
+    }))
+}
+
+pub async fn join(
+    State(hub): State<Arc<Hub>>,
+    body: Result<Json<JoinRequest>, JsonRejection>,
+) -> Result<Json<Joined>, ApiError> {
+    let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let joined = hub.join(&request.code, &request.name).await?;
+    tracing::info!(workshop = %joined.workshop, participant = %joined.participant, "participant joined");
+    Ok(Json(joined))
+}
+
+pub async fn health(State(hub): State<Arc<Hub>>) -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        workshops: hub.workshop_count(),
+        connections: *hub.connections().borrow(),
+    })
+}

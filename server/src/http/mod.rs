@@ -1,0 +1,48 @@
+//! The HTTP surface: the JSON API, the websocket endpoint and the built client.
+
+pub mod api;
+pub mod error;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::hub::Hub;
+use crate::ws;
+
+/// The whole application; tests build exactly this.
+pub fn router(hub: Arc<Hub>) -> Router {
+    let static_dir = &hub.config.static_dir;
+    // Client-side routes (`/j/CODE`, `/w/ID`) all load the same page.
+    let client = ServeDir::new(static_dir)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(static_dir.join("index.html")));
+    let api = Router::new()
+        .route("/workshops", post(api::create_workshop))
+        .route("/join", post(api::join))
+        .route("/join/{code}", get(api::code_info))
+        .route("/health", get(api::health))
+        .layer(DefaultBodyLimit::max(hub.config.limits.max_body_bytes))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    Router::new()
+        .nest("/api", api)
+        .route("/ws", get(ws::upgrade))
+        .fallback_service(client)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .with_state(hub)
+}

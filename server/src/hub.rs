@@ -1,0 +1,221 @@
+//! The server's shared state: where every live workshop is, who holds which
+//! credential, how many connections are open. Handed to handlers as `Arc<Hub>`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use atelier_shared::machine::{self, NewColumn, NewRoom, NewWorkshop};
+use atelier_shared::protocol::Token;
+use atelier_shared::{Actor, ColumnId, Command, Event, JoinCode, ParticipantId, Role, RoomId, WorkshopId};
+use dashmap::DashMap;
+use dashmap::mapref::entry::Entry;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::clock;
+use crate::config::Config;
+use crate::http::api::{CreateWorkshop, Created, Joined};
+use crate::http::error::ApiError;
+use crate::secret::{self, Secret};
+use crate::workshop::{self, ConnId, WorkshopHandle};
+
+#[derive(Debug)]
+pub struct Hub {
+    pub config: Config,
+    /// The resolved address people reach us at (for join links).
+    pub public_url: String,
+    /// Every live workshop's actor. Handles are cloned out and the map guard dropped
+    /// before any `.await`: a shard lock never crosses a suspension point.
+    workshops: DashMap<WorkshopId, WorkshopHandle>,
+    /// Join code → workshop: read on every join, written once per workshop.
+    codes: DashMap<JoinCode, WorkshopId>,
+    /// Who holds which credential: read on every websocket hello, written on join.
+    credentials: DashMap<ParticipantId, Credential>,
+    /// Live websocket connections; a watch so that tests and health checks can wait
+    /// for it to change instead of polling.
+    connections: watch::Sender<usize>,
+    next_conn: AtomicU64,
+    /// Flipped once at shutdown; every connection watches it and says goodbye.
+    shutdown: watch::Sender<bool>,
+}
+
+#[derive(Debug)]
+struct Credential {
+    workshop: WorkshopId,
+    secret: Secret,
+}
+
+/// A connection's claim on the connection budget; gives it back when dropped.
+#[derive(Debug)]
+pub struct ConnectionSlot<'a> {
+    hub: &'a Hub,
+    pub id: ConnId,
+}
+
+impl Drop for ConnectionSlot<'_> {
+    fn drop(&mut self) {
+        self.hub.connections.send_modify(|n| *n -= 1);
+    }
+}
+
+impl Hub {
+    pub fn new(config: Config, public_url: String) -> Hub {
+        Hub {
+            config,
+            public_url,
+            workshops: DashMap::new(),
+            codes: DashMap::new(),
+            credentials: DashMap::new(),
+            connections: watch::Sender::new(0),
+            next_conn: AtomicU64::new(1),
+            shutdown: watch::Sender::new(false),
+        }
+    }
+
+    /// Creates a workshop with its lead facilitator and starts its actor.
+    pub fn create_workshop(&self, request: CreateWorkshop) -> Result<Created, ApiError> {
+        let lead = ParticipantId(Uuid::new_v4());
+        let id = WorkshopId(Uuid::new_v4());
+        let code = self.reserve_code(id);
+        let spec = NewWorkshop {
+            id,
+            code: code.clone(),
+            title: request.title,
+            rooms: request
+                .rooms
+                .into_iter()
+                .map(|r| NewRoom {
+                    id: RoomId(Uuid::new_v4()),
+                    name: r.name,
+                    territory: r.territory,
+                })
+                .collect(),
+            columns: request
+                .columns
+                .into_iter()
+                .map(|title| NewColumn {
+                    id: ColumnId(Uuid::new_v4()),
+                    title,
+                })
+                .collect(),
+            lead,
+            lead_name: request.facilitator_name,
+            now: clock::now(),
+        };
+        let workshop = machine::create(spec).inspect_err(|_| {
+            self.codes.remove(&code);
+        })?;
+        let created = Created {
+            workshop: workshop.id,
+            join_url: format!("{}/j/{}", self.public_url, workshop.code),
+            code: workshop.code.clone(),
+            facilitator: lead,
+            facilitator_secret: self.issue_credential(workshop.id, lead),
+        };
+        let handle = workshop::spawn(workshop, self.config.limits.inbox_requests);
+        self.workshops.insert(handle.id, handle);
+        Ok(created)
+    }
+
+    /// Admits `name` into the workshop with `code` and gives them their token.
+    pub async fn join(&self, code: &str, name: &str) -> Result<Joined, ApiError> {
+        let handle = self.by_code(code).ok_or(ApiError::UnknownCode)?;
+        let participant = ParticipantId(Uuid::new_v4());
+        let admit = Command::Admit {
+            participant,
+            name: name.to_owned(),
+            role: Role::Participant,
+        };
+        let events = handle
+            .command(Actor::System, admit)
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+            .map_err(ApiError::Rejected)?;
+        let room = events.iter().find_map(|e| match e {
+            Event::ParticipantJoined { participant: p } if p.id == participant => p.room,
+            _ => None,
+        });
+        Ok(Joined {
+            workshop: handle.id,
+            participant,
+            room,
+            token: self.issue_credential(handle.id, participant),
+        })
+    }
+
+    /// The workshop a code opens, if any.
+    pub fn by_code(&self, code: &str) -> Option<WorkshopHandle> {
+        let code = JoinCode::parse(code)?;
+        let id = *self.codes.get(&code)?;
+        self.workshop(id)
+    }
+
+    pub fn workshop(&self, id: WorkshopId) -> Option<WorkshopHandle> {
+        self.workshops.get(&id).map(|h| h.clone())
+    }
+
+    /// Who a token belongs to, if it is genuine.
+    pub fn authenticate(&self, token: &Token) -> Option<(WorkshopHandle, ParticipantId)> {
+        let (participant, presented) = secret::parse_token(token)?;
+        let workshop = {
+            let credential = self.credentials.get(&participant)?;
+            if !credential.secret.matches(&presented) {
+                return None;
+            }
+            credential.workshop
+        };
+        Some((self.workshop(workshop)?, participant))
+    }
+
+    /// Takes a connection slot, unless the server is full.
+    pub fn open_connection(&self) -> Option<ConnectionSlot<'_>> {
+        let limit = self.config.limits.max_connections;
+        let admitted = self.connections.send_if_modified(|n| {
+            let room = *n < limit;
+            if room {
+                *n += 1;
+            }
+            room
+        });
+        admitted.then(|| ConnectionSlot {
+            hub: self,
+            id: self.next_conn.fetch_add(1, Ordering::Relaxed),
+        })
+    }
+
+    /// Live websocket connections, as a value that can be awaited.
+    pub fn connections(&self) -> watch::Receiver<usize> {
+        self.connections.subscribe()
+    }
+
+    pub fn workshop_count(&self) -> usize {
+        self.workshops.len()
+    }
+
+    /// Tells every connection the server is going away.
+    pub fn shut_down(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    fn issue_credential(&self, workshop: WorkshopId, participant: ParticipantId) -> Token {
+        let secret = Secret::generate();
+        let token = secret.token_for(participant);
+        self.credentials
+            .insert(participant, Credential { workshop, secret });
+        token
+    }
+
+    /// A join code no live workshop uses, recorded for `workshop`.
+    fn reserve_code(&self, workshop: WorkshopId) -> JoinCode {
+        loop {
+            if let Entry::Vacant(slot) = self.codes.entry(secret::new_join_code()) {
+                let code = slot.key().clone();
+                slot.insert(workshop);
+                return code;
+            }
+        }
+    }
+}

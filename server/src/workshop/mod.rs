@@ -1,0 +1,145 @@
+//! A live workshop: one task (the actor) owns its state and its subscribers; everything
+//! else talks to it through a [`WorkshopHandle`], so no lock is ever held across an
+//! `.await` and commands are applied one at a time, in arrival order.
+
+mod actor;
+
+use atelier_shared::{Actor, Command, Event, ParticipantId, Rejection, Workshop, WorkshopId};
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use atelier_shared::protocol::ErrorCode;
+
+pub use actor::spawn;
+
+/// Identifies one websocket connection for the lifetime of the server.
+pub type ConnId = u64;
+
+/// The sending half of a connection's outgoing queue; each item is a whole frame.
+pub type Outbox = mpsc::Sender<Utf8Bytes>;
+
+/// A cheap, cloneable address of a workshop's actor.
+#[derive(Clone, Debug)]
+pub struct WorkshopHandle {
+    pub id: WorkshopId,
+    inbox: mpsc::Sender<Request>,
+}
+
+/// The actor is gone (the server is shutting down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gone;
+
+/// What a workshop's actor is asked to do.
+#[derive(Debug)]
+pub(crate) enum Request {
+    /// Apply a command and tell whoever asked.
+    Command {
+        actor: Actor,
+        command: Command,
+        reply: Reply,
+    },
+    /// Start sending a connection what its participant may see, beginning with a
+    /// `Welcome` snapshot.
+    Attach {
+        conn: ConnId,
+        participant: ParticipantId,
+        outbox: Outbox,
+        /// Fired, with the reason, when the actor drops the connection.
+        kick: oneshot::Sender<ErrorCode>,
+        reply: oneshot::Sender<Result<(), Gone>>,
+    },
+    Detach {
+        conn: ConnId,
+    },
+    Inspect {
+        reply: oneshot::Sender<Inspection>,
+    },
+}
+
+/// Where the outcome of a command goes.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// An HTTP handler waiting for the events.
+    Caller(oneshot::Sender<Result<Vec<Event>, Rejection>>),
+    /// A websocket: `Ack` or `Rejected` with the client's command id, on its queue.
+    Socket { conn: ConnId, id: u64 },
+}
+
+/// A copy of a workshop's state and bookkeeping, for tests, health checks and reports.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub workshop: Workshop,
+    pub subscribers: usize,
+}
+
+impl WorkshopHandle {
+    /// Applies a command on behalf of an HTTP request and returns its events.
+    pub async fn command(
+        &self,
+        actor: Actor,
+        command: Command,
+    ) -> Result<Result<Vec<Event>, Rejection>, Gone> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Command {
+            actor,
+            command,
+            reply: Reply::Caller(reply),
+        })
+        .await?;
+        answer.await.map_err(|_| Gone)
+    }
+
+    /// Queues a command from a websocket; waits only for room in the actor's inbox,
+    /// which slows down the one connection that floods, not the room.
+    pub async fn submit(
+        &self,
+        conn: ConnId,
+        participant: ParticipantId,
+        id: u64,
+        command: Command,
+    ) -> Result<(), Gone> {
+        self.send(Request::Command {
+            actor: Actor::Member(participant),
+            command,
+            reply: Reply::Socket { conn, id },
+        })
+        .await
+    }
+
+    pub async fn attach(
+        &self,
+        conn: ConnId,
+        participant: ParticipantId,
+        outbox: Outbox,
+        kick: oneshot::Sender<ErrorCode>,
+    ) -> Result<(), Gone> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Attach {
+            conn,
+            participant,
+            outbox,
+            kick,
+            reply,
+        })
+        .await?;
+        answer.await.map_err(|_| Gone)?
+    }
+
+    /// Stops sending to a connection. Never waits: called from `Drop`.
+    pub fn detach(&self, conn: ConnId) {
+        if let Err(mpsc::error::TrySendError::Full(request)) = self.inbox.try_send(Request::Detach { conn }) {
+            let inbox = self.inbox.clone();
+            tokio::spawn(async move { inbox.send(request).await });
+        }
+    }
+
+    pub async fn inspect(&self) -> Result<Inspection, Gone> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Inspect { reply }).await?;
+        answer.await.map_err(|_| Gone)
+    }
+
+    async fn send(&self, request: Request) -> Result<(), Gone> {
+        self.inbox.send(request).await.map_err(|_| Gone)
+    }
+}

@@ -1,0 +1,335 @@
+//! One websocket connection: hello, then a reader and a writer until either ends.
+//!
+//! Generic over the socket's `Sink` and `Stream` so tests can drive it with channels.
+//! The reader forwards commands to the workshop's actor; the actor and the reader put
+//! whole frames on the connection's bounded queue; the writer merges whatever is
+//! queued into one frame. Every way out says why, with a typed error and a close code.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use atelier_shared::ParticipantId;
+use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, claimed_version};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{MissedTickBehavior, interval_at, timeout};
+use tracing::{Instrument, debug, field, info_span};
+
+use crate::config::Limits;
+use crate::hub::Hub;
+use crate::workshop::{ConnId, Outbox, WorkshopHandle};
+
+/// How a connection ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ending {
+    /// The peer closed or vanished; nothing more to say.
+    PeerGone,
+    /// We close, telling the peer why.
+    Error(ErrorCode, String),
+}
+
+impl Ending {
+    fn error(code: ErrorCode, message: impl Into<String>) -> Ending {
+        Ending::Error(code, message.into())
+    }
+}
+
+/// Serves one websocket until it ends.
+pub async fn run<S, R>(hub: Arc<Hub>, mut sink: S, mut stream: R, peer: SocketAddr)
+where
+    S: Sink<Message, Error = axum::Error> + Unpin,
+    R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    let Some(slot) = hub.open_connection() else {
+        let ending = Ending::error(ErrorCode::ServerBusy, "the server is full; try again in a minute");
+        say_goodbye(&mut sink, ending).await;
+        return;
+    };
+    let span = info_span!("conn", id = slot.id, %peer, workshop = field::Empty, participant = field::Empty);
+    async {
+        let limits = &hub.config.limits;
+        let (handle, participant) = match greet(&hub, &mut stream, limits).await {
+            Ok(greeted) => greeted,
+            Err(ending) => return say_goodbye(&mut sink, ending).await,
+        };
+        tracing::Span::current()
+            .record("workshop", field::display(handle.id))
+            .record("participant", field::display(participant));
+        debug!("greeted");
+
+        let (outbox, queue) = mpsc::channel(limits.outbox_messages);
+        let (kick, kicked) = oneshot::channel();
+        if handle
+            .attach(slot.id, participant, outbox.clone(), kick)
+            .await
+            .is_err()
+        {
+            let ending = Ending::error(ErrorCode::ShuttingDown, "the workshop is closing");
+            return say_goodbye(&mut sink, ending).await;
+        }
+        let _attached = Attached {
+            handle: &handle,
+            conn: slot.id,
+        };
+        let mut shutdown = hub.shutdown_signal();
+        let reader = Reader {
+            handle: &handle,
+            conn: slot.id,
+            participant,
+            outbox,
+            limits,
+        };
+        let ending = tokio::select! {
+            ending = write(&mut sink, queue, limits) => ending,
+            ending = reader.read(&mut stream) => ending,
+            code = kicked => match code {
+                Ok(ErrorCode::Lagging) => Ending::error(
+                    ErrorCode::Lagging,
+                    "this connection fell behind its room; reconnect to catch up",
+                ),
+                Ok(code) => Ending::error(code, "closed by the workshop"),
+                Err(_) => Ending::error(ErrorCode::ShuttingDown, "the workshop is closing"),
+            },
+            _ = shutdown.wait_for(|down| *down) => {
+                Ending::error(ErrorCode::ShuttingDown, "the server is restarting; reconnecting")
+            }
+        };
+        debug!(?ending, "connection ends");
+        say_goodbye(&mut sink, ending).await;
+    }
+    .instrument(span)
+    .await
+}
+
+/// Detaches the connection from its workshop however the connection ends.
+struct Attached<'a> {
+    handle: &'a WorkshopHandle,
+    conn: ConnId,
+}
+
+impl Drop for Attached<'_> {
+    fn drop(&mut self) {
+        self.handle.detach(self.conn);
+    }
+}
+
+/// Waits for the hello and checks it: protocol version, then credential.
+async fn greet<R>(
+    hub: &Hub,
+    stream: &mut R,
+    limits: &Limits,
+) -> Result<(WorkshopHandle, ParticipantId), Ending>
+where
+    R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    let expected = || Ending::error(ErrorCode::HelloExpected, "the first message must be a hello");
+    let text = loop {
+        let next = timeout(limits.hello_timeout, stream.next()).await;
+        match next {
+            Err(_) => {
+                let secs = limits.hello_timeout.as_secs();
+                return Err(Ending::error(
+                    ErrorCode::HelloExpected,
+                    format!("no hello within {secs} s"),
+                ));
+            }
+            Ok(None) => return Err(Ending::PeerGone),
+            Ok(Some(Err(error))) => return Err(read_error(error, limits)),
+            Ok(Some(Ok(Message::Text(text)))) => break text,
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+            Ok(Some(Ok(Message::Close(_)))) => return Err(Ending::PeerGone),
+            Ok(Some(Ok(Message::Binary(_)))) => return Err(expected()),
+        }
+    };
+    let mismatch = |theirs: u32| {
+        Ending::error(
+            ErrorCode::VersionMismatch,
+            format!(
+                "this server speaks protocol {PROTOCOL_VERSION} and the client {theirs}: reload the page"
+            ),
+        )
+    };
+    match ClientMsg::decode(&text) {
+        Ok(ClientMsg::Hello { protocol, token }) => {
+            if protocol != PROTOCOL_VERSION {
+                return Err(mismatch(protocol));
+            }
+            hub.authenticate(&token).ok_or_else(|| {
+                Ending::error(
+                    ErrorCode::UnknownToken,
+                    "unknown credential: join the workshop again",
+                )
+            })
+        }
+        Ok(_) => Err(expected()),
+        Err(_) => match claimed_version(&text) {
+            Some(theirs) if theirs != PROTOCOL_VERSION => Err(mismatch(theirs)),
+            _ => Err(expected()),
+        },
+    }
+}
+
+/// The reading half: decodes client messages and acts on them.
+struct Reader<'a> {
+    handle: &'a WorkshopHandle,
+    conn: ConnId,
+    participant: ParticipantId,
+    /// For answers that do not go through the actor (pong, protocol errors); shares
+    /// the queue with the actor, so ordering is preserved.
+    outbox: Outbox,
+    limits: &'a Limits,
+}
+
+impl Reader<'_> {
+    async fn read<R>(&self, stream: &mut R) -> Ending
+    where
+        R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+    {
+        loop {
+            let message = match timeout(self.limits.idle_timeout, stream.next()).await {
+                Err(_) => return Ending::error(ErrorCode::Idle, "no message for too long"),
+                Ok(None) | Ok(Some(Ok(Message::Close(_)))) => return Ending::PeerGone,
+                Ok(Some(Err(error))) => return read_error(error, self.limits),
+                Ok(Some(Ok(message))) => message,
+            };
+            let outcome = match message {
+                Message::Text(text) => self.on_text(&text).await,
+                Message::Binary(_) => {
+                    self.tell(ErrorCode::Binary, "binary frames are not part of the protocol")
+                }
+                Message::Ping(_) | Message::Pong(_) | Message::Close(_) => Ok(()),
+            };
+            if let Err(ending) = outcome {
+                return ending;
+            }
+        }
+    }
+
+    async fn on_text(&self, text: &str) -> Result<(), Ending> {
+        let max = self.limits.max_message_bytes;
+        if text.len() > max {
+            return self.tell(
+                ErrorCode::TooLarge,
+                format!("message too large: at most {max} bytes"),
+            );
+        }
+        match ClientMsg::decode(text) {
+            Ok(ClientMsg::Command { id, command }) => self
+                .handle
+                .submit(self.conn, self.participant, id, command)
+                .await
+                .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")),
+            Ok(ClientMsg::Ping) => self.queue(Utf8Bytes::from_static(r#"[{"type":"pong"}]"#)),
+            Ok(ClientMsg::Hello { .. }) => self.tell(
+                ErrorCode::AlreadyGreeted,
+                "this connection has already said hello",
+            ),
+            Err(error) => self.tell(ErrorCode::Malformed, format!("unreadable message: {error}")),
+        }
+    }
+
+    /// Answers the client with a non-fatal error.
+    fn tell(&self, code: ErrorCode, message: impl Into<String>) -> Result<(), Ending> {
+        let error = ServerMsg::Error {
+            code,
+            message: message.into(),
+        };
+        self.queue(Utf8Bytes::from(error.to_frame()))
+    }
+
+    fn queue(&self, frame: Utf8Bytes) -> Result<(), Ending> {
+        self.outbox.try_send(frame).map_err(|_| {
+            Ending::error(
+                ErrorCode::Lagging,
+                "this connection fell behind its room; reconnect to catch up",
+            )
+        })
+    }
+}
+
+/// The writing half: merges whatever is queued into one frame, and pings.
+async fn write<S>(sink: &mut S, mut queue: mpsc::Receiver<Utf8Bytes>, limits: &Limits) -> Ending
+where
+    S: Sink<Message, Error = axum::Error> + Unpin,
+{
+    let mut batch = Vec::with_capacity(16);
+    let start = tokio::time::Instant::now() + limits.ping_interval;
+    let mut ping = interval_at(start, limits.ping_interval);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        let message = tokio::select! {
+            received = queue.recv_many(&mut batch, limits.max_batch) => {
+                if received == 0 {
+                    return Ending::error(ErrorCode::ShuttingDown, "the workshop is closing");
+                }
+                let frame = if batch.len() == 1 {
+                    batch.pop().unwrap_or_default()
+                } else {
+                    let joined = ServerMsg::join_frames(batch.iter().map(|f| f.as_str()));
+                    batch.clear();
+                    Utf8Bytes::from(joined)
+                };
+                Message::Text(frame)
+            }
+            _ = ping.tick() => Message::Ping(Default::default()),
+        };
+        match timeout(limits.write_timeout, sink.send(message)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Ending::PeerGone,
+            Err(_) => return Ending::error(ErrorCode::Lagging, "the connection is not accepting data"),
+        }
+    }
+}
+
+/// Maps a failed read to how the connection ends: an oversized message is the one
+/// failure worth explaining; the rest mean the peer is gone.
+fn read_error(error: axum::Error, limits: &Limits) -> Ending {
+    let too_large = error
+        .into_inner()
+        .downcast_ref::<tungstenite::Error>()
+        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)));
+    if too_large {
+        let max = limits.hard_message_bytes;
+        Ending::error(
+            ErrorCode::TooLarge,
+            format!("message too large: at most {max} bytes"),
+        )
+    } else {
+        Ending::PeerGone
+    }
+}
+
+/// Sends the typed error and a close frame carrying its code, then lets go.
+async fn say_goodbye<S>(sink: &mut S, ending: Ending)
+where
+    S: Sink<Message, Error = axum::Error> + Unpin,
+{
+    let Ending::Error(code, message) = ending else {
+        return;
+    };
+    let error = ServerMsg::Error {
+        code,
+        message: message.clone(),
+    };
+    let close = CloseFrame {
+        code: code.close_code().unwrap_or(1000),
+        reason: Utf8Bytes::from(truncate(&message, 120)),
+    };
+    let goodbye = async {
+        sink.send(Message::Text(Utf8Bytes::from(error.to_frame())))
+            .await?;
+        sink.send(Message::Close(Some(close))).await
+    };
+    let _ = timeout(Duration::from_secs(2), goodbye).await;
+}
+
+/// A close reason is at most 123 bytes; cut on a character boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}

@@ -1,0 +1,217 @@
+//! The connection handler driven through channels: every way a connection can end,
+//! with the typed error and the close code the client gets. Time is paused where the
+//! rule is about time.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use atelier_server::http::api::{CreateWorkshop, RoomRequest};
+use atelier_server::ws::connection;
+use atelier_server::{Config, Hub};
+use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
+use atelier_shared::{Actor, Colour, Command, NoteId};
+use axum::extract::ws::Message;
+use futures_util::{Sink, Stream, sink, stream};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+type TestSink = Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>>;
+type TestStream = Pin<Box<dyn Stream<Item = Result<Message, axum::Error>> + Send>>;
+
+/// The test's end of a connection: what it says, and what the server sent.
+struct Peer {
+    say: mpsc::Sender<Result<Message, axum::Error>>,
+    heard: mpsc::Receiver<Message>,
+}
+
+/// Runs a connection over channels. `room` is how many frames may wait unread
+/// between the server and the test.
+fn connect(hub: &Arc<Hub>, room: usize) -> Peer {
+    let (say, said) = mpsc::channel(16);
+    let (tell, heard) = mpsc::channel(room);
+    let sink: TestSink = Box::pin(sink::unfold(
+        tell,
+        |tell: mpsc::Sender<Message>, message| async move {
+            tell.send(message).await.map_err(axum::Error::new)?;
+            Ok::<_, axum::Error>(tell)
+        },
+    ));
+    let stream: TestStream = Box::pin(stream::unfold(said, |mut said| async move {
+        said.recv().await.map(|message| (message, said))
+    }));
+    let peer_addr = SocketAddr::from(([127, 0, 0, 1], 50_000));
+    tokio::spawn(connection::run(hub.clone(), sink, stream, peer_addr));
+    Peer { say, heard }
+}
+
+impl Peer {
+    async fn hello(&self, token: &Token) {
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            token: token.clone(),
+        };
+        self.say.send(Ok(Message::text(hello.encode()))).await.unwrap();
+    }
+
+    /// Everything the server sends until it closes: the messages, and the close code.
+    async fn until_closed(&mut self) -> (Vec<ServerMsg>, Option<u16>) {
+        let mut messages = Vec::new();
+        while let Some(frame) = self.heard.recv().await {
+            match frame {
+                Message::Text(text) => messages.extend(ServerMsg::decode_frame(&text).unwrap()),
+                Message::Close(close) => return (messages, close.map(|c| c.code)),
+                Message::Ping(_) | Message::Pong(_) | Message::Binary(_) => {}
+            }
+        }
+        (messages, None)
+    }
+}
+
+fn last_error(messages: &[ServerMsg]) -> Option<ErrorCode> {
+    messages.iter().rev().find_map(|m| match m {
+        ServerMsg::Error { code, .. } => Some(*code),
+        _ => None,
+    })
+}
+
+struct Fixture {
+    hub: Arc<Hub>,
+    lead: Token,
+}
+
+fn fixture(config: Config) -> Fixture {
+    let hub = Arc::new(Hub::new(config, "http://atelier.test".into()));
+    let created = hub
+        .create_workshop(CreateWorkshop {
+            title: "Atelier".into(),
+            facilitator_name: "Camille".into(),
+            rooms: vec![RoomRequest {
+                name: "Salle 1".into(),
+                territory: None,
+            }],
+            columns: vec!["Idées".into()],
+        })
+        .unwrap();
+    Fixture {
+        hub,
+        lead: created.facilitator_secret,
+    }
+}
+
+#[tokio::test]
+async fn a_connection_that_cannot_keep_up_is_closed_with_a_reason_and_the_room_goes_on() {
+    let mut config = Config::default();
+    config.limits.outbox_messages = 8;
+    // Only the full queue may end this connection, not a stuck write.
+    config.limits.write_timeout = std::time::Duration::from_secs(3600);
+    let f = fixture(config);
+    let (handle, lead) = f.hub.authenticate(&f.lead).unwrap();
+    let room = handle.inspect().await.unwrap().workshop.rooms[0].id;
+    let column = handle.inspect().await.unwrap().workshop.columns[0].id;
+
+    // A reader that takes nothing: one frame fits between it and the server.
+    let mut slow = connect(&f.hub, 1);
+    slow.hello(&f.lead).await;
+    for i in 0..50 {
+        let post = Command::PostNote {
+            note: NoteId(Uuid::new_v4()),
+            room,
+            column,
+            text: format!("idée {i}"),
+            colour: Colour::Yellow,
+        };
+        handle.command(Actor::Member(lead), post).await.unwrap().unwrap();
+    }
+
+    let patience = std::time::Duration::from_secs(10);
+    let (messages, close) = tokio::time::timeout(patience, slow.until_closed())
+        .await
+        .expect("closed at once");
+    assert!(matches!(messages.first(), Some(ServerMsg::Welcome { .. })));
+    assert_eq!(last_error(&messages), Some(ErrorCode::Lagging));
+    assert_eq!(close, Some(4008));
+    let inspection = handle.inspect().await.unwrap();
+    assert_eq!(inspection.subscribers, 0, "the actor let it go");
+    assert_eq!(inspection.workshop.notes.len(), 50, "nobody else was held up");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_connection_is_pinged_then_closed_after_the_idle_timeout() {
+    let f = fixture(Config::default());
+    let idle = f.hub.config.limits.idle_timeout;
+    let mut peer = connect(&f.hub, 16);
+    peer.hello(&f.lead).await;
+    let started = tokio::time::Instant::now();
+    let mut pings = 0;
+    let close = loop {
+        match peer.heard.recv().await.unwrap() {
+            Message::Ping(_) => pings += 1,
+            Message::Close(close) => break close.map(|c| c.code),
+            _ => {}
+        }
+    };
+    assert_eq!(close, Some(4009));
+    assert!(started.elapsed() >= idle);
+    assert!(pings >= 2, "pinged every {:?}", f.hub.config.limits.ping_interval);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_answering_pings_stays_open() {
+    let f = fixture(Config::default());
+    let idle = f.hub.config.limits.idle_timeout;
+    let mut peer = connect(&f.hub, 16);
+    peer.hello(&f.lead).await;
+    let started = tokio::time::Instant::now();
+    while started.elapsed() < idle * 3 {
+        match peer.heard.recv().await.unwrap() {
+            Message::Ping(payload) => peer.say.send(Ok(Message::Pong(payload))).await.unwrap(),
+            Message::Close(close) => panic!("closed while answering pings: {close:?}"),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_that_never_says_hello_is_closed() {
+    let f = fixture(Config::default());
+    let mut peer = connect(&f.hub, 16);
+    let (messages, close) = peer.until_closed().await;
+    assert_eq!(last_error(&messages), Some(ErrorCode::HelloExpected));
+    assert_eq!(close, Some(4000));
+    assert_eq!(*f.hub.connections().borrow(), 0);
+}
+
+#[tokio::test]
+async fn a_full_server_turns_new_connections_away_politely() {
+    let mut config = Config::default();
+    config.limits.max_connections = 1;
+    let f = fixture(config);
+    let first = connect(&f.hub, 16);
+    first.hello(&f.lead).await;
+    let mut connections = f.hub.connections();
+    connections.wait_for(|n| *n == 1).await.unwrap();
+
+    let mut second = connect(&f.hub, 16);
+    let (messages, close) = second.until_closed().await;
+    assert_eq!(last_error(&messages), Some(ErrorCode::ServerBusy));
+    assert_eq!(close, Some(1013));
+}
+
+#[tokio::test]
+async fn shutting_down_tells_every_connection_to_come_back() {
+    let f = fixture(Config::default());
+    let mut peer = connect(&f.hub, 16);
+    peer.hello(&f.lead).await;
+    assert!(matches!(
+        ServerMsg::decode_frame(peer.heard.recv().await.unwrap().to_text().unwrap()).unwrap()[0],
+        ServerMsg::Welcome { .. }
+    ));
+    f.hub.shut_down();
+    let (messages, close) = peer.until_closed().await;
+    assert_eq!(last_error(&messages), Some(ErrorCode::ShuttingDown));
+    assert_eq!(close, Some(1001));
+    assert!(ErrorCode::ShuttingDown.retry());
+}

@@ -1,0 +1,100 @@
+//! Headless Chromium driven through ChromeDriver (WebDriver), one fresh profile per
+//! session so that two sessions are two different people.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::time::timeout;
+
+use crate::PATIENCE;
+
+/// A running ChromeDriver; killed when dropped.
+#[derive(Debug)]
+pub struct Driver {
+    url: String,
+    _process: Child,
+}
+
+fn program(env: &str, default: &str) -> String {
+    std::env::var(env).unwrap_or_else(|_| default.to_owned())
+}
+
+impl Driver {
+    /// Starts ChromeDriver on a free port and waits until it says it is ready.
+    pub async fn start() -> Driver {
+        let chromedriver = program("CHROMEDRIVER", "/usr/bin/chromedriver");
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            probe.local_addr().expect("address").port()
+        };
+        let mut process = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {chromedriver}: {e}. `cargo xtask test` installs Chromium and ChromeDriver."
+                )
+            });
+        let stdout = process.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = async {
+            while let Some(line) = lines.next_line().await.expect("read chromedriver output") {
+                if line.contains("started successfully") {
+                    return;
+                }
+            }
+            panic!("chromedriver exited before it was ready");
+        };
+        timeout(PATIENCE, ready)
+            .await
+            .expect("chromedriver starts in time");
+        Driver {
+            url: format!("http://127.0.0.1:{port}"),
+            _process: process,
+        }
+    }
+
+    /// A new browser, with its own empty profile (storage, cookies).
+    pub async fn session(&self) -> Client {
+        let profile = std::env::temp_dir().join(format!("atelier-chromium-{}", uuid::Uuid::new_v4()));
+        let options = json!({
+            "binary": program("CHROME", "/usr/bin/chromium"),
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--lang=fr-FR",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        });
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+/// Where screenshots of test runs are saved (ignored by git).
+pub fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create the screenshot directory");
+    dir
+}

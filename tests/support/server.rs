@@ -1,0 +1,118 @@
+//! A real Atelier server in the test process, on `127.0.0.1:0`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use atelier_server::http::api::{Created, Joined};
+use atelier_server::{Config, Hub, hub_for, serve};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub hub: Arc<Hub>,
+    http: Client<HttpConnector, Full<Bytes>>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(Config::default()).await
+    }
+
+    pub async fn start_with(mut config: Config) -> TestServer {
+        config.static_dir = dist_dir();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+        let addr = listener.local_addr().expect("bound address");
+        let hub = hub_for(&listener, config).expect("hub");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(serve(listener, hub.clone(), async {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            hub,
+            http: Client::builder(TokioExecutor::new()).build_http(),
+            stop: Some(stop),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Sends a request; returns the status and the body as JSON (or `Null`).
+    pub async fn request(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let request = Request::builder()
+            .method(method)
+            .uri(self.url(path))
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body)))
+            .expect("request");
+        let response = self.http.request(request).await.expect("HTTP response");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Creates a workshop with these rooms and the columns "Besoins" and "Idées".
+    pub async fn create_workshop(&self, title: &str, rooms: &[&str]) -> Created {
+        let rooms: Vec<Value> = rooms
+            .iter()
+            .map(|r| json!({ "name": r, "territory": r }))
+            .collect();
+        let body = json!({
+            "title": title,
+            "facilitator_name": "Camille (animation)",
+            "rooms": rooms,
+            "columns": ["Besoins", "Idées"],
+        });
+        let (status, created) = self.request(Method::POST, "/api/workshops", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        serde_json::from_value(created).expect("a creation answer")
+    }
+
+    pub async fn join(&self, code: &str, name: &str) -> Joined {
+        let (status, joined) = self.try_join(code, name).await;
+        assert_eq!(status, StatusCode::OK, "{joined}");
+        serde_json::from_value(joined).expect("a join answer")
+    }
+
+    pub async fn try_join(&self, code: &str, name: &str) -> (StatusCode, Value) {
+        let body = json!({ "code": code, "name": name });
+        self.request(Method::POST, "/api/join", Some(body)).await
+    }
+}
+
+impl std::fmt::Debug for TestServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Where `cargo xtask dist` puts the built client.
+pub fn dist_dir() -> PathBuf {
+    match std::env::var_os("ATELIER_DIST") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"),
+    }
+}
