@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use atelier_server::http::api::Created;
+use atelier_shared::api::Created;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
 use atelier_shared::{Colour, Command, Event, NoteId, RoomId, Workshop};
 use atelier_tests::client::{closing, open, read_frame};

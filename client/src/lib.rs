@@ -1,1 +1,21 @@
+//! Atelier's browser client: Leptos, rendered in the browser, compiled to wasm32.
+//!
+//! # Layout
+//! - [`app`]: the root: language, router, current page.
+//! - [`pages`]: home (join or create), join link, a workshop's board.
+//! - [`components`]: the note card, the note composer, the brand and language switch.
+//! - [`session`]: the websocket, its reconnection, and the replica the board shows,
+//!   kept by the same `apply_event` as the server's.
+//! - [`api`]: calls to the HTTP API; [`route`]: URLs and navigation;
+//!   [`browser`]: storage, randomness, clipboard; [`i18n`]: every string, per language.
 
+pub mod api;
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod route;
+pub mod session;
+
+pub use app::App;

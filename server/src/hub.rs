@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use atelier_shared::api::{CreateWorkshop, Created, Joined};
 use atelier_shared::machine::{self, NewColumn, NewRoom, NewWorkshop};
 use atelier_shared::protocol::Token;
 use atelier_shared::{Actor, ColumnId, Command, Event, JoinCode, ParticipantId, Role, RoomId, WorkshopId};
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::config::Config;
-use crate::http::api::{CreateWorkshop, Created, Joined};
+
 use crate::http::error::ApiError;
 use crate::secret::{self, Secret};
 use crate::workshop::{self, ConnId, WorkshopHandle};

@@ -8,9 +8,9 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use atelier_server::http::api::{CreateWorkshop, RoomRequest};
 use atelier_server::ws::connection;
 use atelier_server::{Config, Hub};
+use atelier_shared::api::{CreateWorkshop, RoomRequest};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
 use atelier_shared::{Actor, Colour, Command, NoteId};
 use axum::extract::ws::Message;

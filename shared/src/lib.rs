@@ -8,9 +8,11 @@
 //!   invariants tests check after every step.
 //! - [`text`]: what user-typed text may be (lengths, control characters).
 //! - [`protocol`]: the websocket messages in each direction and the protocol version.
+//! - [`api`]: the JSON bodies of the HTTP API (create, join).
 //!
 //! Nothing here does I/O or reads a clock: the server stamps time, the client renders.
 
+pub mod api;
 pub mod command;
 pub mod event;
 pub mod ids;

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use atelier_server::http::api::{Created, Joined};
 use atelier_server::{Config, Hub, hub_for, serve};
+use atelier_shared::api::{Created, Joined};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, StatusCode};

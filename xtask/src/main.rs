@@ -1,1 +1,121 @@
-fn main() {}
+//! `cargo xtask`: Atelier's build tooling, in Rust, locked by the project's Cargo.lock.
+//!
+//! - `cargo xtask serve [-- server flags]`: build the client, build and run the server.
+//! - `cargo xtask test`: install what tests need, build the client, lint, run every test.
+//! - `cargo xtask dist`: build the client into `dist/` only.
+//! - `cargo xtask lint`: `cargo fmt --check` and clippy on every crate and target.
+//!
+//! Each step installs what it needs (the wasm target, wasm-opt, Chromium) only when
+//! it is missing, so the commands work the same on a fresh machine and a warm one.
+
+mod dist;
+mod prerequisites;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use run::CommandExt;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("dist") => dist::build(&root()),
+        Some("lint") => lint(),
+        _ => {
+            eprintln!("usage: cargo xtask <serve [-- server flags] | test [-- test filter] | dist | lint>");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository's root (xtask lives one level below it).
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the repository")
+        .to_owned()
+}
+
+/// Builds everything and runs the server on 127.0.0.1 with its defaults.
+fn serve(args: &[String]) -> Result<()> {
+    let root = root();
+    dist::build(&root)?;
+    run::step("building and starting the server");
+    let server_args = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
+    run::cargo(&root)
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "atelier-server",
+            "--bin",
+            "atelier",
+            "--",
+        ])
+        .arg("--static-dir")
+        .arg(root.join("dist"))
+        .args(server_args)
+        .status_ok()
+}
+
+/// Everything CI checks: lint, then every test, the browser ones included.
+fn test(args: &[String]) -> Result<()> {
+    let root = root();
+    prerequisites::browser()?;
+    dist::build(&root)?;
+    lint()?;
+    run::step("running the tests");
+    let filter = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
+    run::cargo(&root)
+        .args(["test", "--workspace", "--exclude", "atelier-client"])
+        .args(filter)
+        .env("ATELIER_DIST", root.join("dist"))
+        .status_ok()
+}
+
+fn lint() -> Result<()> {
+    let root = root();
+    prerequisites::wasm_target()?;
+    run::step("checking formatting");
+    run::cargo(&root)
+        .args(["fmt", "--all", "--", "--check"])
+        .status_ok()?;
+    run::step("clippy (native crates)");
+    run::cargo(&root)
+        .args([
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "atelier-client",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .status_ok()?;
+    run::step("clippy (browser client, wasm32)");
+    run::cargo(&root)
+        .args([
+            "clippy",
+            "--package",
+            "atelier-client",
+            "--target",
+            dist::WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .status_ok()
+}

@@ -3,70 +3,14 @@
 
 use std::sync::Arc;
 
-use atelier_shared::protocol::Token;
-use atelier_shared::{JoinCode, ParticipantId, RoomId, WorkshopId};
+use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use crate::hub::Hub;
-
-#[derive(Debug, Deserialize)]
-pub struct CreateWorkshop {
-    pub title: String,
-    pub facilitator_name: String,
-    pub rooms: Vec<RoomRequest>,
-    pub columns: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RoomRequest {
-    pub name: String,
-    #[serde(default)]
-    pub territory: Option<String>,
-}
-
-/// The answer to a creation. The secret is shown this once and never logged: the
-/// client keeps it, and it is what makes its holder the lead facilitator.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Created {
-    pub workshop: WorkshopId,
-    pub code: JoinCode,
-    pub join_url: String,
-    pub facilitator: ParticipantId,
-    pub facilitator_secret: Token,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct JoinRequest {
-    pub code: String,
-    pub name: String,
-}
-
-/// The answer to a join: the token lets the participant come back as themselves.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Joined {
-    pub workshop: WorkshopId,
-    pub participant: ParticipantId,
-    pub room: Option<RoomId>,
-    pub token: Token,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CodeInfo {
-    pub workshop: WorkshopId,
-    pub title: String,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Health {
-    pub status: String,
-    pub workshops: usize,
-    pub connections: usize,
-}
 
 pub async fn create_workshop(
     State(hub): State<Arc<Hub>>,

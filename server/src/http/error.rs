@@ -2,10 +2,10 @@
 //! Internal details never reach the client.
 
 use atelier_shared::Rejection;
+use atelier_shared::api::ErrorBody;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -20,18 +20,6 @@ pub enum ApiError {
     Unavailable,
 }
 
-/// The body of every error response.
-#[derive(Debug, Serialize)]
-struct ErrorBody<'a> {
-    /// Stable, for programs: `unknown_code`, `rejected`, `bad_request`, `unavailable`.
-    error: &'a str,
-    /// For people.
-    message: String,
-    /// The typed reason, when the state machine refused the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rejection: Option<&'a Rejection>,
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error) = match &self {
@@ -42,11 +30,11 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         };
         let rejection = match &self {
-            ApiError::Rejected(rejection) => Some(rejection),
+            ApiError::Rejected(rejection) => Some(rejection.clone()),
             _ => None,
         };
         let body = ErrorBody {
-            error,
+            error: error.to_owned(),
             message: self.to_string(),
             rejection,
         };

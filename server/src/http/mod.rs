@@ -18,10 +18,24 @@ use crate::ws;
 /// The whole application; tests build exactly this.
 pub fn router(hub: Arc<Hub>) -> Router {
     let static_dir = &hub.config.static_dir;
-    // Client-side routes (`/j/CODE`, `/w/ID`) all load the same page.
-    let client = ServeDir::new(static_dir)
+    // Client-side routes (`/j/CODE`, `/w/ID`) all load the same page, which is
+    // revalidated on every load; the bundle it names has a hash in its file name and
+    // never changes, so browsers keep it.
+    let page = ServeDir::new(static_dir)
         .precompressed_gzip()
-        .fallback(ServeFile::new(static_dir.join("index.html")));
+        .fallback(ServeFile::new(static_dir.join("index.html")).precompressed_gzip());
+    let page = Router::new()
+        .fallback_service(page)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+    let bundle = Router::new()
+        .fallback_service(ServeDir::new(static_dir.join("pkg")).precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
     let api = Router::new()
         .route("/workshops", post(api::create_workshop))
         .route("/join", post(api::join))
@@ -35,7 +49,8 @@ pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()
         .nest("/api", api)
         .route("/ws", get(ws::upgrade))
-        .fallback_service(client)
+        .nest("/pkg", bundle)
+        .merge(page)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,0 +1,93 @@
+//! Calls to the HTTP API (`/api/...`), typed by `atelier_shared::api`.
+
+use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+use crate::browser::window;
+use crate::i18n::Texts;
+
+/// Why a call failed, in terms the interface can explain.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// The server said no, and why.
+    Refused(ErrorBody),
+    /// No answer (network down, server stopped).
+    Unreachable,
+}
+
+impl Failure {
+    pub fn explain(&self, t: &Texts) -> String {
+        match self {
+            Failure::Unreachable => t.server_unreachable.into(),
+            Failure::Refused(body) => match (&body.rejection, body.error.as_str()) {
+                (Some(rejection), _) => (t.rejection)(rejection),
+                (None, "unknown_code") => t.unknown_code.into(),
+                _ => t.server_error.into(),
+            },
+        }
+    }
+}
+
+pub async fn create_workshop(request: &CreateWorkshop) -> Result<Created, Failure> {
+    call("POST", "/api/workshops", Some(request)).await
+}
+
+pub async fn join(code: &str, name: &str) -> Result<Joined, Failure> {
+    let request = JoinRequest {
+        code: code.to_owned(),
+        name: name.to_owned(),
+    };
+    call("POST", "/api/join", Some(&request)).await
+}
+
+pub async fn code_info(code: &str) -> Result<CodeInfo, Failure> {
+    let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    call::<(), _>("GET", &format!("/api/join/{code}"), None).await
+}
+
+async fn call<B: Serialize, R: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<R, Failure> {
+    let (ok, status, text) = fetch(method, path, body)
+        .await
+        .map_err(|_| Failure::Unreachable)?;
+    if ok {
+        serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
+    } else {
+        let body = serde_json::from_str(&text).unwrap_or(ErrorBody {
+            error: format!("http_{status}"),
+            message: text,
+            rejection: None,
+        });
+        Err(Failure::Refused(body))
+    }
+}
+
+async fn fetch<B: Serialize>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<(bool, u16, String), JsValue> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let json = serde_json::to_string(body).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        init.set_body(&JsValue::from_str(&json));
+    }
+    let request = Request::new_with_str_and_init(path, &init)?;
+    request.headers().set("content-type", "application/json")?;
+    let response: Response = JsFuture::from(window().fetch_with_request(&request))
+        .await?
+        .dyn_into()?;
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.ok(), response.status(), text))
+}

@@ -1,0 +1,7 @@
+//! Pieces shared by several pages.
+
+mod layout;
+mod note;
+
+pub use layout::{Brand, LangSwitch};
+pub use note::{Composer, NoteCard};

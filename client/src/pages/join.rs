@@ -1,0 +1,135 @@
+//! `/j/CODE`: a join link; only the name is left to type. Also the join form itself
+//! and the page for unknown addresses.
+
+use atelier_shared::JoinCode;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped;
+
+use crate::api;
+use crate::browser;
+use crate::components::{Brand, LangSwitch};
+use crate::i18n::texts;
+use crate::route::{Route, navigate};
+
+#[component]
+pub fn JoinPage(code: String) -> impl IntoView {
+    let title = RwSignal::new(None::<String>);
+    let unknown = RwSignal::new(false);
+    let lookup = code.clone();
+    spawn_local_scoped(async move {
+        match api::code_info(&lookup).await {
+            Ok(info) => {
+                browser::set_title(&format!("{} · Atelier", info.title));
+                title.set(Some(info.title));
+            }
+            Err(api::Failure::Refused(_)) => unknown.set(true),
+            Err(api::Failure::Unreachable) => {}
+        }
+    });
+    view! {
+        <div class="page home">
+            <header class="topbar">
+                <Brand/>
+                <LangSwitch/>
+            </header>
+            <main class="home-main narrow">
+                <section class="card" aria-labelledby="join-heading">
+                    <p class="intro">{move || texts().joining}</p>
+                    <h1 id="join-heading" class="workshop-title">
+                        {move || title.get().unwrap_or_else(|| texts().join_heading.to_owned())}
+                    </h1>
+                    <Show when=move || unknown.get()>
+                        <p class="error" role="alert">{move || texts().unknown_code}</p>
+                    </Show>
+                    <JoinForm code=code.clone()/>
+                </section>
+            </main>
+        </div>
+    }
+}
+
+/// Code and name, nothing else.
+#[component]
+pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
+    let from_link = code.is_some();
+    let code = RwSignal::new(code.unwrap_or_default());
+    let name = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (typed_code, typed_name) = (code.get_untracked(), name.get_untracked());
+        if JoinCode::parse(&typed_code).is_none() {
+            error.set(Some(texts().unknown_code.to_owned()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local_scoped(async move {
+            match api::join(&typed_code, &typed_name).await {
+                Ok(joined) => {
+                    browser::keep_credential(joined.workshop, &joined.token);
+                    navigate(Route::Board(joined.workshop));
+                }
+                Err(failure) => {
+                    error.set(Some(failure.explain(texts())));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+
+    view! {
+        <form class="form" on:submit=submit>
+            <Show when=move || !from_link>
+                <label for="join-code">{move || texts().code_label}</label>
+                <input
+                    id="join-code"
+                    class="code-input"
+                    type="text"
+                    required
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    maxlength="9"
+                    aria-describedby="join-code-hint"
+                    bind:value=code
+                />
+                <p class="hint" id="join-code-hint">{move || texts().code_hint}</p>
+            </Show>
+            <label for="join-name">{move || texts().name_label}</label>
+            <input
+                id="join-name"
+                type="text"
+                required
+                autocomplete="name"
+                aria-describedby="join-name-hint"
+                bind:value=name
+            />
+            <p class="hint" id="join-name-hint">{move || texts().name_hint}</p>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit" class="button primary" disabled=move || busy.get()>
+                {move || if busy.get() { texts().one_moment } else { texts().join_button }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <div class="page home">
+            <header class="topbar">
+                <Brand/>
+                <LangSwitch/>
+            </header>
+            <main class="home-main narrow">
+                <section class="card">
+                    <h1>{move || texts().page_not_found}</h1>
+                    <a href="/" class="button primary">{move || texts().back_home}</a>
+                </section>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,373 @@
+//! The live connection to one workshop.
+//!
+//! One websocket, reopened with backoff when it drops. The *confirmed* replica changes
+//! only through server events, applied by the same `apply_event` as the server's; the
+//! workshop shown is the confirmed one with the commands not yet acknowledged applied
+//! on top, so a note appears the instant it is posted. An ack drops the command from
+//! the pending list; a rejection drops it too, and the view rolls back by itself.
+//! Pending commands are sent again after a reconnection.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use atelier_shared::machine::{Actor, apply, decide};
+use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
+use atelier_shared::{Command, NoteId, ParticipantId, Rejection, Workshop, WorkshopId};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::browser;
+
+/// Where the connection stands, as shown to the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Connecting,
+    Live,
+    Reconnecting,
+    /// Reconnecting would not help (outdated client, revoked credential).
+    Stopped(ErrorCode),
+}
+
+/// Something to tell the user about, once.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    Rejected(Rejection),
+    Error(ErrorCode),
+}
+
+/// A handle on the session; `Copy`, so views capture it freely.
+#[derive(Clone, Copy, Debug)]
+pub struct Session {
+    pub workshop_id: WorkshopId,
+    /// What to display: the confirmed replica plus pending commands.
+    pub workshop: RwSignal<Option<Workshop>>,
+    pub you: RwSignal<Option<ParticipantId>>,
+    pub status: RwSignal<Status>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// Notes touched by commands the server has not confirmed yet.
+    pub unconfirmed: RwSignal<BTreeSet<NoteId>>,
+    inner: StoredValue<Inner, LocalStorage>,
+}
+
+struct Inner {
+    token: Token,
+    socket: Option<WebSocket>,
+    /// The socket's callbacks, alive as long as it is; replaced (never dropped while
+    /// running) at the next connection.
+    handlers: Option<Handlers>,
+    confirmed: Option<Workshop>,
+    you: Option<ParticipantId>,
+    pending: Vec<Pending>,
+    next_id: u64,
+    attempt: u32,
+    last_heard: f64,
+    stopped: bool,
+    heartbeat: Option<IntervalHandle>,
+    retry: Option<TimeoutHandle>,
+}
+
+struct Pending {
+    id: u64,
+    command: Command,
+    /// Sent before a reconnection: a `duplicate_id` refusal then means it was applied.
+    resent: bool,
+}
+
+struct Handlers {
+    _open: Closure<dyn FnMut()>,
+    _message: Closure<dyn FnMut(MessageEvent)>,
+    _close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+/// A ping this often; a connection silent for `SILENCE` is considered dead.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+const SILENCE: f64 = 40_000.0;
+
+impl Session {
+    pub fn start(workshop_id: WorkshopId, token: Token) -> Session {
+        let session = Session {
+            workshop_id,
+            workshop: RwSignal::new(None),
+            you: RwSignal::new(None),
+            status: RwSignal::new(Status::Connecting),
+            notice: RwSignal::new(None),
+            unconfirmed: RwSignal::new(BTreeSet::new()),
+            inner: StoredValue::new_local(Inner {
+                token,
+                socket: None,
+                handlers: None,
+                confirmed: None,
+                you: None,
+                pending: Vec::new(),
+                next_id: 1,
+                attempt: 0,
+                last_heard: js_sys::Date::now(),
+                stopped: false,
+                heartbeat: None,
+                retry: None,
+            }),
+        };
+        session.connect();
+        let heartbeat = set_interval_with_handle(move || session.heartbeat(), HEARTBEAT).ok();
+        session.inner.update_value(|i| i.heartbeat = heartbeat);
+        session
+    }
+
+    /// The credential this session uses (the lead shows it as a private link).
+    pub fn token(&self) -> Option<Token> {
+        self.inner.try_with_value(|i| i.token.clone())
+    }
+
+    /// Applies `command` at once and sends it; refuses at once what the server
+    /// would refuse (the rules are the same code).
+    pub fn send(&self, command: Command) -> Result<(), Rejection> {
+        let Some(you) = self.you.get_untracked() else {
+            return Err(Rejection::UnknownActor);
+        };
+        let checked = self.workshop.with_untracked(|w| {
+            w.as_ref()
+                .map(|w| decide(w, Actor::Member(you), command.clone(), browser::now()))
+        });
+        if let Some(Err(rejection)) = checked {
+            self.notice.set(Some(Notice::Rejected(rejection.clone())));
+            return Err(rejection);
+        }
+        let live = self.status.get_untracked() == Status::Live;
+        self.inner.update_value(|i| {
+            let id = i.next_id;
+            i.next_id += 1;
+            if live && let Some(socket) = &i.socket {
+                let _ = socket.send_with_str(
+                    &ClientMsg::Command {
+                        id,
+                        command: command.clone(),
+                    }
+                    .encode(),
+                );
+            }
+            i.pending.push(Pending {
+                id,
+                command,
+                resent: false,
+            });
+        });
+        self.refresh();
+        Ok(())
+    }
+
+    /// Closes the connection for good (the page is going away).
+    pub fn stop(&self) {
+        self.inner.try_update_value(|i| {
+            i.stopped = true;
+            if let Some(handle) = i.heartbeat.take() {
+                handle.clear();
+            }
+            if let Some(handle) = i.retry.take() {
+                handle.clear();
+            }
+            if let Some(socket) = i.socket.take() {
+                socket.set_onopen(None);
+                socket.set_onmessage(None);
+                socket.set_onclose(None);
+                let _ = socket.close();
+            }
+        });
+    }
+
+    fn connect(self) {
+        let Ok(socket) = WebSocket::new(&browser::websocket_url()) else {
+            self.schedule_reconnect();
+            return;
+        };
+        let open = Closure::<dyn FnMut()>::new(move || self.on_open());
+        let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(text) = event.data().as_string() {
+                self.on_frame(&text);
+            }
+        });
+        let close =
+            Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| self.on_close(event.code()));
+        socket.set_onopen(Some(open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(close.as_ref().unchecked_ref()));
+        self.inner.update_value(|i| {
+            i.socket = Some(socket);
+            i.handlers = Some(Handlers {
+                _open: open,
+                _message: message,
+                _close: close,
+            });
+        });
+    }
+
+    fn on_open(self) {
+        self.inner.try_update_value(|i| {
+            i.last_heard = js_sys::Date::now();
+            let hello = ClientMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                token: i.token.clone(),
+            };
+            if let Some(socket) = &i.socket {
+                let _ = socket.send_with_str(&hello.encode());
+            }
+        });
+    }
+
+    fn on_frame(self, text: &str) {
+        let Ok(messages) = ServerMsg::decode_frame(text) else {
+            leptos::logging::warn!("unreadable frame from the server");
+            return;
+        };
+        let mut notice = None;
+        let mut welcomed = None;
+        let alive = self.inner.try_update_value(|i| {
+            i.last_heard = js_sys::Date::now();
+            for message in messages {
+                match message {
+                    ServerMsg::Welcome { you, workshop, .. } => {
+                        i.confirmed = Some(workshop);
+                        i.you = Some(you);
+                        i.attempt = 0;
+                        welcomed = Some(you);
+                        // Whatever was not acknowledged goes again, in order.
+                        for pending in &mut i.pending {
+                            pending.resent = true;
+                            let command = ClientMsg::Command {
+                                id: pending.id,
+                                command: pending.command.clone(),
+                            };
+                            if let Some(socket) = &i.socket {
+                                let _ = socket.send_with_str(&command.encode());
+                            }
+                        }
+                    }
+                    ServerMsg::Event { seq, event } => {
+                        if let Some(confirmed) = &mut i.confirmed {
+                            confirmed.apply_event(&event);
+                            confirmed.seq = seq;
+                        }
+                    }
+                    ServerMsg::Ack { id, .. } => i.pending.retain(|p| p.id != id),
+                    ServerMsg::Rejected { id, rejection, .. } => {
+                        let resent = i.pending.iter().any(|p| p.id == id && p.resent);
+                        i.pending.retain(|p| p.id != id);
+                        // A re-sent post refused as a duplicate had in fact arrived.
+                        if !(resent && rejection == Rejection::DuplicateId) {
+                            notice = Some(Notice::Rejected(rejection));
+                        }
+                    }
+                    ServerMsg::Error { code, .. } => {
+                        if code.close_code().is_none() {
+                            notice = Some(Notice::Error(code));
+                        }
+                    }
+                    ServerMsg::Pong => {}
+                }
+            }
+        });
+        if alive.is_none() {
+            return;
+        }
+        if let Some(you) = welcomed {
+            self.you.set(Some(you));
+            self.status.set(Status::Live);
+        }
+        if notice.is_some() {
+            self.notice.set(notice);
+        }
+        self.refresh();
+    }
+
+    fn on_close(self, code: u16) {
+        let Some(stopped) = self.inner.try_update_value(|i| {
+            i.socket = None;
+            i.stopped
+        }) else {
+            return;
+        };
+        if stopped {
+            return;
+        }
+        match ErrorCode::from_close_code(code) {
+            Some(error) if !error.retry() => {
+                if error == ErrorCode::UnknownToken {
+                    browser::forget_credential(self.workshop_id);
+                }
+                self.status.set(Status::Stopped(error));
+            }
+            _ => {
+                self.status.set(Status::Reconnecting);
+                self.schedule_reconnect();
+            }
+        }
+    }
+
+    /// Tries again after 0.5 s, 1 s, 2 s… up to 15 s, with jitter so that a room
+    /// does not come back all at the same instant after a server restart.
+    fn schedule_reconnect(self) {
+        let delay = self.inner.try_update_value(|i| {
+            let base = 500.0 * 2f64.powi(i.attempt.min(5) as i32);
+            i.attempt += 1;
+            base.min(15_000.0) * (1.0 + 0.3 * js_sys::Math::random())
+        });
+        let Some(delay) = delay else { return };
+        let retry = set_timeout_with_handle(move || self.connect(), Duration::from_millis(delay as u64)).ok();
+        self.inner.try_update_value(|i| i.retry = retry);
+    }
+
+    fn heartbeat(self) {
+        self.inner.try_update_value(|i| {
+            let Some(socket) = &i.socket else { return };
+            if socket.ready_state() != WebSocket::OPEN {
+                return;
+            }
+            if js_sys::Date::now() - i.last_heard > SILENCE {
+                // Dead but not closed (laptop asleep, network gone): close to reconnect.
+                let _ = socket.close();
+            } else {
+                let _ = socket.send_with_str(&ClientMsg::Ping.encode());
+            }
+        });
+    }
+
+    /// Recomputes what is shown: the confirmed replica with pending commands on top.
+    fn refresh(self) {
+        let Some((view, unconfirmed)) = self
+            .inner
+            .try_with_value(|i| {
+                let mut view = i.confirmed.clone()?;
+                let mut unconfirmed = BTreeSet::new();
+                if let Some(you) = i.you {
+                    for pending in &i.pending {
+                        if let Some(note) = touched_note(&pending.command) {
+                            unconfirmed.insert(note);
+                        }
+                        let _ = apply(
+                            &mut view,
+                            Actor::Member(you),
+                            pending.command.clone(),
+                            browser::now(),
+                        );
+                    }
+                }
+                Some((view, unconfirmed))
+            })
+            .flatten()
+        else {
+            return;
+        };
+        self.workshop.set(Some(view));
+        self.unconfirmed.set(unconfirmed);
+    }
+}
+
+fn touched_note(command: &Command) -> Option<NoteId> {
+    match command {
+        Command::PostNote { note, .. } | Command::EditNote { note, .. } | Command::DeleteNote { note } => {
+            Some(*note)
+        }
+        Command::Admit { .. } => None,
+    }
+}

@@ -1,0 +1,79 @@
+//! The JSON bodies of the HTTP API (`/api/...`), shared by the server and the client.
+//! The websocket protocol is in [`crate::protocol`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{JoinCode, ParticipantId, RoomId, WorkshopId};
+use crate::protocol::Token;
+use crate::rejection::Rejection;
+
+/// `POST /api/workshops`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateWorkshop {
+    pub title: String,
+    pub facilitator_name: String,
+    pub rooms: Vec<RoomRequest>,
+    /// Column titles, in display order.
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomRequest {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<String>,
+}
+
+/// The answer to a creation (201). The secret is shown this once and never logged:
+/// the client keeps it, and it is what makes its holder the lead facilitator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    pub workshop: WorkshopId,
+    pub code: JoinCode,
+    pub join_url: String,
+    pub facilitator: ParticipantId,
+    pub facilitator_secret: Token,
+}
+
+/// `POST /api/join`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRequest {
+    pub code: String,
+    pub name: String,
+}
+
+/// The answer to a join: the token lets the participant come back as themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    pub workshop: WorkshopId,
+    pub participant: ParticipantId,
+    pub room: Option<RoomId>,
+    pub token: Token,
+}
+
+/// `GET /api/join/{code}`: what a code opens, before one gives a name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeInfo {
+    pub workshop: WorkshopId,
+    pub title: String,
+}
+
+/// `GET /api/health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub workshops: usize,
+    pub connections: usize,
+}
+
+/// The body of every error response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable, for programs: `unknown_code`, `rejected`, `bad_request`, `unavailable`.
+    pub error: String,
+    /// For people (English); clients translate from `error` and `rejection`.
+    pub message: String,
+    /// The typed reason, when the state machine refused the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Rejection>,
+}

@@ -1,0 +1,163 @@
+//! Builds the browser client into `dist/`: compile to wasm32, generate the JS glue
+//! (wasm-bindgen, as a library pinned to the client's version), shrink (wasm-opt),
+//! copy the static assets, and gzip what the server can send compressed.
+//!
+//! The bundle's file names carry a hash of the wasm, so browsers may cache them for
+//! ever and an update is never half old, half new.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::prerequisites;
+use crate::run::{self, CommandExt};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+
+/// What rustc's wasm32 target emits, no more: `--all-features` would let wasm-opt
+/// use proposals browsers do not ship yet (Chromium 148 refuses compact imports).
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn build(root: &Path) -> Result<()> {
+    prerequisites::wasm_target()?;
+    run::step("building the browser client (wasm32)");
+    run::cargo(root)
+        .args(["build", "--package", "atelier-client", "--bin", "atelier-client"])
+        .args(["--target", WASM_TARGET, "--profile", PROFILE])
+        .status_ok()?;
+    let compiled = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join("atelier-client.wasm");
+    let name = format!(
+        "atelier-{}",
+        short_hash(&fs::read(&compiled).context("the compiled client")?)
+    );
+
+    let dist = root.join("dist");
+    if dist.exists() {
+        fs::remove_dir_all(&dist).context("clearing dist/")?;
+    }
+    let pkg = dist.join("pkg");
+    fs::create_dir_all(&pkg)?;
+
+    run::step("generating the JavaScript glue (wasm-bindgen)");
+    Bindgen::new()
+        .input_path(&compiled)
+        .web(true)?
+        .typescript(false)
+        .out_name(&name)
+        .generate(&pkg)
+        .context("wasm-bindgen")?;
+
+    let wasm = pkg.join(format!("{name}_bg.wasm"));
+    if let Some(wasm_opt) = prerequisites::wasm_opt(root)? {
+        run::step("shrinking the bundle (wasm-opt -Oz)");
+        let optimised = pkg.join("optimised.wasm");
+        Command::new(&wasm_opt)
+            .arg(&wasm)
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .args(["--strip-debug", "--strip-producers", "-o"])
+            .arg(&optimised)
+            .status_ok()?;
+        fs::rename(&optimised, &wasm)?;
+    }
+
+    copy_assets(&root.join("assets"), &dist, &name)?;
+    compress_tree(&dist)?;
+
+    let wasm_bytes = fs::metadata(&wasm)?.len();
+    let wasm_gzip_bytes = fs::metadata(gz_path(&wasm))?.len();
+    run::step(&format!(
+        "client ready in dist/: wasm {:.1} KiB raw, {:.1} KiB gzipped",
+        wasm_bytes as f64 / 1024.0,
+        wasm_gzip_bytes as f64 / 1024.0
+    ));
+    Ok(())
+}
+
+/// Copies `assets/web/` (the page) to `dist/` and `assets/static/` (styles, icons) to
+/// `dist/assets/`, pointing the page at this build's bundle. Other asset folders
+/// (templates, sample maps) are the server's, not the browser's.
+fn copy_assets(assets: &Path, dist: &Path, bundle: &str) -> Result<()> {
+    let folders = [
+        (assets.join("web"), dist.to_owned()),
+        (assets.join("static"), dist.join("assets")),
+    ];
+    for (from, to) in folders {
+        for entry in walk(&from)? {
+            copy_asset(&entry, &to.join(entry.strip_prefix(&from)?), bundle)?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_asset(entry: &Path, target: &Path, bundle: &str) -> Result<()> {
+    fs::create_dir_all(target.parent().context("a parent")?)?;
+    if entry.extension().is_some_and(|e| e == "html" || e == "js") {
+        let text = fs::read_to_string(entry)?.replace("%BUNDLE%", bundle);
+        fs::write(target, text)?;
+    } else {
+        fs::copy(entry, target)?;
+    }
+    Ok(())
+}
+
+/// Writes `file.gz` next to every text file and the wasm.
+fn compress_tree(dir: &Path) -> Result<()> {
+    for file in walk(dir)? {
+        let compressible = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html" | "svg" | "json"));
+        if compressible {
+            let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+            encoder.write_all(&fs::read(&file)?)?;
+            fs::write(gz_path(&file), encoder.finish()?)?;
+        }
+    }
+    Ok(())
+}
+
+fn gz_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".gz");
+    PathBuf::from(name)
+}
+
+fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(walk(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+/// FNV-1a, 64 bits, as 10 hex digits: enough to tell builds apart.
+fn short_hash(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{:010x}", hash >> 24)
+}
