@@ -33,7 +33,10 @@ fn round_trip<T: DeserializeOwned + Serialize>(json: &str, info: &str) -> T {
     let value: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("```{info} example: {e}\n{json}"));
     let written = serde_json::to_value(&value).unwrap();
     let original: Value = serde_json::from_str(json).unwrap();
-    assert_eq!(written, original, "```{info} example does not write back the same");
+    assert_eq!(
+        written, original,
+        "```{info} example does not write back the same"
+    );
     value
 }
 

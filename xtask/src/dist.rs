@@ -50,35 +50,18 @@ pub fn build(root: &Path) -> Result<()> {
     );
 
     let dist = root.join("dist");
-    if dist.exists() {
-        fs::remove_dir_all(&dist).context("clearing dist/")?;
-    }
     let pkg = dist.join("pkg");
-    fs::create_dir_all(&pkg)?;
-
-    run::step("generating the JavaScript glue (wasm-bindgen)");
-    Bindgen::new()
-        .input_path(&compiled)
-        .web(true)?
-        .typescript(false)
-        .out_name(&name)
-        .generate(&pkg)
-        .context("wasm-bindgen")?;
-
     let wasm = pkg.join(format!("{name}_bg.wasm"));
-    if let Some(wasm_opt) = prerequisites::wasm_opt(root)? {
-        run::step("shrinking the bundle (wasm-opt -Oz)");
-        let optimised = pkg.join("optimised.wasm");
-        Command::new(&wasm_opt)
-            .arg(&wasm)
-            .arg("-Oz")
-            .args(WASM_FEATURES)
-            .args(["--strip-debug", "--strip-producers", "-o"])
-            .arg(&optimised)
-            .status_ok()?;
-        fs::rename(&optimised, &wasm)?;
+    if wasm.is_file() {
+        run::step("the bundle of this build is already in dist/");
+    } else {
+        // Only this build's bundle stays: stale ones would never be asked for again.
+        if pkg.exists() {
+            fs::remove_dir_all(&pkg).context("clearing dist/pkg")?;
+        }
+        fs::create_dir_all(&pkg)?;
+        bundle(root, &compiled, &pkg, &name)?;
     }
-
     copy_assets(&root.join("assets"), &dist, &name)?;
     compress_tree(&dist)?;
 
@@ -89,6 +72,33 @@ pub fn build(root: &Path) -> Result<()> {
         wasm_bytes as f64 / 1024.0,
         wasm_gzip_bytes as f64 / 1024.0
     ));
+    Ok(())
+}
+
+/// The JavaScript glue (wasm-bindgen), then the shrinking (wasm-opt), into `pkg/`.
+fn bundle(root: &Path, compiled: &Path, pkg: &Path, name: &str) -> Result<()> {
+    run::step("generating the JavaScript glue (wasm-bindgen)");
+    Bindgen::new()
+        .input_path(compiled)
+        .web(true)?
+        .typescript(false)
+        .out_name(name)
+        .generate(pkg)
+        .context("wasm-bindgen")?;
+    let Some(wasm_opt) = prerequisites::wasm_opt(root)? else {
+        return Ok(());
+    };
+    run::step("shrinking the bundle (wasm-opt -Oz)");
+    let wasm = pkg.join(format!("{name}_bg.wasm"));
+    let optimised = pkg.join("optimised.wasm");
+    Command::new(&wasm_opt)
+        .arg(&wasm)
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .args(["--strip-debug", "--strip-producers", "-o"])
+        .arg(&optimised)
+        .status_ok()?;
+    fs::rename(&optimised, &wasm)?;
     Ok(())
 }
 
