@@ -143,7 +143,21 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     screenshot(&participant, "board-participant.png").await;
     eprintln!("join → live board: {join_to_board:?} (includes WebDriver round trips)");
 
-    // The room Gard is empty, seen from the facilitator's tabs.
+    // Bob arrives through the join link: the title is shown, only his name is asked.
+    let bob = driver.session().await;
+    bob.goto(&server.url(&format!("/j/{code}"))).await.unwrap();
+    wait_for_text(&bob, "workshop-title", "YESS CAMP 1 — Menez l'enquête !").await;
+    assert!(
+        bob.find_all(Locator::Id("join-code")).await.unwrap().is_empty(),
+        "the link carries the code"
+    );
+    fill(&bob, "Votre nom", "Bob").await;
+    click_button(&bob, "Rejoindre").await;
+    wait_for_text(&bob, "room-heading", "Salle Gard").await;
+    fill(&bob, composer, "Un tiers-lieu à Alès\n").await;
+    wait_for_text(&bob, "note-text", "Un tiers-lieu à Alès").await;
+
+    // The facilitator finds it under Gard's tab; Aude's notes are not on Bob's board.
     let gard =
         "//button[contains(@class, 'room-tab')][.//*[@class='room-name' and normalize-space()='Gard']]";
     wait(&facilitator, Locator::XPath(gard), "the tab of room Gard")
@@ -152,14 +166,72 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
         .await
         .unwrap();
     wait_for_text(&facilitator, "room-heading", "Salle Gard").await;
-    assert!(
-        facilitator
-            .find_all(Locator::Css(".note"))
-            .await
-            .unwrap()
-            .is_empty()
+    wait_for_text(&facilitator, "note-text", "Un tiers-lieu à Alès").await;
+    assert_eq!(bob.find_all(Locator::Css(".note")).await.unwrap().len(), 1);
+    assert_eq!(
+        participant.find_all(Locator::Css(".note")).await.unwrap().len(),
+        2
     );
 
+    // Alice corrects her note, then deletes the other; the facilitator follows along.
+    let aude =
+        "//button[contains(@class, 'room-tab')][.//*[@class='room-name' and normalize-space()='Aude']]";
+    wait(&facilitator, Locator::XPath(aude), "the tab of room Aude")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let first = wait_for_text(&participant, "note-text", "Mobilité en zone rurale").await;
+    let card = first.find(Locator::XPath("./ancestor::li")).await.unwrap();
+    card.find(Locator::XPath(".//button[normalize-space()='Modifier']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let editor = wait(
+        &participant,
+        Locator::Css("textarea.note-edit"),
+        "the note editor",
+    )
+    .await;
+    editor.clear().await.unwrap();
+    editor
+        .send_keys("Mobilité des personnes âgées en zone rurale\n")
+        .await
+        .unwrap();
+    wait_for_text(
+        &facilitator,
+        "note-text",
+        "Mobilité des personnes âgées en zone rurale",
+    )
+    .await;
+
+    let second = wait_for_text(&participant, "note-text", hostile).await;
+    let card = second.find(Locator::XPath("./ancestor::li")).await.unwrap();
+    card.find(Locator::XPath(".//button[normalize-space()='Supprimer']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    participant.accept_alert().await.unwrap();
+    wait_for_text(&facilitator, "room-stats", "1 participant · 1 note").await;
+    assert_eq!(
+        facilitator.find_all(Locator::Css(".note")).await.unwrap().len(),
+        1
+    );
+    screenshot(&bob, "board-other-room.png").await;
+
+    // On a phone, in English: the switch translates in place, the session stays live.
+    participant.set_window_size(390, 844).await.unwrap();
+    click_button(&participant, "English").await;
+    wait_for_text(&participant, "room-heading", "Room Aude").await;
+    wait_for_text(&participant, "status", "Live").await;
+    field(&participant, "New note in “Besoins prioritaires”").await;
+    screenshot(&participant, "board-phone-english.png").await;
+
+    bob.close().await.unwrap();
     facilitator.close().await.unwrap();
     participant.close().await.unwrap();
 }
