@@ -357,14 +357,7 @@ pub static EN: Texts = Texts {
     server_error: "The server could not handle the request. Try again in a moment.",
     reload: "Reload the page",
 
-    colour: |c| match c {
-        Colour::Yellow => "yellow",
-        Colour::Pink => "pink",
-        Colour::Blue => "blue",
-        Colour::Green => "green",
-        Colour::Orange => "orange",
-        Colour::Purple => "purple",
-    },
+    colour: Colour::as_str,
     rejection: |r| match r {
         Rejection::NameTaken => {
             "Someone in this workshop already uses this name: add an initial, for example.".into()

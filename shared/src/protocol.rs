@@ -158,6 +158,23 @@ impl ClientMsg {
     }
 }
 
+/// The frame of `ServerMsg::Event { seq, event }`, byte for byte, serialised from a
+/// borrowed event: the server publishes every event without copying it first.
+pub fn event_frame(seq: u64, event: &Event) -> String {
+    #[derive(Serialize)]
+    #[serde(tag = "type", rename = "event")]
+    struct EventRef<'a> {
+        seq: u64,
+        event: &'a Event,
+    }
+    let json = serde_json::to_string(&EventRef { seq, event }).expect("events always serialise");
+    let mut frame = String::with_capacity(json.len() + 2);
+    frame.push('[');
+    frame.push_str(&json);
+    frame.push(']');
+    frame
+}
+
 /// The protocol version a hello claims, even if the rest of it is not understood: a
 /// client of another version must be told so, not that its message is malformed.
 pub fn claimed_version(text: &str) -> Option<u32> {
@@ -185,7 +202,7 @@ impl ServerMsg {
         frame
     }
 
-    /// Several frames from [`ServerMsg::to_frame`] merged into one, in order, without
+    /// Several frames from [`ServerMsg::to_frame`] (or [`event_frame`]) merged into one, in order, without
     /// parsing or serialising anything again.
     pub fn join_frames<'a>(frames: impl IntoIterator<Item = &'a str> + Clone) -> String {
         let len = frames.clone().into_iter().map(str::len).sum::<usize>() + 1;
@@ -298,6 +315,19 @@ mod tests {
         );
         assert_eq!(ServerMsg::decode_frame(&joined).unwrap().len(), 2);
         assert_eq!(ServerMsg::join_frames([frames[0].as_str()]), frames[0]);
+    }
+
+    #[test]
+    fn an_event_frame_is_the_frame_of_its_server_message() {
+        let event = Event::NoteDeleted {
+            note: NoteId::from_u128(1),
+            room: RoomId::from_u128(2),
+        };
+        let owned = ServerMsg::Event {
+            seq: 42,
+            event: event.clone(),
+        };
+        assert_eq!(event_frame(42, &event), owned.to_frame());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The brand mark and the language switch.
+//! The page shell, the brand mark and the language switch.
 
 use leptos::prelude::*;
 
@@ -30,5 +30,21 @@ pub fn LangSwitch() -> impl IntoView {
         >
             {move || texts().switch_language}
         </button>
+    }
+}
+
+/// A page with the plain top bar and centred content (home, join, errors).
+#[component]
+pub fn Shell(#[prop(optional)] narrow: bool, children: Children) -> impl IntoView {
+    view! {
+        <div class="page home">
+            <header class="topbar">
+                <Brand/>
+                <LangSwitch/>
+            </header>
+            <main class="home-main" class:narrow=narrow>
+                {children()}
+            </main>
+        </div>
     }
 }

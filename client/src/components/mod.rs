@@ -3,5 +3,5 @@
 mod layout;
 mod note;
 
-pub use layout::{Brand, LangSwitch};
+pub use layout::{Brand, LangSwitch, Shell};
 pub use note::{Composer, NoteCard};

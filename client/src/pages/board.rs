@@ -6,7 +6,7 @@ use atelier_shared::{Column, Note, Participant, Role, RoomId, WorkshopId};
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::components::{Brand, Composer, LangSwitch, NoteCard};
+use crate::components::{Brand, Composer, LangSwitch, NoteCard, Shell};
 use crate::i18n::texts;
 use crate::route::{Route, navigate};
 use crate::session::{Notice, Session, Status};
@@ -38,21 +38,15 @@ pub fn BoardPage(workshop: WorkshopId) -> impl IntoView {
 #[component]
 fn NotJoined() -> impl IntoView {
     view! {
-        <div class="page home">
-            <header class="topbar">
-                <Brand/>
-                <LangSwitch/>
-            </header>
-            <main class="home-main narrow">
-                <section class="card">
-                    <p>{move || texts().not_joined}</p>
-                    <a href="/" class="button primary" on:click=move |ev| {
-                        ev.prevent_default();
-                        navigate(Route::Home);
-                    }>{move || texts().join_with_code}</a>
-                </section>
-            </main>
-        </div>
+        <Shell narrow=true>
+            <section class="card">
+                <p>{move || texts().not_joined}</p>
+                <a href="/" class="button primary" on:click=move |ev| {
+                    ev.prevent_default();
+                    navigate(Route::Home);
+                }>{move || texts().join_with_code}</a>
+            </section>
+        </Shell>
     }
 }
 

@@ -2,25 +2,18 @@
 
 use atelier_shared::api::{CreateWorkshop, RoomRequest};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
 
-use super::JoinForm;
+use super::{JoinForm, enter_workshop};
 use crate::api;
 use crate::browser;
-use crate::components::{Brand, LangSwitch};
+use crate::components::Shell;
 use crate::i18n::texts;
-use crate::route::{Route, navigate};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     browser::set_title("Atelier");
     view! {
-        <div class="page home">
-            <header class="topbar">
-                <Brand/>
-                <LangSwitch/>
-            </header>
-            <main class="home-main">
+        <Shell>
                 <h1 class="tagline">{move || texts().tagline}</h1>
                 <div class="home-cards">
                     <section class="card" aria-labelledby="join-heading">
@@ -34,8 +27,7 @@ pub fn HomePage() -> impl IntoView {
                         <CreateForm/>
                     </section>
                 </div>
-            </main>
-        </div>
+        </Shell>
     }
 }
 
@@ -72,19 +64,9 @@ fn CreateForm() -> impl IntoView {
                 .collect(),
             columns: lines(&columns.get_untracked()),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local_scoped(async move {
-            match api::create_workshop(&request).await {
-                Ok(created) => {
-                    browser::keep_credential(created.workshop, &created.facilitator_secret);
-                    navigate(Route::Board(created.workshop));
-                }
-                Err(failure) => {
-                    error.set(Some(failure.explain(texts())));
-                    busy.set(false);
-                }
-            }
+        enter_workshop(busy, error, async move {
+            let created = api::create_workshop(&request).await?;
+            Ok((created.workshop, created.facilitator_secret))
         });
     };
 

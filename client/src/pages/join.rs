@@ -5,11 +5,11 @@ use atelier_shared::JoinCode;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 
+use super::enter_workshop;
 use crate::api;
 use crate::browser;
-use crate::components::{Brand, LangSwitch};
+use crate::components::Shell;
 use crate::i18n::texts;
-use crate::route::{Route, navigate};
 
 #[component]
 pub fn JoinPage(code: String) -> impl IntoView {
@@ -27,12 +27,7 @@ pub fn JoinPage(code: String) -> impl IntoView {
         }
     });
     view! {
-        <div class="page home">
-            <header class="topbar">
-                <Brand/>
-                <LangSwitch/>
-            </header>
-            <main class="home-main narrow">
+        <Shell narrow=true>
                 <section class="card" aria-labelledby="join-heading">
                     <p class="intro">{move || texts().joining}</p>
                     <h1 id="join-heading" class="workshop-title">
@@ -43,8 +38,7 @@ pub fn JoinPage(code: String) -> impl IntoView {
                     </Show>
                     <JoinForm code=code.clone()/>
                 </section>
-            </main>
-        </div>
+        </Shell>
     }
 }
 
@@ -64,19 +58,9 @@ pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
             error.set(Some(texts().unknown_code.to_owned()));
             return;
         }
-        busy.set(true);
-        error.set(None);
-        spawn_local_scoped(async move {
-            match api::join(&typed_code, &typed_name).await {
-                Ok(joined) => {
-                    browser::keep_credential(joined.workshop, &joined.token);
-                    navigate(Route::Board(joined.workshop));
-                }
-                Err(failure) => {
-                    error.set(Some(failure.explain(texts())));
-                    busy.set(false);
-                }
-            }
+        enter_workshop(busy, error, async move {
+            let joined = api::join(&typed_code, &typed_name).await?;
+            Ok((joined.workshop, joined.token))
         });
     };
 
@@ -119,17 +103,11 @@ pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
-        <div class="page home">
-            <header class="topbar">
-                <Brand/>
-                <LangSwitch/>
-            </header>
-            <main class="home-main narrow">
-                <section class="card">
-                    <h1>{move || texts().page_not_found}</h1>
-                    <a href="/" class="button primary">{move || texts().back_home}</a>
-                </section>
-            </main>
-        </div>
+        <Shell narrow=true>
+            <section class="card">
+                <h1>{move || texts().page_not_found}</h1>
+                <a href="/" class="button primary">{move || texts().back_home}</a>
+            </section>
+        </Shell>
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use atelier_shared::protocol::{ErrorCode, PROTOCOL_VERSION, ServerMsg};
+use atelier_shared::protocol::{ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame};
 use atelier_shared::{Event, Lens, ParticipantId, Workshop, apply};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
@@ -133,13 +133,7 @@ impl WorkshopActor {
         let first_seq = self.workshop.seq + 1 - events.len() as u64;
         let mut dropped = Vec::new();
         for (seq, event) in (first_seq..).zip(events) {
-            let frame = Utf8Bytes::from(
-                ServerMsg::Event {
-                    seq,
-                    event: event.clone(),
-                }
-                .to_frame(),
-            );
+            let frame = Utf8Bytes::from(event_frame(seq, event));
             for (conn, subscriber) in &mut self.subscribers {
                 if event.visible_through(subscriber.lens) && !deliver(subscriber, frame.clone()) {
                     dropped.push(*conn);
