@@ -39,9 +39,14 @@ async fn invalid_creations_are_refused_with_the_reason() {
             "empty_text",
         ),
         (
-            json!({ "title": "T", "facilitator_name": "C", "rooms": [], "columns": ["B"] }),
+            json!({ "title": "T", "facilitator_name": "C", "rooms": [{ "name": " " }], "columns": ["B"] }),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "too_few",
+            "empty_text",
+        ),
+        (
+            json!({ "template": "nope", "facilitator_name": "C" }),
+            StatusCode::NOT_FOUND,
+            "unknown_template",
         ),
         (
             json!({ "title": "T", "facilitator_name": "C", "rooms": [{ "name": "A" }, { "name": "a" }], "columns": ["B"] }),

@@ -70,6 +70,7 @@ fn post(client: &WsClient, text: &str) -> (NoteId, Command) {
         column: client.workshop.columns[0].id,
         text: text.into(),
         colour: Colour::Yellow,
+        parent: None,
     };
     (note, command)
 }
@@ -90,7 +91,7 @@ async fn participants_of_a_room_see_each_others_notes_live_and_other_rooms_do_no
     };
     assert_eq!(
         (seen.id, seen.text.as_str(), seen.author),
-        (note, "Mobilité en zone rurale", s.alice.you)
+        (note, "Mobilité en zone rurale", Some(s.alice.you))
     );
     let Event::NotePosted { note: watched } = s.lead.event().await else {
         panic!("the lead watches every room")
@@ -103,7 +104,7 @@ async fn participants_of_a_room_see_each_others_notes_live_and_other_rooms_do_no
     assert_eq!(s.carol.workshop.notes, s.alice.workshop.notes);
     assert_eq!(
         s.carol.workshop.notes,
-        state.view(state.lens_of(s.carol.you)).notes
+        state.view(&state.viewer(s.carol.you)).notes
     );
     assert_eq!(s.lead.workshop.notes, state.notes);
     assert!(s.bob.workshop.notes.is_empty());

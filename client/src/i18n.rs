@@ -105,6 +105,7 @@ pub struct Texts {
     pub save: &'static str,
     pub cancel: &'static str,
     pub by: &'static str,
+    pub anonymous: &'static str,
     pub sending: &'static str,
     pub dismiss: &'static str,
 
@@ -193,6 +194,7 @@ pub static FR: Texts = Texts {
     save: "Enregistrer",
     cancel: "Annuler",
     by: "par",
+    anonymous: "Anonyme",
     sending: "envoi…",
     dismiss: "Fermer",
 
@@ -242,6 +244,41 @@ pub static FR: Texts = Texts {
         Rejection::DuplicateLabel => "Deux salles ou deux colonnes portent le même nom.".into(),
         Rejection::TooMany { what, max } => format!("Trop de {} : {max} au plus.", fr_counted(*what)),
         Rejection::TooFew { what } => format!("Il faut au moins un élément : {}.", fr_counted(*what)),
+        Rejection::UnknownStep => "Cette étape n'existe pas.".into(),
+        Rejection::UnknownParticipant => "Cette personne ne participe pas à l'atelier.".into(),
+        Rejection::UnknownBranch => "Cette cause ou conséquence n'existe plus.".into(),
+        Rejection::WrongStep => "Ce n'est pas possible à cette étape de l'atelier.".into(),
+        Rejection::Locked => "Le tableau est verrouillé par l'animation.".into(),
+        Rejection::VoteClosed => "Ce vote est clos.".into(),
+        Rejection::OverBudget { budget } => format!("Vous avez déjà utilisé vos {budget} points."),
+        Rejection::OverColumnBudget { budget, .. } => {
+            format!("Vous avez déjà utilisé vos {budget} points dans cette colonne.")
+        }
+        Rejection::OverParentBudget { budget } => {
+            format!("Vous avez déjà utilisé vos {budget} points pour ce besoin.")
+        }
+        Rejection::OverNoteCap { cap } => format!("Au plus {cap} point(s) par note."),
+        Rejection::BudgetBelowVotes { min } => {
+            format!(
+                "Des participants ont déjà utilisé {min} points : la limite ne peut pas descendre en dessous."
+            )
+        }
+        Rejection::InvalidRules { reason } => format!("Réglage impossible : {reason}."),
+        Rejection::FacilitatorsOnly => "Seule l'animation écrit dans cette colonne.".into(),
+        Rejection::ParentRequired => "Choisissez le besoin auquel cette note répond.".into(),
+        Rejection::WrongParent => "Cette note ne peut pas être rattachée à celle-ci.".into(),
+        Rejection::CannotMerge => {
+            "Ces notes ne peuvent pas être regroupées (même salle, même colonne, sans notes rattachées)."
+                .into()
+        }
+        Rejection::HasAttachedNotes => {
+            "Des notes y sont rattachées : seule l'animation peut la supprimer.".into()
+        }
+        Rejection::RoomInUse => "Cette salle n'est pas vide.".into(),
+        Rejection::StepInUse => "Une salle est sur cette étape, ou une autre étape s'y réfère.".into(),
+        Rejection::LastLead => "L'atelier doit garder au moins une personne à l'animation.".into(),
+        Rejection::ChoiceNotAllowed => "L'animation répartit les participants dans les salles.".into(),
+        Rejection::JoiningClosed => "L'atelier n'accepte plus de nouveaux participants.".into(),
     },
     error: |code| match code {
         ErrorCode::Malformed | ErrorCode::Binary | ErrorCode::AlreadyGreeted | ErrorCode::HelloExpected => {
@@ -262,6 +299,8 @@ fn fr_field(field: TextField) -> &'static str {
         TextField::Name => "Le nom",
         TextField::Title => "Le titre",
         TextField::Label => "Un nom de salle ou de colonne",
+        TextField::Details => "Le texte",
+        TextField::Branch => "La cause ou conséquence",
     }
 }
 
@@ -271,6 +310,9 @@ fn fr_counted(what: Counted) -> &'static str {
         Counted::Columns => "colonnes",
         Counted::Participants => "participants",
         Counted::Notes => "notes",
+        Counted::Steps => "étapes",
+        Counted::Branches => "causes ou conséquences",
+        Counted::MapItems => "éléments dans la cartographie",
     }
 }
 
@@ -344,6 +386,7 @@ pub static EN: Texts = Texts {
     save: "Save",
     cancel: "Cancel",
     by: "by",
+    anonymous: "Anonymous",
     sending: "sending…",
     dismiss: "Dismiss",
 

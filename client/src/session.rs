@@ -48,6 +48,11 @@ pub struct Session {
     pub notice: RwSignal<Option<Notice>>,
     /// Notes touched by commands the server has not confirmed yet.
     pub unconfirmed: RwSignal<BTreeSet<NoteId>>,
+    /// Who, among the people this viewer sees, is connected.
+    pub online: RwSignal<BTreeSet<ParticipantId>>,
+    /// The server's clock minus this browser's, in milliseconds: timers count down on
+    /// the server's time.
+    pub clock_offset: RwSignal<i64>,
     inner: StoredValue<Inner, LocalStorage>,
 }
 
@@ -94,6 +99,8 @@ impl Session {
             status: RwSignal::new(Status::Connecting),
             notice: RwSignal::new(None),
             unconfirmed: RwSignal::new(BTreeSet::new()),
+            online: RwSignal::new(BTreeSet::new()),
+            clock_offset: RwSignal::new(0),
             inner: StoredValue::new_local(Inner {
                 token,
                 socket: None,
@@ -222,11 +229,22 @@ impl Session {
         };
         let mut notice = None;
         let mut welcomed = None;
+        let mut presence = Vec::new();
+        let mut server_now = None;
         let alive = self.inner.try_update_value(|i| {
             i.last_heard = js_sys::Date::now();
             for message in messages {
                 match message {
-                    ServerMsg::Welcome { you, workshop, .. } => {
+                    ServerMsg::Welcome {
+                        you,
+                        workshop,
+                        now,
+                        online,
+                        ..
+                    } => {
+                        server_now = Some(now);
+                        presence.clear();
+                        presence.push((None, online));
                         i.confirmed = Some(workshop);
                         i.you = Some(you);
                         i.attempt = 0;
@@ -263,7 +281,10 @@ impl Session {
                             notice = Some(Notice::Error(code));
                         }
                     }
-                    ServerMsg::Pong => {}
+                    ServerMsg::Presence { participant, online } => {
+                        presence.push((Some((participant, online)), Vec::new()));
+                    }
+                    ServerMsg::Pong { now } => server_now = Some(now),
                 }
             }
         });
@@ -276,6 +297,20 @@ impl Session {
         }
         if notice.is_some() {
             self.notice.set(notice);
+        }
+        if let Some(now) = server_now {
+            self.clock_offset.set(now.0 as i64 - js_sys::Date::now() as i64);
+        }
+        for (change, everyone) in presence {
+            self.online.update(|online| match change {
+                None => *online = everyone.into_iter().collect(),
+                Some((who, true)) => {
+                    online.insert(who);
+                }
+                Some((who, false)) => {
+                    online.remove(&who);
+                }
+            });
         }
         self.refresh();
     }
@@ -363,11 +398,45 @@ impl Session {
     }
 }
 
+/// The note a command changes, to mark it as being sent.
 fn touched_note(command: &Command) -> Option<NoteId> {
     match command {
-        Command::PostNote { note, .. } | Command::EditNote { note, .. } | Command::DeleteNote { note } => {
-            Some(*note)
-        }
-        Command::Admit { .. } => None,
+        Command::PostNote { note, .. }
+        | Command::EditNote { note, .. }
+        | Command::DeleteNote { note }
+        | Command::Vote { note, .. }
+        | Command::Ungroup { note }
+        | Command::Characterise { note, .. }
+        | Command::AddBranch { note, .. }
+        | Command::EditBranch { note, .. }
+        | Command::RemoveBranch { note, .. }
+        | Command::MoveBranch { note, .. } => Some(*note),
+        Command::MergeNotes { into, .. } => Some(*into),
+        Command::Admit { .. }
+        | Command::MoveParticipant { .. }
+        | Command::ChooseRoom { .. }
+        | Command::SetRole { .. }
+        | Command::SetReady { .. }
+        | Command::UpdateSettings { .. }
+        | Command::AddRoom { .. }
+        | Command::RenameRoom { .. }
+        | Command::RemoveRoom { .. }
+        | Command::AddColumn { .. }
+        | Command::RenameColumn { .. }
+        | Command::Lock { .. }
+        | Command::AddStep { .. }
+        | Command::EditStep { .. }
+        | Command::RemoveStep { .. }
+        | Command::GoToStep { .. }
+        | Command::Reveal { .. }
+        | Command::StartTimer { .. }
+        | Command::PauseTimer
+        | Command::ResumeTimer
+        | Command::AddTime { .. }
+        | Command::StopTimer
+        | Command::TimerElapsed
+        | Command::ImportMap { .. }
+        | Command::CloseVote { .. }
+        | Command::ReopenVote { .. } => None,
     }
 }

@@ -3,18 +3,22 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use atelier_shared::api::{CreateWorkshop, Created, Joined};
-use atelier_shared::machine::{self, NewColumn, NewRoom, NewWorkshop};
+use atelier_shared::api::{Continuation, CreateWorkshop, Created, Joined, TemplateSummary};
+use atelier_shared::machine::{self, NewRoom, NewWorkshop};
+use atelier_shared::model::Settings;
 use atelier_shared::protocol::Token;
-use atelier_shared::{Actor, ColumnId, Command, Event, JoinCode, ParticipantId, Role, RoomId, WorkshopId};
+use atelier_shared::template::Setup;
+use atelier_shared::{
+    Actor, CampaignId, Command, Event, JoinCode, ParticipantId, Role, RoomId, Workshop, WorkshopId,
+};
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::catalog::{Catalog, DEFAULT_TEMPLATE};
 use crate::clock;
 use crate::config::Config;
-
 use crate::http::error::ApiError;
 use crate::secret::{self, Secret};
 use crate::workshop::{self, ConnId, WorkshopHandle};
@@ -22,6 +26,8 @@ use crate::workshop::{self, ConnId, WorkshopHandle};
 #[derive(Debug)]
 pub struct Hub {
     pub config: Config,
+    /// The templates and maps workshops are made from (read-only).
+    pub catalog: Catalog,
     /// The resolved address people reach us at (for join links).
     pub public_url: String,
     /// Every live workshop's actor. Handles are cloned out and the map guard dropped
@@ -62,6 +68,7 @@ impl Hub {
     pub fn new(config: Config, public_url: String) -> Hub {
         Hub {
             config,
+            catalog: Catalog::builtin(),
             public_url,
             workshops: DashMap::new(),
             codes: DashMap::new(),
@@ -72,35 +79,72 @@ impl Hub {
         }
     }
 
-    /// Creates a workshop with its lead facilitator and starts its actor.
-    pub fn create_workshop(&self, request: CreateWorkshop) -> Result<Created, ApiError> {
-        let lead = ParticipantId(Uuid::new_v4());
+    /// Creates a workshop from a template, with its lead facilitator, and starts its
+    /// actor. Continuing a campaign, it starts from what the earlier workshop retained.
+    pub async fn create_workshop(&self, request: CreateWorkshop) -> Result<Created, ApiError> {
+        let key = request.template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
+        let template = self.catalog.template(key).ok_or(ApiError::UnknownTemplate)?;
+        let source = match &request.from {
+            Some(from) => Some(self.led_workshop(from).await?),
+            None => None,
+        };
         let id = WorkshopId(Uuid::new_v4());
+        let lead = ParticipantId(Uuid::new_v4());
+        let now = clock::now();
+        let rooms: Vec<NewRoom> = if !request.rooms.is_empty() {
+            request
+                .rooms
+                .into_iter()
+                .map(|r| (r.name, r.territory))
+                .map(new_room)
+                .collect()
+        } else if let Some(source) = &source {
+            source
+                .rooms
+                .iter()
+                .map(|r| (r.name.clone(), r.territory.clone()))
+                .map(new_room)
+                .collect()
+        } else {
+            template
+                .rooms
+                .iter()
+                .map(|r| (r.name.clone(), r.territory.clone()))
+                .map(new_room)
+                .collect()
+        };
+        let setup = Setup {
+            workshop: id,
+            lead,
+            now,
+            rooms: &rooms,
+            custom_columns: &request.columns,
+            source: source.as_ref(),
+        };
+        let instance = template
+            .instantiate(setup, &|file| self.catalog.map(file))
+            .map_err(|e| {
+                tracing::error!(template = key, "template failed: {e}");
+                ApiError::Internal
+            })?;
         let code = self.reserve_code(id);
         let spec = NewWorkshop {
             id,
+            campaign: source
+                .as_ref()
+                .map_or_else(|| CampaignId(Uuid::new_v4()), |s| s.campaign),
+            origin: source.as_ref().map(|s| s.id),
+            template: template.key.clone(),
             code: code.clone(),
-            title: request.title,
-            rooms: request
-                .rooms
-                .into_iter()
-                .map(|r| NewRoom {
-                    id: RoomId(Uuid::new_v4()),
-                    name: r.name,
-                    territory: r.territory,
-                })
-                .collect(),
-            columns: request
-                .columns
-                .into_iter()
-                .map(|title| NewColumn {
-                    id: ColumnId(Uuid::new_v4()),
-                    title,
-                })
-                .collect(),
+            title: request.title.unwrap_or_else(|| template.title.clone()),
+            settings: Settings::default(),
+            rooms,
+            columns: instance.columns,
+            steps: instance.steps,
+            notes: instance.notes,
             lead,
             lead_name: request.facilitator_name,
-            now: clock::now(),
+            now,
         };
         let workshop = machine::create(spec).inspect_err(|_| {
             self.codes.remove(&code);
@@ -115,6 +159,28 @@ impl Hub {
         let handle = workshop::spawn(workshop, self.config.limits.inbox_requests);
         self.workshops.insert(handle.id, handle);
         Ok(created)
+    }
+
+    /// The state of a workshop whose lead presents `from.token`.
+    async fn led_workshop(&self, from: &Continuation) -> Result<Workshop, ApiError> {
+        let (handle, participant) = self.authenticate(&from.token).ok_or(ApiError::NotFacilitator)?;
+        if handle.id != from.workshop {
+            return Err(ApiError::NotFacilitator);
+        }
+        let workshop = handle
+            .inspect()
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+            .workshop;
+        let is_lead = workshop
+            .participants
+            .get(&participant)
+            .is_some_and(|p| p.role == Role::Lead);
+        if is_lead {
+            Ok(workshop)
+        } else {
+            Err(ApiError::NotFacilitator)
+        }
     }
 
     /// Admits `name` into the workshop with `code` and gives them their token.
@@ -188,6 +254,10 @@ impl Hub {
         self.connections.subscribe()
     }
 
+    pub fn templates(&self) -> Vec<TemplateSummary> {
+        self.catalog.summaries()
+    }
+
     pub fn workshop_count(&self) -> usize {
         self.workshops.len()
     }
@@ -218,5 +288,13 @@ impl Hub {
                 return code;
             }
         }
+    }
+}
+
+fn new_room((name, territory): (String, Option<String>)) -> NewRoom {
+    NewRoom {
+        id: RoomId(Uuid::new_v4()),
+        name,
+        territory,
     }
 }

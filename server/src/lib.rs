@@ -8,10 +8,12 @@
 //! - [`workshop`]: one actor task per workshop, owning its state and subscribers.
 //! - [`ws`]: the websocket endpoint; `ws::connection` is one connection's lifetime.
 //! - [`http`]: the router, the JSON API and its error type.
+//! - [`catalog`]: the built-in templates and maps, compiled in.
 //! - [`secret`]: randomness, tokens and constant-time checks; [`clock`]: the time.
 //!
 //! Tests and `main` build the same application with [`app`] and run it with [`serve`].
 
+pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod http;

@@ -82,18 +82,20 @@ struct Fixture {
     lead: Token,
 }
 
-fn fixture(config: Config) -> Fixture {
+async fn fixture(config: Config) -> Fixture {
     let hub = Arc::new(Hub::new(config, "http://atelier.test".into()));
     let created = hub
         .create_workshop(CreateWorkshop {
-            title: "Atelier".into(),
+            title: Some("Atelier".into()),
             facilitator_name: "Camille".into(),
             rooms: vec![RoomRequest {
                 name: "Salle 1".into(),
                 territory: None,
             }],
             columns: vec!["Idées".into()],
+            ..Default::default()
         })
+        .await
         .unwrap();
     Fixture {
         hub,
@@ -107,7 +109,7 @@ async fn a_connection_that_cannot_keep_up_is_closed_with_a_reason_and_the_room_g
     config.limits.outbox_messages = 8;
     // Only the full queue may end this connection, not a stuck write.
     config.limits.write_timeout = std::time::Duration::from_secs(3600);
-    let f = fixture(config);
+    let f = fixture(config).await;
     let (handle, lead) = f.hub.authenticate(&f.lead).unwrap();
     let room = handle.inspect().await.unwrap().workshop.rooms[0].id;
     let column = handle.inspect().await.unwrap().workshop.columns[0].id;
@@ -122,6 +124,7 @@ async fn a_connection_that_cannot_keep_up_is_closed_with_a_reason_and_the_room_g
             column,
             text: format!("idée {i}"),
             colour: Colour::Yellow,
+            parent: None,
         };
         handle.command(Actor::Member(lead), post).await.unwrap().unwrap();
     }
@@ -140,7 +143,7 @@ async fn a_connection_that_cannot_keep_up_is_closed_with_a_reason_and_the_room_g
 
 #[tokio::test(start_paused = true)]
 async fn a_silent_connection_is_pinged_then_closed_after_the_idle_timeout() {
-    let f = fixture(Config::default());
+    let f = fixture(Config::default()).await;
     let idle = f.hub.config.limits.idle_timeout;
     let mut peer = connect(&f.hub, 16);
     peer.hello(&f.lead).await;
@@ -160,7 +163,7 @@ async fn a_silent_connection_is_pinged_then_closed_after_the_idle_timeout() {
 
 #[tokio::test(start_paused = true)]
 async fn a_connection_answering_pings_stays_open() {
-    let f = fixture(Config::default());
+    let f = fixture(Config::default()).await;
     let idle = f.hub.config.limits.idle_timeout;
     let mut peer = connect(&f.hub, 16);
     peer.hello(&f.lead).await;
@@ -176,7 +179,7 @@ async fn a_connection_answering_pings_stays_open() {
 
 #[tokio::test(start_paused = true)]
 async fn a_connection_that_never_says_hello_is_closed() {
-    let f = fixture(Config::default());
+    let f = fixture(Config::default()).await;
     let mut peer = connect(&f.hub, 16);
     let (messages, close) = peer.until_closed().await;
     assert_eq!(last_error(&messages), Some(ErrorCode::HelloExpected));
@@ -188,7 +191,7 @@ async fn a_connection_that_never_says_hello_is_closed() {
 async fn a_full_server_turns_new_connections_away_politely() {
     let mut config = Config::default();
     config.limits.max_connections = 1;
-    let f = fixture(config);
+    let f = fixture(config).await;
     let first = connect(&f.hub, 16);
     first.hello(&f.lead).await;
     let mut connections = f.hub.connections();
@@ -202,7 +205,7 @@ async fn a_full_server_turns_new_connections_away_politely() {
 
 #[tokio::test]
 async fn shutting_down_tells_every_connection_to_come_back() {
-    let f = fixture(Config::default());
+    let f = fixture(Config::default()).await;
     let mut peer = connect(&f.hub, 16);
     peer.hello(&f.lead).await;
     assert!(matches!(

@@ -7,14 +7,49 @@ use crate::ids::{JoinCode, ParticipantId, RoomId, WorkshopId};
 use crate::protocol::Token;
 use crate::rejection::Rejection;
 
-/// `POST /api/workshops`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// `POST /api/workshops`. Only the facilitator's name is required: the rest defaults
+/// to the template's (or, continuing a campaign, to the earlier workshop's rooms).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateWorkshop {
-    pub title: String,
+    /// A template's key (`GET /api/templates`); by default `brainstorm-vote`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub facilitator_name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rooms: Vec<RoomRequest>,
-    /// Column titles, in display order.
+    /// Column titles, for templates whose columns the facilitator names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
+    /// Continue a campaign: the workshop to start from, and its lead's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Continuation>,
+}
+
+/// The finished workshop a new one continues, proven by its lead facilitator's token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Continuation {
+    pub workshop: WorkshopId,
+    pub token: Token,
+}
+
+/// `GET /api/templates`: the methods a workshop can follow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSummary {
+    pub key: String,
+    pub title: String,
+    pub summary: String,
+    /// The rooms it proposes.
+    pub rooms: Vec<String>,
+    /// Its steps' titles, in order.
+    pub steps: Vec<String>,
+    /// Its planned length.
+    pub minutes: u32,
+    /// Whether the facilitator names the columns.
+    pub custom_columns: bool,
+    /// Whether it continues an earlier workshop of a campaign.
+    pub continues: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,16 +1,81 @@
 //! What happened to a workshop. Events are facts: applying one never fails, on the
-//! server's state or on a client's partial replica.
+//! server's state or on a client's partial replica (see `Workshop::apply_event`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{NoteId, RoomId};
-use crate::model::{Colour, Lens, Note, Participant};
+use crate::ids::{ColumnId, NoteId, ParticipantId, RoomId, StepId};
+use crate::model::{
+    Colour, Column, Details, Note, Participant, Role, Room, Settings, Step, Timer, VoteResult,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     ParticipantJoined {
         participant: Participant,
+    },
+    /// Moved to another room (or the lobby), or given another role.
+    ParticipantChanged {
+        participant: Participant,
+        /// The room they were in.
+        from: Option<RoomId>,
+        /// The role they had.
+        was: Role,
+    },
+    ReadyChanged {
+        participant: ParticipantId,
+        room: Option<RoomId>,
+        ready: bool,
+    },
+    SettingsChanged {
+        settings: Settings,
+    },
+    RoomAdded {
+        room: Room,
+    },
+    RoomRenamed {
+        room: RoomId,
+        name: String,
+        territory: Option<String>,
+    },
+    RoomRemoved {
+        room: RoomId,
+    },
+    ColumnAdded {
+        column: Column,
+    },
+    ColumnRenamed {
+        column: ColumnId,
+        title: String,
+    },
+    Locked {
+        room: RoomId,
+        locked: bool,
+    },
+    StepAdded {
+        step: Step,
+        position: usize,
+    },
+    StepEdited {
+        step: Step,
+    },
+    StepRemoved {
+        step: StepId,
+    },
+    /// A room moved to a step; its participants' "done" signals are cleared.
+    StepStarted {
+        room: RoomId,
+        step: StepId,
+    },
+    /// The room's hidden notes are shown; `step` is marked revealed in the room, so
+    /// notes posted later in it are visible at once.
+    Revealed {
+        room: RoomId,
+        step: StepId,
+        notes: Vec<Note>,
+    },
+    TimerChanged {
+        timer: Timer,
     },
     NotePosted {
         note: Note,
@@ -26,6 +91,39 @@ pub enum Event {
         note: NoteId,
         room: RoomId,
     },
+    NotesMerged {
+        room: RoomId,
+        into: NoteId,
+        notes: Vec<NoteId>,
+    },
+    NoteUngrouped {
+        room: RoomId,
+        note: NoteId,
+    },
+    MapImported {
+        room: RoomId,
+        notes: Vec<Note>,
+    },
+    DetailsChanged {
+        note: NoteId,
+        room: RoomId,
+        details: Details,
+        rev: u32,
+    },
+    VoteCast {
+        step: StepId,
+        room: RoomId,
+        voter: ParticipantId,
+        note: NoteId,
+        dots: u32,
+    },
+    VoteClosed {
+        result: VoteResult,
+    },
+    VoteReopened {
+        step: StepId,
+        room: Option<RoomId>,
+    },
 }
 
 impl Event {
@@ -33,16 +131,43 @@ impl Event {
     pub fn room(&self) -> Option<RoomId> {
         match self {
             Event::ParticipantJoined { participant } => participant.room,
+            Event::ParticipantChanged { participant, .. } => participant.room,
+            Event::ReadyChanged { room, .. } => *room,
             Event::NotePosted { note } => Some(note.room),
-            Event::NoteEdited { room, .. } | Event::NoteDeleted { room, .. } => Some(*room),
+            Event::NoteEdited { room, .. }
+            | Event::NoteDeleted { room, .. }
+            | Event::NotesMerged { room, .. }
+            | Event::NoteUngrouped { room, .. }
+            | Event::MapImported { room, .. }
+            | Event::DetailsChanged { room, .. }
+            | Event::VoteCast { room, .. }
+            | Event::Revealed { room, .. } => Some(*room),
+            Event::VoteClosed { result } => result.room,
+            Event::VoteReopened { room, .. } => *room,
+            Event::SettingsChanged { .. }
+            | Event::RoomAdded { .. }
+            | Event::RoomRenamed { .. }
+            | Event::RoomRemoved { .. }
+            | Event::ColumnAdded { .. }
+            | Event::ColumnRenamed { .. }
+            | Event::Locked { .. }
+            | Event::StepAdded { .. }
+            | Event::StepEdited { .. }
+            | Event::StepRemoved { .. }
+            | Event::StepStarted { .. }
+            | Event::TimerChanged { .. } => None,
         }
     }
 
-    /// Whether a connection looking through `lens` receives this event.
-    pub fn visible_through(&self, lens: Lens) -> bool {
-        match self.room() {
-            Some(room) => lens.sees_room(room),
-            None => true,
-        }
+    /// Whether this event may change what some connection is allowed to see (its
+    /// lens): the server then sends those connections a fresh snapshot.
+    pub fn changes_lenses(&self) -> bool {
+        matches!(
+            self,
+            Event::ParticipantChanged { .. }
+                | Event::StepStarted { .. }
+                | Event::StepEdited { .. }
+                | Event::RoomRemoved { .. }
+        )
     }
 }

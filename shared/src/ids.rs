@@ -66,6 +66,18 @@ uuid_id!(
     /// A column (category) of the boards of a workshop.
     ColumnId
 );
+uuid_id!(
+    /// A step of a workshop's agenda.
+    StepId
+);
+uuid_id!(
+    /// A cause or a consequence in a note's problem tree.
+    BranchId
+);
+uuid_id!(
+    /// A series of workshops (the YESS CAMP's three sessions).
+    CampaignId
+);
 
 /// Milliseconds since the Unix epoch, as stamped by the server.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -111,6 +123,26 @@ impl JoinCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A stable id derived from others, for things the state machine creates itself (a
+/// map imported into every room gets one note per room and item): the same inputs
+/// always give the same id, on the server and in a replaying client.
+pub fn derived_id(seed: Uuid, parts: &[u128]) -> Uuid {
+    // Two FNV-1a passes with different offsets make 128 bits; ids only need to be
+    // unique, and collisions are still refused as duplicates by the state machine.
+    let mut bytes = Vec::with_capacity(16 + parts.len() * 16);
+    bytes.extend_from_slice(seed.as_bytes());
+    for part in parts {
+        bytes.extend_from_slice(&part.to_le_bytes());
+    }
+    let fnv = |offset: u64| {
+        bytes.iter().fold(offset, |hash, byte| {
+            (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    let (high, low) = (fnv(0xcbf2_9ce4_8422_2325), fnv(0x6c62_272e_07bb_0142));
+    uuid::Builder::from_random_bytes(((u128::from(high) << 64) | u128::from(low)).to_be_bytes()).into_uuid()
 }
 
 impl fmt::Debug for JoinCode {
@@ -165,6 +197,14 @@ mod tests {
             let code = JoinCode::from_random_bytes(bytes);
             assert_eq!(JoinCode::parse(code.as_str()), Some(code));
         }
+    }
+
+    #[test]
+    fn derived_ids_are_stable_and_distinct() {
+        let seed = Uuid::from_u128(7);
+        assert_eq!(derived_id(seed, &[1, 2]), derived_id(seed, &[1, 2]));
+        assert_ne!(derived_id(seed, &[1, 2]), derived_id(seed, &[2, 1]));
+        assert_ne!(derived_id(seed, &[1]), derived_id(Uuid::from_u128(8), &[1]));
     }
 
     #[test]

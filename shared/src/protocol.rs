@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
 use crate::event::Event;
-use crate::ids::ParticipantId;
+use crate::ids::{Millis, ParticipantId};
 use crate::model::Workshop;
 use crate::rejection::Rejection;
 
@@ -48,23 +48,22 @@ pub enum ClientMsg {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// The answer to `Hello`: who you are and what you see, as of event `workshop.seq`.
-    /// Sent again, whole, whenever the connection must resynchronise.
+    /// Sent again, whole, whenever the connection must resynchronise (another room,
+    /// another role, new rules of what you may see).
     Welcome {
         protocol: u32,
         you: ParticipantId,
         workshop: Workshop,
+        /// The server's clock, to show the timer right whatever the client's clock says.
+        now: Millis,
+        /// Who, among the people you see, is connected.
+        online: Vec<ParticipantId>,
     },
     /// Something happened; `seq` numbers the workshop's events.
-    Event {
-        seq: u64,
-        event: Event,
-    },
+    Event { seq: u64, event: Event },
     /// Command `id` was accepted; its events (if any) were sent before this, and `seq`
     /// is the workshop's position after them.
-    Ack {
-        id: u64,
-        seq: u64,
-    },
+    Ack { id: u64, seq: u64 },
     /// Command `id` was refused and changed nothing.
     Rejected {
         id: u64,
@@ -72,11 +71,14 @@ pub enum ServerMsg {
         message: String,
     },
     /// A message that could not be handled at all. Fatal codes close the connection.
-    Error {
-        code: ErrorCode,
-        message: String,
+    Error { code: ErrorCode, message: String },
+    /// Someone you see connected (their first connection) or left (their last).
+    Presence {
+        participant: ParticipantId,
+        online: bool,
     },
-    Pong,
+    /// The answer to `Ping`, with the server's clock.
+    Pong { now: Millis },
 }
 
 /// Problems with the conversation itself rather than with a command.
@@ -262,6 +264,7 @@ mod tests {
                     column: ColumnId::from_u128(3),
                     text: "Mobilité".into(),
                     colour: Colour::Yellow,
+                    parent: None,
                 }
             }
         );
@@ -297,7 +300,7 @@ mod tests {
     #[test]
     fn frames_of_one_message_join_without_reserialising() {
         let frames = [
-            ServerMsg::Pong.to_frame(),
+            ServerMsg::Pong { now: Millis(5) }.to_frame(),
             ServerMsg::Rejected {
                 id: 3,
                 rejection: Rejection::EmptyText {
@@ -307,11 +310,11 @@ mod tests {
             }
             .to_frame(),
         ];
-        assert_eq!(frames[0], r#"[{"type":"pong"}]"#);
+        assert_eq!(frames[0], r#"[{"type":"pong","now":5}]"#);
         let joined = ServerMsg::join_frames(frames.iter().map(String::as_str));
         assert_eq!(
             joined,
-            r#"[{"type":"pong"},{"type":"rejected","id":3,"rejection":{"code":"empty_text","field":"note"},"message":"the note is empty"}]"#
+            r#"[{"type":"pong","now":5},{"type":"rejected","id":3,"rejection":{"code":"empty_text","field":"note"},"message":"the note is empty"}]"#
         );
         assert_eq!(ServerMsg::decode_frame(&joined).unwrap().len(), 2);
         assert_eq!(ServerMsg::join_frames([frames[0].as_str()]), frames[0]);

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::ids::ColumnId;
+
 /// A refused command: typed for clients (which translate it), readable for people.
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -21,6 +23,12 @@ pub enum Rejection {
     UnknownColumn,
     #[error("no such note (it may have been deleted)")]
     UnknownNote,
+    #[error("no such step in the agenda")]
+    UnknownStep,
+    #[error("no such person in this workshop")]
+    UnknownParticipant,
+    #[error("no such cause or consequence")]
+    UnknownBranch,
     #[error("this id is already used")]
     DuplicateId,
     #[error("the {field} is empty")]
@@ -41,6 +49,44 @@ pub enum Rejection {
     TooMany { what: Counted, max: usize },
     #[error("at least one {what} is needed")]
     TooFew { what: Counted },
+    #[error("the current step does not allow this")]
+    WrongStep,
+    #[error("the board is locked")]
+    Locked,
+    #[error("this vote is closed")]
+    VoteClosed,
+    #[error("that would be more than your {budget} dots in this vote")]
+    OverBudget { budget: u32 },
+    #[error("that would be more than your {budget} dots in this column")]
+    OverColumnBudget { column: ColumnId, budget: u32 },
+    #[error("that would be more than your {budget} dots under this note")]
+    OverParentBudget { budget: u32 },
+    #[error("at most {cap} dots on one note")]
+    OverNoteCap { cap: u32 },
+    #[error("someone has already spent {min} dots: the limit cannot go below that")]
+    BudgetBelowVotes { min: u32 },
+    #[error("the vote rules are not valid: {reason}")]
+    InvalidRules { reason: String },
+    #[error("only facilitators post in this column")]
+    FacilitatorsOnly,
+    #[error("a note of this column must hang under a note of its parent column")]
+    ParentRequired,
+    #[error("this note cannot hang under that one")]
+    WrongParent,
+    #[error("these notes cannot be merged: same room, column and parent only")]
+    CannotMerge,
+    #[error("this note has notes hanging under it: a facilitator must delete it")]
+    HasAttachedNotes,
+    #[error("this room is not empty")]
+    RoomInUse,
+    #[error("a room is on this step")]
+    StepInUse,
+    #[error("the workshop needs at least one lead facilitator")]
+    LastLead,
+    #[error("the facilitator places participants in rooms")]
+    ChoiceNotAllowed,
+    #[error("this workshop does not accept new participants")]
+    JoiningClosed,
 }
 
 /// Which text a text rejection is about.
@@ -51,6 +97,8 @@ pub enum TextField {
     Name,
     Title,
     Label,
+    Details,
+    Branch,
 }
 
 /// What a count rejection is about.
@@ -59,8 +107,11 @@ pub enum TextField {
 pub enum Counted {
     Rooms,
     Columns,
+    Steps,
     Participants,
     Notes,
+    Branches,
+    MapItems,
 }
 
 impl std::fmt::Display for TextField {
@@ -70,6 +121,8 @@ impl std::fmt::Display for TextField {
             TextField::Name => "name",
             TextField::Title => "title",
             TextField::Label => "label",
+            TextField::Details => "text",
+            TextField::Branch => "cause or consequence",
         })
     }
 }
@@ -79,8 +132,11 @@ impl std::fmt::Display for Counted {
         f.write_str(match self {
             Counted::Rooms => "rooms",
             Counted::Columns => "columns",
+            Counted::Steps => "steps",
             Counted::Participants => "participants",
             Counted::Notes => "notes",
+            Counted::Branches => "causes or consequences",
+            Counted::MapItems => "items in a map",
         })
     }
 }

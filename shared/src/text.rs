@@ -10,8 +10,25 @@ pub const NOTE_MAX_CHARS: usize = 280;
 pub const NAME_MAX_CHARS: usize = 60;
 /// Workshop titles are shown in a header and in reports.
 pub const TITLE_MAX_CHARS: usize = 120;
-/// Room names and territories, column titles.
+/// Room names and territories, column titles, step titles.
 pub const LABEL_MAX_CHARS: usize = 60;
+/// A characterisation field or a step's instructions: a few sentences.
+pub const DETAILS_MAX_CHARS: usize = 1_000;
+/// A cause or a consequence in a problem tree: one short line.
+pub const BRANCH_MAX_CHARS: usize = 140;
+
+/// A characterisation field or instructions: several lines, may be empty.
+pub fn details(text: &str) -> Result<String, Rejection> {
+    if text.trim().is_empty() {
+        return Ok(String::new());
+    }
+    clean(text, TextField::Details, DETAILS_MAX_CHARS, true)
+}
+
+/// A cause or a consequence: one line.
+pub fn branch(text: &str) -> Result<String, Rejection> {
+    clean(text, TextField::Branch, BRANCH_MAX_CHARS, false)
+}
 
 /// A note: several lines allowed (tabs and newlines), nothing else invisible.
 pub fn note(text: &str) -> Result<String, Rejection> {

@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined};
+use atelier_shared::api::{
+    CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined, TemplateSummary,
+};
 use atelier_shared::protocol::{ClientMsg, ServerMsg};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -56,6 +58,7 @@ fn every_example_in_the_protocol_document_is_exact() {
                 }
             }
             "json http:create_workshop" => drop(round_trip::<CreateWorkshop>(&json, &info)),
+            "json http:templates" => drop(round_trip::<Vec<TemplateSummary>>(&json, &info)),
             "json http:created" => drop(round_trip::<Created>(&json, &info)),
             "json http:code_info" => drop(round_trip::<CodeInfo>(&json, &info)),
             "json http:join_request" => drop(round_trip::<JoinRequest>(&json, &info)),
@@ -65,5 +68,5 @@ fn every_example_in_the_protocol_document_is_exact() {
         }
         checked += 1;
     }
-    assert!(checked >= 15, "only {checked} examples found");
+    assert!(checked >= 25, "only {checked} examples found");
 }

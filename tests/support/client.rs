@@ -1,6 +1,6 @@
 //! A participant's websocket, speaking the protocol the way the browser client does.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
 use atelier_shared::{Command, Event, NoteId, ParticipantId, Rejection, Workshop};
@@ -22,6 +22,9 @@ pub struct WsClient {
     pub you: ParticipantId,
     /// The replica, kept up to date by the same `apply_event` the browser uses.
     pub workshop: Workshop,
+    /// Who, among the people this connection sees, is online (from the welcome and
+    /// presence messages, which `recv` absorbs).
+    pub online: BTreeSet<ParticipantId>,
     /// Messages received but not yet looked at.
     inbox: VecDeque<ServerMsg>,
     next_id: u64,
@@ -61,12 +64,15 @@ impl WsClient {
                 protocol,
                 you,
                 workshop,
+                online,
+                ..
             }) => {
                 assert_eq!(protocol, PROTOCOL_VERSION);
                 WsClient {
                     socket,
                     you,
                     workshop,
+                    online: online.into_iter().collect(),
                     inbox,
                     next_id: 1,
                 }
@@ -88,12 +94,15 @@ impl WsClient {
         self.socket.send(Message::text(text)).await.expect("send");
     }
 
-    /// The next message, applying events to the replica. Fails the test after
-    /// [`PATIENCE`].
+    /// The next message, applying events to the replica and absorbing presence and
+    /// fresh snapshots (which replace the replica). Fails the test after [`PATIENCE`].
     pub async fn recv(&mut self) -> ServerMsg {
         loop {
             if let Some(message) = self.inbox.pop_front() {
                 self.absorb(&message);
+                if matches!(message, ServerMsg::Presence { .. } | ServerMsg::Welcome { .. }) {
+                    continue;
+                }
                 return message;
             }
             let messages = read_frame(&mut self.socket).await;
@@ -107,7 +116,17 @@ impl WsClient {
                 self.workshop.apply_event(event);
                 self.workshop.seq = *seq;
             }
-            ServerMsg::Welcome { workshop, .. } => self.workshop = workshop.clone(),
+            ServerMsg::Welcome { workshop, online, .. } => {
+                self.workshop = workshop.clone();
+                self.online = online.iter().copied().collect();
+            }
+            ServerMsg::Presence { participant, online } => {
+                if *online {
+                    self.online.insert(*participant);
+                } else {
+                    self.online.remove(participant);
+                }
+            }
             _ => {}
         }
     }
@@ -116,6 +135,14 @@ impl WsClient {
     pub async fn command(&mut self, command: Command) -> Result<Vec<Event>, Rejection> {
         let id = self.send(command).await;
         self.outcome(id).await
+    }
+
+    /// Sends a command that must be accepted; returns the events received meanwhile.
+    pub async fn ok(&mut self, command: Command) -> Vec<Event> {
+        let described = format!("{command:?}");
+        self.command(command)
+            .await
+            .unwrap_or_else(|rejection| panic!("{described} refused: {rejection}"))
     }
 
     /// Waits for the outcome of command `id`; returns the events received meanwhile.
@@ -148,6 +175,19 @@ impl WsClient {
                 ServerMsg::Event { event, .. } => events.push(event),
                 ServerMsg::Rejected { id: refused, .. } if refused == id => return events,
                 other => panic!("while syncing: {other:?}"),
+            }
+        }
+    }
+
+    /// Reads messages until `done` holds (presence changes, a timer running out).
+    pub async fn until(&mut self, done: impl Fn(&WsClient) -> bool) {
+        while !done(self) {
+            if self.inbox.is_empty() {
+                let messages = read_frame(&mut self.socket).await;
+                self.inbox.extend(messages);
+            }
+            if let Some(message) = self.inbox.pop_front() {
+                self.absorb(&message);
             }
         }
     }

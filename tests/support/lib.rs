@@ -5,10 +5,12 @@
 //! - [`server`]: `TestServer::start()`, creating workshops and joining them over HTTP.
 //! - [`client`]: `WsClient`, a participant's websocket, with `sync()` as a barrier.
 //! - [`browser`]: ChromeDriver and Chromium sessions for browser tests.
+//! - [`workshop`]: finding a template's steps and columns by key, checking replicas.
 
 pub mod browser;
 pub mod client;
 pub mod server;
+pub mod workshop;
 
 pub use client::WsClient;
 pub use server::TestServer;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use atelier_server::{Config, Hub, hub_for, serve};
+use atelier_shared::WorkshopId;
 use atelier_shared::api::{Created, Joined};
+use atelier_shared::protocol::Token;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, StatusCode};
@@ -71,11 +73,24 @@ impl TestServer {
             .map(|r| json!({ "name": r, "territory": r }))
             .collect();
         let body = json!({
+            "template": "brainstorm-vote",
             "title": title,
             "facilitator_name": "Camille (animation)",
             "rooms": rooms,
             "columns": ["Besoins", "Idées"],
         });
+        let (status, created) = self.request(Method::POST, "/api/workshops", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        serde_json::from_value(created).expect("a creation answer")
+    }
+
+    /// Creates a workshop from a template with its default rooms, possibly continuing a
+    /// campaign from `from` (a workshop and its lead's token).
+    pub async fn create_from_template(&self, template: &str, from: Option<(WorkshopId, &Token)>) -> Created {
+        let mut body = json!({ "template": template, "facilitator_name": "Camille (animation)" });
+        if let Some((workshop, token)) = from {
+            body["from"] = json!({ "workshop": workshop, "token": token });
+        }
         let (status, created) = self.request(Method::POST, "/api/workshops", Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         serde_json::from_value(created).expect("a creation answer")

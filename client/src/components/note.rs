@@ -15,6 +15,9 @@ pub fn NoteCard(note: Note) -> impl IntoView {
     let id = note.id;
     let author = note.author;
     let author_name = Memo::new(move |_| {
+        let Some(author) = author else {
+            return texts().anonymous.to_owned();
+        };
         session.workshop.with(|w| {
             w.as_ref()
                 .and_then(|w| w.participants.get(&author))
@@ -29,7 +32,7 @@ pub fn NoteCard(note: Note) -> impl IntoView {
         let role = session
             .workshop
             .with(|w| w.as_ref().and_then(|w| w.participants.get(&you)).map(|p| p.role));
-        you == author || role.is_some_and(Role::facilitates)
+        author == Some(you) || role.is_some_and(Role::facilitates)
     });
     let sending = Memo::new(move |_| session.unconfirmed.with(|s| s.contains(&id)));
     let editing = RwSignal::new(false);
@@ -122,6 +125,7 @@ pub fn Composer(room: Memo<Option<RoomId>>, column: ColumnId, title: String) -> 
             column,
             text: text.get_untracked(),
             colour: colour.get_untracked(),
+            parent: None,
         };
         if session.send(command).is_ok() {
             text.set(String::new());

@@ -114,10 +114,23 @@ fn Board() -> impl IntoView {
             .workshop
             .with(|w| w.as_ref()?.room(room).map(|r| r.name.clone()))
     });
+    // The step the room is on: its columns, title and instructions.
+    let step = Memo::new(move |_| {
+        let room = room.get()?;
+        session.workshop.with(|w| w.as_ref()?.current_step(room).cloned())
+    });
     let columns = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| w.columns.clone()).unwrap_or_default())
+        let Some(step) = step.get() else { return Vec::new() };
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    step.columns
+                        .iter()
+                        .filter_map(|c| w.column(*c).cloned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     });
 
     view! {
@@ -142,6 +155,10 @@ fn Board() -> impl IntoView {
                 <span class="room-label">{move || texts().room}" "</span>
                 {move || room_name.get().unwrap_or_default()}
             </h2>
+            <section class="step" aria-live="polite">
+                <h3 class="step-title">{move || step.get().map(|s| s.title).unwrap_or_default()}</h3>
+                <p class="step-instructions">{move || step.get().map(|s| s.instructions).unwrap_or_default()}</p>
+            </section>
             <div class="columns">
                 <For each=move || columns.get() key=|column| column.id let:column>
                     <ColumnView room column/>

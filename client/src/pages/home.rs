@@ -53,7 +53,7 @@ fn CreateForm() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = CreateWorkshop {
-            title: title.get_untracked(),
+            title: Some(title.get_untracked()),
             facilitator_name: name.get_untracked(),
             rooms: lines(&rooms.get_untracked())
                 .into_iter()
@@ -63,6 +63,7 @@ fn CreateForm() -> impl IntoView {
                 })
                 .collect(),
             columns: lines(&columns.get_untracked()),
+            ..CreateWorkshop::default()
         };
         enter_workshop(busy, error, async move {
             let created = api::create_workshop(&request).await?;

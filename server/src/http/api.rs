@@ -1,9 +1,9 @@
 //! `POST /api/workshops` (create), `GET /api/join/{code}` (what a code opens),
-//! `POST /api/join` (join with a code and a name), `GET /api/health`.
+//! `POST /api/join` (join with a code and a name), `GET /api/templates`, `GET /api/health`.
 
 use std::sync::Arc;
 
-use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined};
+use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined, TemplateSummary};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -17,7 +17,7 @@ pub async fn create_workshop(
     body: Result<Json<CreateWorkshop>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let created = hub.create_workshop(request)?;
+    let created = hub.create_workshop(request).await?;
     tracing::info!(workshop = %created.workshop, code = %created.code, "workshop created");
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -42,6 +42,10 @@ pub async fn join(
     let joined = hub.join(&request.code, &request.name).await?;
     tracing::info!(workshop = %joined.workshop, participant = %joined.participant, "participant joined");
     Ok(Json(joined))
+}
+
+pub async fn templates(State(hub): State<Arc<Hub>>) -> Json<Vec<TemplateSummary>> {
+    Json(hub.templates())
 }
 
 pub async fn health(State(hub): State<Arc<Hub>>) -> Json<Health> {

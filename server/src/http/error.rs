@@ -18,6 +18,13 @@ pub enum ApiError {
     BadRequest(String),
     #[error("the workshop is not available right now; try again in a moment")]
     Unavailable,
+    #[error("no such template")]
+    UnknownTemplate,
+    #[error("only the lead facilitator of that workshop may do this")]
+    NotFacilitator,
+    /// A fault of the server's own (details go to the log, not the client).
+    #[error("something went wrong on the server")]
+    Internal,
 }
 
 impl IntoResponse for ApiError {
@@ -28,6 +35,9 @@ impl IntoResponse for ApiError {
             ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::UnknownTemplate => (StatusCode::NOT_FOUND, "unknown_template"),
+            ApiError::NotFacilitator => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         let rejection = match &self {
             ApiError::Rejected(rejection) => Some(rejection.clone()),

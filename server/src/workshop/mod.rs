@@ -70,6 +70,8 @@ pub(crate) enum Reply {
 pub struct Inspection {
     pub workshop: Workshop,
     pub subscribers: usize,
+    /// Participants with at least one connection.
+    pub online: Vec<ParticipantId>,
 }
 
 impl WorkshopHandle {

@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{MissedTickBehavior, interval_at, timeout};
 use tracing::{Instrument, debug, field, info_span};
 
+use crate::clock;
 use crate::config::Limits;
 use crate::hub::Hub;
 use crate::workshop::{ConnId, Outbox, WorkshopHandle};
@@ -221,7 +222,9 @@ impl Reader<'_> {
                 .submit(self.conn, self.participant, id, command)
                 .await
                 .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")),
-            Ok(ClientMsg::Ping) => self.queue(Utf8Bytes::from_static(r#"[{"type":"pong"}]"#)),
+            Ok(ClientMsg::Ping) => {
+                self.queue(Utf8Bytes::from(ServerMsg::Pong { now: clock::now() }.to_frame()))
+            }
             Ok(ClientMsg::Hello { .. }) => self.tell(
                 ErrorCode::AlreadyGreeted,
                 "this connection has already said hello",

@@ -1,15 +1,15 @@
-//! Who is in the workshop: admitting people who join with the code.
+//! Who is in the workshop and where: joining, rooms, roles, the "I'm done" signal.
 
 use crate::event::Event;
 use crate::ids::{Millis, ParticipantId, RoomId};
-use crate::model::{Participant, Role, Workshop};
+use crate::model::{Assignment, Participant, Role, Workshop};
 use crate::rejection::{Counted, Rejection};
 use crate::text;
 
-use super::{Actor, MAX_PARTICIPANTS};
+use super::{Actor, MAX_PARTICIPANTS, lead, member};
 
 pub(super) fn admit(
-    workshop: &Workshop,
+    w: &Workshop,
     actor: Actor,
     id: ParticipantId,
     name: &str,
@@ -19,22 +19,25 @@ pub(super) fn admit(
     if actor != Actor::System {
         return Err(Rejection::Forbidden);
     }
-    if workshop.participants.contains_key(&id) {
+    if !w.settings.joining_open {
+        return Err(Rejection::JoiningClosed);
+    }
+    if w.participants.contains_key(&id) {
         return Err(Rejection::DuplicateId);
     }
-    if workshop.participants.len() >= MAX_PARTICIPANTS {
+    if w.participants.len() >= MAX_PARTICIPANTS {
         return Err(Rejection::TooMany {
             what: Counted::Participants,
             max: MAX_PARTICIPANTS,
         });
     }
     let name = text::name(name)?;
-    if name_taken(workshop, &name) {
+    if w.participants.values().any(|p| same_name(&p.name, &name)) {
         return Err(Rejection::NameTaken);
     }
-    let room = match role {
-        Role::Lead => None,
-        Role::RoomFacilitator | Role::Participant | Role::Observer => Some(least_crowded_room(workshop)),
+    let room = match (role, w.settings.assignment) {
+        (Role::Lead, _) | (_, Assignment::Facilitator | Assignment::Choice) => None,
+        (_, Assignment::Balanced) => Some(least_crowded_room(w)),
     };
     Ok(vec![Event::ParticipantJoined {
         participant: Participant {
@@ -43,8 +46,105 @@ pub(super) fn admit(
             role,
             room,
             joined: now,
+            ready: false,
         },
     }])
+}
+
+/// A facilitator places someone in a room, or back in the lobby.
+pub(super) fn move_to(
+    w: &Workshop,
+    actor: Actor,
+    id: ParticipantId,
+    room: Option<RoomId>,
+) -> Result<Vec<Event>, Rejection> {
+    lead(w, actor)?;
+    let who = w.participants.get(&id).ok_or(Rejection::UnknownParticipant)?;
+    if room.is_some_and(|r| w.room(r).is_none()) {
+        return Err(Rejection::UnknownRoom);
+    }
+    if who.role == Role::Lead && room.is_some() {
+        // A lead is in every room at once.
+        return Err(Rejection::Forbidden);
+    }
+    Ok(relocate(who, room))
+}
+
+/// A participant picks their room, when the workshop lets them.
+pub(super) fn choose_room(w: &Workshop, actor: Actor, room: RoomId) -> Result<Vec<Event>, Rejection> {
+    let who = member(w, actor)?;
+    if !matches!(who.role, Role::Participant | Role::Observer) {
+        return Err(Rejection::Forbidden);
+    }
+    if w.settings.assignment != Assignment::Choice {
+        return Err(Rejection::ChoiceNotAllowed);
+    }
+    if w.room(room).is_none() {
+        return Err(Rejection::UnknownRoom);
+    }
+    Ok(relocate(who, Some(room)))
+}
+
+pub(super) fn set_role(
+    w: &Workshop,
+    actor: Actor,
+    id: ParticipantId,
+    role: Role,
+) -> Result<Vec<Event>, Rejection> {
+    lead(w, actor)?;
+    let who = w.participants.get(&id).ok_or(Rejection::UnknownParticipant)?;
+    if who.role == role {
+        return Ok(Vec::new());
+    }
+    let leads = w.participants.values().filter(|p| p.role == Role::Lead).count();
+    if who.role == Role::Lead && leads == 1 {
+        return Err(Rejection::LastLead);
+    }
+    // A lead has no room; someone who stops being one waits in the lobby to be placed.
+    let room = if role == Role::Lead { None } else { who.room };
+    Ok(vec![Event::ParticipantChanged {
+        participant: Participant {
+            role,
+            room,
+            ready: false,
+            ..who.clone()
+        },
+        from: who.room,
+        was: who.role,
+    }])
+}
+
+pub(super) fn set_ready(w: &Workshop, actor: Actor, ready: bool) -> Result<Vec<Event>, Rejection> {
+    let who = member(w, actor)?;
+    if who.role != Role::Participant {
+        return Err(Rejection::Forbidden);
+    }
+    let Some(room) = who.room else {
+        return Err(Rejection::NotYourRoom);
+    };
+    if who.ready == ready {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::ReadyChanged {
+        participant: who.id,
+        room: Some(room),
+        ready,
+    }])
+}
+
+fn relocate(who: &Participant, room: Option<RoomId>) -> Vec<Event> {
+    if who.room == room {
+        return Vec::new();
+    }
+    vec![Event::ParticipantChanged {
+        participant: Participant {
+            room,
+            ready: false,
+            ..who.clone()
+        },
+        from: who.room,
+        was: who.role,
+    }]
 }
 
 /// Names are compared as people read them: "Marie  Dupont" is "marie dupont".
@@ -53,18 +153,13 @@ pub fn same_name(a: &str, b: &str) -> bool {
     fold(a) == fold(b)
 }
 
-fn name_taken(workshop: &Workshop, name: &str) -> bool {
-    workshop.participants.values().any(|p| same_name(&p.name, name))
-}
-
 /// The room with the fewest participants; the first such room on a tie, so that
 /// rooms fill in the order the facilitator listed them.
-fn least_crowded_room(workshop: &Workshop) -> RoomId {
-    workshop
-        .rooms
+fn least_crowded_room(w: &Workshop) -> RoomId {
+    w.rooms
         .iter()
         .enumerate()
-        .min_by_key(|(index, room)| (workshop.headcount(room.id), *index))
+        .min_by_key(|(index, room)| (w.headcount(room.id), *index))
         .map(|(_, room)| room.id)
-        .expect("a workshop always has at least one room (checked at creation)")
+        .expect("a workshop always has at least one room (checked at creation and removal)")
 }

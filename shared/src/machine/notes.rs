@@ -1,69 +1,100 @@
-//! Sticky notes: posting, editing and deleting, and who may do which.
+//! Sticky notes: posting, editing, deleting, merging duplicates, importing maps, and
+//! who may do which when.
+
+use std::collections::BTreeSet;
+
+use uuid::Uuid;
 
 use crate::event::Event;
-use crate::ids::{ColumnId, Millis, NoteId, RoomId};
-use crate::model::{Colour, Note, Participant, Role, Workshop};
+use crate::ids::{ColumnId, Millis, NoteId, RoomId, derived_id};
+use crate::map::{MAX_ITEMS, MapItem};
+use crate::model::{Activity, Colour, ColumnKind, Details, Note, Participant, Role, Source, Workshop};
 use crate::rejection::{Counted, Rejection};
 use crate::text;
 
-use super::{Actor, MAX_NOTES_PER_ROOM, member};
+use super::{Actor, MAX_NOTES_PER_ROOM, facilitator, member, targets, works_in};
 
-#[allow(clippy::too_many_arguments)]
+/// What a post says.
+#[derive(Debug)]
+pub(super) struct NewNote<'a> {
+    pub id: NoteId,
+    pub room: RoomId,
+    pub column: ColumnId,
+    pub text: &'a str,
+    pub colour: Colour,
+    pub parent: Option<NoteId>,
+}
+
+/// Participants post while their room brainstorms in the column, on an unlocked
+/// board; facilitators post in their rooms at any time.
 pub(super) fn post(
-    workshop: &Workshop,
+    w: &Workshop,
     actor: Actor,
-    id: NoteId,
-    room: RoomId,
-    column: ColumnId,
-    text: &str,
-    colour: Colour,
+    new: NewNote<'_>,
     now: Millis,
 ) -> Result<Vec<Event>, Rejection> {
-    let author = member(workshop, actor)?;
+    let author = member(w, actor)?;
     if author.role == Role::Observer {
         return Err(Rejection::Forbidden);
     }
-    if workshop.room(room).is_none() {
-        return Err(Rejection::UnknownRoom);
-    }
-    if !works_in(author, room) {
+    let room = w.room(new.room).ok_or(Rejection::UnknownRoom)?;
+    if !works_in(author, new.room) {
         return Err(Rejection::NotYourRoom);
     }
-    if workshop.column(column).is_none() {
-        return Err(Rejection::UnknownColumn);
+    let column = w.column(new.column).ok_or(Rejection::UnknownColumn)?;
+    let step = w.step(room.step).ok_or(Rejection::UnknownStep)?;
+    let moderator = w.facilitates(author.id, new.room);
+    if !moderator {
+        if room.locked {
+            return Err(Rejection::Locked);
+        }
+        if !matches!(step.activity, Activity::Brainstorm { .. }) || !step.columns.contains(&new.column) {
+            return Err(Rejection::WrongStep);
+        }
+        if column.kind == ColumnKind::Facilitators {
+            return Err(Rejection::FacilitatorsOnly);
+        }
     }
-    if workshop.notes.contains_key(&id) {
+    check_parent(w, column.kind, new.room, new.parent)?;
+    if w.notes.contains_key(&new.id) {
         return Err(Rejection::DuplicateId);
     }
-    let text = text::note(text)?;
-    if workshop.notes.values().filter(|n| n.room == room).count() >= MAX_NOTES_PER_ROOM {
-        return Err(Rejection::TooMany {
-            what: Counted::Notes,
-            max: MAX_NOTES_PER_ROOM,
-        });
-    }
+    let text = text::note(new.text)?;
+    room_has_space(w, new.room, 1)?;
+    let (anonymous, hidden) = match step.activity {
+        Activity::Brainstorm { anonymous, hidden } if step.columns.contains(&new.column) => {
+            (anonymous, hidden && !room.revealed.contains(&step.id))
+        }
+        _ => (false, false),
+    };
     Ok(vec![Event::NotePosted {
         note: Note {
-            id,
-            room,
-            column,
-            author: author.id,
+            id: new.id,
+            room: new.room,
+            column: new.column,
+            author: Some(author.id),
             text,
-            colour,
+            colour: new.colour,
             created: now,
             rev: 0,
+            source: Source::Posted,
+            anonymous,
+            hidden,
+            parent: new.parent,
+            group: None,
+            details: Details::default(),
         },
     }])
 }
 
 pub(super) fn edit(
-    workshop: &Workshop,
+    w: &Workshop,
     actor: Actor,
     id: NoteId,
     text: &str,
     colour: Colour,
 ) -> Result<Vec<Event>, Rejection> {
-    let note = changeable_note(workshop, actor, id)?;
+    let (note, _) = changeable_note(w, actor, id)?;
     let text = text::note(text)?;
     if note.text == text && note.colour == colour {
         // A re-sent or empty edit: nothing happened, nothing to tell.
@@ -78,32 +109,190 @@ pub(super) fn edit(
     }])
 }
 
-pub(super) fn delete(workshop: &Workshop, actor: Actor, id: NoteId) -> Result<Vec<Event>, Rejection> {
-    let note = changeable_note(workshop, actor, id)?;
+pub(super) fn delete(w: &Workshop, actor: Actor, id: NoteId) -> Result<Vec<Event>, Rejection> {
+    let (note, moderator) = changeable_note(w, actor, id)?;
+    // Deleting a need would delete everyone's solutions under it: a facilitator's call.
+    if !moderator && w.notes.values().any(|n| n.parent == Some(id)) {
+        return Err(Rejection::HasAttachedNotes);
+    }
     Ok(vec![Event::NoteDeleted {
         note: id,
         room: note.room,
     }])
 }
 
-/// A note `actor` may change: their own, or any in a room they facilitate.
-fn changeable_note(workshop: &Workshop, actor: Actor, id: NoteId) -> Result<&Note, Rejection> {
-    let who = member(workshop, actor)?;
+/// Merges duplicates into `into`: same room, same column, same parent. Notes with
+/// notes hanging under them are not merged: two needs' "3 solutions each" cannot
+/// become one need's, so duplicates are merged before solutions are posted.
+pub(super) fn merge(
+    w: &Workshop,
+    actor: Actor,
+    into: NoteId,
+    notes: &[NoteId],
+) -> Result<Vec<Event>, Rejection> {
+    let leader = w.notes.get(&into).ok_or(Rejection::UnknownNote)?;
+    facilitator(w, actor, leader.room)?;
+    if leader.group.is_some() {
+        return Err(Rejection::CannotMerge);
+    }
+    let distinct: BTreeSet<NoteId> = notes.iter().copied().collect();
+    if distinct.is_empty() || distinct.contains(&into) {
+        return Err(Rejection::CannotMerge);
+    }
+    let mut merged = Vec::new();
+    for id in distinct {
+        let note = w.notes.get(&id).ok_or(Rejection::UnknownNote)?;
+        let alike = note.room == leader.room && note.column == leader.column && note.parent == leader.parent;
+        let has_children = w.notes.values().any(|n| n.parent == Some(id));
+        if !alike || has_children {
+            return Err(Rejection::CannotMerge);
+        }
+        if note.group != Some(into) {
+            merged.push(id);
+        }
+    }
+    if merged.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::NotesMerged {
+        room: leader.room,
+        into,
+        notes: merged,
+    }])
+}
+
+pub(super) fn ungroup(w: &Workshop, actor: Actor, id: NoteId) -> Result<Vec<Event>, Rejection> {
+    let note = w.notes.get(&id).ok_or(Rejection::UnknownNote)?;
+    facilitator(w, actor, note.room)?;
+    if note.group.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::NoteUngrouped {
+        room: note.room,
+        note: id,
+    }])
+}
+
+/// Adds a map's items as facilitator notes to a column of one room or every room.
+/// Each note's id derives from the import's id, the room and the item's place, so a
+/// re-sent import is refused as a duplicate instead of doubling the board.
+pub(super) fn import_map(
+    w: &Workshop,
+    actor: Actor,
+    import: Uuid,
+    column: ColumnId,
+    room: Option<RoomId>,
+    items: &[MapItem],
+    now: Millis,
+) -> Result<Vec<Event>, Rejection> {
+    let rooms = targets(w, actor, room)?;
+    let importer = member(w, actor)?.id;
+    let column_kind = w.column(column).ok_or(Rejection::UnknownColumn)?.kind;
+    if matches!(column_kind, ColumnKind::Attached { .. }) {
+        return Err(Rejection::ParentRequired);
+    }
+    if items.is_empty() {
+        return Err(Rejection::TooFew {
+            what: Counted::MapItems,
+        });
+    }
+    if items.len() > MAX_ITEMS {
+        return Err(Rejection::TooMany {
+            what: Counted::MapItems,
+            max: MAX_ITEMS,
+        });
+    }
+    let mut events = Vec::new();
+    for room_id in rooms {
+        let Some(room) = w.room(room_id) else { continue };
+        let mut notes = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let concerns = |t: &String| {
+                let t = t.trim().to_lowercase();
+                room.name.to_lowercase() == t
+                    || room.territory.as_ref().is_some_and(|r| r.to_lowercase() == t)
+            };
+            if item.territory.as_ref().is_some_and(|t| !concerns(t)) {
+                continue;
+            }
+            let id = NoteId(derived_id(import, &[room_id.0.as_u128(), index as u128]));
+            if w.notes.contains_key(&id) {
+                return Err(Rejection::DuplicateId);
+            }
+            notes.push(Note {
+                id,
+                room: room_id,
+                column,
+                author: Some(importer),
+                text: text::note(&item.text)?,
+                colour: item.colour.unwrap_or_default(),
+                created: now,
+                rev: 0,
+                source: Source::Map,
+                anonymous: false,
+                hidden: false,
+                parent: None,
+                group: None,
+                details: Details::default(),
+            });
+        }
+        if !notes.is_empty() {
+            room_has_space(w, room_id, notes.len())?;
+            events.push(Event::MapImported { room: room_id, notes });
+        }
+    }
+    Ok(events)
+}
+
+/// A note `actor` may change, and whether they do so as a facilitator: their own
+/// (on an unlocked board), or any in a room they facilitate.
+fn changeable_note(w: &Workshop, actor: Actor, id: NoteId) -> Result<(&Note, bool), Rejection> {
+    let who: &Participant = member(w, actor)?;
     if who.role == Role::Observer {
         return Err(Rejection::Forbidden);
     }
-    let note = workshop.notes.get(&id).ok_or(Rejection::UnknownNote)?;
+    let note = w.notes.get(&id).ok_or(Rejection::UnknownNote)?;
     if !works_in(who, note.room) {
         return Err(Rejection::NotYourRoom);
     }
-    let moderates = who.role.facilitates();
-    if note.author != who.id && !moderates {
-        return Err(Rejection::NotYourNote);
+    let moderator = w.facilitates(who.id, note.room);
+    if !moderator {
+        if note.author != Some(who.id) {
+            return Err(Rejection::NotYourNote);
+        }
+        if w.room(note.room).is_some_and(|r| r.locked) {
+            return Err(Rejection::Locked);
+        }
     }
-    Ok(note)
+    Ok((note, moderator))
 }
 
-/// Whether `who` may write on `room`'s board: a lead anywhere, anyone else in their room.
-fn works_in(who: &Participant, room: RoomId) -> bool {
-    who.role == Role::Lead || who.room == Some(room)
+/// A note hangs under a note of its column's parent column, in the same room, and only
+/// there.
+fn check_parent(
+    w: &Workshop,
+    kind: ColumnKind,
+    room: RoomId,
+    parent: Option<NoteId>,
+) -> Result<(), Rejection> {
+    match (kind, parent) {
+        (ColumnKind::Attached { to }, Some(parent)) => {
+            let parent = w.notes.get(&parent).ok_or(Rejection::WrongParent)?;
+            let fits = parent.room == room && parent.column == to && parent.group.is_none() && !parent.hidden;
+            if fits { Ok(()) } else { Err(Rejection::WrongParent) }
+        }
+        (ColumnKind::Attached { .. }, None) => Err(Rejection::ParentRequired),
+        (ColumnKind::Open | ColumnKind::Facilitators, Some(_)) => Err(Rejection::WrongParent),
+        (ColumnKind::Open | ColumnKind::Facilitators, None) => Ok(()),
+    }
+}
+
+fn room_has_space(w: &Workshop, room: RoomId, adding: usize) -> Result<(), Rejection> {
+    if w.notes.values().filter(|n| n.room == room).count() + adding > MAX_NOTES_PER_ROOM {
+        return Err(Rejection::TooMany {
+            what: Counted::Notes,
+            max: MAX_NOTES_PER_ROOM,
+        });
+    }
+    Ok(())
 }

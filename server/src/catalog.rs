@@ -1,0 +1,146 @@
+//! The built-in templates and maps: the files of `assets/templates` and `assets/maps`,
+//! compiled into the binary so that a bare `atelier` runs the YESS CAMP.
+
+use atelier_shared::api::TemplateSummary;
+use atelier_shared::template::Template;
+
+/// Template files, in the order they are offered.
+const TEMPLATES: [&str; 5] = [
+    include_str!("../../assets/templates/brainstorm-vote.json"),
+    include_str!("../../assets/templates/yess-camp-1.json"),
+    include_str!("../../assets/templates/yess-camp-2.json"),
+    include_str!("../../assets/templates/yess-camp-3.json"),
+    include_str!("../../assets/templates/seminaire-cooperations.json"),
+];
+
+const MAPS: [(&str, &str); 3] = [
+    (
+        "besoins-occitanie.csv",
+        include_str!("../../assets/maps/besoins-occitanie.csv"),
+    ),
+    (
+        "solutions-nationales.csv",
+        include_str!("../../assets/maps/solutions-nationales.csv"),
+    ),
+    (
+        "facteurs-cles.csv",
+        include_str!("../../assets/maps/facteurs-cles.csv"),
+    ),
+];
+
+/// The template used when a request names none.
+pub const DEFAULT_TEMPLATE: &str = "brainstorm-vote";
+
+/// Methods the server offers.
+#[derive(Debug)]
+pub struct Catalog {
+    templates: Vec<Template>,
+}
+
+impl Catalog {
+    /// The built-in catalog. Its files are checked by the tests below, so a broken
+    /// file cannot ship.
+    pub fn builtin() -> Catalog {
+        Catalog {
+            templates: TEMPLATES
+                .iter()
+                .map(|json| Template::parse(json).expect("built-in templates are valid (tested)"))
+                .collect(),
+        }
+    }
+
+    pub fn template(&self, key: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.key == key)
+    }
+
+    /// A map file's contents.
+    pub fn map(&self, name: &str) -> Option<String> {
+        MAPS.iter()
+            .find(|(file, _)| *file == name)
+            .map(|(_, text)| (*text).to_owned())
+    }
+
+    pub fn summaries(&self) -> Vec<TemplateSummary> {
+        self.templates
+            .iter()
+            .map(|t| TemplateSummary {
+                key: t.key.clone(),
+                title: t.title.clone(),
+                summary: t.summary.clone(),
+                rooms: t.rooms.iter().map(|r| r.name.clone()).collect(),
+                steps: t.steps.iter().map(|s| s.title.clone()).collect(),
+                minutes: t.steps.iter().filter_map(|s| s.minutes).sum(),
+                custom_columns: t.custom_columns,
+                continues: !t.campaign.is_empty(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use atelier_shared::ids::{JoinCode, Millis, ParticipantId, RoomId, WorkshopId};
+    use atelier_shared::machine::{NewRoom, NewWorkshop, create};
+    use atelier_shared::template::Setup;
+    use atelier_shared::{CampaignId, check_invariants};
+
+    use super::*;
+
+    #[test]
+    fn every_builtin_template_makes_a_valid_workshop() {
+        let catalog = Catalog::builtin();
+        assert_eq!(catalog.summaries().len(), TEMPLATES.len());
+        for template in &catalog.templates {
+            let rooms: Vec<NewRoom> = template
+                .rooms
+                .iter()
+                .enumerate()
+                .map(|(i, r)| NewRoom {
+                    id: RoomId::from_u128(i as u128 + 1),
+                    name: r.name.clone(),
+                    territory: r.territory.clone(),
+                })
+                .collect();
+            let setup = Setup {
+                workshop: WorkshopId::from_u128(7),
+                lead: ParticipantId::from_u128(1),
+                now: Millis(0),
+                rooms: &rooms,
+                custom_columns: &[],
+                source: None,
+            };
+            let instance = template
+                .instantiate(setup, &|file| catalog.map(file))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let workshop = create(NewWorkshop {
+                id: setup.workshop,
+                campaign: CampaignId::from_u128(1),
+                origin: None,
+                template: template.key.clone(),
+                code: JoinCode::parse("ABCDEF").unwrap(),
+                title: template.title.clone(),
+                settings: Default::default(),
+                rooms: rooms.clone(),
+                columns: instance.columns,
+                steps: instance.steps,
+                notes: instance.notes,
+                lead: setup.lead,
+                lead_name: "Camille".into(),
+                now: setup.now,
+            })
+            .unwrap_or_else(|e| panic!("{}: {e}", template.key));
+            check_invariants(&workshop).unwrap();
+            let minutes: u32 = workshop.steps.iter().filter_map(|s| s.minutes).sum();
+            assert!(minutes > 0, "{} has durations", template.key);
+        }
+    }
+
+    #[test]
+    fn the_yess_camp_starts_with_the_map_of_needs_in_every_room() {
+        let catalog = Catalog::builtin();
+        let yess = catalog.template("yess-camp-1").unwrap();
+        assert_eq!(yess.rooms.len(), 6);
+        let map = atelier_shared::map::parse_csv(&catalog.map("besoins-occitanie.csv").unwrap()).unwrap();
+        assert_eq!(map.len(), 10);
+    }
+}

@@ -1,0 +1,254 @@
+//! Who sees what. A participant sees their room (every room during a plenary), the
+//! people in it and the facilitators; a lead sees everything. Within what one sees:
+//! - a hidden note is seen by its author and the room's facilitators only, until
+//!   revealed;
+//! - an anonymous note's author is known to the author only (facilitators included:
+//!   anonymous means anonymous);
+//! - a secret vote's dots are seen by their voter and the room's facilitators; the
+//!   ranking is published when the vote closes.
+//!
+//! The server uses these rules to build each connection's snapshot ([`Workshop::view`])
+//! and to decide, per event, whether a connection gets it whole, with the author left
+//! out, or not at all ([`Workshop::sight`]). A client's replica, fed that way, shows
+//! exactly what the server's view shows (tested in `machine::tests::properties`).
+
+use crate::event::Event;
+use crate::ids::{ParticipantId, RoomId};
+use crate::model::{Ballot, Lens, Note, Participant, Role, Workshop};
+
+/// Someone looking at the workshop, and through which lens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub id: ParticipantId,
+    pub lens: Lens,
+}
+
+/// What a viewer gets of an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sight {
+    Nothing,
+    /// The event without what this viewer may not know ([`Event::redacted`]).
+    Redacted,
+    Full,
+}
+
+impl Workshop {
+    pub fn viewer(&self, id: ParticipantId) -> Viewer {
+        Viewer {
+            id,
+            lens: self.lens_of(id),
+        }
+    }
+
+    /// The copy of this workshop `viewer` holds.
+    pub fn view(&self, viewer: &Viewer) -> Workshop {
+        Workshop {
+            participants: self
+                .participants
+                .values()
+                .filter(|p| self.sees_person(viewer, p))
+                .map(|p| (p.id, p.clone()))
+                .collect(),
+            notes: self
+                .notes
+                .values()
+                .filter_map(|n| self.note_as_seen(viewer, n).map(|n| (n.id, n)))
+                .collect(),
+            ballots: self
+                .ballots
+                .iter()
+                .filter(|(b, _)| self.sees_ballot(viewer, b))
+                .map(|(b, d)| (*b, *d))
+                .collect(),
+            results: self
+                .results
+                .iter()
+                .filter(|r| r.room.is_none_or(|room| viewer.lens.sees_room(room)))
+                .cloned()
+                .collect(),
+            ..self.clone_frame()
+        }
+    }
+
+    /// What `viewer` gets of `event`, which has just been applied to this workshop.
+    pub fn sight(&self, viewer: &Viewer, event: &Event) -> Sight {
+        let room_rule = |room: Option<RoomId>| match room {
+            Some(room) if !viewer.lens.sees_room(room) => Sight::Nothing,
+            _ => Sight::Full,
+        };
+        match event {
+            Event::ParticipantJoined { participant } => self.person_sight(viewer, participant),
+            Event::ParticipantChanged {
+                participant,
+                from,
+                was,
+            } => {
+                // Whoever saw them before must learn they are gone from view.
+                let before = Participant {
+                    room: *from,
+                    role: *was,
+                    ..participant.clone()
+                };
+                if self.sees_person(viewer, &before) {
+                    Sight::Full
+                } else {
+                    self.person_sight(viewer, participant)
+                }
+            }
+            Event::NotePosted { note } => match self.note_as_seen(viewer, note) {
+                None => Sight::Nothing,
+                Some(seen) if seen.author.is_none() => Sight::Redacted,
+                Some(_) => Sight::Full,
+            },
+            Event::NoteEdited { note, room, .. } | Event::DetailsChanged { note, room, .. } => {
+                match self.notes.get(note) {
+                    Some(n) if self.note_as_seen(viewer, n).is_none() => Sight::Nothing,
+                    _ => room_rule(Some(*room)),
+                }
+            }
+            Event::VoteCast {
+                step, voter, note, ..
+            } => {
+                let ballot = Ballot {
+                    step: *step,
+                    voter: *voter,
+                    note: *note,
+                };
+                if self.sees_ballot(viewer, &ballot) {
+                    Sight::Full
+                } else {
+                    Sight::Nothing
+                }
+            }
+            // Everyone learns the room revealed its step; only the room gets the notes.
+            Event::Revealed { room, .. } => {
+                if viewer.lens.sees_room(*room) {
+                    Sight::Full
+                } else {
+                    Sight::Redacted
+                }
+            }
+            Event::ReadyChanged { .. }
+            | Event::NoteDeleted { .. }
+            | Event::NotesMerged { .. }
+            | Event::NoteUngrouped { .. }
+            | Event::MapImported { .. }
+            | Event::VoteClosed { .. }
+            | Event::VoteReopened { .. }
+            | Event::SettingsChanged { .. }
+            | Event::RoomAdded { .. }
+            | Event::RoomRenamed { .. }
+            | Event::RoomRemoved { .. }
+            | Event::ColumnAdded { .. }
+            | Event::ColumnRenamed { .. }
+            | Event::Locked { .. }
+            | Event::StepAdded { .. }
+            | Event::StepEdited { .. }
+            | Event::StepRemoved { .. }
+            | Event::StepStarted { .. }
+            | Event::TimerChanged { .. } => room_rule(event.room()),
+        }
+    }
+
+    /// Whether a connection of `viewer` must receive a fresh snapshot after `events`,
+    /// rather than the events: its lens changed, or the rules of what it may see did
+    /// (its own role, a vote's secrecy), which events alone cannot carry.
+    pub fn needs_snapshot(&self, viewer: &Viewer, events: &[Event]) -> bool {
+        self.lens_of(viewer.id) != viewer.lens
+            || events.iter().any(|e| match e {
+                Event::ParticipantChanged { participant, .. } => participant.id == viewer.id,
+                Event::StepEdited { .. } => true,
+                _ => false,
+            })
+    }
+
+    /// `note` as `viewer` may see it, if at all.
+    pub fn note_as_seen(&self, viewer: &Viewer, note: &Note) -> Option<Note> {
+        if !viewer.lens.sees_room(note.room) {
+            return None;
+        }
+        let own = note.author == Some(viewer.id);
+        if note.hidden && !own && !self.facilitates(viewer.id, note.room) {
+            return None;
+        }
+        let mut seen = note.clone();
+        if note.anonymous && !own {
+            seen.author = None;
+        }
+        Some(seen)
+    }
+
+    /// Whether `viewer` sees `p` (in their lists, their presence).
+    pub fn sees_person(&self, viewer: &Viewer, p: &Participant) -> bool {
+        p.id == viewer.id
+            || viewer.lens == Lens::All
+            || p.role == Role::Lead
+            || p.room.is_some_and(|room| viewer.lens.sees_room(room))
+    }
+
+    fn person_sight(&self, viewer: &Viewer, p: &Participant) -> Sight {
+        if self.sees_person(viewer, p) {
+            Sight::Full
+        } else {
+            Sight::Nothing
+        }
+    }
+
+    fn sees_ballot(&self, viewer: &Viewer, ballot: &Ballot) -> bool {
+        let Some(note) = self.notes.get(&ballot.note) else {
+            return false;
+        };
+        if !viewer.lens.sees_room(note.room) {
+            return false;
+        }
+        let secret = self
+            .step(ballot.step)
+            .and_then(|s| s.vote_rules())
+            .is_none_or(|r| r.secret);
+        !secret || ballot.voter == viewer.id || self.facilitates(viewer.id, note.room)
+    }
+
+    /// Everything but the parts each viewer sees differently.
+    fn clone_frame(&self) -> Workshop {
+        Workshop {
+            id: self.id,
+            campaign: self.campaign,
+            origin: self.origin,
+            template: self.template.clone(),
+            title: self.title.clone(),
+            code: self.code.clone(),
+            created: self.created,
+            settings: self.settings.clone(),
+            rooms: self.rooms.clone(),
+            columns: self.columns.clone(),
+            steps: self.steps.clone(),
+            participants: Default::default(),
+            notes: Default::default(),
+            ballots: Default::default(),
+            results: Default::default(),
+            timer: self.timer,
+            seq: self.seq,
+        }
+    }
+}
+
+impl Event {
+    /// This event for viewers who may see only part of it: a note without its author
+    /// (anonymous), a revealed room without its notes (another room).
+    pub fn redacted(&self) -> Event {
+        match self {
+            Event::NotePosted { note } => Event::NotePosted {
+                note: Note {
+                    author: None,
+                    ..note.clone()
+                },
+            },
+            Event::Revealed { room, step, .. } => Event::Revealed {
+                room: *room,
+                step: *step,
+                notes: Vec::new(),
+            },
+            other => other.clone(),
+        }
+    }
+}
