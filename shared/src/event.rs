@@ -99,6 +99,8 @@ pub enum Event {
     NoteUngrouped {
         room: RoomId,
         note: NoteId,
+        /// The group it leaves: copies that cannot see `note` still update its leader.
+        group: NoteId,
     },
     MapImported {
         room: RoomId,

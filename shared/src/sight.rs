@@ -5,7 +5,8 @@
 //! - an anonymous note's author is known to the author only (facilitators included:
 //!   anonymous means anonymous);
 //! - a secret vote's dots are seen by their voter and the room's facilitators; the
-//!   ranking is published when the vote closes.
+//!   ranking is published when the vote closes; nobody sees dots on a note they
+//!   cannot see.
 //!
 //! The server uses these rules to build each connection's snapshot ([`Workshop::view`])
 //! and to decide, per event, whether a connection gets it whole, with the author left
@@ -95,14 +96,10 @@ impl Workshop {
                     self.person_sight(viewer, participant)
                 }
             }
-            Event::NotePosted { note } => match self.note_as_seen(viewer, note) {
-                None => Sight::Nothing,
-                Some(seen) if seen.author.is_none() => Sight::Redacted,
-                Some(_) => Sight::Full,
-            },
+            Event::NotePosted { note } => self.note_sight(viewer, note),
             Event::NoteEdited { note, room, .. } | Event::DetailsChanged { note, room, .. } => {
                 match self.notes.get(note) {
-                    Some(n) if self.note_as_seen(viewer, n).is_none() => Sight::Nothing,
+                    Some(n) if self.note_sight(viewer, n) == Sight::Nothing => Sight::Nothing,
                     _ => room_rule(Some(*room)),
                 }
             }
@@ -162,20 +159,33 @@ impl Workshop {
             })
     }
 
-    /// `note` as `viewer` may see it, if at all.
-    pub fn note_as_seen(&self, viewer: &Viewer, note: &Note) -> Option<Note> {
+    /// Whether `viewer` sees `note`, and whether with its author. Allocates nothing:
+    /// it runs for every connection on every posted note.
+    fn note_sight(&self, viewer: &Viewer, note: &Note) -> Sight {
         if !viewer.lens.sees_room(note.room) {
-            return None;
+            return Sight::Nothing;
         }
         let own = note.author == Some(viewer.id);
         if note.hidden && !own && !self.facilitates(viewer.id, note.room) {
-            return None;
+            return Sight::Nothing;
         }
-        let mut seen = note.clone();
         if note.anonymous && !own {
-            seen.author = None;
+            Sight::Redacted
+        } else {
+            Sight::Full
         }
-        Some(seen)
+    }
+
+    /// `note` as `viewer` may see it, if at all.
+    pub fn note_as_seen(&self, viewer: &Viewer, note: &Note) -> Option<Note> {
+        match self.note_sight(viewer, note) {
+            Sight::Nothing => None,
+            Sight::Full => Some(note.clone()),
+            Sight::Redacted => Some(Note {
+                author: None,
+                ..note.clone()
+            }),
+        }
     }
 
     /// Whether `viewer` sees `p` (in their lists, their presence).
@@ -198,7 +208,7 @@ impl Workshop {
         let Some(note) = self.notes.get(&ballot.note) else {
             return false;
         };
-        if !viewer.lens.sees_room(note.room) {
+        if self.note_sight(viewer, note) == Sight::Nothing {
             return false;
         }
         let secret = self

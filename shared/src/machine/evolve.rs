@@ -113,13 +113,14 @@ impl Workshop {
             }
             Event::NoteDeleted { note, .. } => self.delete_note(*note),
             Event::NotesMerged { into, notes, .. } => self.merge_notes(*into, notes),
-            Event::NoteUngrouped { note, .. } => {
-                let leader = self.notes.get_mut(note).and_then(|n| {
-                    n.rev += 1;
-                    n.group.take()
-                });
-                if let Some(leader) = leader.and_then(|l| self.notes.get_mut(&l)) {
-                    leader.rev += 1;
+            Event::NoteUngrouped { note, group, .. } => {
+                for id in [note, group] {
+                    if let Some(n) = self.notes.get_mut(id) {
+                        n.rev += 1;
+                    }
+                }
+                if let Some(n) = self.notes.get_mut(note) {
+                    n.group = None;
                 }
             }
             Event::MapImported { notes, .. } => {

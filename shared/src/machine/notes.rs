@@ -121,9 +121,10 @@ pub(super) fn delete(w: &Workshop, actor: Actor, id: NoteId) -> Result<Vec<Event
     }])
 }
 
-/// Merges duplicates into `into`: same room, same column, same parent. Notes with
-/// notes hanging under them are not merged: two needs' "3 solutions each" cannot
-/// become one need's, so duplicates are merged before solutions are posted.
+/// Merges duplicates into `into`: same room, same column, same parent, all hidden or
+/// all shown (a group must not vanish from participants' boards). Notes with notes
+/// hanging under them are not merged: two needs' "3 solutions each" cannot become one
+/// need's, so duplicates are merged before solutions are posted.
 pub(super) fn merge(
     w: &Workshop,
     actor: Actor,
@@ -142,7 +143,10 @@ pub(super) fn merge(
     let mut merged = Vec::new();
     for id in distinct {
         let note = w.notes.get(&id).ok_or(Rejection::UnknownNote)?;
-        let alike = note.room == leader.room && note.column == leader.column && note.parent == leader.parent;
+        let alike = note.room == leader.room
+            && note.column == leader.column
+            && note.parent == leader.parent
+            && note.hidden == leader.hidden;
         let has_children = w.notes.values().any(|n| n.parent == Some(id));
         if !alike || has_children {
             return Err(Rejection::CannotMerge);
@@ -164,12 +168,13 @@ pub(super) fn merge(
 pub(super) fn ungroup(w: &Workshop, actor: Actor, id: NoteId) -> Result<Vec<Event>, Rejection> {
     let note = w.notes.get(&id).ok_or(Rejection::UnknownNote)?;
     facilitator(w, actor, note.room)?;
-    if note.group.is_none() {
+    let Some(group) = note.group else {
         return Ok(Vec::new());
-    }
+    };
     Ok(vec![Event::NoteUngrouped {
         room: note.room,
         note: id,
+        group,
     }])
 }
 

@@ -298,6 +298,22 @@ fn duplicates_merge_into_a_group_in_the_same_room_column_and_parent() {
 }
 
 #[test]
+fn hidden_and_shown_notes_are_not_merged_together() {
+    let mut c = cast();
+    c.accept(c.alice, post(AUDE, 1, "visible"));
+    c.go(SECRET);
+    c.accept(c.carol, post(AUDE, 2, "caché"));
+    c.refuse(
+        LEAD,
+        Command::MergeNotes {
+            into: note_id(2),
+            notes: vec![note_id(1)],
+        },
+        Rejection::CannotMerge,
+    );
+}
+
+#[test]
 fn needs_with_solutions_under_them_are_not_merged() {
     let mut c = cast();
     c.accept(c.alice, post(AUDE, 1, "Mobilité"));
