@@ -27,10 +27,9 @@ pub async fn code_info(
     Path(code): Path<String>,
 ) -> Result<Json<CodeInfo>, ApiError> {
     let handle = hub.by_code(&code).ok_or(ApiError::UnknownCode)?;
-    let inspection = handle.inspect().await.map_err(|_| ApiError::Unavailable)?;
     Ok(Json(CodeInfo {
         workshop: handle.id,
-        title: inspection.workshop.title,
+        title: handle.title.to_string(),
     }))
 }
 

@@ -22,13 +22,14 @@ use crate::clock;
 pub fn spawn(workshop: Workshop, inbox_capacity: usize) -> WorkshopHandle {
     let (inbox, requests) = mpsc::channel(inbox_capacity);
     let id = workshop.id;
+    let title = workshop.title.as_str().into();
     let actor = WorkshopActor {
         workshop,
         subscribers: HashMap::new(),
         online: HashMap::new(),
     };
     tokio::spawn(actor.run(requests));
-    WorkshopHandle { id, inbox }
+    WorkshopHandle { id, title, inbox }
 }
 
 struct WorkshopActor {

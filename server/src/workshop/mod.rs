@@ -6,6 +6,8 @@ mod actor;
 
 use atelier_shared::{Actor, Command, Event, ParticipantId, Rejection, Workshop, WorkshopId};
 use axum::extract::ws::Utf8Bytes;
+use std::sync::Arc;
+
 use tokio::sync::{mpsc, oneshot};
 
 use atelier_shared::protocol::ErrorCode;
@@ -22,6 +24,8 @@ pub type Outbox = mpsc::Sender<Utf8Bytes>;
 #[derive(Clone, Debug)]
 pub struct WorkshopHandle {
     pub id: WorkshopId,
+    /// Never changes: answers "what does this code open?" without asking the actor.
+    pub title: Arc<str>,
     inbox: mpsc::Sender<Request>,
 }
 
