@@ -142,5 +142,24 @@ mod tests {
         assert_eq!(yess.rooms.len(), 6);
         let map = atelier_shared::map::parse_csv(&catalog.map("besoins-occitanie.csv").unwrap()).unwrap();
         assert_eq!(map.len(), 10);
+        let rooms = [NewRoom {
+            id: RoomId::from_u128(1),
+            name: "Aude".into(),
+            territory: Some("Aude".into()),
+        }];
+        let setup = Setup {
+            workshop: WorkshopId::from_u128(7),
+            lead: ParticipantId::from_u128(1),
+            now: Millis(0),
+            rooms: &rooms,
+            custom_columns: &[],
+            source: None,
+        };
+        let instance = yess.instantiate(setup, &|file| catalog.map(file)).unwrap();
+        let mut boarded = instance.notes.clone();
+        boarded.sort_by_key(|n| (n.created, n.id));
+        let texts: Vec<_> = boarded.iter().map(|n| n.text.clone()).collect();
+        let written: Vec<_> = map.iter().map(|i| i.text.clone()).collect();
+        assert_eq!(texts, written, "the board shows the map in its order");
     }
 }

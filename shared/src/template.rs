@@ -420,7 +420,8 @@ fn place(
                 author: Some(setup.lead),
                 text: item.text.clone(),
                 colour: item.colour.unwrap_or_default(),
-                created: setup.now,
+                // One millisecond apart: boards show a map in the order it was written.
+                created: crate::ids::Millis(setup.now.0 + i as u64),
                 rev: 0,
                 source,
                 anonymous: false,

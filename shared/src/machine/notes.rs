@@ -231,7 +231,8 @@ pub(super) fn import_map(
                 author: Some(importer),
                 text: text::note(&item.text)?,
                 colour: item.colour.unwrap_or_default(),
-                created: now,
+                // One millisecond apart: boards show a map in the order it was written.
+                created: Millis(now.0 + index as u64),
                 rev: 0,
                 source: Source::Map,
                 anonymous: false,
