@@ -50,9 +50,6 @@ pub struct Session {
     pub unconfirmed: RwSignal<BTreeSet<NoteId>>,
     /// Who, among the people this viewer sees, is connected.
     pub online: RwSignal<BTreeSet<ParticipantId>>,
-    /// The server's clock minus this browser's, in milliseconds: timers count down on
-    /// the server's time.
-    pub clock_offset: RwSignal<i64>,
     inner: StoredValue<Inner, LocalStorage>,
 }
 
@@ -100,7 +97,6 @@ impl Session {
             notice: RwSignal::new(None),
             unconfirmed: RwSignal::new(BTreeSet::new()),
             online: RwSignal::new(BTreeSet::new()),
-            clock_offset: RwSignal::new(0),
             inner: StoredValue::new_local(Inner {
                 token,
                 socket: None,
@@ -230,7 +226,6 @@ impl Session {
         let mut notice = None;
         let mut welcomed = None;
         let mut presence = Vec::new();
-        let mut server_now = None;
         let alive = self.inner.try_update_value(|i| {
             i.last_heard = js_sys::Date::now();
             for message in messages {
@@ -238,11 +233,9 @@ impl Session {
                     ServerMsg::Welcome {
                         you,
                         workshop,
-                        now,
                         online,
                         ..
                     } => {
-                        server_now = Some(now);
                         presence.clear();
                         presence.push((None, online));
                         i.confirmed = Some(workshop);
@@ -284,7 +277,7 @@ impl Session {
                     ServerMsg::Presence { participant, online } => {
                         presence.push((Some((participant, online)), Vec::new()));
                     }
-                    ServerMsg::Pong { now } => server_now = Some(now),
+                    ServerMsg::Pong { .. } => {}
                 }
             }
         });
@@ -298,9 +291,7 @@ impl Session {
         if notice.is_some() {
             self.notice.set(notice);
         }
-        if let Some(now) = server_now {
-            self.clock_offset.set(now.0 as i64 - js_sys::Date::now() as i64);
-        }
+
         for (change, everyone) in presence {
             self.online.update(|online| match change {
                 None => *online = everyone.into_iter().collect(),

@@ -81,52 +81,63 @@ impl Catalog {
 mod tests {
     use atelier_shared::ids::{JoinCode, Millis, ParticipantId, RoomId, WorkshopId};
     use atelier_shared::machine::{NewRoom, NewWorkshop, create};
-    use atelier_shared::template::Setup;
+    use atelier_shared::template::{Instance, Setup};
     use atelier_shared::{CampaignId, check_invariants};
 
     use super::*;
+
+    /// `template`'s rooms (the first `rooms` of them), and the template instantiated
+    /// over them from the built-in maps.
+    fn instantiate(catalog: &Catalog, template: &Template, rooms: usize) -> (Vec<NewRoom>, Instance) {
+        let rooms: Vec<NewRoom> = template
+            .rooms
+            .iter()
+            .take(rooms)
+            .enumerate()
+            .map(|(i, r)| NewRoom {
+                id: RoomId::from_u128(i as u128 + 1),
+                name: r.name.clone(),
+                territory: r.territory.clone(),
+            })
+            .collect();
+        let setup = Setup {
+            workshop: WORKSHOP,
+            lead: LEAD,
+            now: Millis(0),
+            rooms: &rooms,
+            custom_columns: &[],
+            source: None,
+        };
+        let instance = template
+            .instantiate(setup, &|file| catalog.map(file))
+            .unwrap_or_else(|e| panic!("{e}"));
+        (rooms, instance)
+    }
+
+    const WORKSHOP: WorkshopId = WorkshopId::from_u128(7);
+    const LEAD: ParticipantId = ParticipantId::from_u128(1);
 
     #[test]
     fn every_builtin_template_makes_a_valid_workshop() {
         let catalog = Catalog::builtin();
         assert_eq!(catalog.summaries().len(), TEMPLATES.len());
         for template in &catalog.templates {
-            let rooms: Vec<NewRoom> = template
-                .rooms
-                .iter()
-                .enumerate()
-                .map(|(i, r)| NewRoom {
-                    id: RoomId::from_u128(i as u128 + 1),
-                    name: r.name.clone(),
-                    territory: r.territory.clone(),
-                })
-                .collect();
-            let setup = Setup {
-                workshop: WorkshopId::from_u128(7),
-                lead: ParticipantId::from_u128(1),
-                now: Millis(0),
-                rooms: &rooms,
-                custom_columns: &[],
-                source: None,
-            };
-            let instance = template
-                .instantiate(setup, &|file| catalog.map(file))
-                .unwrap_or_else(|e| panic!("{e}"));
+            let (rooms, instance) = instantiate(&catalog, template, usize::MAX);
             let workshop = create(NewWorkshop {
-                id: setup.workshop,
+                id: WORKSHOP,
                 campaign: CampaignId::from_u128(1),
                 origin: None,
                 template: template.key.clone(),
                 code: JoinCode::parse("ABCDEF").unwrap(),
                 title: template.title.clone(),
                 settings: Default::default(),
-                rooms: rooms.clone(),
+                rooms,
                 columns: instance.columns,
                 steps: instance.steps,
                 notes: instance.notes,
-                lead: setup.lead,
+                lead: LEAD,
                 lead_name: "Camille".into(),
-                now: setup.now,
+                now: Millis(0),
             })
             .unwrap_or_else(|e| panic!("{}: {e}", template.key));
             check_invariants(&workshop).unwrap();
@@ -142,20 +153,7 @@ mod tests {
         assert_eq!(yess.rooms.len(), 6);
         let map = atelier_shared::map::parse_csv(&catalog.map("besoins-occitanie.csv").unwrap()).unwrap();
         assert_eq!(map.len(), 10);
-        let rooms = [NewRoom {
-            id: RoomId::from_u128(1),
-            name: "Aude".into(),
-            territory: Some("Aude".into()),
-        }];
-        let setup = Setup {
-            workshop: WorkshopId::from_u128(7),
-            lead: ParticipantId::from_u128(1),
-            now: Millis(0),
-            rooms: &rooms,
-            custom_columns: &[],
-            source: None,
-        };
-        let instance = yess.instantiate(setup, &|file| catalog.map(file)).unwrap();
+        let (_, instance) = instantiate(&catalog, yess, 1);
         let mut boarded = instance.notes.clone();
         boarded.sort_by_key(|n| (n.created, n.id));
         let texts: Vec<_> = boarded.iter().map(|n| n.text.clone()).collect();

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use atelier_shared::api::{Continuation, CreateWorkshop, Created, Joined, TemplateSummary};
+use atelier_shared::api::{Continuation, CreateWorkshop, Created, Joined};
 use atelier_shared::machine::{self, NewRoom, NewWorkshop};
 use atelier_shared::model::Settings;
 use atelier_shared::protocol::Token;
@@ -252,10 +252,6 @@ impl Hub {
     /// Live websocket connections, as a value that can be awaited.
     pub fn connections(&self) -> watch::Receiver<usize> {
         self.connections.subscribe()
-    }
-
-    pub fn templates(&self) -> Vec<TemplateSummary> {
-        self.catalog.summaries()
     }
 
     pub fn workshop_count(&self) -> usize {

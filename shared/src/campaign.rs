@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::NoteId;
-use crate::machine::NewRoom;
 use crate::model::{Colour, Details, Note, Workshop};
 
 /// What a new workshop takes from the one it is created from, into its column `into`,
@@ -101,8 +100,9 @@ pub fn retained(source: &Workshop, take: &Take) -> Vec<Retained> {
         .collect()
 }
 
-/// Whether `room` is the room of `place` (a territory or a room's name), case aside.
-pub fn same_place(room: &NewRoom, place: &str) -> bool {
+/// Whether the room called `name`, of `territory`, is the room of `place` (a territory
+/// or a room's name), case aside.
+pub fn same_place(name: &str, territory: Option<&str>, place: &str) -> bool {
     let place = place.trim().to_lowercase();
-    room.name.to_lowercase() == place || room.territory.as_ref().is_some_and(|t| t.to_lowercase() == place)
+    name.to_lowercase() == place || territory.is_some_and(|t| t.to_lowercase() == place)
 }

@@ -160,16 +160,4 @@ impl Event {
             | Event::TimerChanged { .. } => None,
         }
     }
-
-    /// Whether this event may change what some connection is allowed to see (its
-    /// lens): the server then sends those connections a fresh snapshot.
-    pub fn changes_lenses(&self) -> bool {
-        matches!(
-            self,
-            Event::ParticipantChanged { .. }
-                | Event::StepStarted { .. }
-                | Event::StepEdited { .. }
-                | Event::RoomRemoved { .. }
-        )
-    }
 }

@@ -225,13 +225,6 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Lead,
-        Role::RoomFacilitator,
-        Role::Participant,
-        Role::Observer,
-    ];
-
     /// Whether this role animates (and may moderate) a room.
     pub fn facilitates(self) -> bool {
         matches!(self, Role::Lead | Role::RoomFacilitator)
@@ -325,6 +318,36 @@ pub struct Note {
     pub group: Option<NoteId>,
     #[serde(default, skip_serializing_if = "Details::is_empty")]
     pub details: Details,
+}
+
+impl Note {
+    /// A note as it starts: yellow, posted, never edited, shown, in no group, hanging
+    /// under nothing, without details. Callers set what differs.
+    pub fn new(
+        id: NoteId,
+        room: RoomId,
+        column: ColumnId,
+        author: ParticipantId,
+        text: String,
+        created: Millis,
+    ) -> Note {
+        Note {
+            id,
+            room,
+            column,
+            author: Some(author),
+            text,
+            colour: Colour::default(),
+            created,
+            rev: 0,
+            source: Source::Posted,
+            anonymous: false,
+            hidden: false,
+            parent: None,
+            group: None,
+            details: Details::default(),
+        }
+    }
 }
 
 /// How a note came to be on the board.

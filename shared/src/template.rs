@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::campaign::{self, Take};
-use crate::ids::{ColumnId, NoteId, StepId, WorkshopId, derived_id};
+use crate::ids::{ColumnId, Millis, NoteId, StepId, WorkshopId, derived_id};
 use crate::machine::NewRoom;
 use crate::map::{self, MapItem};
-use crate::model::{Activity, Column, ColumnKind, Focus, Note, Step, VoteRules, VoteScope, Workshop};
+use crate::model::{Activity, Column, ColumnKind, Focus, Note, Source, Step, VoteRules, VoteScope, Workshop};
 
 /// A workshop method, as written in a template file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -340,18 +340,12 @@ impl Template {
                 map::parse_csv(&text)
             }
             .map_err(|e| invalid(format!("map {}: {e}", m.file)))?;
-            notes.extend(place(
-                &setup,
-                column,
-                &items,
-                crate::model::Source::Map,
-                |room, i| {
-                    NoteId(derived_id(
-                        setup.workshop.0,
-                        &[3, map_index as u128, room, i as u128],
-                    ))
-                },
-            ));
+            notes.extend(place(&setup, column, &items, |room, i| {
+                NoteId(derived_id(
+                    setup.workshop.0,
+                    &[3, map_index as u128, room, i as u128],
+                ))
+            }));
         }
         if let Some(source) = setup.source {
             for (take_index, take) in self.campaign.iter().enumerate() {
@@ -359,32 +353,23 @@ impl Template {
                     continue;
                 };
                 for retained in campaign::retained(source, take) {
-                    let Some(room) = setup
-                        .rooms
-                        .iter()
-                        .find(|r| campaign::same_place(r, &retained.place))
-                    else {
+                    let here =
+                        |r: &&NewRoom| campaign::same_place(&r.name, r.territory.as_deref(), &retained.place);
+                    let Some(room) = setup.rooms.iter().find(here) else {
                         continue;
                     };
-                    let index = notes.len() as u128;
+                    let id = NoteId(derived_id(
+                        setup.workshop.0,
+                        &[4, take_index as u128, notes.len() as u128],
+                    ));
                     notes.push(Note {
-                        id: NoteId(derived_id(setup.workshop.0, &[4, take_index as u128, index])),
-                        room: room.id,
-                        column,
-                        author: Some(setup.lead),
-                        text: retained.text,
                         colour: retained.colour,
-                        created: setup.now,
-                        rev: 0,
-                        source: crate::model::Source::Campaign {
+                        source: Source::Campaign {
                             workshop: source.id,
                             note: retained.note,
                         },
-                        anonymous: false,
-                        hidden: false,
-                        parent: None,
-                        group: None,
                         details: retained.details,
+                        ..Note::new(id, room.id, column, setup.lead, retained.text, setup.now)
                     });
                 }
             }
@@ -397,38 +382,34 @@ impl Template {
     }
 }
 
-/// One note per item and room, an item naming a territory going to that room only.
+/// One map note per item and room, an item naming a territory going to that room only.
 fn place(
     setup: &Setup<'_>,
     column: ColumnId,
     items: &[MapItem],
-    source: crate::model::Source,
     id: impl Fn(u128, usize) -> NoteId,
 ) -> Vec<Note> {
     let mut notes = Vec::new();
     for room in setup.rooms {
         for (i, item) in items.iter().enumerate() {
             if let Some(territory) = &item.territory
-                && !campaign::same_place(room, territory)
+                && !campaign::same_place(&room.name, room.territory.as_deref(), territory)
             {
                 continue;
             }
+            // One millisecond apart: boards show a map in the order it was written.
+            let created = Millis(setup.now.0 + i as u64);
             notes.push(Note {
-                id: id(room.id.0.as_u128(), i),
-                room: room.id,
-                column,
-                author: Some(setup.lead),
-                text: item.text.clone(),
                 colour: item.colour.unwrap_or_default(),
-                // One millisecond apart: boards show a map in the order it was written.
-                created: crate::ids::Millis(setup.now.0 + i as u64),
-                rev: 0,
-                source,
-                anonymous: false,
-                hidden: false,
-                parent: None,
-                group: None,
-                details: Default::default(),
+                source: Source::Map,
+                ..Note::new(
+                    id(room.id.0.as_u128(), i),
+                    room.id,
+                    column,
+                    setup.lead,
+                    item.text.clone(),
+                    created,
+                )
             });
         }
     }

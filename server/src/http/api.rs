@@ -44,7 +44,7 @@ pub async fn join(
 }
 
 pub async fn templates(State(hub): State<Arc<Hub>>) -> Json<Vec<TemplateSummary>> {
-    Json(hub.templates())
+    Json(hub.catalog.summaries())
 }
 
 pub async fn health(State(hub): State<Arc<Hub>>) -> Json<Health> {

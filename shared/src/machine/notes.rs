@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 
 use uuid::Uuid;
 
+use crate::campaign::same_place;
 use crate::event::Event;
 use crate::ids::{ColumnId, Millis, NoteId, RoomId, derived_id};
 use crate::map::{MAX_ITEMS, MapItem};
-use crate::model::{Activity, Colour, ColumnKind, Details, Note, Participant, Role, Source, Workshop};
+use crate::model::{Activity, Colour, ColumnKind, Note, Participant, Role, Source, Workshop};
 use crate::rejection::{Counted, Rejection};
 use crate::text;
 
@@ -69,20 +70,11 @@ pub(super) fn post(
     };
     Ok(vec![Event::NotePosted {
         note: Note {
-            id: new.id,
-            room: new.room,
-            column: new.column,
-            author: Some(author.id),
-            text,
             colour: new.colour,
-            created: now,
-            rev: 0,
-            source: Source::Posted,
             anonymous,
             hidden,
             parent: new.parent,
-            group: None,
-            details: Details::default(),
+            ..Note::new(new.id, new.room, new.column, author.id, text, now)
         },
     }])
 }
@@ -212,34 +204,23 @@ pub(super) fn import_map(
         let Some(room) = w.room(room_id) else { continue };
         let mut notes = Vec::new();
         for (index, item) in items.iter().enumerate() {
-            let concerns = |t: &String| {
-                let t = t.trim().to_lowercase();
-                room.name.to_lowercase() == t
-                    || room.territory.as_ref().is_some_and(|r| r.to_lowercase() == t)
-            };
-            if item.territory.as_ref().is_some_and(|t| !concerns(t)) {
+            let elsewhere = item
+                .territory
+                .as_ref()
+                .is_some_and(|t| !same_place(&room.name, room.territory.as_deref(), t));
+            if elsewhere {
                 continue;
             }
             let id = NoteId(derived_id(import, &[room_id.0.as_u128(), index as u128]));
             if w.notes.contains_key(&id) {
                 return Err(Rejection::DuplicateId);
             }
+            // One millisecond apart: boards show a map in the order it was written.
+            let created = Millis(now.0 + index as u64);
             notes.push(Note {
-                id,
-                room: room_id,
-                column,
-                author: Some(importer),
-                text: text::note(&item.text)?,
                 colour: item.colour.unwrap_or_default(),
-                // One millisecond apart: boards show a map in the order it was written.
-                created: Millis(now.0 + index as u64),
-                rev: 0,
                 source: Source::Map,
-                anonymous: false,
-                hidden: false,
-                parent: None,
-                group: None,
-                details: Details::default(),
+                ..Note::new(id, room_id, column, importer, text::note(&item.text)?, created)
             });
         }
         if !notes.is_empty() {
