@@ -29,6 +29,29 @@ async fn creating_a_workshop_gives_a_code_a_join_link_and_a_facilitator_secret()
 }
 
 #[tokio::test]
+async fn the_join_link_is_offered_as_a_qr_code() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("YESS CAMP 1", &["Aude"]).await;
+    let lower = created.code.as_str().to_lowercase();
+    let (status, kind, svg) = server.get_text(&format!("/api/join/{lower}/qr.svg")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, "image/svg+xml");
+    // The very code a QR encoder makes of the join link (the test server has no
+    // configured public address, so the link names the address the browser used).
+    let expected = qrcode::QrCode::with_error_correction_level(&created.join_url, qrcode::EcLevel::M)
+        .unwrap()
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .dark_color(qrcode::render::svg::Color("#1f2a3d"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    assert_eq!(svg, expected, "the QR code encodes {}", created.join_url);
+
+    let (status, _, _) = server.get_text("/api/join/ZZZZZZ/qr.svg").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn invalid_creations_are_refused_with_the_reason() {
     let server = TestServer::start().await;
     let cases = [

@@ -299,6 +299,7 @@ fn fr_field(field: TextField) -> &'static str {
         TextField::Label => "Un nom de salle ou de colonne",
         TextField::Details => "Le texte",
         TextField::Branch => "La cause ou conséquence",
+        TextField::Message => "Le message",
     }
 }
 

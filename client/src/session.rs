@@ -415,6 +415,7 @@ fn touched_note(command: &Command) -> Option<NoteId> {
         | Command::AddColumn { .. }
         | Command::RenameColumn { .. }
         | Command::Lock { .. }
+        | Command::Broadcast { .. }
         | Command::AddStep { .. }
         | Command::EditStep { .. }
         | Command::RemoveStep { .. }

@@ -68,6 +68,12 @@ pub enum Command {
         locked: bool,
     },
 
+    /// Shows a message on every board, replacing the previous one; an empty text
+    /// takes it down.
+    Broadcast {
+        text: String,
+    },
+
     // ——— Agenda ———
     AddStep {
         step: Step,

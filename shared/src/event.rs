@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ColumnId, NoteId, ParticipantId, RoomId, StepId};
 use crate::model::{
-    Colour, Column, Details, Note, Participant, Role, Room, Settings, Step, Timer, VoteResult,
+    Colour, Column, Details, Message, Note, Participant, Role, Room, Settings, Step, Timer, VoteResult,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +76,10 @@ pub enum Event {
     },
     TimerChanged {
         timer: Timer,
+    },
+    /// The lead's message to everyone changed (`null`: taken down).
+    Broadcast {
+        message: Option<Message>,
     },
     NotePosted {
         note: Note,
@@ -157,7 +161,8 @@ impl Event {
             | Event::StepEdited { .. }
             | Event::StepRemoved { .. }
             | Event::StepStarted { .. }
-            | Event::TimerChanged { .. } => None,
+            | Event::TimerChanged { .. }
+            | Event::Broadcast { .. } => None,
         }
     }
 }

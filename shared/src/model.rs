@@ -40,6 +40,9 @@ pub struct Workshop {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<VoteResult>,
     pub timer: Timer,
+    /// What the lead says to every room at once, shown on every board until replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
     /// Number of events applied since creation: the position a client resumes from.
     pub seq: u64,
 }
@@ -470,6 +473,13 @@ pub struct Ranked {
     /// Distinct voters who gave it at least one dot.
     pub voters: u32,
     pub rank: u32,
+}
+
+/// A message from the lead to everyone ("Back in the main room in 2 minutes").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub text: String,
+    pub sent: Millis,
 }
 
 /// The shared countdown, authoritative on the server: clients compute the time left

@@ -99,6 +99,7 @@ pub enum TextField {
     Label,
     Details,
     Branch,
+    Message,
 }
 
 /// What a count rejection is about.
@@ -123,6 +124,7 @@ impl std::fmt::Display for TextField {
             TextField::Label => "label",
             TextField::Details => "text",
             TextField::Branch => "cause or consequence",
+            TextField::Message => "message",
         })
     }
 }

@@ -143,7 +143,8 @@ impl Workshop {
             | Event::StepEdited { .. }
             | Event::StepRemoved { .. }
             | Event::StepStarted { .. }
-            | Event::TimerChanged { .. } => room_rule(event.room()),
+            | Event::TimerChanged { .. }
+            | Event::Broadcast { .. } => room_rule(event.room()),
         }
     }
 
@@ -237,6 +238,7 @@ impl Workshop {
             ballots: Default::default(),
             results: Default::default(),
             timer: self.timer,
+            message: self.message.clone(),
             seq: self.seq,
         }
     }

@@ -14,6 +14,8 @@ pub const TITLE_MAX_CHARS: usize = 120;
 pub const LABEL_MAX_CHARS: usize = 60;
 /// A characterisation field or a step's instructions: a few sentences.
 pub const DETAILS_MAX_CHARS: usize = 1_000;
+/// A message to every room: read in a banner, so as short as a note.
+pub const MESSAGE_MAX_CHARS: usize = 280;
 /// A cause or a consequence in a problem tree: one short line.
 pub const BRANCH_MAX_CHARS: usize = 140;
 
@@ -33,6 +35,11 @@ pub fn branch(text: &str) -> Result<String, Rejection> {
 /// A note: several lines allowed (tabs and newlines), nothing else invisible.
 pub fn note(text: &str) -> Result<String, Rejection> {
     clean(text, TextField::Note, NOTE_MAX_CHARS, true)
+}
+
+/// A message to every room: several lines allowed.
+pub fn message(text: &str) -> Result<String, Rejection> {
+    clean(text, TextField::Message, MESSAGE_MAX_CHARS, true)
 }
 
 /// A display name: one line.

@@ -66,6 +66,24 @@ impl TestServer {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
+    /// A GET whose answer is not JSON: its status, content type and text.
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String, String) {
+        let request = Request::builder()
+            .uri(self.url(path))
+            .body(Full::new(Bytes::new()))
+            .expect("request");
+        let response = self.http.request(request).await.expect("HTTP response");
+        let status = response.status();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, kind, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// Creates a workshop with these rooms and the columns "Besoins" and "Idées".
     pub async fn create_workshop(&self, title: &str, rooms: &[&str]) -> Created {
         let rooms: Vec<Value> = rooms

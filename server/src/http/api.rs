@@ -1,13 +1,16 @@
 //! `POST /api/workshops` (create), `GET /api/join/{code}` (what a code opens),
-//! `POST /api/join` (join with a code and a name), `GET /api/templates`, `GET /api/health`.
+//! `GET /api/join/{code}/qr.svg` (the join link as a QR code), `POST /api/join` (join
+//! with a code and a name), `GET /api/templates`, `GET /api/health`.
 
 use std::sync::Arc;
 
+use atelier_shared::JoinCode;
 use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined, TemplateSummary};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 
 use super::error::ApiError;
 use crate::hub::Hub;
@@ -31,6 +34,45 @@ pub async fn code_info(
         workshop: handle.id,
         title: handle.title.to_string(),
     }))
+}
+
+/// The join link as a QR code, for the facilitator to show on a shared screen. The
+/// link names the configured public address or, without one, the address the
+/// facilitator's browser used: both reach this server.
+pub async fn join_qr(
+    State(hub): State<Arc<Hub>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let code = JoinCode::parse(&code).ok_or(ApiError::UnknownCode)?;
+    hub.by_code(code.as_str()).ok_or(ApiError::UnknownCode)?;
+    let base = match (
+        &hub.config.public_url,
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    ) {
+        (None, Some(host)) => format!("http://{host}"),
+        _ => hub.public_url.clone(),
+    };
+    let link = format!("{base}/j/{code}");
+    let svg =
+        qr_svg(&link).ok_or_else(|| ApiError::BadRequest("this link is too long for a QR code".into()))?;
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"))],
+        svg,
+    ))
+}
+
+/// A QR code as SVG, dark modules on white, with the quiet zone scanners need.
+fn qr_svg(text: &str) -> Option<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
+    Some(
+        code.render::<svg::Color<'_>>()
+            .min_dimensions(240, 240)
+            .dark_color(svg::Color("#1f2a3d"))
+            .light_color(svg::Color("#ffffff"))
+            .build(),
+    )
 }
 
 pub async fn join(

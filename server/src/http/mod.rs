@@ -40,6 +40,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/workshops", post(api::create_workshop))
         .route("/join", post(api::join))
         .route("/join/{code}", get(api::code_info))
+        .route("/join/{code}/qr.svg", get(api::join_qr))
         .route("/templates", get(api::templates))
         .route("/health", get(api::health))
         .layer(DefaultBodyLimit::max(hub.config.limits.max_body_bytes))

@@ -74,6 +74,7 @@ pub fn create(spec: NewWorkshop) -> Result<Workshop, Rejection> {
         ballots: BTreeMap::new(),
         results: Vec::new(),
         timer: Timer::default(),
+        message: None,
         seq: 0,
     };
     for column in spec.columns {

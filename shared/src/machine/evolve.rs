@@ -95,6 +95,7 @@ impl Workshop {
                 }
             }
             Event::TimerChanged { timer } => self.timer = *timer,
+            Event::Broadcast { message } => self.message = message.clone(),
             Event::NotePosted { note } => {
                 self.notes.insert(note.id, note.clone());
             }

@@ -107,6 +107,7 @@ pub fn decide(w: &Workshop, actor: Actor, command: Command, now: Millis) -> Resu
         Command::AddColumn { column } => rooms::add_column(w, actor, column),
         Command::RenameColumn { column, title } => rooms::rename_column(w, actor, column, &title),
         Command::Lock { room, locked } => rooms::lock(w, actor, room, locked),
+        Command::Broadcast { text } => rooms::broadcast(w, actor, &text, now),
 
         Command::AddStep { step, position } => agenda::add(w, actor, step, position),
         Command::EditStep { step } => agenda::edit(w, actor, step),

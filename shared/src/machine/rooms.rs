@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use crate::event::Event;
-use crate::ids::{ColumnId, RoomId};
-use crate::model::{Column, ColumnKind, Room, Settings, Workshop};
+use crate::ids::{ColumnId, Millis, RoomId};
+use crate::model::{Column, ColumnKind, Message, Room, Settings, Workshop};
 use crate::rejection::{Counted, Rejection};
 use crate::text;
 
@@ -20,6 +20,28 @@ pub(super) fn update_settings(
         return Ok(Vec::new());
     }
     Ok(vec![Event::SettingsChanged { settings }])
+}
+
+/// Puts up, replaces or (empty text) takes down the message every board shows.
+pub(super) fn broadcast(
+    w: &Workshop,
+    actor: Actor,
+    text: &str,
+    now: Millis,
+) -> Result<Vec<Event>, Rejection> {
+    lead(w, actor)?;
+    let message = if text.trim().is_empty() {
+        None
+    } else {
+        Some(Message {
+            text: text::message(text)?,
+            sent: now,
+        })
+    };
+    if message.is_none() && w.message.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::Broadcast { message }])
 }
 
 pub(super) fn add(

@@ -172,6 +172,7 @@ fn noise() -> impl Strategy<Value = Command> {
         )),
         Just(Command::TimerElapsed),
         Just(Command::PauseTimer),
+        text().prop_map(|text| Command::Broadcast { text }),
         (1..3600u32).prop_map(|seconds| Command::StartTimer {
             seconds,
             auto_lock: true

@@ -168,3 +168,27 @@ fn settings_are_the_leads() {
     assert_eq!(c.accept(LEAD, choice.clone()).len(), 1);
     assert!(c.accept(LEAD, choice).is_empty());
 }
+
+#[test]
+fn the_lead_broadcasts_a_message_to_every_board_and_takes_it_down() {
+    let mut c = cast();
+    let say = |text: &str| Command::Broadcast { text: text.into() };
+    c.refuse(c.inspector, say("Retour en plénière"), Rejection::Forbidden);
+    c.refuse(c.alice, say("Retour en plénière"), Rejection::Forbidden);
+    c.accept(LEAD, say("  Retour en plénière dans 2 minutes  "));
+    let message = c.w.message.clone().expect("a message is up");
+    assert_eq!(message.text, "Retour en plénière dans 2 minutes");
+    let long = "x".repeat(crate::text::MESSAGE_MAX_CHARS + 1);
+    c.refuse(
+        LEAD,
+        say(&long),
+        Rejection::TextTooLong {
+            field: crate::rejection::TextField::Message,
+            len: long.len(),
+            max: crate::text::MESSAGE_MAX_CHARS,
+        },
+    );
+    c.accept(LEAD, say(""));
+    assert_eq!(c.w.message, None);
+    assert!(c.accept(LEAD, say(" ")).is_empty(), "nothing to take down");
+}
