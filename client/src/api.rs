@@ -1,6 +1,8 @@
 //! Calls to the HTTP API (`/api/...`), typed by `atelier_shared::api`.
 
-use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined};
+use atelier_shared::api::{
+    CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined, TemplateSummary,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,6 +36,10 @@ impl Failure {
 
 pub async fn create_workshop(request: &CreateWorkshop) -> Result<Created, Failure> {
     call("POST", "/api/workshops", Some(request)).await
+}
+
+pub async fn templates() -> Result<Vec<TemplateSummary>, Failure> {
+    call::<(), _>("GET", "/api/templates", None).await
 }
 
 pub async fn join(code: &str, name: &str) -> Result<Joined, Failure> {

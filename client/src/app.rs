@@ -24,7 +24,8 @@ pub fn App() -> impl IntoView {
     move || match route.get() {
         Route::Home => view! { <HomePage/> }.into_any(),
         Route::Join(code) => view! { <JoinPage code/> }.into_any(),
-        Route::Board(workshop) => view! { <BoardPage workshop/> }.into_any(),
+        Route::Board(workshop) => view! { <BoardPage workshop report=false/> }.into_any(),
+        Route::Report(workshop) => view! { <BoardPage workshop report=true/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

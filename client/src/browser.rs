@@ -112,3 +112,8 @@ pub fn set_title(title: &str) {
         document.set_title(title);
     }
 }
+
+/// Opens the browser's print dialog (print to PDF included).
+pub fn print() {
+    let _ = window().print();
+}

@@ -1,9 +1,10 @@
 //! Every string the interface shows, one table per language. French first; a string
 //! missing from one language is a compile error, not a blank on screen.
 
+use atelier_shared::model::{Field, Side};
 use atelier_shared::protocol::ErrorCode;
 use atelier_shared::rejection::{Counted, TextField};
-use atelier_shared::{Colour, Rejection};
+use atelier_shared::{Colour, Rejection, Role};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +49,16 @@ pub fn texts() -> &'static Texts {
     expect_context::<RwSignal<Lang>>().get().texts()
 }
 
+/// One string of the current language, re-read when the language changes:
+/// `{tr(|t| t.save)}`. Every call site shares this one closure type, so the views of
+/// all fixed strings share one compiled renderer instead of one each (the bundle
+/// budget counts).
+pub fn tr(
+    pick: fn(&'static Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || pick(texts())
+}
+
 #[derive(Debug)]
 pub struct Texts {
     pub lang_name: &'static str,
@@ -66,6 +77,7 @@ pub struct Texts {
 
     pub create_heading: &'static str,
     pub create_intro: &'static str,
+    pub template_label: &'static str,
     pub title_label: &'static str,
     pub title_example: &'static str,
     pub facilitator_name_label: &'static str,
@@ -118,6 +130,118 @@ pub struct Texts {
     pub server_error: &'static str,
     pub reload: &'static str,
 
+    pub cockpit_heading: &'static str,
+    pub conduct_heading: &'static str,
+    pub current_step: &'static str,
+    pub next_step: fn(&str) -> String,
+    pub reveal_all: &'static str,
+    pub close_vote: &'static str,
+    pub reopen_vote: &'static str,
+    pub lock_all: &'static str,
+    pub unlock_all: &'static str,
+    pub report_link: &'static str,
+    pub agenda_heading: &'static str,
+    pub rooms_here: fn(usize) -> String,
+    pub go_here: &'static str,
+    pub online_short: fn(usize) -> String,
+    pub hidden_count: fn(usize) -> String,
+    pub close_door: &'static str,
+    pub qr_alt: fn(&str) -> String,
+    pub people_heading: &'static str,
+    pub in_lobby: fn(usize) -> String,
+    pub lobby: &'static str,
+    pub role: fn(Role) -> &'static str,
+    pub broadcast_heading: &'static str,
+    pub broadcast_label: &'static str,
+    pub broadcast_send: &'static str,
+    pub broadcast_clear: &'static str,
+    pub broadcast_banner: &'static str,
+    pub import_heading: &'static str,
+    pub import_hint: &'static str,
+    pub import_column: &'static str,
+    pub import_room: &'static str,
+    pub every_room: &'static str,
+    pub import_text: &'static str,
+    pub import_button: &'static str,
+    pub imported: fn(usize) -> String,
+
+    pub timer_label: &'static str,
+    pub timer_heading: &'static str,
+    pub timer_controls: &'static str,
+    pub timer_stopped: &'static str,
+    pub timer_paused: &'static str,
+    pub timer_elapsed: &'static str,
+    pub timer_minutes: &'static str,
+    pub timer_auto_lock: &'static str,
+    pub timer_start: &'static str,
+    pub timer_pause: &'static str,
+    pub timer_resume: &'static str,
+    pub timer_add_minute: &'static str,
+    pub timer_add_five: &'static str,
+    pub timer_stop: &'static str,
+
+    pub step_of: fn(usize, usize) -> String,
+    pub mode_locked: &'static str,
+    pub mode_anonymous: &'static str,
+    pub mode_hidden: &'static str,
+    pub mode_secret: &'static str,
+    pub mode_read_only: &'static str,
+    pub online_count: fn(usize, usize) -> String,
+    pub done_count: fn(usize) -> String,
+    pub online: &'static str,
+    pub offline: &'static str,
+    pub done_tag: &'static str,
+    pub im_done: &'static str,
+    pub not_done: &'static str,
+    pub waiting_changes: fn(usize) -> String,
+    pub vote_closed: &'static str,
+    pub dots_left: fn(u32, u32) -> String,
+    pub dots_left_in: fn(&str, u32, u32) -> String,
+    pub your_dots: &'static str,
+    pub add_dot: fn(&str) -> String,
+    pub remove_dot: fn(&str) -> String,
+    pub dots_given: fn(u32) -> String,
+    pub points: fn(u32) -> String,
+    pub rank: fn(u32) -> String,
+    pub rank_title: &'static str,
+    pub merge_start: &'static str,
+    pub merge_selected: fn(usize) -> String,
+    pub merge_confirm: &'static str,
+    pub merged_count: fn(usize) -> String,
+    pub ungroup: &'static str,
+    pub select_note: fn(&str) -> String,
+    pub hidden_tag: &'static str,
+    pub anonymous_tag: &'static str,
+    pub map_tag: &'static str,
+    pub campaign_tag: &'static str,
+    pub you_anonymously: fn(&str) -> String,
+    pub no_parents: &'static str,
+    pub nothing_to_work_on: &'static str,
+    pub field_label: fn(Field) -> &'static str,
+    pub field_hint: fn(Field) -> &'static str,
+    pub side: fn(Side) -> &'static str,
+    pub add_branch: fn(Side) -> &'static str,
+    pub remove_branch: fn(&str) -> String,
+    pub add: &'static str,
+    pub lobby_heading: &'static str,
+    pub lobby_wait: &'static str,
+    pub lobby_choose: &'static str,
+
+    pub case_file_stamp: &'static str,
+    pub report_heading: &'static str,
+    pub report_figures: fn(usize, usize, usize, u32) -> String,
+    pub report_empty: &'static str,
+    pub print: &'static str,
+    pub back_to_board: &'static str,
+    pub room_figures: fn(usize, usize) -> String,
+    pub ranking_of: fn(&str) -> String,
+    pub rank_header: &'static str,
+    pub note_header: &'static str,
+    pub points_header: &'static str,
+    pub voters_header: &'static str,
+    pub characterisation_heading: &'static str,
+    pub trees_heading: &'static str,
+
     pub colour: fn(Colour) -> &'static str,
     pub rejection: fn(&Rejection) -> String,
     pub error: fn(ErrorCode) -> &'static str,
@@ -140,6 +264,7 @@ pub static FR: Texts = Texts {
 
     create_heading: "Animer un atelier",
     create_intro: "Créez l'atelier, partagez le code, suivez toutes les salles.",
+    template_label: "Déroulé",
     title_label: "Titre de l'atelier",
     title_example: "YESS CAMP 1 — Menez l'enquête !",
     facilitator_name_label: "Votre nom (animation)",
@@ -205,6 +330,199 @@ pub static FR: Texts = Texts {
     server_unreachable: "Le serveur ne répond pas. Vérifiez votre connexion, puis réessayez.",
     server_error: "Le serveur n'a pas pu traiter la demande. Réessayez dans un instant.",
     reload: "Recharger la page",
+
+    cockpit_heading: "Poste de commandement",
+    conduct_heading: "Conduite de l'enquête",
+    current_step: "Étape en cours :",
+    next_step: |title| format!("Étape suivante : {title}"),
+    reveal_all: "Révéler les notes cachées",
+    close_vote: "Clore le vote",
+    reopen_vote: "Rouvrir le vote",
+    lock_all: "Verrouiller les tableaux",
+    unlock_all: "Déverrouiller les tableaux",
+    report_link: "Rapport d'enquête",
+    agenda_heading: "Déroulé de l'atelier",
+    rooms_here: |n| {
+        if n == 1 {
+            "1 salle ici".into()
+        } else {
+            format!("{n} salles ici")
+        }
+    },
+    go_here: "Y aller",
+    online_short: |n| format!("{n} en ligne"),
+    hidden_count: |n| {
+        if n == 1 {
+            "1 note cachée".into()
+        } else {
+            format!("{n} notes cachées")
+        }
+    },
+    close_door: "Fermer l'accès aux nouveaux participants",
+    qr_alt: |link| format!("QR code du lien pour rejoindre : {link}"),
+    people_heading: "Participants",
+    in_lobby: |n| format!("{n} dans le hall"),
+    lobby: "Hall d'accueil",
+    role: |role| match role {
+        Role::Lead => "Animation",
+        Role::RoomFacilitator => "Inspecteur de salle",
+        Role::Participant => "Participant",
+        Role::Observer => "Observateur",
+    },
+    broadcast_heading: "Message à toutes les salles",
+    broadcast_label: "Message",
+    broadcast_send: "Afficher dans toutes les salles",
+    broadcast_clear: "Retirer le message",
+    broadcast_banner: "Message de l'animation",
+    import_heading: "Importer une cartographie",
+    import_hint: "Collez un tableau (CSV) : une ligne par note ; une colonne « territoire » envoie chaque ligne à la salle de ce territoire.",
+    import_column: "Colonne",
+    import_room: "Salle",
+    every_room: "Toutes les salles",
+    import_text: "Contenu de la cartographie",
+    import_button: "Importer",
+    imported: |n| {
+        if n == 1 {
+            "1 note importée.".into()
+        } else {
+            format!("{n} notes importées.")
+        }
+    },
+
+    timer_label: "Temps restant",
+    timer_heading: "Minuteur",
+    timer_controls: "Commandes du minuteur",
+    timer_stopped: "pas de minuteur",
+    timer_paused: "en pause",
+    timer_elapsed: "temps écoulé",
+    timer_minutes: "Minutes",
+    timer_auto_lock: "Verrouiller à la fin",
+    timer_start: "Lancer le minuteur",
+    timer_pause: "Pause",
+    timer_resume: "Reprendre",
+    timer_add_minute: "+1 min",
+    timer_add_five: "+5 min",
+    timer_stop: "Arrêter",
+
+    step_of: |n, of| format!("Étape {n} sur {of}"),
+    mode_locked: "Tableau verrouillé",
+    mode_anonymous: "Notes anonymes",
+    mode_hidden: "Notes cachées jusqu'à la révélation",
+    mode_secret: "Vote secret jusqu'à la clôture",
+    mode_read_only: "Lecture seule",
+    online_count: |online, all| format!("{online} en ligne sur {all}"),
+    done_count: |n| {
+        if n <= 1 {
+            format!("{n} a terminé")
+        } else {
+            format!("{n} ont terminé")
+        }
+    },
+    online: "en ligne",
+    offline: "hors ligne",
+    done_tag: "terminé",
+    im_done: "J'ai terminé",
+    not_done: "Je n'ai pas terminé",
+    waiting_changes: |n| {
+        if n == 1 {
+            "(1 modification en attente)".into()
+        } else {
+            format!("({n} modifications en attente)")
+        }
+    },
+    vote_closed: "Le vote est clos : voici le classement.",
+    dots_left: |left, of| {
+        if left <= 1 {
+            format!("Il vous reste {left} point sur {of}")
+        } else {
+            format!("Il vous reste {left} points sur {of}")
+        }
+    },
+    dots_left_in: |column, left, of| format!("{column} : {left} sur {of}"),
+    your_dots: "Vos points",
+    add_dot: |text| format!("Ajouter un point à « {text} »"),
+    remove_dot: |text| format!("Retirer un point de « {text} »"),
+    dots_given: |n| {
+        if n <= 1 {
+            format!("{n} point donné")
+        } else {
+            format!("{n} points donnés")
+        }
+    },
+    points: |n| {
+        if n <= 1 {
+            format!("{n} point")
+        } else {
+            format!("{n} points")
+        }
+    },
+    rank: |n| if n == 1 { "1er".into() } else { format!("{n}e") },
+    rank_title: "Rang au vote",
+    merge_start: "Regrouper des doublons",
+    merge_selected: |n| {
+        if n <= 1 {
+            format!("{n} note choisie")
+        } else {
+            format!("{n} notes choisies")
+        }
+    },
+    merge_confirm: "Regrouper",
+    merged_count: |n| {
+        if n == 1 {
+            "+ 1 note regroupée".into()
+        } else {
+            format!("+ {n} notes regroupées")
+        }
+    },
+    ungroup: "Séparer",
+    select_note: |text| format!("Choisir « {text} »"),
+    hidden_tag: "cachée",
+    anonymous_tag: "anonyme",
+    map_tag: "cartographie",
+    campaign_tag: "atelier précédent",
+    you_anonymously: |name| format!("{name} (anonyme)"),
+    no_parents: "Aucune note à laquelle répondre pour l'instant.",
+    nothing_to_work_on: "Aucune note retenue : le vote précédent doit être clos.",
+    field_label: |field| match field {
+        Field::Why => "Pourquoi est-ce important sur votre territoire ?",
+        Field::Who => "Qui est concerné ?",
+        Field::Measure => "Comment le mesurer (indicateurs d'impact) ?",
+    },
+    field_hint: |field| match field {
+        Field::Why => "Les faits, les témoignages…",
+        Field::Who => "Publics, acteurs, lieux…",
+        Field::Measure => "Un chiffre à suivre, une source…",
+    },
+    side: |side| match side {
+        Side::Cause => "Causes",
+        Side::Consequence => "Conséquences",
+    },
+    add_branch: |side| match side {
+        Side::Cause => "Ajouter une cause",
+        Side::Consequence => "Ajouter une conséquence",
+    },
+    remove_branch: |text| format!("Retirer « {text} »"),
+    add: "Ajouter",
+    lobby_heading: "Bienvenue dans le hall",
+    lobby_wait: "L'animation va vous placer dans une salle : restez sur cette page.",
+    lobby_choose: "Choisissez votre salle :",
+
+    case_file_stamp: "Dossier",
+    report_heading: "Rapport d'enquête",
+    report_figures: |rooms, people, notes, dots| {
+        format!("{rooms} salles · {people} participants · {notes} notes · {dots} points de vote")
+    },
+    report_empty: "Aucune salle n'a encore rien écrit.",
+    print: "Imprimer ou enregistrer en PDF",
+    back_to_board: "Retour au tableau",
+    room_figures: |people, notes| format!("{people} participants · {notes} notes"),
+    ranking_of: |title| format!("Classement : {title}"),
+    rank_header: "Rang",
+    note_header: "Note",
+    points_header: "Points",
+    voters_header: "Votants",
+    characterisation_heading: "Caractérisation",
+    trees_heading: "Arbres à problèmes",
 
     colour: |c| match c {
         Colour::Yellow => "jaune",
@@ -332,6 +650,7 @@ pub static EN: Texts = Texts {
 
     create_heading: "Run a workshop",
     create_intro: "Create the workshop, share the code, follow every room.",
+    template_label: "Method",
     title_label: "Workshop title",
     title_example: "Neighbourhood needs workshop",
     facilitator_name_label: "Your name (facilitator)",
@@ -397,6 +716,198 @@ pub static EN: Texts = Texts {
     server_unreachable: "The server does not answer. Check your connection, then try again.",
     server_error: "The server could not handle the request. Try again in a moment.",
     reload: "Reload the page",
+
+    cockpit_heading: "Command post",
+    conduct_heading: "Running the investigation",
+    current_step: "Current step:",
+    next_step: |title| format!("Next step: {title}"),
+    reveal_all: "Reveal hidden notes",
+    close_vote: "Close the vote",
+    reopen_vote: "Reopen the vote",
+    lock_all: "Lock the boards",
+    unlock_all: "Unlock the boards",
+    report_link: "Investigation report",
+    agenda_heading: "Agenda",
+    rooms_here: |n| {
+        if n == 1 {
+            "1 room here".into()
+        } else {
+            format!("{n} rooms here")
+        }
+    },
+    go_here: "Go",
+    online_short: |n| format!("{n} online"),
+    hidden_count: |n| {
+        if n == 1 {
+            "1 hidden note".into()
+        } else {
+            format!("{n} hidden notes")
+        }
+    },
+    close_door: "Close the workshop to new participants",
+    qr_alt: |link| format!("QR code of the link to join: {link}"),
+    people_heading: "Participants",
+    in_lobby: |n| format!("{n} in the lobby"),
+    lobby: "Lobby",
+    role: |role| match role {
+        Role::Lead => "Facilitator",
+        Role::RoomFacilitator => "Room facilitator",
+        Role::Participant => "Participant",
+        Role::Observer => "Observer",
+    },
+    broadcast_heading: "Message to every room",
+    broadcast_label: "Message",
+    broadcast_send: "Show in every room",
+    broadcast_clear: "Take the message down",
+    broadcast_banner: "Message from the facilitator",
+    import_heading: "Import a map",
+    import_hint: "Paste a table (CSV): one note per line; a “territory” column sends each line to that territory's room.",
+    import_column: "Column",
+    import_room: "Room",
+    every_room: "Every room",
+    import_text: "Map content",
+    import_button: "Import",
+    imported: |n| {
+        if n == 1 {
+            "1 note imported.".into()
+        } else {
+            format!("{n} notes imported.")
+        }
+    },
+
+    timer_label: "Time left",
+    timer_heading: "Timer",
+    timer_controls: "Timer controls",
+    timer_stopped: "no timer",
+    timer_paused: "paused",
+    timer_elapsed: "time is up",
+    timer_minutes: "Minutes",
+    timer_auto_lock: "Lock when time is up",
+    timer_start: "Start the timer",
+    timer_pause: "Pause",
+    timer_resume: "Resume",
+    timer_add_minute: "+1 min",
+    timer_add_five: "+5 min",
+    timer_stop: "Stop",
+
+    step_of: |n, of| format!("Step {n} of {of}"),
+    mode_locked: "Board locked",
+    mode_anonymous: "Anonymous notes",
+    mode_hidden: "Notes hidden until revealed",
+    mode_secret: "Secret vote until closed",
+    mode_read_only: "Read only",
+    online_count: |online, all| format!("{online} online of {all}"),
+    done_count: |n| format!("{n} done"),
+    online: "online",
+    offline: "offline",
+    done_tag: "done",
+    im_done: "I'm done",
+    not_done: "I'm not done",
+    waiting_changes: |n| {
+        if n == 1 {
+            "(1 change waiting)".into()
+        } else {
+            format!("({n} changes waiting)")
+        }
+    },
+    vote_closed: "The vote is closed: here is the ranking.",
+    dots_left: |left, of| {
+        if left == 1 {
+            format!("You have {left} dot left of {of}")
+        } else {
+            format!("You have {left} dots left of {of}")
+        }
+    },
+    dots_left_in: |column, left, of| format!("{column}: {left} of {of}"),
+    your_dots: "Your dots",
+    add_dot: |text| format!("Add a dot to “{text}”"),
+    remove_dot: |text| format!("Remove a dot from “{text}”"),
+    dots_given: |n| {
+        if n == 1 {
+            "1 dot given".into()
+        } else {
+            format!("{n} dots given")
+        }
+    },
+    points: |n| {
+        if n == 1 {
+            "1 dot".into()
+        } else {
+            format!("{n} dots")
+        }
+    },
+    rank: |n| match n % 10 {
+        1 if n % 100 != 11 => format!("{n}st"),
+        2 if n % 100 != 12 => format!("{n}nd"),
+        3 if n % 100 != 13 => format!("{n}rd"),
+        _ => format!("{n}th"),
+    },
+    rank_title: "Rank in the vote",
+    merge_start: "Merge duplicates",
+    merge_selected: |n| {
+        if n == 1 {
+            "1 note chosen".into()
+        } else {
+            format!("{n} notes chosen")
+        }
+    },
+    merge_confirm: "Merge",
+    merged_count: |n| {
+        if n == 1 {
+            "+ 1 merged note".into()
+        } else {
+            format!("+ {n} merged notes")
+        }
+    },
+    ungroup: "Separate",
+    select_note: |text| format!("Choose “{text}”"),
+    hidden_tag: "hidden",
+    anonymous_tag: "anonymous",
+    map_tag: "map",
+    campaign_tag: "earlier workshop",
+    you_anonymously: |name| format!("{name} (anonymous)"),
+    no_parents: "Nothing to answer yet.",
+    nothing_to_work_on: "No note retained yet: the previous vote must be closed.",
+    field_label: |field| match field {
+        Field::Why => "Why does it matter on your territory?",
+        Field::Who => "Who is affected?",
+        Field::Measure => "How could it be measured (impact indicators)?",
+    },
+    field_hint: |field| match field {
+        Field::Why => "Facts, testimonies…",
+        Field::Who => "People, organisations, places…",
+        Field::Measure => "A figure to follow, a source…",
+    },
+    side: |side| match side {
+        Side::Cause => "Causes",
+        Side::Consequence => "Consequences",
+    },
+    add_branch: |side| match side {
+        Side::Cause => "Add a cause",
+        Side::Consequence => "Add a consequence",
+    },
+    remove_branch: |text| format!("Remove “{text}”"),
+    add: "Add",
+    lobby_heading: "Welcome to the lobby",
+    lobby_wait: "The facilitator will place you in a room: stay on this page.",
+    lobby_choose: "Choose your room:",
+
+    case_file_stamp: "Case file",
+    report_heading: "Investigation report",
+    report_figures: |rooms, people, notes, dots| {
+        format!("{rooms} rooms · {people} participants · {notes} notes · {dots} vote dots")
+    },
+    report_empty: "No room has written anything yet.",
+    print: "Print or save as PDF",
+    back_to_board: "Back to the board",
+    room_figures: |people, notes| format!("{people} participants · {notes} notes"),
+    ranking_of: |title| format!("Ranking: {title}"),
+    rank_header: "Rank",
+    note_header: "Note",
+    points_header: "Dots",
+    voters_header: "Voters",
+    characterisation_heading: "Characterisation",
+    trees_heading: "Problem trees",
 
     colour: Colour::as_str,
     rejection: |r| match r {

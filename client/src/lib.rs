@@ -2,8 +2,12 @@
 //!
 //! # Layout
 //! - [`app`]: the root: language, router, current page.
-//! - [`pages`]: home (join or create), join link, a workshop's board.
-//! - [`components`]: the note card, the note composer, the brand and language switch.
+//! - [`pages`]: home (join or create), join link, a workshop's board, its report.
+//! - [`components`]: the cockpit, a room's board (columns, votes, characterisation,
+//!   problem trees, plenary, lobby), the note card and composer, the timer, the brand
+//!   and language switch.
+//! - [`derive`]: what screens show, computed from the replica (figures, budgets,
+//!   rankings, "may I?" asked of the state machine).
 //! - [`session`]: the websocket, its reconnection, and the replica the board shows,
 //!   kept by the same `apply_event` as the server's.
 //! - [`api`]: calls to the HTTP API; [`route`]: URLs and navigation;
@@ -13,6 +17,7 @@ pub mod api;
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod derive;
 pub mod i18n;
 pub mod pages;
 pub mod route;

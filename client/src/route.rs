@@ -1,5 +1,6 @@
 //! The few pages of the client and their URLs, without a routing framework:
-//! `/` (home), `/j/CODE` (join link), `/w/ID` (a workshop's board).
+//! `/` (home), `/j/CODE` (join link), `/w/ID` (a workshop's board), `/w/ID/report`
+//! (its case file).
 
 use atelier_shared::WorkshopId;
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ pub enum Route {
     Home,
     Join(String),
     Board(WorkshopId),
+    Report(WorkshopId),
     NotFound,
 }
 
@@ -27,6 +29,7 @@ impl Route {
             [] => Route::Home,
             ["j", code] => Route::Join((*code).to_owned()),
             ["w", id] => id.parse().map(Route::Board).unwrap_or(Route::NotFound),
+            ["w", id, "report"] => id.parse().map(Route::Report).unwrap_or(Route::NotFound),
             _ => Route::NotFound,
         }
     }
@@ -36,6 +39,7 @@ impl Route {
             Route::Home | Route::NotFound => "/".into(),
             Route::Join(code) => format!("/j/{code}"),
             Route::Board(id) => format!("/w/{id}"),
+            Route::Report(id) => format!("/w/{id}/report"),
         }
     }
 

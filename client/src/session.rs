@@ -50,6 +50,11 @@ pub struct Session {
     pub unconfirmed: RwSignal<BTreeSet<NoteId>>,
     /// Who, among the people this viewer sees, is connected.
     pub online: RwSignal<BTreeSet<ParticipantId>>,
+    /// Commands applied here that the server has not acknowledged yet.
+    pub waiting: RwSignal<usize>,
+    /// The server's clock minus this browser's, in milliseconds: timers show the
+    /// server's time, whatever the local clock says.
+    pub clock_offset: RwSignal<f64>,
     inner: StoredValue<Inner, LocalStorage>,
 }
 
@@ -65,6 +70,8 @@ struct Inner {
     next_id: u64,
     attempt: u32,
     last_heard: f64,
+    /// When the last ping left, to correct the server's clock by half the round trip.
+    ping_sent: f64,
     stopped: bool,
     heartbeat: Option<IntervalHandle>,
     retry: Option<TimeoutHandle>,
@@ -97,6 +104,8 @@ impl Session {
             notice: RwSignal::new(None),
             unconfirmed: RwSignal::new(BTreeSet::new()),
             online: RwSignal::new(BTreeSet::new()),
+            waiting: RwSignal::new(0),
+            clock_offset: RwSignal::new(0.0),
             inner: StoredValue::new_local(Inner {
                 token,
                 socket: None,
@@ -107,6 +116,7 @@ impl Session {
                 next_id: 1,
                 attempt: 0,
                 last_heard: js_sys::Date::now(),
+                ping_sent: 0.0,
                 stopped: false,
                 heartbeat: None,
                 retry: None,
@@ -121,6 +131,11 @@ impl Session {
     /// The credential this session uses (the lead shows it as a private link).
     pub fn token(&self) -> Option<Token> {
         self.inner.try_with_value(|i| i.token.clone())
+    }
+
+    /// The server's clock, in milliseconds since 1970.
+    pub fn server_now(&self) -> f64 {
+        js_sys::Date::now() + self.clock_offset.get_untracked()
     }
 
     /// Applies `command` at once and sends it; refuses at once what the server
@@ -226,6 +241,7 @@ impl Session {
         let mut notice = None;
         let mut welcomed = None;
         let mut presence = Vec::new();
+        let mut clock = None;
         let alive = self.inner.try_update_value(|i| {
             i.last_heard = js_sys::Date::now();
             for message in messages {
@@ -234,8 +250,10 @@ impl Session {
                         you,
                         workshop,
                         online,
+                        now,
                         ..
                     } => {
+                        clock = Some(now.0 as f64 - js_sys::Date::now());
                         presence.clear();
                         presence.push((None, online));
                         i.confirmed = Some(workshop);
@@ -277,7 +295,12 @@ impl Session {
                     ServerMsg::Presence { participant, online } => {
                         presence.push((Some((participant, online)), Vec::new()));
                     }
-                    ServerMsg::Pong { .. } => {}
+                    ServerMsg::Pong { now } => {
+                        // The server read its clock about half a round trip ago.
+                        let arrived = js_sys::Date::now();
+                        let sent = if i.ping_sent > 0.0 { i.ping_sent } else { arrived };
+                        clock = Some(now.0 as f64 - (sent + arrived) / 2.0);
+                    }
                 }
             }
         });
@@ -290,6 +313,9 @@ impl Session {
         }
         if notice.is_some() {
             self.notice.set(notice);
+        }
+        if let Some(offset) = clock {
+            self.clock_offset.set(offset);
         }
 
         for (change, everyone) in presence {
@@ -345,7 +371,7 @@ impl Session {
 
     fn heartbeat(self) {
         self.inner.try_update_value(|i| {
-            let Some(socket) = &i.socket else { return };
+            let Some(socket) = i.socket.clone() else { return };
             if socket.ready_state() != WebSocket::OPEN {
                 return;
             }
@@ -353,6 +379,7 @@ impl Session {
                 // Dead but not closed (laptop asleep, network gone): close to reconnect.
                 let _ = socket.close();
             } else {
+                i.ping_sent = js_sys::Date::now();
                 let _ = socket.send_with_str(&ClientMsg::Ping.encode());
             }
         });
@@ -360,7 +387,7 @@ impl Session {
 
     /// Recomputes what is shown: the confirmed replica with pending commands on top.
     fn refresh(self) {
-        let Some((view, unconfirmed)) = self
+        let Some((view, unconfirmed, waiting)) = self
             .inner
             .try_with_value(|i| {
                 let mut view = i.confirmed.clone()?;
@@ -378,7 +405,7 @@ impl Session {
                         );
                     }
                 }
-                Some((view, unconfirmed))
+                Some((view, unconfirmed, i.pending.len()))
             })
             .flatten()
         else {
@@ -386,6 +413,7 @@ impl Session {
         };
         self.workshop.set(Some(view));
         self.unconfirmed.set(unconfirmed);
+        self.waiting.set(waiting);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{Lang, texts};
+use crate::i18n::{Lang, tr};
 use crate::route::{Route, navigate};
 
 #[component]
@@ -28,7 +28,7 @@ pub fn LangSwitch() -> impl IntoView {
             lang=move || lang.get().other().code()
             on:click=move |_| lang.update(|l| *l = l.other())
         >
-            {move || texts().switch_language}
+            {tr(|t| t.switch_language)}
         </button>
     }
 }

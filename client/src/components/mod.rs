@@ -1,7 +1,13 @@
 //! Pieces shared by several pages.
 
+mod cockpit;
 mod layout;
 mod note;
+pub mod room;
+mod timer;
 
+pub use cockpit::{Cockpit, LINK_KEY};
 pub use layout::{Brand, LangSwitch, Shell};
 pub use note::{Composer, NoteCard};
+pub use room::{Here, Lobby, RoomBoard};
+pub use timer::{TimerControls, TimerDisplay};

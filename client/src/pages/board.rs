@@ -1,22 +1,20 @@
-//! `/w/ID`: a workshop's live board. A participant sees their room; the lead sees
-//! every room (tabs), the join code and links.
+//! `/w/ID` and `/w/ID/report`: a workshop, live. A participant sees their room's
+//! board (or every room's results in a plenary); the lead sees the cockpit above the
+//! board of the room they open; the report is the case file of what was found.
 
 use atelier_shared::protocol::Token;
-use atelier_shared::{Column, Note, Participant, Role, RoomId, WorkshopId};
+use atelier_shared::{Participant, Role, RoomId, WorkshopId};
 use leptos::prelude::*;
 
+use super::report::Report;
 use crate::browser;
-use crate::components::{Brand, Composer, LangSwitch, NoteCard, Shell};
-use crate::i18n::texts;
+use crate::components::{Brand, Cockpit, Here, LINK_KEY, LangSwitch, Lobby, RoomBoard, Shell, TimerDisplay};
+use crate::i18n::{texts, tr};
 use crate::route::{Route, navigate};
 use crate::session::{Notice, Session, Status};
 
-/// A facilitator link carries its credential after `#k=`: fragments never reach
-/// servers or their logs.
-const LINK_KEY: &str = "k=";
-
 #[component]
-pub fn BoardPage(workshop: WorkshopId) -> impl IntoView {
+pub fn BoardPage(workshop: WorkshopId, report: bool) -> impl IntoView {
     if let Some(token) = browser::fragment()
         .strip_prefix(LINK_KEY)
         .filter(|t| !t.is_empty())
@@ -30,7 +28,7 @@ pub fn BoardPage(workshop: WorkshopId) -> impl IntoView {
             let session = Session::start(workshop, token);
             on_cleanup(move || session.stop());
             provide_context(session);
-            view! { <Live/> }.into_any()
+            view! { <Live report/> }.into_any()
         }
     }
 }
@@ -40,18 +38,18 @@ fn NotJoined() -> impl IntoView {
     view! {
         <Shell narrow=true>
             <section class="card">
-                <p>{move || texts().not_joined}</p>
+                <p>{tr(|t| t.not_joined)}</p>
                 <a href="/" class="button primary" on:click=move |ev| {
                     ev.prevent_default();
                     navigate(Route::Home);
-                }>{move || texts().join_with_code}</a>
+                }>{tr(|t| t.join_with_code)}</a>
             </section>
         </Shell>
     }
 }
 
 #[component]
-fn Live() -> impl IntoView {
+fn Live(report: bool) -> impl IntoView {
     let session = expect_context::<Session>();
     let ready = Memo::new(move |_| session.workshop.with(Option::is_some));
     view! {
@@ -69,38 +67,69 @@ fn Live() -> impl IntoView {
                                 Status::Stopped(code) => view! {
                                     <div class="card">
                                         <p role="alert">{move || (texts().error)(code)}</p>
-                                        <a href="/" class="button primary">{move || texts().back_home}</a>
+                                        <a href="/" class="button primary">{tr(|t| t.back_home)}</a>
                                     </div>
                                 }.into_any(),
-                                _ => view! { <p class="loading">{move || texts().one_moment}</p> }.into_any(),
+                                _ => view! { <p class="loading">{tr(|t| t.one_moment)}</p> }.into_any(),
                             }}
                         </main>
                     }
                 }
             >
-                <Board/>
+                {if report { view! { <Report/> }.into_any() } else { view! { <Board/> }.into_any() }}
             </Show>
             <NoticeToast/>
         </div>
     }
 }
 
-#[component]
-fn Board() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let me = Memo::new(move |_| -> Option<Participant> {
+/// The signed-in person, as the replica knows them.
+pub fn me(session: Session) -> Memo<Option<Participant>> {
+    Memo::new(move |_| -> Option<Participant> {
         let you = session.you.get()?;
         session
             .workshop
             .with(|w| w.as_ref()?.participants.get(&you).cloned())
-    });
-    let is_lead = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::Lead)));
+    })
+}
+
+/// The bar at the top of a live workshop: title, timer, connection, who you are.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let me = me(session);
+    let facilitates = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role.facilitates())));
     let title = Memo::new(move |_| {
         session
             .workshop
             .with(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default())
     });
     Effect::new(move |_| browser::set_title(&format!("{} · Atelier", title.get())));
+    view! {
+        <header class="topbar">
+            <Brand/>
+            <h1 class="workshop-title">{move || title.get()}</h1>
+            <TimerDisplay/>
+            <StatusPill/>
+            <span class="me">
+                <span class="visually-hidden">{tr(|t| t.you_are)}" "</span>
+                {move || me.get().map(|m| m.name).unwrap_or_default()}
+                <Show when=move || facilitates.get()>
+                    <span class="badge">{tr(|t| t.facilitator_badge)}</span>
+                </Show>
+            </span>
+            <LangSwitch/>
+        </header>
+        <BroadcastBanner/>
+    }
+}
+
+#[component]
+fn Board() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let me = me(session);
+    let is_lead = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::Lead)));
+    let placed = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.room.is_some())));
     let chosen = RwSignal::new(None::<RoomId>);
     // A participant's room is theirs; the lead looks at the room they chose.
     let room = Memo::new(move |_| {
@@ -108,107 +137,55 @@ fn Board() -> impl IntoView {
             .or_else(|| chosen.get())
             .or_else(|| session.workshop.with(|w| w.as_ref()?.rooms.first().map(|r| r.id)))
     });
-    let room_name = Memo::new(move |_| {
-        let room = room.get()?;
-        session
-            .workshop
-            .with(|w| w.as_ref()?.room(room).map(|r| r.name.clone()))
-    });
-    // The step the room is on: its columns, title and instructions.
-    let step = Memo::new(move |_| {
-        let room = room.get()?;
-        session.workshop.with(|w| w.as_ref()?.current_step(room).cloned())
-    });
-    let columns = Memo::new(move |_| {
-        let Some(step) = step.get() else { return Vec::new() };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    step.columns
-                        .iter()
-                        .filter_map(|c| w.column(*c).cloned())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    provide_context(Here::new(session, room));
 
     view! {
-        <header class="topbar">
-            <Brand/>
-            <h1 class="workshop-title">{move || title.get()}</h1>
-            <StatusPill/>
-            <span class="me">
-                <span class="visually-hidden">{move || texts().you_are}" "</span>
-                {move || me.get().map(|m| m.name).unwrap_or_default()}
-                <Show when=move || is_lead.get()>
-                    <span class="badge">{move || texts().facilitator_badge}</span>
-                </Show>
-            </span>
-            <LangSwitch/>
-        </header>
+        <TopBar/>
         <Show when=move || is_lead.get()>
-            <FacilitatorPanel room chosen/>
+            <Cockpit room chosen/>
         </Show>
-        <main class="board" aria-labelledby="room-heading">
-            <h2 id="room-heading" class="room-heading">
-                <span class="room-label">{move || texts().room}" "</span>
-                {move || room_name.get().unwrap_or_default()}
-            </h2>
-            <section class="step" aria-live="polite">
-                <h3 class="step-title">{move || step.get().map(|s| s.title).unwrap_or_default()}</h3>
-                <p class="step-instructions">{move || step.get().map(|s| s.instructions).unwrap_or_default()}</p>
-            </section>
-            <div class="columns">
-                <For each=move || columns.get() key=|column| column.id let:column>
-                    <ColumnView room column/>
-                </For>
-            </div>
-        </main>
+        <Show when=move || is_lead.get() || placed.get() fallback=|| view! { <Lobby/> }>
+            <RoomBoard/>
+        </Show>
     }
 }
 
+/// The lead's message to everyone, until taken down.
 #[component]
-fn ColumnView(room: Memo<Option<RoomId>>, column: Column) -> impl IntoView {
+fn BroadcastBanner() -> impl IntoView {
     let session = expect_context::<Session>();
-    let column_id = column.id;
-    let notes = Memo::new(move |_| -> Vec<Note> {
-        let Some(room) = room.get() else { return Vec::new() };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| w.notes_in(room, column_id).into_iter().cloned().collect())
-                .unwrap_or_default()
-        })
+    let message = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().and_then(|w| w.message.clone()))
     });
-    let heading_id = format!("column-{column_id}");
-    let labelled_by = heading_id.clone();
-    view! {
-        <section class="column" aria-labelledby=labelled_by>
-            <h3 id=heading_id class="column-title">
-                {column.title.clone()}
-                <span class="count">{move || notes.with(Vec::len)}</span>
-            </h3>
-            <ul class="notes" role="list">
-                <For each=move || notes.get() key=|note| (note.id, note.rev) let:note>
-                    <NoteCard note/>
-                </For>
-            </ul>
-            <Show when=move || notes.with(Vec::is_empty)>
-                <p class="empty">{move || texts().empty_column}</p>
-            </Show>
-            <Composer room column=column_id title=column.title.clone()/>
-        </section>
+    move || {
+        message.get().map(|m| {
+            view! {
+                <div class="broadcast" role="status" aria-live="polite">
+                    <span class="broadcast-label">{tr(|t| t.broadcast_banner)}</span>
+                    <p class="broadcast-text">{m.text}</p>
+                </div>
+            }
+        })
     }
 }
 
 #[component]
 fn StatusPill() -> impl IntoView {
     let session = expect_context::<Session>();
-    let label = move || match session.status.get() {
-        Status::Connecting => texts().status_connecting,
-        Status::Live => texts().status_live,
-        Status::Reconnecting => texts().status_reconnecting,
-        Status::Stopped(_) => texts().status_stopped,
+    let label = move || {
+        let status = match session.status.get() {
+            Status::Connecting => texts().status_connecting,
+            Status::Live => texts().status_live,
+            Status::Reconnecting => texts().status_reconnecting,
+            Status::Stopped(_) => texts().status_stopped,
+        };
+        match session.waiting.get() {
+            0 => status.to_owned(),
+            n if session.status.get() != Status::Live => format!("{status} {}", (texts().waiting_changes)(n)),
+            _ => status.to_owned(),
+        }
     };
     let class = move || match session.status.get() {
         Status::Live => "status live",
@@ -216,110 +193,6 @@ fn StatusPill() -> impl IntoView {
         Status::Stopped(_) => "status stopped",
     };
     view! { <span class=class role="status" aria-live="polite">{label}</span> }
-}
-
-#[component]
-fn FacilitatorPanel(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let code = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| w.code.to_string()).unwrap_or_default())
-    });
-    let spaced = move || {
-        let code = code.get();
-        let (a, b) = code.split_at(code.len() / 2);
-        format!("{a} {b}")
-    };
-    let join_link = move || format!("{}/j/{}", browser::origin(), code.get());
-    let facilitator_link = move || {
-        let token = session.token().map(|t| t.0).unwrap_or_default();
-        format!(
-            "{}/w/{}#{LINK_KEY}{token}",
-            browser::origin(),
-            session.workshop_id
-        )
-    };
-    let rooms = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return Vec::new() };
-            w.rooms
-                .iter()
-                .map(|r| {
-                    let notes = w.notes.values().filter(|n| n.room == r.id).count();
-                    (r.id, r.name.clone(), w.headcount(r.id), notes)
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-
-    view! {
-        <aside class="facilitator" aria-labelledby="invite-heading">
-            <section class="invite">
-                <h2 id="invite-heading">{move || texts().invite_heading}</h2>
-                <p class="intro">{move || texts().invite_intro}</p>
-                <p class="join-code" aria-label=move || format!("{} {}", texts().code_label, code.get())>
-                    {spaced}
-                </p>
-                <CopyField label=Signal::derive(move || texts().join_link.to_owned()) value=Signal::derive(join_link)/>
-                <details class="private-link">
-                    <summary>{move || texts().facilitator_link}</summary>
-                    <p class="hint">{move || texts().facilitator_link_hint}</p>
-                    <CopyField
-                        label=Signal::derive(move || texts().facilitator_link.to_owned())
-                        value=Signal::derive(facilitator_link)
-                    />
-                </details>
-            </section>
-            <nav class="room-tabs" aria-label=move || texts().rooms_heading>
-                <h2>{move || texts().rooms_heading}</h2>
-                <ul role="list">
-                    <For each=move || rooms.get() key=|r| r.clone() let:entry>
-                        {
-                            let (id, name, people, notes) = entry;
-                            view! {
-                                <li>
-                                    <button
-                                        type="button"
-                                        class="room-tab"
-                                        aria-current=move || (room.get() == Some(id)).then_some("true")
-                                        on:click=move |_| chosen.set(Some(id))
-                                    >
-                                        <span class="room-name">{name}</span>
-                                        <span class="room-stats">
-                                            {move || format!("{} · {}", (texts().people)(people), (texts().notes)(notes))}
-                                        </span>
-                                    </button>
-                                </li>
-                            }
-                        }
-                    </For>
-                </ul>
-            </nav>
-        </aside>
-    }
-}
-
-#[component]
-fn CopyField(label: Signal<String>, value: Signal<String>) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    view! {
-        <div class="copy-field">
-            <input type="text" readonly aria-label=move || label.get() prop:value=move || value.get()/>
-            <button type="button" class="button small" on:click=move |_| {
-                browser::copy_to_clipboard(&value.get_untracked());
-                copied.set(true);
-                set_timeout(
-                    move || {
-                        let _ = copied.try_set(false);
-                    },
-                    std::time::Duration::from_secs(2),
-                );
-            }>
-                {move || if copied.get() { texts().copied } else { texts().copy }}
-            </button>
-        </div>
-    }
 }
 
 #[component]
@@ -337,7 +210,7 @@ fn NoticeToast() -> impl IntoView {
                 <div class="toast">
                     <span>{text}</span>
                     <button type="button" class="icon-button" on:click=move |_| session.notice.set(None)>
-                        {move || texts().dismiss}
+                        {tr(|t| t.dismiss)}
                     </button>
                 </div>
             })}

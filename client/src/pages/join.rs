@@ -9,7 +9,7 @@ use super::enter_workshop;
 use crate::api;
 use crate::browser;
 use crate::components::Shell;
-use crate::i18n::texts;
+use crate::i18n::{texts, tr};
 
 #[component]
 pub fn JoinPage(code: String) -> impl IntoView {
@@ -29,12 +29,12 @@ pub fn JoinPage(code: String) -> impl IntoView {
     view! {
         <Shell narrow=true>
                 <section class="card" aria-labelledby="join-heading">
-                    <p class="intro">{move || texts().joining}</p>
+                    <p class="intro">{tr(|t| t.joining)}</p>
                     <h1 id="join-heading" class="workshop-title">
                         {move || title.get().unwrap_or_else(|| texts().join_heading.to_owned())}
                     </h1>
                     <Show when=move || unknown.get()>
-                        <p class="error" role="alert">{move || texts().unknown_code}</p>
+                        <p class="error" role="alert">{tr(|t| t.unknown_code)}</p>
                     </Show>
                     <JoinForm code=code.clone()/>
                 </section>
@@ -67,7 +67,7 @@ pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
     view! {
         <form class="form" on:submit=submit>
             <Show when=move || !from_link>
-                <label for="join-code">{move || texts().code_label}</label>
+                <label for="join-code">{tr(|t| t.code_label)}</label>
                 <input
                     id="join-code"
                     class="code-input"
@@ -80,9 +80,9 @@ pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
                     aria-describedby="join-code-hint"
                     bind:value=code
                 />
-                <p class="hint" id="join-code-hint">{move || texts().code_hint}</p>
+                <p class="hint" id="join-code-hint">{tr(|t| t.code_hint)}</p>
             </Show>
-            <label for="join-name">{move || texts().name_label}</label>
+            <label for="join-name">{tr(|t| t.name_label)}</label>
             <input
                 id="join-name"
                 type="text"
@@ -91,7 +91,7 @@ pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
                 aria-describedby="join-name-hint"
                 bind:value=name
             />
-            <p class="hint" id="join-name-hint">{move || texts().name_hint}</p>
+            <p class="hint" id="join-name-hint">{tr(|t| t.name_hint)}</p>
             <p class="error" role="alert">{move || error.get()}</p>
             <button type="submit" class="button primary" disabled=move || busy.get()>
                 {move || if busy.get() { texts().one_moment } else { texts().join_button }}
@@ -105,8 +105,8 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Shell narrow=true>
             <section class="card">
-                <h1>{move || texts().page_not_found}</h1>
-                <a href="/" class="button primary">{move || texts().back_home}</a>
+                <h1>{tr(|t| t.page_not_found)}</h1>
+                <a href="/" class="button primary">{tr(|t| t.back_home)}</a>
             </section>
         </Shell>
     }

@@ -3,6 +3,7 @@
 mod board;
 mod home;
 mod join;
+mod report;
 
 use std::future::Future;
 

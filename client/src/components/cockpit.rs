@@ -1,0 +1,558 @@
+//! The lead facilitator's cockpit ("le QG"): every room at a glance, the agenda and
+//! what moves everyone along, the timer, a message to all rooms, people and their
+//! rooms, invitations (code, link, QR code), and importing a map.
+
+use atelier_shared::map;
+use atelier_shared::model::ColumnKind;
+use atelier_shared::{Activity, Command, ParticipantId, Role, RoomId, Step, StepId};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::browser;
+use crate::components::TimerControls;
+use crate::derive::{self, RoomFigures};
+use crate::i18n::{texts, tr};
+use crate::route::{Route, navigate};
+use crate::session::Session;
+
+/// A facilitator link carries its credential after `#k=`: fragments never reach
+/// servers or their logs.
+pub const LINK_KEY: &str = "k=";
+
+#[component]
+pub fn Cockpit(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl IntoView {
+    view! {
+        <section class="cockpit" aria-labelledby="cockpit-heading">
+            <h2 id="cockpit-heading" class="visually-hidden">{tr(|t| t.cockpit_heading)}</h2>
+            <div class="cockpit-grid">
+                <Conduct/>
+                <RoomsAtAGlance room chosen/>
+            </div>
+            <div class="cockpit-tools">
+                <Invite/>
+                <People/>
+                <Broadcast/>
+                <ImportMap/>
+            </div>
+        </section>
+    }
+}
+
+/// The agenda and what moves it: next step, reveal, close the vote, lock, the timer.
+#[component]
+fn Conduct() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let workshop = session.workshop;
+    let current = Memo::new(move |_| workshop.with(|w| w.as_ref().and_then(derive::common_step).cloned()));
+    let next = Memo::new(move |_| workshop.with(|w| w.as_ref().and_then(derive::next_step).cloned()));
+    let steps = Memo::new(move |_| {
+        workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.steps
+                        .iter()
+                        .map(|s| {
+                            let here = w.rooms.iter().filter(|r| r.step == s.id).count();
+                            (s.id, s.title.clone(), s.minutes, here)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let all_locked = Memo::new(move |_| {
+        workshop.with(|w| {
+            w.as_ref()
+                .is_some_and(|w| !w.rooms.is_empty() && w.rooms.iter().all(|r| r.locked))
+        })
+    });
+    let hidden =
+        Memo::new(move |_| workshop.with(|w| w.as_ref().is_some_and(|w| w.notes.values().any(|n| n.hidden))));
+    // The current vote, and whether every room's ranking is out.
+    let vote = Memo::new(move |_| {
+        let step = current.get()?;
+        let rules = step.vote_rules()?.clone();
+        let closed = workshop.with(|w| {
+            w.as_ref().is_some_and(|w| {
+                w.rooms
+                    .iter()
+                    .filter(|r| r.step == step.id)
+                    .all(|r| w.result(step.id, rules.tally_room(r.id)).is_some())
+            })
+        });
+        Some((step.id, closed))
+    });
+    let planned = Signal::derive(move || current.get().and_then(|s| s.minutes));
+    // A brainstorm's modes, switchable while it runs.
+    let modes = Memo::new(move |_| match current.get()?.activity {
+        Activity::Brainstorm { anonymous, hidden } => Some((anonymous, hidden)),
+        _ => None,
+    });
+    let set_mode = move |anonymous: bool, hidden: bool| {
+        if let Some(mut step) = current.get_untracked() {
+            step.activity = Activity::Brainstorm { anonymous, hidden };
+            let _ = session.send(Command::EditStep { step });
+        }
+    };
+    let send = move |command: Command| {
+        let _ = session.send(command);
+    };
+    let go = move |step: StepId| send(Command::GoToStep { room: None, step });
+
+    view! {
+        <section class="panel conduct" aria-labelledby="conduct-heading">
+            <h3 id="conduct-heading">{tr(|t| t.conduct_heading)}</h3>
+            <p class="current-step">
+                <span class="hint">{tr(|t| t.current_step)}</span>
+                <strong>{move || current.get().map(|s| s.title).unwrap_or_default()}</strong>
+            </p>
+            <div class="actions">
+                {move || next.get().map(|step: Step| {
+                    let id = step.id;
+                    view! {
+                        <button type="button" class="button primary" on:click=move |_| go(id)>
+                            {move || (texts().next_step)(&step.title)}
+                        </button>
+                    }
+                })}
+                <Show when=move || hidden.get()>
+                    <button type="button" class="button" on:click=move |_| send(Command::Reveal { room: None })>
+                        {tr(|t| t.reveal_all)}
+                    </button>
+                </Show>
+                {move || vote.get().map(|(step, closed)| if closed {
+                    view! {
+                        <button type="button" class="button" on:click=move |_| send(Command::ReopenVote { room: None, step })>
+                            {tr(|t| t.reopen_vote)}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="button primary" on:click=move |_| send(Command::CloseVote { room: None, step })>
+                            {tr(|t| t.close_vote)}
+                        </button>
+                    }.into_any()
+                })}
+                <button
+                    type="button"
+                    class="button"
+                    aria-pressed=move || all_locked.get().to_string()
+                    on:click=move |_| send(Command::Lock { room: None, locked: !all_locked.get_untracked() })
+                >
+                    {move || if all_locked.get() { texts().unlock_all } else { texts().lock_all }}
+                </button>
+                <a
+                    class="button"
+                    href=move || Route::Report(session.workshop_id).path()
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        navigate(Route::Report(session.workshop_id));
+                    }
+                >{tr(|t| t.report_link)}</a>
+            </div>
+            {move || modes.get().map(|(anonymous, hidden)| view! {
+                <div class="step-modes">
+                    <label class="inline-check">
+                        <input type="checkbox" prop:checked=hidden on:change=move |_| set_mode(anonymous, !hidden)/>
+                        <span>{tr(|t| t.mode_hidden)}</span>
+                    </label>
+                    <label class="inline-check">
+                        <input type="checkbox" prop:checked=anonymous on:change=move |_| set_mode(!anonymous, hidden)/>
+                        <span>{tr(|t| t.mode_anonymous)}</span>
+                    </label>
+                </div>
+            })}
+            <div class="timer-panel">
+                <h4>{tr(|t| t.timer_heading)}</h4>
+                <TimerControls planned/>
+            </div>
+            <details class="agenda">
+                <summary>{tr(|t| t.agenda_heading)}</summary>
+                <ol role="list">
+                    <For each=move || steps.get() key=|s| s.clone() let:step>
+                        {
+                            let (id, title, minutes, rooms_here) = step;
+                            view! {
+                                <li aria-current=move || (current.get().map(|s| s.id) == Some(id)).then_some("step")>
+                                    <span class="agenda-title">{title}</span>
+                                    {minutes.map(|m| view! { <span class="hint">{format!(" · {m} min")}</span> })}
+                                    {(rooms_here > 0).then(|| view! {
+                                        <span class="tag">{move || (texts().rooms_here)(rooms_here)}</span>
+                                    })}
+                                    <button type="button" class="icon-button" on:click=move |_| go(id)>
+                                        {tr(|t| t.go_here)}
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ol>
+            </details>
+        </section>
+    }
+}
+
+/// One card per room: its step, people (connected, done), notes and dots; opens its board.
+#[component]
+fn RoomsAtAGlance(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let cards = Memo::new(move |_| {
+        let online = session.online.get();
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else { return Vec::new() };
+            let common = derive::common_step(w).map(|s| s.id);
+            w.rooms
+                .iter()
+                .map(|r| {
+                    let step = w
+                        .step(r.step)
+                        .filter(|s| Some(s.id) != common)
+                        .map(|s| s.title.clone());
+                    (
+                        r.id,
+                        r.name.clone(),
+                        r.locked,
+                        step,
+                        derive::room_figures(w, r.id, &online),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="panel rooms-glance" aria-labelledby="glance-heading">
+            <h3 id="glance-heading">{tr(|t| t.rooms_heading)}</h3>
+            <ul class="room-cards" role="list">
+                <For each=move || cards.get() key=|c| c.clone() let:card>
+                    {
+                        let (id, name, locked, other_step, figures) = card;
+                        let RoomFigures { people, online, ready, notes, dots, hidden } = figures;
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="room-tab"
+                                    aria-current=move || (room.get() == Some(id)).then_some("true")
+                                    on:click=move |_| chosen.set(Some(id))
+                                >
+                                    <span class="room-name">{name}</span>
+                                    {locked.then(|| view! { <span class="tag">{tr(|t| t.mode_locked)}</span> })}
+                                    {other_step.map(|s| view! { <span class="room-step">{s}</span> })}
+                                    <span class="room-stats">
+                                        {move || format!("{} · {}", (texts().people)(people), (texts().notes)(notes))}
+                                    </span>
+                                    <span class="room-stats secondary">
+                                        {move || {
+                                            let mut parts = vec![(texts().online_short)(online), (texts().done_count)(ready)];
+                                            if dots > 0 {
+                                                parts.push((texts().points)(dots));
+                                            }
+                                            if hidden > 0 {
+                                                parts.push((texts().hidden_count)(hidden));
+                                            }
+                                            parts.join(" · ")
+                                        }}
+                                    </span>
+                                    <meter class="ready-meter" min="0" max=people.max(1) value=ready aria-hidden="true"></meter>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// The code, the link, the QR code, and the lead's private link.
+#[component]
+fn Invite() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let code = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().map(|w| w.code.to_string()).unwrap_or_default())
+    });
+    let spaced = move || {
+        let code = code.get();
+        let (a, b) = code.split_at(code.len() / 2);
+        format!("{a} {b}")
+    };
+    let join_link = move || format!("{}/j/{}", browser::origin(), code.get());
+    let facilitator_link = move || {
+        let token = session.token().map(|t| t.0).unwrap_or_default();
+        format!(
+            "{}/w/{}#{LINK_KEY}{token}",
+            browser::origin(),
+            session.workshop_id
+        )
+    };
+    let joining_open = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().is_some_and(|w| w.settings.joining_open))
+    });
+    let toggle_door = move |_| {
+        let settings = session
+            .workshop
+            .with_untracked(|w| w.as_ref().map(|w| w.settings.clone()));
+        if let Some(mut settings) = settings {
+            settings.joining_open = !settings.joining_open;
+            let _ = session.send(Command::UpdateSettings { settings });
+        }
+    };
+    view! {
+        <details class="panel invite" open>
+            <summary><h3>{tr(|t| t.invite_heading)}</h3></summary>
+            <p class="intro">{tr(|t| t.invite_intro)}</p>
+            <div class="invite-body">
+                <div>
+                    <p class="join-code" aria-label=move || format!("{} {}", texts().code_label, code.get())>{spaced}</p>
+                    <CopyField label=Signal::derive(move || texts().join_link.to_owned()) value=Signal::derive(join_link)/>
+                    <label class="inline-check">
+                        <input type="checkbox" prop:checked=move || !joining_open.get() on:change=toggle_door/>
+                        <span>{tr(|t| t.close_door)}</span>
+                    </label>
+                </div>
+                <img
+                    class="qr"
+                    width="160"
+                    height="160"
+                    src=move || format!("/api/join/{}/qr.svg", code.get())
+                    alt=move || (texts().qr_alt)(&join_link())
+                />
+            </div>
+            <details class="private-link">
+                <summary>{tr(|t| t.facilitator_link)}</summary>
+                <p class="hint">{tr(|t| t.facilitator_link_hint)}</p>
+                <CopyField
+                    label=Signal::derive(move || texts().facilitator_link.to_owned())
+                    value=Signal::derive(facilitator_link)
+                />
+            </details>
+        </details>
+    }
+}
+
+/// Everyone but the leads, with the room they are in; the lobby first.
+#[component]
+fn People() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let rooms = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let people = Memo::new(move |_| {
+        let online = session.online.get();
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else { return Vec::new() };
+            let mut people: Vec<(ParticipantId, String, Option<RoomId>, bool, Role)> = w
+                .participants
+                .values()
+                .filter(|p| p.role != Role::Lead)
+                .map(|p| (p.id, p.name.clone(), p.room, online.contains(&p.id), p.role))
+                .collect();
+            people.sort_by_key(|p| (p.2.is_some(), p.1.to_lowercase()));
+            people
+        })
+    });
+    let waiting = move || people.with(|p| p.iter().filter(|p| p.2.is_none()).count());
+    view! {
+        <details class="panel people-panel">
+            <summary>
+                <h3>{tr(|t| t.people_heading)}</h3>
+                <span class="tag">{move || (texts().people)(people.with(Vec::len))}</span>
+                <Show when=move || { waiting() > 0 }>
+                    <span class="tag warn">{move || (texts().in_lobby)(waiting())}</span>
+                </Show>
+            </summary>
+            <ul class="people-list" role="list">
+                <For each=move || people.get() key=|p| p.clone() let:person>
+                    {
+                        let (id, name, room, online, role) = person;
+                        let select_id = format!("move-{id}");
+                        view! {
+                            <li class:online=online>
+                                <span class="presence-dot" aria-hidden="true"></span>
+                                <label for=select_id.clone()>{name.clone()}</label>
+                                {(role != Role::Participant).then(|| view! { <span class="tag">{move || (texts().role)(role)}</span> })}
+                                <select id=select_id on:change=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    let room = value.parse::<RoomId>().ok();
+                                    let _ = session.send(Command::MoveParticipant { participant: id, room });
+                                }>
+                                    <option value="" selected=room.is_none()>{tr(|t| t.lobby)}</option>
+                                    {move || rooms.get().into_iter().map(|(rid, rname)| view! {
+                                        <option value=rid.to_string() selected=room == Some(rid)>{rname}</option>
+                                    }).collect_view()}
+                                </select>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </details>
+    }
+}
+
+/// A message shown on every board ("Back in the main room in 2 minutes").
+#[component]
+fn Broadcast() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let draft = RwSignal::new(String::new());
+    let current = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().and_then(|w| w.message.clone()))
+    });
+    let send = move |text: String| {
+        if session.send(Command::Broadcast { text }).is_ok() {
+            draft.set(String::new());
+        }
+    };
+    view! {
+        <details class="panel broadcast-panel">
+            <summary><h3>{tr(|t| t.broadcast_heading)}</h3></summary>
+            <form class="form" on:submit=move |ev| {
+                ev.prevent_default();
+                send(draft.get_untracked());
+            }>
+                <label for="broadcast-text">{tr(|t| t.broadcast_label)}</label>
+                <textarea id="broadcast-text" rows="2" maxlength=atelier_shared::text::MESSAGE_MAX_CHARS bind:value=draft></textarea>
+                <div class="actions">
+                    <button type="submit" class="button small primary" disabled=move || draft.with(|d| d.trim().is_empty())>
+                        {tr(|t| t.broadcast_send)}
+                    </button>
+                    <Show when=move || current.with(Option::is_some)>
+                        <button type="button" class="button small quiet" on:click=move |_| send(String::new())>
+                            {tr(|t| t.broadcast_clear)}
+                        </button>
+                    </Show>
+                </div>
+            </form>
+        </details>
+    }
+}
+
+/// Paste a map (CSV, as a spreadsheet exports it) into a column of one or every room.
+#[component]
+fn ImportMap() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let columns = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.columns
+                        .iter()
+                        .filter(|c| !matches!(c.kind, ColumnKind::Attached { .. }))
+                        .map(|c| (c.id, c.title.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let rooms = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let column = RwSignal::new(String::new());
+    let room = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<usize, String>>);
+    let import = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let column_id = column
+            .get_untracked()
+            .parse()
+            .ok()
+            .or_else(|| columns.with_untracked(|c| c.first().map(|c| c.0)));
+        let Some(column_id) = column_id else { return };
+        let items = match map::parse_csv(&text.get_untracked()) {
+            Ok(items) => items,
+            Err(error) => {
+                outcome.set(Some(Err(error.to_string())));
+                return;
+            }
+        };
+        let count = items.len();
+        let command = Command::ImportMap {
+            import: Uuid::from_bytes(browser::random_bytes()),
+            column: column_id,
+            room: room.get_untracked().parse().ok(),
+            items,
+        };
+        match session.send(command) {
+            Ok(()) => {
+                text.set(String::new());
+                outcome.set(Some(Ok(count)));
+            }
+            Err(rejection) => outcome.set(Some(Err((texts().rejection)(&rejection)))),
+        }
+    };
+    view! {
+        <details class="panel import-panel">
+            <summary><h3>{tr(|t| t.import_heading)}</h3></summary>
+            <form class="form" on:submit=import>
+                <p class="hint">{tr(|t| t.import_hint)}</p>
+                <label for="import-column">{tr(|t| t.import_column)}</label>
+                <select id="import-column" on:change=move |ev| column.set(event_target_value(&ev))>
+                    {move || columns.get().into_iter().map(|(id, title)| view! {
+                        <option value=id.to_string()>{title}</option>
+                    }).collect_view()}
+                </select>
+                <label for="import-room">{tr(|t| t.import_room)}</label>
+                <select id="import-room" on:change=move |ev| room.set(event_target_value(&ev))>
+                    <option value="">{tr(|t| t.every_room)}</option>
+                    {move || rooms.get().into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string()>{name}</option>
+                    }).collect_view()}
+                </select>
+                <label for="import-text">{tr(|t| t.import_text)}</label>
+                <textarea id="import-text" rows="5" bind:value=text placeholder="texte;territoire"></textarea>
+                <p class="error" role="alert">
+                    {move || match outcome.get() {
+                        Some(Err(reason)) => reason,
+                        _ => String::new(),
+                    }}
+                </p>
+                <p class="hint" role="status">
+                    {move || match outcome.get() {
+                        Some(Ok(n)) => (texts().imported)(n),
+                        _ => String::new(),
+                    }}
+                </p>
+                <button type="submit" class="button small primary" disabled=move || text.with(|t| t.trim().is_empty())>
+                    {tr(|t| t.import_button)}
+                </button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn CopyField(label: Signal<String>, value: Signal<String>) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    view! {
+        <div class="copy-field">
+            <input type="text" readonly aria-label=move || label.get() prop:value=move || value.get()/>
+            <button type="button" class="button small" on:click=move |_| {
+                browser::copy_to_clipboard(&value.get_untracked());
+                copied.set(true);
+                set_timeout(
+                    move || {
+                        let _ = copied.try_set(false);
+                    },
+                    std::time::Duration::from_secs(2),
+                );
+            }>
+                {move || if copied.get() { texts().copied } else { texts().copy }}
+            </button>
+        </div>
+    }
+}

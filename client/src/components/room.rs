@@ -1,0 +1,805 @@
+//! One room's board as its step shows it: columns of notes to post in or vote on,
+//! the notes to characterise, problem trees, or (in a plenary) every room's results
+//! side by side. Also the room's presence, the "I'm done" signal and, for people not
+//! yet placed, the lobby.
+
+use std::collections::BTreeSet;
+
+use atelier_shared::model::{ColumnKind, Field, Side};
+use atelier_shared::text::{BRANCH_MAX_CHARS, DETAILS_MAX_CHARS};
+use atelier_shared::{Activity, BranchId, Column, Command, Note, NoteId, ParticipantId, Role, RoomId, Step};
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::components::{Composer, NoteCard};
+use crate::derive;
+use crate::i18n::{texts, tr};
+use crate::session::Session;
+
+/// Where a board is looking, shared by everything drawn on it.
+#[derive(Clone, Copy, Debug)]
+pub struct Here {
+    pub room: Memo<Option<RoomId>>,
+    pub step: Memo<Option<Step>>,
+    /// Whether the viewer facilitates this room.
+    pub facilitates: Memo<bool>,
+    /// Notes ticked for merging; `None` outside merge mode.
+    pub merging: RwSignal<Option<BTreeSet<NoteId>>>,
+}
+
+impl Here {
+    pub fn new(session: Session, room: Memo<Option<RoomId>>) -> Here {
+        let step = Memo::new(move |_| {
+            let room = room.get()?;
+            session.workshop.with(|w| w.as_ref()?.current_step(room).cloned())
+        });
+        let facilitates = Memo::new(move |_| {
+            let (Some(me), Some(room)) = (session.you.get(), room.get()) else {
+                return false;
+            };
+            session
+                .workshop
+                .with(|w| w.as_ref().is_some_and(|w| w.facilitates(me, room)))
+        });
+        Here {
+            room,
+            step,
+            facilitates,
+            merging: RwSignal::new(None),
+        }
+    }
+}
+
+#[component]
+pub fn RoomBoard() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let room_name = Memo::new(move |_| {
+        let room = here.room.get()?;
+        session
+            .workshop
+            .with(|w| w.as_ref()?.room(room).map(|r| r.name.clone()))
+    });
+    let locked = Memo::new(move |_| {
+        let Some(room) = here.room.get() else { return false };
+        session
+            .workshop
+            .with(|w| w.as_ref().and_then(|w| w.room(room)).is_some_and(|r| r.locked))
+    });
+    let position = Memo::new(move |_| {
+        let step = here.step.get()?;
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| (derive::step_number(w, step.id), w.steps.len()))
+        })
+    });
+    let activity = Memo::new(move |_| here.step.get().map(|s| s.activity));
+
+    view! {
+        <main class="board" aria-labelledby="room-heading">
+            <div class="board-head">
+                <h2 id="room-heading" class="room-heading">
+                    <span class="room-label">{tr(|t| t.room)}" "</span>
+                    {move || room_name.get().unwrap_or_default()}
+                </h2>
+                <Presence/>
+            </div>
+            <section class="step" aria-labelledby="step-title">
+                <p class="step-number">
+                    {move || position.get().map(|(n, of)| (texts().step_of)(n, of))}
+                </p>
+                <h3 id="step-title" class="step-title">{move || here.step.get().map(|s| s.title).unwrap_or_default()}</h3>
+                <p class="step-instructions">{move || here.step.get().map(|s| s.instructions).unwrap_or_default()}</p>
+                <ul class="modes" role="list">
+                    <Show when=move || locked.get()>
+                        <li class="mode locked">{tr(|t| t.mode_locked)}</li>
+                    </Show>
+                    {move || modes(activity.get()).into_iter().map(|m| view! { <li class="mode">{m}</li> }).collect_view()}
+                </ul>
+                <VoteBudget/>
+            </section>
+            {move || match activity.get() {
+                Some(Activity::Characterise { .. }) => view! { <Characterise/> }.into_any(),
+                Some(Activity::ProblemTree { .. }) => view! { <ProblemTrees/> }.into_any(),
+                Some(Activity::Plenary) => view! { <Plenary/> }.into_any(),
+                _ => view! { <Columns/> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// What is special about the step, in words: anonymous, hidden, secret vote…
+fn modes(activity: Option<Activity>) -> Vec<&'static str> {
+    let t = texts();
+    match activity {
+        Some(Activity::Brainstorm { anonymous, hidden }) => {
+            let mut modes = Vec::new();
+            if anonymous {
+                modes.push(t.mode_anonymous);
+            }
+            if hidden {
+                modes.push(t.mode_hidden);
+            }
+            modes
+        }
+        Some(Activity::Vote { rules }) if rules.secret => vec![t.mode_secret],
+        Some(Activity::Discussion) | Some(Activity::Plenary) => vec![t.mode_read_only],
+        _ => Vec::new(),
+    }
+}
+
+/// Who is in the room, who is connected, who is done; the viewer's "I'm done".
+#[component]
+fn Presence() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let people = Memo::new(move |_| -> Vec<(ParticipantId, String, bool, bool)> {
+        let Some(room) = here.room.get() else {
+            return Vec::new();
+        };
+        let online = session.online.get();
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.participants
+                        .values()
+                        .filter(|p| p.room == Some(room) && p.role != Role::Lead)
+                        .map(|p| (p.id, p.name.clone(), online.contains(&p.id), p.ready))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let me_ready = Memo::new(move |_| {
+        let me = session.you.get()?;
+        session.workshop.with(|w| {
+            let p = w.as_ref()?.participants.get(&me)?;
+            (p.role == Role::Participant && p.room.is_some()).then_some(p.ready)
+        })
+    });
+    let done = move || people.with(|p| p.iter().filter(|p| p.3).count());
+    view! {
+        <div class="presence">
+            <details class="people">
+                <summary>
+                    {move || (texts().online_count)(people.with(|p| p.iter().filter(|p| p.2).count()), people.with(Vec::len))}
+                    " · "
+                    {move || (texts().done_count)(done())}
+                </summary>
+                <ul role="list">
+                    <For each=move || people.get() key=|p| p.clone() let:person>
+                        <li class:online=person.2>
+                            <span class="presence-dot" aria-hidden="true"></span>
+                            {person.1}
+                            <span class="visually-hidden">
+                                {move || if person.2 { texts().online } else { texts().offline }}
+                            </span>
+                            {person.3.then(|| view! { <span class="tag done">{tr(|t| t.done_tag)}</span> })}
+                        </li>
+                    </For>
+                </ul>
+            </details>
+            {move || me_ready.get().map(|ready| view! {
+                <button
+                    type="button"
+                    class="button small done-button"
+                    class:primary=!ready
+                    aria-pressed=ready.to_string()
+                    on:click=move |_| {
+                        let _ = session.send(Command::SetReady { ready: !ready });
+                    }
+                >
+                    {move || if ready { texts().not_done } else { texts().im_done }}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// "3 points left of 5", and per column, during a vote.
+#[component]
+fn VoteBudget() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let budget = Memo::new(move |_| {
+        let me = session.you.get()?;
+        let step = here.step.get()?;
+        let closed = session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            let room = here.room.get()?;
+            let rules = step.vote_rules()?;
+            Some(w.result(step.id, rules.tally_room(room)).is_some())
+        })?;
+        let voter = session.workshop.with(|w| {
+            w.as_ref()?
+                .participants
+                .get(&me)
+                .map(|p| matches!(p.role, Role::Participant | Role::RoomFacilitator) && p.room.is_some())
+        })?;
+        session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            let budget = derive::budget(w, &step, me)?;
+            let columns: Vec<(String, u32, u32)> = budget
+                .columns
+                .iter()
+                .filter_map(|(c, left, of)| w.column(*c).map(|c| (c.title.clone(), *left, *of)))
+                .collect();
+            Some((closed, voter, budget.left, budget.total, columns))
+        })
+    });
+    move || {
+        budget.get().map(|(closed, voter, left, total, columns)| {
+            if closed {
+                return view! { <p class="budget closed" role="status">{tr(|t| t.vote_closed)}</p> }
+                    .into_any();
+            }
+            if !voter {
+                return ().into_any();
+            }
+            view! {
+                <div class="budget" role="status" aria-live="polite">
+                    <strong>{move || (texts().dots_left)(left, total)}</strong>
+                    {columns.into_iter().map(|(title, left, of)| view! {
+                        <span class="budget-column">{move || (texts().dots_left_in)(&title, left, of)}</span>
+                    }).collect_view()}
+                </div>
+            }
+            .into_any()
+        })
+    }
+}
+
+/// The step's columns side by side.
+#[component]
+fn Columns() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let columns = Memo::new(move |_| {
+        let Some(step) = here.step.get() else {
+            return Vec::new();
+        };
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    step.columns
+                        .iter()
+                        .filter_map(|c| w.column(*c).cloned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <MergeBar/>
+        <div class="columns">
+            <For each=move || columns.get() key=|column| column.id let:column>
+                <ColumnView column/>
+            </For>
+        </div>
+    }
+}
+
+/// For facilitators: tick duplicates, merge them into the oldest.
+#[component]
+fn MergeBar() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let count = move || here.merging.with(|m| m.as_ref().map(BTreeSet::len));
+    let merge = move |_| {
+        let chosen: Vec<NoteId> = here.merging.with_untracked(|m| {
+            m.as_ref()
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default()
+        });
+        // The oldest note stays; the others go inside it.
+        let ordered = session.workshop.with_untracked(|w| {
+            let mut notes: Vec<&Note> = w
+                .as_ref()
+                .map(|w| chosen.iter().filter_map(|id| w.notes.get(id)).collect())
+                .unwrap_or_default();
+            notes.sort_by_key(|n| (n.created, n.id));
+            notes.into_iter().map(|n| n.id).collect::<Vec<_>>()
+        });
+        if let Some((into, rest)) = ordered.split_first()
+            && session
+                .send(Command::MergeNotes {
+                    into: *into,
+                    notes: rest.to_vec(),
+                })
+                .is_ok()
+        {
+            here.merging.set(None);
+        }
+    };
+    view! {
+        <Show when=move || here.facilitates.get()>
+            <div class="merge-bar">
+                {move || match count() {
+                    None => view! {
+                        <button type="button" class="button small" on:click=move |_| here.merging.set(Some(BTreeSet::new()))>
+                            {tr(|t| t.merge_start)}
+                        </button>
+                    }.into_any(),
+                    Some(n) => view! {
+                        <span role="status">{move || (texts().merge_selected)(n)}</span>
+                        <button type="button" class="button small primary" disabled=n < 2 on:click=merge>
+                            {tr(|t| t.merge_confirm)}
+                        </button>
+                        <button type="button" class="button small quiet" on:click=move |_| here.merging.set(None)>
+                            {tr(|t| t.cancel)}
+                        </button>
+                    }.into_any(),
+                }}
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn ColumnView(column: Column) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let column_id = column.id;
+    let notes = Memo::new(move |_| -> Vec<Note> {
+        let Some(room) = here.room.get() else {
+            return Vec::new();
+        };
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| w.notes_in(room, column_id).into_iter().cloned().collect())
+                .unwrap_or_default()
+        })
+    });
+    let may_post = Memo::new(move |_| {
+        let (Some(me), Some(room)) = (session.you.get(), here.room.get()) else {
+            return false;
+        };
+        session.workshop.with(|w| {
+            w.as_ref()
+                .is_some_and(|w| derive::may_post(w, me, room, column_id, None))
+        })
+    });
+    let heading_id = format!("column-{column_id}");
+    let labelled_by = heading_id.clone();
+    let title = column.title.clone();
+    let body = match column.kind {
+        ColumnKind::Attached { to } => {
+            view! { <Attached column=column_id to title=title.clone() notes/> }.into_any()
+        }
+        ColumnKind::Open | ColumnKind::Facilitators => view! {
+            <ul class="notes" role="list">
+                <For each=move || notes.get() key=|note| (note.id, note.rev) let:note>
+                    <NoteCard note/>
+                </For>
+            </ul>
+            <Show when=move || notes.with(Vec::is_empty)>
+                <p class="empty">{tr(|t| t.empty_column)}</p>
+            </Show>
+            <Show when=move || may_post.get()>
+                <Composer room=here.room column=column_id title=title.clone()/>
+            </Show>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="column" aria-labelledby=labelled_by>
+            <h3 id=heading_id class="column-title">
+                {column.title.clone()}
+                <span class="count" aria-label=move || (texts().notes)(notes.with(Vec::len))>
+                    {move || notes.with(Vec::len)}
+                </span>
+            </h3>
+            {body}
+        </section>
+    }
+}
+
+/// A column whose notes hang under another column's (solutions under their need):
+/// one group per parent, each with its own composer.
+#[component]
+fn Attached(
+    column: atelier_shared::ColumnId,
+    to: atelier_shared::ColumnId,
+    title: String,
+    notes: Memo<Vec<Note>>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let parents = Memo::new(move |_| -> Vec<(NoteId, String)> {
+        let Some(room) = here.room.get() else {
+            return Vec::new();
+        };
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.notes_in(room, to)
+                        .into_iter()
+                        .filter(|n| !n.hidden)
+                        .map(|n| (n.id, n.text.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <Show when=move || parents.with(Vec::is_empty)>
+            <p class="empty">{tr(|t| t.no_parents)}</p>
+        </Show>
+        <For each=move || parents.get() key=|p| p.clone() let:parent>
+            {
+                let (parent_id, parent_text) = parent;
+                let under = Memo::new(move |_| {
+                    notes.with(|n| n.iter().filter(|n| n.parent == Some(parent_id)).cloned().collect::<Vec<_>>())
+                });
+                let may_post = Memo::new(move |_| {
+                    let (Some(me), Some(room)) = (session.you.get(), here.room.get()) else { return false };
+                    session.workshop.with(|w| {
+                        w.as_ref().is_some_and(|w| derive::may_post(w, me, room, column, Some(parent_id)))
+                    })
+                });
+                let label = format!("{title} — {parent_text}");
+                view! {
+                    <div class="attached-group">
+                        <h4 class="parent-note">{parent_text.clone()}</h4>
+                        <ul class="notes" role="list">
+                            <For each=move || under.get() key=|note| (note.id, note.rev) let:note>
+                                <NoteCard note/>
+                            </For>
+                        </ul>
+                        <Show when=move || may_post.get()>
+                            <Composer room=here.room column title=label.clone() parent=parent_id/>
+                        </Show>
+                    </div>
+                }
+            }
+        </For>
+    }
+}
+
+/// The notes the step focuses on, ids and texts.
+fn focus_notes(session: Session, here: Here) -> Memo<Vec<(NoteId, String)>> {
+    Memo::new(move |_| {
+        let (Some(step), Some(room)) = (here.step.get(), here.room.get()) else {
+            return Vec::new();
+        };
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else { return Vec::new() };
+            w.focus_notes(&step, room)
+                .into_iter()
+                .filter_map(|id| w.notes.get(&id).map(|n| (id, n.text.clone())))
+                .collect()
+        })
+    })
+}
+
+/// Why each retained need matters, who it affects, how to measure it.
+#[component]
+fn Characterise() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let notes = focus_notes(session, here);
+    view! {
+        <Show when=move || notes.with(Vec::is_empty)>
+            <p class="empty">{tr(|t| t.nothing_to_work_on)}</p>
+        </Show>
+        <div class="dossiers">
+            <For each=move || notes.get() key=|n| n.clone() let:note>
+                <article class="dossier" aria-label=note.1.clone()>
+                    <h3 class="dossier-title">{note.1.clone()}</h3>
+                    {[Field::Why, Field::Who, Field::Measure]
+                        .into_iter()
+                        .map(|field| view! { <DetailField note=note.0 field/> })
+                        .collect_view()}
+                </article>
+            </For>
+        </div>
+    }
+}
+
+/// One characterisation field, saved when the writer leaves it.
+#[component]
+fn DetailField(note: NoteId, field: Field) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let stored = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.notes.get(&note))
+                .map(|n| n.details.field(field).to_owned())
+                .unwrap_or_default()
+        })
+    });
+    let may = Memo::new(move |_| {
+        let Some(me) = session.you.get() else { return false };
+        session.workshop.with(|w| {
+            w.as_ref().is_some_and(|w| {
+                derive::may(
+                    w,
+                    me,
+                    Command::Characterise {
+                        note,
+                        field,
+                        text: String::new(),
+                    },
+                )
+            })
+        })
+    });
+    let id = format!("detail-{note}-{field:?}");
+    let save = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        if text != stored.get_untracked() {
+            let _ = session.send(Command::Characterise { note, field, text });
+        }
+    };
+    view! {
+        <div class="detail-field">
+            <label for=id.clone()>{move || (texts().field_label)(field)}</label>
+            <textarea
+                id=id
+                rows="3"
+                maxlength=DETAILS_MAX_CHARS
+                placeholder=move || (texts().field_hint)(field)
+                prop:value=move || stored.get()
+                readonly=move || !may.get()
+                on:change=save
+            ></textarea>
+        </div>
+    }
+}
+
+/// Each retained need as a tree: consequences above, causes below.
+#[component]
+fn ProblemTrees() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let notes = focus_notes(session, here);
+    view! {
+        <Show when=move || notes.with(Vec::is_empty)>
+            <p class="empty">{tr(|t| t.nothing_to_work_on)}</p>
+        </Show>
+        <div class="trees">
+            <For each=move || notes.get() key=|n| n.clone() let:note>
+                <article class="tree" aria-label=note.1.clone()>
+                    <Branches note=note.0 side=Side::Consequence/>
+                    <h3 class="trunk">{note.1.clone()}</h3>
+                    <Branches note=note.0 side=Side::Cause/>
+                </article>
+            </For>
+        </div>
+    }
+}
+
+#[component]
+fn Branches(note: NoteId, side: Side) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let branches = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.notes.get(&note))
+                .map(|n| n.details.branches(side).clone())
+                .unwrap_or_default()
+        })
+    });
+    let may = Memo::new(move |_| {
+        let Some(me) = session.you.get() else { return false };
+        session.workshop.with(|w| {
+            w.as_ref().is_some_and(|w| {
+                derive::may(
+                    w,
+                    me,
+                    Command::AddBranch {
+                        note,
+                        branch: BranchId::from_u128(0),
+                        side,
+                        text: "·".into(),
+                    },
+                )
+            })
+        })
+    });
+    let draft = RwSignal::new(String::new());
+    let add = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        let command = Command::AddBranch {
+            note,
+            branch: BranchId::from_random_bytes(browser::random_bytes()),
+            side,
+            text,
+        };
+        if session.send(command).is_ok() {
+            draft.set(String::new());
+        }
+    };
+    let id = format!("branch-{note}-{side:?}");
+    let class = match side {
+        Side::Cause => "branches causes",
+        Side::Consequence => "branches consequences",
+    };
+    view! {
+        <section class=class>
+            <h4>{move || (texts().side)(side)}</h4>
+            <ul role="list">
+                <For each=move || branches.get() key=|b| (b.id, b.text.clone()) let:branch>
+                    <li class="branch">
+                        <span>{branch.text.clone()}</span>
+                        <Show when=move || may.get()>
+                            <button
+                                type="button"
+                                class="icon-button danger"
+                                aria-label=(texts().remove_branch)(&branch.text)
+                                on:click=move |_| {
+                                    let _ = session.send(Command::RemoveBranch { note, branch: branch.id });
+                                }
+                            >"×"</button>
+                        </Show>
+                    </li>
+                </For>
+            </ul>
+            <Show when=move || may.get()>
+                <form class="branch-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    add();
+                }>
+                    <label class="visually-hidden" for=id.clone()>{move || (texts().add_branch)(side)}</label>
+                    <input
+                        id=id.clone()
+                        type="text"
+                        maxlength=BRANCH_MAX_CHARS
+                        placeholder=move || (texts().add_branch)(side)
+                        prop:value=move || draft.get()
+                        on:input=move |ev| draft.set(event_target_value(&ev))
+                        on:keydown=move |ev: KeyboardEvent| {
+                            if ev.key() == "Escape" {
+                                draft.set(String::new());
+                            }
+                        }
+                    />
+                    <button type="submit" class="button small">{tr(|t| t.add)}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// Every room's results side by side, best first: readable when shared on a call.
+#[component]
+pub fn Plenary() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let rooms = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <div class="plenary">
+            <For each=move || rooms.get() key=|r| r.clone() let:room>
+                <RoomResults room=room.0 name=room.1/>
+            </For>
+        </div>
+    }
+}
+
+/// One room's ranked notes, per column, from its latest closed vote (or, before any
+/// vote, its notes in order).
+#[component]
+pub fn RoomResults(room: RoomId, name: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let sections = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else { return Vec::new() };
+            results_by_column(w, room)
+        })
+    });
+    let heading = format!("results-{room}");
+    let labelled_by = heading.clone();
+    view! {
+        <section class="room-results" aria-labelledby=labelled_by>
+            <h3 id=heading>{name}</h3>
+            <For each=move || sections.get() key=|s| s.clone() let:section>
+                <h4>{section.0.clone()}</h4>
+                <ol class="ranking" role="list">
+                    {section.1.into_iter().map(|(rank, text, votes)| view! {
+                        <li>
+                            {rank.map(|r| view! { <span class="rank">{move || (texts().rank)(r)}</span> })}
+                            <span class="ranked-text">{text}</span>
+                            {votes.map(|v| view! { <span class="ranked-votes">{move || (texts().points)(v)}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </For>
+        </section>
+    }
+}
+
+/// `(column title, [(rank, text, votes)])`: ranked by the room's latest closed vote
+/// when there is one (notes with at least one dot), else every shown note in order.
+pub type ColumnResults = (String, Vec<(Option<u32>, String, Option<u32>)>);
+
+pub fn results_by_column(w: &atelier_shared::Workshop, room: RoomId) -> Vec<ColumnResults> {
+    if let Some((step, ranked)) = derive::latest_ranking(w, room) {
+        return step
+            .columns
+            .iter()
+            .filter_map(|c| w.column(*c))
+            .map(|column| {
+                let rows = ranked
+                    .iter()
+                    .filter(|r| r.column == column.id && r.votes > 0)
+                    .filter_map(|r| {
+                        let note = w.notes.get(&r.note)?;
+                        Some((Some(r.rank), note.text.clone(), Some(r.votes)))
+                    })
+                    .collect();
+                (column.title.clone(), rows)
+            })
+            .collect();
+    }
+    w.columns
+        .iter()
+        .map(|column| {
+            let rows = w
+                .notes_in(room, column.id)
+                .into_iter()
+                .filter(|n| !n.hidden)
+                .map(|n| (None, n.text.clone(), None))
+                .collect::<Vec<_>>();
+            (column.title.clone(), rows)
+        })
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect()
+}
+
+/// For someone not in a room yet: wait, or choose a room when the workshop allows it.
+#[component]
+pub fn Lobby() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let choice = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .is_some_and(|w| w.settings.assignment == atelier_shared::model::Assignment::Choice)
+        })
+    });
+    let rooms = Memo::new(move |_| {
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.rooms
+                        .iter()
+                        .map(|r| (r.id, r.name.clone(), w.headcount(r.id)))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <main class="board lobby" aria-labelledby="lobby-heading">
+            <section class="card">
+                <h2 id="lobby-heading">{tr(|t| t.lobby_heading)}</h2>
+                <Show
+                    when=move || choice.get()
+                    fallback=move || view! { <p>{tr(|t| t.lobby_wait)}</p> }
+                >
+                    <p>{tr(|t| t.lobby_choose)}</p>
+                    <ul class="room-choices" role="list">
+                        <For each=move || rooms.get() key=|r| r.clone() let:room>
+                            <li>
+                                <button type="button" class="button" on:click=move |_| {
+                                    let _ = session.send(Command::ChooseRoom { room: room.0 });
+                                }>
+                                    {room.1.clone()}
+                                    <span class="hint">{move || (texts().people)(room.2)}</span>
+                                </button>
+                            </li>
+                        </For>
+                    </ul>
+                </Show>
+            </section>
+        </main>
+    }
+}

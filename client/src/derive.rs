@@ -1,0 +1,167 @@
+//! What the screens show, computed from the replica: room figures, vote budgets,
+//! rankings, what the viewer may do. Pure functions of the workshop, so the views
+//! stay declarative; "may I?" asks the state machine itself (`decide`), so a button
+//! is offered exactly when the server would accept its command.
+
+use std::collections::BTreeSet;
+
+use atelier_shared::machine::{Actor, decide};
+use atelier_shared::model::{Ranked, Role, VoteResult, VoteScope};
+use atelier_shared::{ColumnId, Command, NoteId, ParticipantId, RoomId, Step, StepId, Workshop};
+
+use crate::browser;
+
+/// What the cockpit shows of one room.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RoomFigures {
+    /// Participants placed in the room.
+    pub people: usize,
+    /// Of whom connected now.
+    pub online: usize,
+    /// Of whom done with the step.
+    pub ready: usize,
+    pub notes: usize,
+    /// Dots cast in the room's current vote.
+    pub dots: u32,
+    /// Notes waiting to be revealed.
+    pub hidden: usize,
+}
+
+pub fn room_figures(w: &Workshop, room: RoomId, online: &BTreeSet<ParticipantId>) -> RoomFigures {
+    let mut figures = RoomFigures::default();
+    for p in w.participants.values() {
+        if p.room == Some(room) && p.role == Role::Participant {
+            figures.people += 1;
+            figures.online += usize::from(online.contains(&p.id));
+            figures.ready += usize::from(p.ready);
+        }
+    }
+    for note in w.notes.values().filter(|n| n.room == room) {
+        figures.notes += 1;
+        figures.hidden += usize::from(note.hidden);
+    }
+    if let Some(step) = w.current_step(room).filter(|s| s.vote_rules().is_some()) {
+        figures.dots = w
+            .ballots
+            .iter()
+            .filter(|(b, _)| b.step == step.id && w.notes.get(&b.note).is_some_and(|n| n.room == room))
+            .map(|(_, dots)| *dots)
+            .sum();
+    }
+    figures
+}
+
+/// Dots left to a voter in a vote step: overall, and per column with a budget.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Budget {
+    pub left: u32,
+    pub total: u32,
+    /// `(column, left, budget)`.
+    pub columns: Vec<(ColumnId, u32, u32)>,
+}
+
+pub fn budget(w: &Workshop, step: &Step, voter: ParticipantId) -> Option<Budget> {
+    let rules = step.vote_rules()?;
+    let spent_on = |keep: &dyn Fn(NoteId) -> bool| -> u32 {
+        w.ballots
+            .iter()
+            .filter(|(b, _)| b.step == step.id && b.voter == voter && keep(b.note))
+            .map(|(_, dots)| *dots)
+            .sum()
+    };
+    let spent = spent_on(&|_| true);
+    let columns = rules
+        .per_column
+        .iter()
+        .map(|(column, budget)| {
+            let used = spent_on(&|n| w.notes.get(&n).is_some_and(|n| n.column == *column));
+            (*column, budget.saturating_sub(used), *budget)
+        })
+        .collect();
+    Some(Budget {
+        left: rules.budget.saturating_sub(spent),
+        total: rules.budget,
+        columns,
+    })
+}
+
+/// The ranking that sums up `room` for now: the latest closed vote of the agenda
+/// (the room's own, or the workshop-wide one) with notes of the room.
+pub fn latest_ranking(w: &Workshop, room: RoomId) -> Option<(&Step, Vec<&Ranked>)> {
+    w.steps.iter().rev().find_map(|step| {
+        let rules = step.vote_rules()?;
+        let scope = match rules.scope {
+            VoteScope::Room => Some(room),
+            VoteScope::Workshop => None,
+        };
+        let result: &VoteResult = w.result(step.id, scope)?;
+        let ranked: Vec<&Ranked> = result
+            .ranking
+            .iter()
+            .filter(|r| w.notes.get(&r.note).is_some_and(|n| n.room == room))
+            .collect();
+        Some((step, ranked))
+    })
+}
+
+/// A note's place in the closed vote of `step`, as its room (or the workshop) ranked it.
+pub fn rank_of(w: &Workshop, step: StepId, note: NoteId) -> Option<&Ranked> {
+    w.results
+        .iter()
+        .filter(|r| r.step == step)
+        .find_map(|r| r.ranking.iter().find(|r| r.note == note))
+}
+
+/// Whether the state machine would accept `command` from `who` now.
+pub fn may(w: &Workshop, who: ParticipantId, command: Command) -> bool {
+    decide(w, Actor::Member(who), command, browser::now()).is_ok()
+}
+
+/// Whether `who` may post in `column` of `room` (under `parent`, in an attached column).
+pub fn may_post(
+    w: &Workshop,
+    who: ParticipantId,
+    room: RoomId,
+    column: ColumnId,
+    parent: Option<NoteId>,
+) -> bool {
+    may(
+        w,
+        who,
+        Command::PostNote {
+            note: NoteId::from_u128(0),
+            room,
+            column,
+            text: "·".into(),
+            colour: Default::default(),
+            parent,
+        },
+    )
+}
+
+/// The step after the one the furthest room is on.
+pub fn next_step(w: &Workshop) -> Option<&Step> {
+    let furthest = w
+        .rooms
+        .iter()
+        .filter_map(|r| w.steps.iter().position(|s| s.id == r.step))
+        .max()?;
+    w.steps.get(furthest + 1)
+}
+
+/// The step most rooms are on (the first room's, on a tie): what the cockpit drives.
+pub fn common_step(w: &Workshop) -> Option<&Step> {
+    let mut best: Option<(usize, StepId)> = None;
+    for room in &w.rooms {
+        let count = w.rooms.iter().filter(|r| r.step == room.step).count();
+        if best.is_none_or(|(n, _)| count > n) {
+            best = Some((count, room.step));
+        }
+    }
+    w.step(best?.1)
+}
+
+/// The position of `step` in the agenda, from 1.
+pub fn step_number(w: &Workshop, step: StepId) -> usize {
+    w.steps.iter().position(|s| s.id == step).map_or(0, |i| i + 1)
+}

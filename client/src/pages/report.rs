@@ -1,0 +1,268 @@
+//! `/w/ID/report`: the case file ("rapport d'enquête"), live. Per room: the rankings
+//! of every closed vote, the characterisations, the problem trees, the notes under
+//! each retained note (solutions under needs), and the participation figures. It
+//! prints on A4 from the browser.
+
+use atelier_shared::model::ColumnKind;
+use atelier_shared::{Note, Role, RoomId, Workshop};
+use leptos::prelude::*;
+
+use super::board::TopBar;
+use crate::browser;
+use crate::derive;
+use crate::i18n::{texts, tr};
+use crate::route::{Route, navigate};
+use crate::session::Session;
+
+#[component]
+pub fn Report() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let workshop = session.workshop;
+    let figures = Memo::new(move |_| {
+        workshop.with(|w| {
+            let Some(w) = w.as_ref() else { return (0, 0, 0, 0) };
+            let people = w
+                .participants
+                .values()
+                .filter(|p| p.role == Role::Participant)
+                .count();
+            let dots: u32 = w.ballots.values().sum();
+            (w.rooms.len(), people, w.notes.len(), dots)
+        })
+    });
+    let rooms = Memo::new(move |_| {
+        workshop.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.rooms
+                        .iter()
+                        .filter(|r| w.notes.values().any(|n| n.room == r.id))
+                        .map(|r| (r.id, r.name.clone(), r.territory.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let board = Route::Board(session.workshop_id);
+    view! {
+        <TopBar/>
+        <main class="report" aria-labelledby="report-heading">
+            <header class="report-head">
+                <p class="stamp" aria-hidden="true">{tr(|t| t.case_file_stamp)}</p>
+                <h2 id="report-heading">{tr(|t| t.report_heading)}</h2>
+                <p class="report-title">{move || workshop.with(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default())}</p>
+                <p class="figures">
+                    {move || {
+                        let (rooms, people, notes, dots) = figures.get();
+                        (texts().report_figures)(rooms, people, notes, dots)
+                    }}
+                </p>
+                <div class="actions no-print">
+                    <button type="button" class="button primary" on:click=move |_| browser::print()>
+                        {tr(|t| t.print)}
+                    </button>
+                    <a class="button" href=board.path() on:click=move |ev| {
+                        ev.prevent_default();
+                        navigate(board.clone());
+                    }>{tr(|t| t.back_to_board)}</a>
+                </div>
+            </header>
+            <Show when=move || rooms.with(Vec::is_empty)>
+                <p class="empty">{tr(|t| t.report_empty)}</p>
+            </Show>
+            <For each=move || rooms.get() key=|r| r.clone() let:room>
+                <RoomReport room=room.0 name=room.1 territory=room.2/>
+            </For>
+        </main>
+    }
+}
+
+#[component]
+fn RoomReport(room: RoomId, name: String, territory: Option<String>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let heading = format!("report-{room}");
+    let labelled_by = heading.clone();
+    let body = move || {
+        session
+            .workshop
+            .with(|w| w.as_ref().map(|w| room_report(w, room)))
+    };
+    let place = territory.filter(|t| *t != name);
+    view! {
+        <section class="report-room" aria-labelledby=labelled_by>
+            <h3 id=heading>
+                {tr(|t| t.room)}" "{name.clone()}
+                {place.clone().map(|t| view! { <span class="hint">{format!(" · {t}")}</span> })}
+            </h3>
+            {body}
+        </section>
+    }
+}
+
+/// One room's part of the case file, from the workshop as it stands.
+fn room_report(w: &Workshop, room: RoomId) -> impl IntoView + use<> {
+    let t = texts();
+    let people = w
+        .participants
+        .values()
+        .filter(|p| p.room == Some(room) && p.role == Role::Participant)
+        .count();
+    let notes = w.notes.values().filter(|n| n.room == room).count();
+
+    // Every closed vote that ranked this room's notes, in agenda order.
+    let votes = w
+        .steps
+        .iter()
+        .filter_map(|step| {
+            let rules = step.vote_rules()?;
+            let result = w.result(step.id, rules.tally_room(room))?;
+            let columns = step
+                .columns
+                .iter()
+                .filter_map(|c| w.column(*c))
+                .map(|column| {
+                    let rows: Vec<_> = result
+                        .ranking
+                        .iter()
+                        .filter(|r| r.column == column.id && r.votes > 0)
+                        .filter_map(|r| {
+                            w.notes
+                                .get(&r.note)
+                                .filter(|n| n.room == room)
+                                .map(|n| (r.clone(), n.text.clone()))
+                        })
+                        .collect();
+                    (column.title.clone(), rows)
+                })
+                .filter(|(_, rows)| !rows.is_empty())
+                .collect::<Vec<_>>();
+            Some((step.title.clone(), columns))
+        })
+        .collect::<Vec<_>>();
+
+    let detailed: Vec<&Note> = w
+        .notes
+        .values()
+        .filter(|n| n.room == room && !n.details.is_empty())
+        .collect();
+    let characterised = detailed
+        .iter()
+        .filter(|n| !(n.details.why.is_empty() && n.details.who.is_empty() && n.details.measure.is_empty()))
+        .map(|n| {
+            (
+                n.text.clone(),
+                n.details.why.clone(),
+                n.details.who.clone(),
+                n.details.measure.clone(),
+            )
+        })
+        .collect::<Vec<_>>();
+    let trees = detailed
+        .iter()
+        .filter(|n| !(n.details.causes.is_empty() && n.details.consequences.is_empty()))
+        .map(|n| {
+            let texts =
+                |b: &Vec<atelier_shared::model::Branch>| b.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
+            (
+                n.text.clone(),
+                texts(&n.details.consequences),
+                texts(&n.details.causes),
+            )
+        })
+        .collect::<Vec<_>>();
+
+    // Notes under others (solutions under their need), with their latest votes.
+    let ranking = derive::latest_ranking(w, room)
+        .map(|(_, r)| r)
+        .unwrap_or_default();
+    let votes_of = |id| ranking.iter().find(|r| r.note == id).map(|r| r.votes);
+    let attached = w
+        .columns
+        .iter()
+        .filter(|c| matches!(c.kind, ColumnKind::Attached { .. }))
+        .flat_map(|column| {
+            let children = w.notes_in(room, column.id);
+            let mut parents: Vec<&Note> = children
+                .iter()
+                .filter_map(|c| c.parent.and_then(|p| w.notes.get(&p)))
+                .collect();
+            parents.sort_by_key(|p| (p.created, p.id));
+            parents.dedup_by_key(|p| p.id);
+            parents
+                .into_iter()
+                .map(|parent| {
+                    let mut under: Vec<(String, Option<u32>)> = children
+                        .iter()
+                        .filter(|c| c.parent == Some(parent.id))
+                        .map(|c| (c.text.clone(), votes_of(c.id)))
+                        .collect();
+                    under.sort_by_key(|(_, v)| std::cmp::Reverse(v.unwrap_or(0)));
+                    (column.title.clone(), parent.text.clone(), under)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>();
+
+    view! {
+        <p class="figures">{(t.room_figures)(people, notes)}</p>
+        {votes.into_iter().map(|(title, columns)| view! {
+            <h4>{(t.ranking_of)(&title)}</h4>
+            {columns.into_iter().map(|(column, rows)| view! {
+                <table class="ranking-table">
+                    <caption>{column}</caption>
+                    <thead><tr>
+                        <th scope="col">{t.rank_header}</th>
+                        <th scope="col">{t.note_header}</th>
+                        <th scope="col">{t.points_header}</th>
+                        <th scope="col">{t.voters_header}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|(r, text)| view! {
+                            <tr>
+                                <td>{r.rank}</td>
+                                <td>{text}</td>
+                                <td>{r.votes}</td>
+                                <td>{r.voters}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }).collect_view()}
+        }).collect_view()}
+        {(!characterised.is_empty()).then(|| view! {
+            <h4>{t.characterisation_heading}</h4>
+            {characterised.into_iter().map(|(text, why, who, measure)| view! {
+                <article class="report-dossier">
+                    <h5>{text}</h5>
+                    <dl>
+                        <dt>{(t.field_label)(atelier_shared::model::Field::Why)}</dt><dd>{why}</dd>
+                        <dt>{(t.field_label)(atelier_shared::model::Field::Who)}</dt><dd>{who}</dd>
+                        <dt>{(t.field_label)(atelier_shared::model::Field::Measure)}</dt><dd>{measure}</dd>
+                    </dl>
+                </article>
+            }).collect_view()}
+        })}
+        {(!trees.is_empty()).then(|| view! {
+            <h4>{t.trees_heading}</h4>
+            {trees.into_iter().map(|(text, consequences, causes)| view! {
+                <article class="report-tree">
+                    <h5>{text}</h5>
+                    <p><strong>{(t.side)(atelier_shared::model::Side::Consequence)}" : "</strong>{consequences.join(" · ")}</p>
+                    <p><strong>{(t.side)(atelier_shared::model::Side::Cause)}" : "</strong>{causes.join(" · ")}</p>
+                </article>
+            }).collect_view()}
+        })}
+        {(!attached.is_empty()).then(|| view! {
+            {attached.into_iter().map(|(column, parent, under)| view! {
+                <article class="report-attached">
+                    <h5>{column}" — "{parent}</h5>
+                    <ul>
+                        {under.into_iter().map(|(text, votes)| view! {
+                            <li>{text}{votes.filter(|v| *v > 0).map(|v| format!(" ({})", (t.points)(v)))}</li>
+                        }).collect_view()}
+                    </ul>
+                </article>
+            }).collect_view()}
+        })}
+    }
+}
