@@ -235,3 +235,279 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     facilitator.close().await.unwrap();
     participant.close().await.unwrap();
 }
+
+/// The button whose accessible name (its `aria-label`) is `label`.
+async fn labelled_button(browser: &Client, label: &str) -> Element {
+    let xpath = format!("//button[@aria-label={}]", literal(label));
+    wait(
+        browser,
+        Locator::XPath(&xpath),
+        &format!("the button labelled {label:?}"),
+    )
+    .await
+}
+
+/// Seconds shown by the shared timer.
+async fn timer_seconds(browser: &Client) -> u64 {
+    let face = wait(browser, Locator::Css(".timer-face"), "the timer")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let (minutes, seconds) = face
+        .split_once(':')
+        .unwrap_or_else(|| panic!("a running timer, not {face:?}"));
+    minutes.trim().parse::<u64>().unwrap() * 60 + seconds.trim().parse::<u64>().unwrap()
+}
+
+async fn join(driver: &Driver, server: &TestServer, code: &str, name: &str) -> Client {
+    let browser = driver.session().await;
+    browser.goto(&server.url("/")).await.unwrap();
+    fill(&browser, "Code de l'atelier", code).await;
+    fill(&browser, "Votre nom", name).await;
+    click_button(&browser, "Rejoindre").await;
+    wait_for_text(&browser, "status", "En direct").await;
+    browser
+}
+
+async fn post(browser: &Client, column: &str, text: &str) {
+    fill(
+        browser,
+        &format!("Nouvelle note dans « {column} »"),
+        &format!("{text}\n"),
+    )
+    .await;
+    wait_for_text(browser, "note-text", text).await;
+}
+
+async fn absent(browser: &Client, css: &str, text: &str) -> bool {
+    let xpath = format!(
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' {css} ') and normalize-space()={}]",
+        literal(text)
+    );
+    browser.find_all(Locator::XPath(&xpath)).await.unwrap().is_empty()
+}
+
+#[tokio::test]
+async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_rooms() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+
+    // The facilitator creates a brainstorm-and-vote workshop with two rooms.
+    let lead = driver.session().await;
+    lead.goto(&server.url("/")).await.unwrap();
+    wait(
+        &lead,
+        Locator::XPath("//option[contains(., 'YESS CAMP 1')]"),
+        "the templates",
+    )
+    .await;
+    screenshot(&lead, "home.png").await;
+    fill(&lead, "Titre de l'atelier", "Atelier des quartiers").await;
+    fill(&lead, "Votre nom (animation)", "Camille").await;
+    fill(&lead, "Salles", "Aude\nGard").await;
+    fill(&lead, "Colonnes du tableau (une par ligne)", "Idées").await;
+    click_button(&lead, "Créer l'atelier").await;
+    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
+    wait(&lead, Locator::Css("img.qr"), "the QR code").await;
+
+    // Three people join with the code; the rooms fill evenly.
+    let alice = join(&driver, &server, &code, "Alice").await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
+    let bob = join(&driver, &server, &code, "Bob").await;
+    wait_for_text(&bob, "room-heading", "Salle Gard").await;
+    let chloe = join(&driver, &server, &code, "Chloé").await;
+    wait_for_text(&chloe, "room-heading", "Salle Aude").await;
+    wait_for_text(&lead, "room-stats", "2 participants · aucune note").await;
+
+    // Ideas stay hidden until the facilitator reveals them.
+    let hidden = "//label[normalize-space()=\"Notes cachées jusqu'à la révélation\"]/input";
+    wait(&lead, Locator::XPath(hidden), "the hidden-notes switch")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&alice, "mode", "Notes cachées jusqu'à la révélation").await;
+    post(&alice, "Idées", "Mobilité en zone rurale").await;
+    post(&alice, "Idées", "Un tiers-lieu").await;
+    post(&chloe, "Idées", "Épicerie solidaire").await;
+    post(&bob, "Idées", "Covoiturage").await;
+    post(&bob, "Idées", "Jardins partagés").await;
+    wait_for_text(&lead, "room-stats", "2 participants · 3 notes").await;
+    assert!(
+        absent(&chloe, "note-text", "Mobilité en zone rurale").await,
+        "Chloé does not see Alice's hidden idea"
+    );
+    screenshot(&chloe, "participant-hidden-brainstorm.png").await;
+    screenshot(&lead, "cockpit-brainstorm.png").await;
+    click_button(&lead, "Révéler les notes cachées").await;
+    wait_for_text(&chloe, "note-text", "Mobilité en zone rurale").await;
+
+    // The timer: the same second on every screen.
+    fill(&lead, "Minutes", "5").await;
+    click_button(&lead, "Lancer le minuteur").await;
+    wait(&alice, Locator::Css(".timer.running"), "a running timer").await;
+    wait(&bob, Locator::Css(".timer.running"), "a running timer").await;
+    let shown = [
+        timer_seconds(&lead).await,
+        timer_seconds(&alice).await,
+        timer_seconds(&bob).await,
+        timer_seconds(&chloe).await,
+    ];
+    let (low, high) = (shown.iter().min().unwrap(), shown.iter().max().unwrap());
+    assert!(high - low <= 1, "every screen shows the same time: {shown:?}");
+    assert!((290..=300).contains(low), "about five minutes left: {shown:?}");
+
+    // The vote: 3 dots each, one per idea at most.
+    click_button(&lead, "Étape suivante : Votez pour vos préférées").await;
+    wait_for_text(&alice, "step-title", "Votez pour vos préférées").await;
+    wait_for_text(&alice, "budget", "Il vous reste 3 points sur 3").await;
+    labelled_button(&alice, "Ajouter un point à « Épicerie solidaire »")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&alice, "budget", "Il vous reste 2 points sur 3").await;
+    let again = labelled_button(&alice, "Ajouter un point à « Épicerie solidaire »").await;
+    assert_eq!(
+        again.attr("disabled").await.unwrap().as_deref(),
+        Some("true"),
+        "one dot per idea at most"
+    );
+    labelled_button(&alice, "Ajouter un point à « Mobilité en zone rurale »")
+        .await
+        .click()
+        .await
+        .unwrap();
+    labelled_button(&alice, "Ajouter un point à « Un tiers-lieu »")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&alice, "budget", "Il vous reste 0 point sur 3").await;
+    screenshot(&alice, "participant-vote.png").await;
+    labelled_button(&chloe, "Ajouter un point à « Épicerie solidaire »")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&chloe, "budget", "Il vous reste 2 points sur 3").await;
+    labelled_button(&bob, "Ajouter un point à « Jardins partagés »")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&bob, "budget", "Il vous reste 2 points sur 3").await;
+    wait_for_text(&lead, "room-stats", "1 en ligne · 0 a terminé · 1 point").await;
+
+    // Alice says she is done; the cockpit shows it.
+    click_button(&alice, "J'ai terminé").await;
+    wait_for_text(&lead, "room-stats", "2 en ligne · 1 a terminé · 4 points").await;
+    screenshot(&lead, "cockpit-vote.png").await;
+
+    // Closing the vote ranks each room.
+    click_button(&lead, "Clore le vote").await;
+    wait_for_text(&alice, "budget", "Le vote est clos : voici le classement.").await;
+    let best = wait_for_text(&alice, "note-text", "Épicerie solidaire").await;
+    let card = best.find(Locator::XPath("./ancestor::li")).await.unwrap();
+    assert_eq!(
+        card.find(Locator::Css(".rank"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "1er"
+    );
+
+    // The plenary: both rooms, ranked, on everyone's screen.
+    click_button(&lead, "Étape suivante : Résultats en plénière").await;
+    for browser in [&alice, &bob, &chloe] {
+        wait_for_text(browser, "step-title", "Résultats en plénière").await;
+        let aude = wait(
+            browser,
+            Locator::XPath("//section[contains(@class, 'room-results')][h3[normalize-space()='Aude']]"),
+            "Aude's results",
+        )
+        .await;
+        let first = aude
+            .find(Locator::Css(".ranking li"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            first.starts_with("1er") && first.contains("Épicerie solidaire"),
+            "{first:?}"
+        );
+        let gard = wait(
+            browser,
+            Locator::XPath("//section[contains(@class, 'room-results')][h3[normalize-space()='Gard']]"),
+            "Gard's results",
+        )
+        .await;
+        let first = gard
+            .find(Locator::Css(".ranking li"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(first.contains("Jardins partagés"), "{first:?}");
+    }
+    screenshot(&bob, "plenary.png").await;
+
+    // A message to every room.
+    let panel = "//summary[.//h3[normalize-space()='Message à toutes les salles']]";
+    wait(&lead, Locator::XPath(panel), "the message panel")
+        .await
+        .click()
+        .await
+        .unwrap();
+    fill(&lead, "Message", "Retour en salle principale dans 2 minutes").await;
+    click_button(&lead, "Afficher dans toutes les salles").await;
+    wait_for_text(
+        &chloe,
+        "broadcast-text",
+        "Retour en salle principale dans 2 minutes",
+    )
+    .await;
+
+    // The report: the case file, with each room's ranking.
+    let report = "//a[normalize-space()=\"Rapport d'enquête\"]";
+    wait(&lead, Locator::XPath(report), "the report link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&lead, "report-title", "Atelier des quartiers").await;
+    let row = wait(
+        &lead,
+        Locator::XPath("//table[caption='Idées']//tr[td[2]='Épicerie solidaire']"),
+        "Épicerie solidaire in the report",
+    )
+    .await;
+    let cells: Vec<String> = {
+        let mut texts = Vec::new();
+        for cell in row.find_all(Locator::Css("td")).await.unwrap() {
+            texts.push(cell.text().await.unwrap());
+        }
+        texts
+    };
+    assert_eq!(cells, ["1", "Épicerie solidaire", "2", "2"]);
+    screenshot(&lead, "report.png").await;
+
+    // A participant on a phone, in the plenary.
+    chloe.set_window_size(390, 844).await.unwrap();
+    screenshot(&chloe, "plenary-phone.png").await;
+
+    for browser in [alice, bob, chloe, lead] {
+        browser.close().await.unwrap();
+    }
+}

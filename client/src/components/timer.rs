@@ -140,16 +140,16 @@ pub fn TimerControls(#[prop(into)] planned: Signal<Option<u32>>) -> impl IntoVie
                     </button>
                 }
             >
-                <label class="inline-field">
-                    <span>{tr(|t| t.timer_minutes)}</span>
-                    <input
+                <label class="inline-field" for="timer-minutes">{tr(|t| t.timer_minutes)}</label>
+                <input
+                        id="timer-minutes"
+                        class="minutes-input"
                         type="text"
                         inputmode="decimal"
                         size="4"
                         placeholder=move || planned.get().unwrap_or(10).to_string()
                         bind:value=minutes
                     />
-                </label>
                 <label class="inline-check">
                     <input type="checkbox" bind:checked=auto_lock/>
                     <span>{tr(|t| t.timer_auto_lock)}</span>
