@@ -511,3 +511,126 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
         browser.close().await.unwrap();
     }
 }
+
+/// The lead opens the agenda and sends every room to the step titled `title`.
+async fn go_to_step(lead: &Client, title: &str) {
+    let agenda = "//details[contains(@class, 'agenda')]";
+    let agenda = wait(lead, Locator::XPath(agenda), "the agenda").await;
+    if agenda.attr("open").await.unwrap().is_none() {
+        agenda
+            .find(Locator::Css("summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    let go = format!(
+        "//details[contains(@class, 'agenda')]//li[.//*[normalize-space()={}]]//button",
+        literal(title)
+    );
+    wait(lead, Locator::XPath(&go), &format!("the agenda entry {title:?}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_needs() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+
+    // The facilitator picks the YESS CAMP 1 programme: its rooms and map come with it.
+    let lead = driver.session().await;
+    lead.goto(&server.url("/")).await.unwrap();
+    wait(
+        &lead,
+        Locator::XPath("//option[@value='yess-camp-1']"),
+        "the YESS CAMP 1 template",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    fill(&lead, "Votre nom (animation)", "Camille").await;
+    click_button(&lead, "Créer l'atelier").await;
+    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
+    let alice = join(&driver, &server, &code, "Alice").await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
+    let need = "Mobilité durable en zone rurale (transport à la demande, covoiturage)";
+    wait_for_text(&alice, "note-text", need).await;
+
+    // Selection: per-column budgets.
+    go_to_step(&lead, "Sélection des besoins prioritaires").await;
+    wait_for_text(&alice, "budget-column", "Besoins du territoire : 3 sur 3").await;
+    wait_for_text(&alice, "budget-column", "Besoins émergents : 2 sur 2").await;
+    labelled_button(&alice, &format!("Ajouter un point à « {need} »"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&alice, "budget-column", "Besoins du territoire : 2 sur 3").await;
+    click_button(&lead, "Clore le vote").await;
+    wait_for_text(&alice, "budget", "Le vote est clos : voici le classement.").await;
+
+    // Characterisation of the retained need, seen by the facilitator.
+    go_to_step(&lead, "Caractérisez les besoins prioritaires").await;
+    wait_for_text(&alice, "dossier-title", need).await;
+    let why = "Pourquoi est-ce important sur votre territoire ?";
+    fill(&alice, why, "Pas de bus le dimanche dans la haute vallée\t").await;
+    let mirrored = "//textarea[contains(@id, '-Why')]";
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let shown = wait(&lead, Locator::XPath(mirrored), "the facilitator's copy")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if shown == "Pas de bus le dimanche dans la haute vallée" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the facilitator sees the characterisation: {shown:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    screenshot(&alice, "characterise.png").await;
+
+    // The problem tree: a consequence above, a cause below.
+    click_button(&lead, "Étape suivante : L'arbre à problèmes").await;
+    wait_for_text(&alice, "trunk", need).await;
+    fill(&alice, "Ajouter une cause", "Lignes de car supprimées\n").await;
+    fill(
+        &alice,
+        "Ajouter une conséquence",
+        "Isolement des personnes âgées\n",
+    )
+    .await;
+    let cause = "//section[contains(@class, 'causes')]//li[contains(@class, 'branch')][normalize-space(span)='Lignes de car supprimées']";
+    wait(
+        &lead,
+        Locator::XPath(cause),
+        "the cause on the facilitator's screen",
+    )
+    .await;
+    let consequence = "//section[contains(@class, 'consequences')]//li[contains(@class, 'branch')][normalize-space(span)='Isolement des personnes âgées']";
+    wait(
+        &lead,
+        Locator::XPath(consequence),
+        "the consequence on the facilitator's screen",
+    )
+    .await;
+    screenshot(&alice, "problem-tree.png").await;
+    screenshot(&lead, "cockpit-problem-tree.png").await;
+
+    alice.close().await.unwrap();
+    lead.close().await.unwrap();
+}

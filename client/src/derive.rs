@@ -70,12 +70,14 @@ pub fn budget(w: &Workshop, step: &Step, voter: ParticipantId) -> Option<Budget>
             .sum()
     };
     let spent = spent_on(&|_| true);
-    let columns = rules
-        .per_column
+    // In the order the step shows its columns.
+    let columns = step
+        .columns
         .iter()
-        .map(|(column, budget)| {
+        .filter_map(|column| {
+            let budget = rules.per_column.get(column)?;
             let used = spent_on(&|n| w.notes.get(&n).is_some_and(|n| n.column == *column));
-            (*column, budget.saturating_sub(used), *budget)
+            Some((*column, budget.saturating_sub(used), *budget))
         })
         .collect();
     Some(Budget {

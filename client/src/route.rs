@@ -61,8 +61,13 @@ pub fn provide_router() -> RwSignal<Route> {
 
 /// Goes to another page without reloading.
 pub fn navigate(to: Route) {
+    go(expect_context::<RwSignal<Route>>(), to);
+}
+
+/// [`navigate`] with the router in hand (from a task, where there is no context).
+pub fn go(router: RwSignal<Route>, to: Route) {
     if let Ok(history) = window().history() {
         let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&to.path()));
     }
-    expect_context::<RwSignal<Route>>().set(to);
+    router.set(to);
 }

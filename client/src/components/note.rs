@@ -34,7 +34,13 @@ pub fn NoteCard(note: Note) -> impl IntoView {
     let id = note.id;
     let author = note.author;
     let you = session.you;
+    // A map's or an earlier workshop's note has no author to show: its tag says where
+    // it comes from.
+    let posted = note.source == Source::Posted;
     let author_name = Memo::new(move |_| {
+        if !posted {
+            return String::new();
+        }
         let Some(author) = author else {
             return texts().anonymous.to_owned();
         };

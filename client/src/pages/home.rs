@@ -2,7 +2,7 @@
 
 use atelier_shared::api::{CreateWorkshop, RoomRequest, TemplateSummary};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
+use leptos::task::spawn_local;
 
 use super::{JoinForm, enter_workshop};
 use crate::api;
@@ -55,7 +55,7 @@ fn CreateForm() -> impl IntoView {
     let columns = RwSignal::new(t.columns_example.to_owned());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    spawn_local_scoped(async move {
+    spawn_local(async move {
         if let Ok(list) = api::templates().await {
             templates.set(list);
         }

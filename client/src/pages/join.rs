@@ -3,7 +3,7 @@
 
 use atelier_shared::JoinCode;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
+use leptos::task::spawn_local;
 
 use super::enter_workshop;
 use crate::api;
@@ -16,7 +16,7 @@ pub fn JoinPage(code: String) -> impl IntoView {
     let title = RwSignal::new(None::<String>);
     let unknown = RwSignal::new(false);
     let lookup = code.clone();
-    spawn_local_scoped(async move {
+    spawn_local(async move {
         match api::code_info(&lookup).await {
             Ok(info) => {
                 browser::set_title(&format!("{} · Atelier", info.title));

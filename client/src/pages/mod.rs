@@ -10,7 +10,7 @@ use std::future::Future;
 use atelier_shared::WorkshopId;
 use atelier_shared::protocol::Token;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
+use leptos::task::spawn_local;
 
 pub use board::BoardPage;
 pub use home::HomePage;
@@ -18,8 +18,8 @@ pub use join::{JoinForm, JoinPage, NotFound};
 
 use crate::api::Failure;
 use crate::browser;
-use crate::i18n::texts;
-use crate::route::{Route, navigate};
+use crate::i18n::Lang;
+use crate::route::{Route, go};
 
 /// Sends a form's create or join request: `busy` while it runs; on success this browser
 /// keeps the credential and opens the board; on failure `error` says why in plain words.
@@ -30,14 +30,17 @@ fn enter_workshop(
 ) {
     busy.set(true);
     error.set(None);
-    spawn_local_scoped(async move {
+    // Tasks run outside the component tree: take what they need from it now.
+    let router = expect_context::<RwSignal<Route>>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    spawn_local(async move {
         match request.await {
             Ok((workshop, token)) => {
                 browser::keep_credential(workshop, &token);
-                navigate(Route::Board(workshop));
+                go(router, Route::Board(workshop));
             }
             Err(failure) => {
-                error.set(Some(failure.explain(texts())));
+                error.set(Some(failure.explain(lang.get_untracked().texts())));
                 busy.set(false);
             }
         }
