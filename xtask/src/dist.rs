@@ -1,8 +1,10 @@
-//! Builds the browser client into `dist/`: compile to wasm32, generate the JS glue
-//! (wasm-bindgen, as a library pinned to the client's version), shrink (wasm-opt),
-//! copy the static assets, and gzip what the server can send compressed.
+//! Builds the browser client into `dist/`: compile to wasm32, split off the code
+//! only some people need (functions marked `#[lazy]`, e.g. the lead's cockpit) into
+//! chunks fetched on first use (wasm-split), generate the JS glue (wasm-bindgen, as
+//! a library pinned to the client's version), shrink (wasm-opt), copy the static
+//! assets, and gzip what the server can send compressed.
 //!
-//! The bundle's file names carry a hash of the wasm, so browsers may cache them for
+//! A build's bundle lives in `pkg/<hash of the wasm>/`, so browsers may cache it for
 //! ever and an update is never half old, half new.
 
 use std::fs;
@@ -20,6 +22,8 @@ use crate::run::{self, CommandExt};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
+/// The name of the bundle's files inside its directory.
+const BUNDLE: &str = "atelier";
 
 /// What rustc's wasm32 target emits, no more: `--all-features` would let wasm-opt
 /// use proposals browsers do not ship yet (Chromium 148 refuses compact imports).
@@ -44,14 +48,12 @@ pub fn build(root: &Path) -> Result<()> {
         .join(WASM_TARGET)
         .join(PROFILE)
         .join("atelier-client.wasm");
-    let name = format!(
-        "atelier-{}",
-        short_hash(&fs::read(&compiled).context("the compiled client")?)
-    );
+    let hash = short_hash(&fs::read(&compiled).context("the compiled client")?);
 
     let dist = root.join("dist");
     let pkg = dist.join("pkg");
-    let wasm = pkg.join(format!("{name}_bg.wasm"));
+    let dir = pkg.join(&hash);
+    let wasm = dir.join(format!("{BUNDLE}_bg.wasm"));
     if wasm.is_file() {
         run::step("the bundle of this build is already in dist/");
     } else {
@@ -59,46 +61,79 @@ pub fn build(root: &Path) -> Result<()> {
         if pkg.exists() {
             fs::remove_dir_all(&pkg).context("clearing dist/pkg")?;
         }
-        fs::create_dir_all(&pkg)?;
-        bundle(root, &compiled, &pkg, &name)?;
+        fs::create_dir_all(&dir)?;
+        bundle(root, &compiled, &dir)?;
     }
-    copy_assets(&root.join("assets"), &dist, &name)?;
+    copy_assets(&root.join("assets"), &dist, &format!("{hash}/{BUNDLE}"))?;
     compress_tree(&dist)?;
 
-    let wasm_bytes = fs::metadata(&wasm)?.len();
-    let wasm_gzip_bytes = fs::metadata(gz_path(&wasm))?.len();
+    let size = |file: &Path| -> Result<(f64, f64)> {
+        let kib = |bytes: u64| bytes as f64 / 1024.0;
+        Ok((
+            kib(fs::metadata(file)?.len()),
+            kib(fs::metadata(gz_path(file))?.len()),
+        ))
+    };
+    let (raw, gzipped) = size(&wasm)?;
     run::step(&format!(
-        "client ready in dist/: wasm {:.1} KiB raw, {:.1} KiB gzipped",
-        wasm_bytes as f64 / 1024.0,
-        wasm_gzip_bytes as f64 / 1024.0
+        "client ready in dist/: wasm {raw:.1} KiB raw, {gzipped:.1} KiB gzipped"
     ));
+    for chunk in walk(&dir)? {
+        if chunk != wasm && chunk.extension().is_some_and(|e| e == "wasm") {
+            let (raw, gzipped) = size(&chunk)?;
+            let name = chunk.file_name().unwrap_or_default().to_string_lossy();
+            run::step(&format!(
+                "  loaded on demand: {name}: {raw:.1} KiB raw, {gzipped:.1} KiB gzipped"
+            ));
+        }
+    }
     Ok(())
 }
 
-/// The JavaScript glue (wasm-bindgen), then the shrinking (wasm-opt), into `pkg/`.
-fn bundle(root: &Path, compiled: &Path, pkg: &Path, name: &str) -> Result<()> {
+/// The split (wasm-split), the JavaScript glue (wasm-bindgen), then the shrinking
+/// (wasm-opt) of every module, into `dir`.
+fn bundle(root: &Path, compiled: &Path, dir: &Path) -> Result<()> {
+    run::step("splitting off the code loaded on demand (wasm-split)");
+    let input = fs::read(compiled)?;
+    let main = dir.join("main.wasm");
+    let glue = format!("./{BUNDLE}.js");
+    wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = dir;
+        options.main_out_path = &main;
+        options.main_module = &glue;
+        options
+    })
+    .map_err(|e| anyhow::anyhow!("wasm-split: {e:#}"))?;
+
     run::step("generating the JavaScript glue (wasm-bindgen)");
     Bindgen::new()
-        .input_path(compiled)
+        .input_path(&main)
         .web(true)?
         .typescript(false)
-        .out_name(name)
-        .generate(pkg)
+        .keep_lld_exports(true)
+        .out_name(BUNDLE)
+        .generate(dir)
         .context("wasm-bindgen")?;
+    fs::remove_file(&main)?;
     let Some(wasm_opt) = prerequisites::wasm_opt(root)? else {
         return Ok(());
     };
     run::step("shrinking the bundle (wasm-opt -Oz)");
-    let wasm = pkg.join(format!("{name}_bg.wasm"));
-    let optimised = pkg.join("optimised.wasm");
-    Command::new(&wasm_opt)
-        .arg(&wasm)
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .args(["--strip-debug", "--strip-producers", "-o"])
-        .arg(&optimised)
-        .status_ok()?;
-    fs::rename(&optimised, &wasm)?;
+    for module in walk(dir)?
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "wasm"))
+    {
+        let optimised = dir.join("optimised.wasm");
+        Command::new(&wasm_opt)
+            .arg(&module)
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .args(["--strip-debug", "--strip-producers", "-o"])
+            .arg(&optimised)
+            .status_ok()?;
+        fs::rename(&optimised, &module)?;
+    }
     Ok(())
 }
 

@@ -19,8 +19,15 @@ use crate::session::Session;
 /// servers or their logs.
 pub const LINK_KEY: &str = "k=";
 
+/// The cockpit, compiled into its own wasm chunk and fetched the first time it is
+/// shown: only leads need it, so participants' phones never download it.
+#[lazy]
+pub fn cockpit_view(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> AnyView {
+    view! { <Cockpit room chosen/> }.into_any()
+}
+
 #[component]
-pub fn Cockpit(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl IntoView {
+fn Cockpit(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl IntoView {
     view! {
         <section class="cockpit" aria-labelledby="cockpit-heading">
             <h2 id="cockpit-heading" class="visually-hidden">{tr(|t| t.cockpit_heading)}</h2>

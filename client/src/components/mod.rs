@@ -6,7 +6,7 @@ mod note;
 pub mod room;
 mod timer;
 
-pub use cockpit::{Cockpit, LINK_KEY};
+pub use cockpit::{LINK_KEY, cockpit_view};
 pub use layout::{Brand, LangSwitch, Shell};
 pub use note::{Composer, NoteCard};
 pub use room::{Here, Lobby, RoomBoard};

@@ -6,9 +6,11 @@ use atelier_shared::protocol::Token;
 use atelier_shared::{Participant, Role, RoomId, WorkshopId};
 use leptos::prelude::*;
 
-use super::report::Report;
+use super::report::report_view;
 use crate::browser;
-use crate::components::{Brand, Cockpit, Here, LINK_KEY, LangSwitch, Lobby, RoomBoard, Shell, TimerDisplay};
+use crate::components::{
+    Brand, Here, LINK_KEY, LangSwitch, Lobby, RoomBoard, Shell, TimerDisplay, cockpit_view,
+};
 use crate::i18n::{texts, tr};
 use crate::route::{Route, navigate};
 use crate::session::{Notice, Session, Status};
@@ -76,7 +78,16 @@ fn Live(report: bool) -> impl IntoView {
                     }
                 }
             >
-                {if report { view! { <Report/> }.into_any() } else { view! { <Board/> }.into_any() }}
+                {if report {
+                    view! {
+                        <Suspense fallback=|| view! { <p class="loading">{tr(|t| t.one_moment)}</p> }>
+                            {Suspend::new(report_view())}
+                        </Suspense>
+                    }
+                    .into_any()
+                } else {
+                    view! { <Board/> }.into_any()
+                }}
             </Show>
             <NoticeToast/>
         </div>
@@ -142,7 +153,9 @@ fn Board() -> impl IntoView {
     view! {
         <TopBar/>
         <Show when=move || is_lead.get()>
-            <Cockpit room chosen/>
+            <Suspense fallback=|| view! { <p class="loading cockpit-loading">{tr(|t| t.one_moment)}</p> }>
+                {move || Suspend::new(cockpit_view(room, chosen))}
+            </Suspense>
         </Show>
         <Show when=move || is_lead.get() || placed.get() fallback=|| view! { <Lobby/> }>
             <RoomBoard/>

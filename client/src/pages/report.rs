@@ -14,8 +14,14 @@ use crate::i18n::{texts, tr};
 use crate::route::{Route, navigate};
 use crate::session::Session;
 
+/// The report, in its own wasm chunk fetched on first use: most people never open it.
+#[lazy]
+pub fn report_view() -> AnyView {
+    view! { <Report/> }.into_any()
+}
+
 #[component]
-pub fn Report() -> impl IntoView {
+fn Report() -> impl IntoView {
     let session = expect_context::<Session>();
     let workshop = session.workshop;
     let figures = Memo::new(move |_| {
