@@ -561,7 +561,25 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
         .await
         .unwrap()
         .replace(' ', "");
+    // Newcomers choose their territory's room.
+    wait(
+        &lead,
+        Locator::XPath("//select[@id='assignment']/option[@value='choice']"),
+        "the choice of rooms",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
     let alice = join(&driver, &server, &code, "Alice").await;
+    wait_for_text(&alice, "lobby-heading", "Bienvenue dans le hall").await;
+    screenshot(&alice, "lobby-choice.png").await;
+    let aude = "//ul[contains(@class, 'room-choices')]//button[starts-with(normalize-space(), 'Aude')]";
+    wait(&alice, Locator::XPath(aude), "the room Aude to choose")
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&alice, "room-heading", "Salle Aude").await;
     let need = "Mobilité durable en zone rurale (transport à la demande, covoiturage)";
     wait_for_text(&alice, "note-text", need).await;

@@ -1,7 +1,7 @@
 //! Every string the interface shows, one table per language. French first; a string
 //! missing from one language is a compile error, not a blank on screen.
 
-use atelier_shared::model::{Field, Side};
+use atelier_shared::model::{Assignment, Field, Side};
 use atelier_shared::protocol::ErrorCode;
 use atelier_shared::rejection::{Counted, TextField};
 use atelier_shared::{Colour, Rejection, Role};
@@ -146,6 +146,8 @@ pub struct Texts {
     pub online_short: fn(usize) -> String,
     pub hidden_count: fn(usize) -> String,
     pub close_door: &'static str,
+    pub assignment_label: &'static str,
+    pub assignment: fn(Assignment) -> &'static str,
     pub qr_alt: fn(&str) -> String,
     pub people_heading: &'static str,
     pub in_lobby: fn(usize) -> String,
@@ -359,6 +361,12 @@ pub static FR: Texts = Texts {
         }
     },
     close_door: "Fermer l'accès aux nouveaux participants",
+    assignment_label: "Les nouveaux arrivants",
+    assignment: |mode| match mode {
+        Assignment::Balanced => "vont dans la salle la moins remplie",
+        Assignment::Choice => "choisissent leur salle",
+        Assignment::Facilitator => "attendent que l'animation les place",
+    },
     qr_alt: |link| format!("QR code du lien pour rejoindre : {link}"),
     people_heading: "Participants",
     in_lobby: |n| format!("{n} dans le hall"),
@@ -745,6 +753,12 @@ pub static EN: Texts = Texts {
         }
     },
     close_door: "Close the workshop to new participants",
+    assignment_label: "Newcomers",
+    assignment: |mode| match mode {
+        Assignment::Balanced => "go to the least crowded room",
+        Assignment::Choice => "choose their room",
+        Assignment::Facilitator => "wait for the facilitator to place them",
+    },
     qr_alt: |link| format!("QR code of the link to join: {link}"),
     people_heading: "Participants",
     in_lobby: |n| format!("{n} in the lobby"),

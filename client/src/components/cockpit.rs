@@ -3,7 +3,7 @@
 //! rooms, invitations (code, link, QR code), and importing a map.
 
 use atelier_shared::map;
-use atelier_shared::model::ColumnKind;
+use atelier_shared::model::{Assignment, ColumnKind};
 use atelier_shared::{Activity, Command, ParticipantId, Role, RoomId, Step, StepId};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -33,13 +33,15 @@ fn Cockpit(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl
             <h2 id="cockpit-heading" class="visually-hidden">{tr(|t| t.cockpit_heading)}</h2>
             <div class="cockpit-grid">
                 <Conduct/>
-                <RoomsAtAGlance room chosen/>
-            </div>
-            <div class="cockpit-tools">
-                <Invite/>
-                <People/>
-                <Broadcast/>
-                <ImportMap/>
+                <div class="cockpit-side">
+                    <RoomsAtAGlance room chosen/>
+                    <div class="cockpit-tools">
+                        <Invite/>
+                        <People/>
+                        <Broadcast/>
+                        <ImportMap/>
+                    </div>
+                </div>
             </div>
         </section>
     }
@@ -299,6 +301,25 @@ fn Invite() -> impl IntoView {
             .workshop
             .with(|w| w.as_ref().is_some_and(|w| w.settings.joining_open))
     });
+    let assignment = Memo::new(move |_| {
+        session
+            .workshop
+            .with(|w| w.as_ref().map(|w| w.settings.assignment))
+    });
+    let set_assignment = move |value: String| {
+        let chosen = match value.as_str() {
+            "facilitator" => Assignment::Facilitator,
+            "choice" => Assignment::Choice,
+            _ => Assignment::Balanced,
+        };
+        let settings = session
+            .workshop
+            .with_untracked(|w| w.as_ref().map(|w| w.settings.clone()));
+        if let Some(mut settings) = settings {
+            settings.assignment = chosen;
+            let _ = session.send(Command::UpdateSettings { settings });
+        }
+    };
     let toggle_door = move |_| {
         let settings = session
             .workshop
@@ -316,6 +337,17 @@ fn Invite() -> impl IntoView {
                 <div>
                     <p class="join-code" aria-label=move || format!("{} {}", texts().code_label, code.get())>{spaced}</p>
                     <CopyField label=Signal::derive(move || texts().join_link.to_owned()) value=Signal::derive(join_link)/>
+                    <label for="assignment">{tr(|t| t.assignment_label)}</label>
+                    <select id="assignment" on:change=move |ev| set_assignment(event_target_value(&ev))>
+                        {[(Assignment::Balanced, "balanced"), (Assignment::Choice, "choice"), (Assignment::Facilitator, "facilitator")]
+                            .into_iter()
+                            .map(|(mode, value)| view! {
+                                <option value=value selected=move || assignment.get() == Some(mode)>
+                                    {move || (texts().assignment)(mode)}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
                     <label class="inline-check">
                         <input type="checkbox" prop:checked=move || !joining_open.get() on:change=toggle_door/>
                         <span>{tr(|t| t.close_door)}</span>

@@ -780,7 +780,7 @@ pub fn Lobby() -> impl IntoView {
     view! {
         <main class="board lobby" aria-labelledby="lobby-heading">
             <section class="card">
-                <h2 id="lobby-heading">{tr(|t| t.lobby_heading)}</h2>
+                <h2 id="lobby-heading" class="lobby-heading">{tr(|t| t.lobby_heading)}</h2>
                 <Show
                     when=move || choice.get()
                     fallback=move || view! { <p>{tr(|t| t.lobby_wait)}</p> }
