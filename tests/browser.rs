@@ -260,6 +260,22 @@ async fn timer_seconds(browser: &Client) -> u64 {
     minutes.trim().parse::<u64>().unwrap() * 60 + seconds.trim().parse::<u64>().unwrap()
 }
 
+/// The first line of a room's ranking in a plenary.
+async fn best_ranked(browser: &Client, room: &str) -> String {
+    let xpath = format!(
+        "//section[contains(@class, 'room-results')][h3[normalize-space()={}]]",
+        literal(room)
+    );
+    let results = wait(browser, Locator::XPath(&xpath), &format!("{room}'s results")).await;
+    results
+        .find(Locator::Css(".ranking li"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn join(driver: &Driver, server: &TestServer, code: &str, name: &str) -> Client {
     let browser = driver.session().await;
     browser.goto(&server.url("/")).await.unwrap();
@@ -429,36 +445,12 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
     click_button(&lead, "Étape suivante : Résultats en plénière").await;
     for browser in [&alice, &bob, &chloe] {
         wait_for_text(browser, "step-title", "Résultats en plénière").await;
-        let aude = wait(
-            browser,
-            Locator::XPath("//section[contains(@class, 'room-results')][h3[normalize-space()='Aude']]"),
-            "Aude's results",
-        )
-        .await;
-        let first = aude
-            .find(Locator::Css(".ranking li"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let first = best_ranked(browser, "Aude").await;
         assert!(
             first.starts_with("1er") && first.contains("Épicerie solidaire"),
             "{first:?}"
         );
-        let gard = wait(
-            browser,
-            Locator::XPath("//section[contains(@class, 'room-results')][h3[normalize-space()='Gard']]"),
-            "Gard's results",
-        )
-        .await;
-        let first = gard
-            .find(Locator::Css(".ranking li"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let first = best_ranked(browser, "Gard").await;
         assert!(first.contains("Jardins partagés"), "{first:?}");
     }
     screenshot(&bob, "plenary.png").await;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use atelier_shared::machine::{Actor, apply, decide};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
-use atelier_shared::{Command, NoteId, ParticipantId, Rejection, Workshop, WorkshopId};
+use atelier_shared::{Command, NoteId, ParticipantId, Rejection, RoomId, Workshop, WorkshopId};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -131,6 +131,29 @@ impl Session {
     /// The credential this session uses (the lead shows it as a private link).
     pub fn token(&self) -> Option<Token> {
         self.inner.try_with_value(|i| i.token.clone())
+    }
+
+    /// Whether the state machine would accept the command `make` builds from this
+    /// viewer now: a button is offered exactly when its command would pass.
+    pub fn allows(self, make: impl Fn() -> Command + Send + Sync + 'static) -> Memo<bool> {
+        Memo::new(move |_| {
+            let Some(me) = self.you.get() else { return false };
+            self.workshop.with(|w| {
+                w.as_ref()
+                    .is_some_and(|w| decide(w, Actor::Member(me), make(), browser::now()).is_ok())
+            })
+        })
+    }
+
+    /// The rooms, in order: id and name.
+    pub fn room_names(self) -> Memo<Vec<(RoomId, String)>> {
+        Memo::new(move |_| {
+            self.workshop.with(|w| {
+                w.as_ref()
+                    .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect())
+                    .unwrap_or_default()
+            })
+        })
     }
 
     /// The server's clock, in milliseconds since 1970.

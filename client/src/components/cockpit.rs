@@ -377,13 +377,7 @@ fn Invite() -> impl IntoView {
 #[component]
 fn People() -> impl IntoView {
     let session = expect_context::<Session>();
-    let rooms = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+    let rooms = session.room_names();
     let people = Memo::new(move |_| {
         let online = session.online.get();
         session.workshop.with(|w| {
@@ -493,13 +487,7 @@ fn ImportMap() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let rooms = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+    let rooms = session.room_names();
     let column = RwSignal::new(String::new());
     let room = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());

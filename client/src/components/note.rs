@@ -56,29 +56,12 @@ pub fn NoteCard(note: Note) -> impl IntoView {
             name
         }
     });
-    let may_edit = Memo::new(move |_| {
-        let Some(me) = you.get() else { return false };
-        session.workshop.with(|w| {
-            w.as_ref().is_some_and(|w| {
-                derive::may(
-                    w,
-                    me,
-                    Command::EditNote {
-                        note: id,
-                        text: "·".into(),
-                        colour: Colour::Yellow,
-                    },
-                )
-            })
-        })
+    let may_edit = session.allows(move || Command::EditNote {
+        note: id,
+        text: "·".into(),
+        colour: Colour::Yellow,
     });
-    let may_delete = Memo::new(move |_| {
-        let Some(me) = you.get() else { return false };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .is_some_and(|w| derive::may(w, me, Command::DeleteNote { note: id }))
-        })
-    });
+    let may_delete = session.allows(move || Command::DeleteNote { note: id });
     let dots = Memo::new(move |_| -> Option<Dots> {
         let me = you.get()?;
         let step = here.step.get()?;

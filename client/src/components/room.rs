@@ -509,21 +509,10 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let may = Memo::new(move |_| {
-        let Some(me) = session.you.get() else { return false };
-        session.workshop.with(|w| {
-            w.as_ref().is_some_and(|w| {
-                derive::may(
-                    w,
-                    me,
-                    Command::Characterise {
-                        note,
-                        field,
-                        text: String::new(),
-                    },
-                )
-            })
-        })
+    let may = session.allows(move || Command::Characterise {
+        note,
+        field,
+        text: String::new(),
     });
     let id = format!("detail-{note}-{field:?}");
     let save = move |ev: leptos::ev::Event| {
@@ -581,22 +570,11 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let may = Memo::new(move |_| {
-        let Some(me) = session.you.get() else { return false };
-        session.workshop.with(|w| {
-            w.as_ref().is_some_and(|w| {
-                derive::may(
-                    w,
-                    me,
-                    Command::AddBranch {
-                        note,
-                        branch: BranchId::from_u128(0),
-                        side,
-                        text: "·".into(),
-                    },
-                )
-            })
-        })
+    let may = session.allows(move || Command::AddBranch {
+        note,
+        branch: BranchId::from_u128(0),
+        side,
+        text: "·".into(),
     });
     let draft = RwSignal::new(String::new());
     let add = move || {
@@ -669,13 +647,7 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
 #[component]
 pub fn Plenary() -> impl IntoView {
     let session = expect_context::<Session>();
-    let rooms = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+    let rooms = session.room_names();
     view! {
         <div class="plenary">
             <For each=move || rooms.get() key=|r| r.clone() let:room>
