@@ -644,3 +644,99 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
     alice.close().await.unwrap();
     lead.close().await.unwrap();
 }
+
+/// The lead opens a closed panel of the cockpit by its heading.
+async fn open_panel(lead: &Client, heading: &str) {
+    let summary = format!("//summary[.//h3[normalize-space()={}]]", literal(heading));
+    wait(lead, Locator::XPath(&summary), &format!("the panel {heading:?}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_work_from_the_keyboard() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+    let lead = driver.session().await;
+    lead.goto(&server.url("/")).await.unwrap();
+    fill(&lead, "Votre nom (animation)", "Camille").await;
+    fill(&lead, "Salles", "Aude\nGard").await;
+    click_button(&lead, "Créer l'atelier").await;
+    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
+    let alice = join(&driver, &server, &code, "Alice").await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
+    let bob = join(&driver, &server, &code, "Bob").await;
+    wait_for_text(&bob, "room-heading", "Salle Gard").await;
+
+    // A map pasted from a spreadsheet: each line to its territory's room, or to all.
+    open_panel(&lead, "Importer une cartographie").await;
+    fill(
+        &lead,
+        "Contenu de la cartographie",
+        "texte;territoire\nCantine bio;Aude\nNavette vers la gare;Gard\nCrèche associative;",
+    )
+    .await;
+    click_button(&lead, "Importer").await;
+    wait_for_text(&lead, "hint", "3 notes importées.").await;
+    wait_for_text(&alice, "note-text", "Cantine bio").await;
+    wait_for_text(&alice, "note-text", "Crèche associative").await;
+    wait_for_text(&bob, "note-text", "Navette vers la gare").await;
+    wait_for_text(&bob, "note-text", "Crèche associative").await;
+    assert!(absent(&alice, "note-text", "Navette vers la gare").await);
+
+    // Bob is moved to Aude: his board follows.
+    open_panel(&lead, "Participants").await;
+    let option =
+        "//label[normalize-space()='Bob']/following-sibling::select/option[normalize-space()='Aude']";
+    wait(&lead, Locator::XPath(option), "Bob's room choice")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&bob, "room-heading", "Salle Aude").await;
+    wait_for_text(&bob, "note-text", "Cantine bio").await;
+    wait(
+        &alice,
+        Locator::XPath("//summary[contains(., '2 en ligne sur 2')]"),
+        "Bob online in Alice's room",
+    )
+    .await;
+
+    // Two notes saying the same thing become one.
+    post(&alice, "Besoins prioritaires", "Transport scolaire").await;
+    post(&bob, "Besoins prioritaires", "Transports pour les collégiens").await;
+    wait_for_text(&lead, "note-text", "Transports pour les collégiens").await;
+    click_button(&lead, "Regrouper des doublons").await;
+    for text in ["Transport scolaire", "Transports pour les collégiens"] {
+        let label = format!("Choisir « {text} »");
+        let tick = format!("//label[span[normalize-space()={}]]/input", literal(&label));
+        wait(&lead, Locator::XPath(&tick), &label)
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+    click_button(&lead, "Regrouper").await;
+    let merged =
+        "//details[contains(@class, 'group-members')]/summary[normalize-space()='+ 1 note regroupée']";
+    wait(&alice, Locator::XPath(merged), "the merged note on Alice's board").await;
+    assert!(absent(&alice, "note-text", "Transports pour les collégiens").await);
+    screenshot(&lead, "cockpit-merged.png").await;
+
+    // The vote, from the keyboard: Enter on a focused button.
+    click_button(&lead, "Étape suivante : Votez pour vos préférées").await;
+    let add = labelled_button(&alice, "Ajouter un point à « Transport scolaire »").await;
+    add.send_keys("\u{E007}").await.unwrap();
+    wait_for_text(&alice, "budget", "Il vous reste 2 points sur 3").await;
+
+    for browser in [alice, bob, lead] {
+        browser.close().await.unwrap();
+    }
+}

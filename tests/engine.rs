@@ -309,8 +309,27 @@ async fn everyone_sees_who_is_connected_in_their_room() {
         joined.token
     })
     .await;
+    let mut again = again;
     let newcomer = again.you;
+    again.sync().await;
     s.lead.until(|c| c.online.contains(&newcomer)).await;
+
+    // Someone moved into a room shows as connected to those already there.
+    let stay = &s.people[0];
+    let room = room_of(stay);
+    assert_ne!(room_of(&again), room, "the newcomer went to the other room");
+    let mover = again.you;
+    assert!(
+        !stay.online.contains(&mover),
+        "another room's people are not shown"
+    );
+    s.lead
+        .ok(Command::MoveParticipant {
+            participant: mover,
+            room: Some(room),
+        })
+        .await;
+    s.people[0].until(|c| c.online.contains(&mover)).await;
 }
 
 #[tokio::test]

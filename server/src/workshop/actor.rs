@@ -190,6 +190,34 @@ impl WorkshopActor {
                 }
             }
         }
+        // Someone who comes into view (moved into a room, promoted) may already be
+        // connected: those who now see them learn it.
+        for event in events {
+            let person = match event {
+                Event::ParticipantJoined { participant } | Event::ParticipantChanged { participant, .. } => {
+                    participant
+                }
+                _ => continue,
+            };
+            if !self.online.contains_key(&person.id) {
+                continue;
+            }
+            let frame = Utf8Bytes::from(
+                ServerMsg::Presence {
+                    participant: person.id,
+                    online: true,
+                }
+                .to_frame(),
+            );
+            for (conn, subscriber) in &mut self.subscribers {
+                if !resync.contains(conn)
+                    && workshop.sees_person(&subscriber.viewer, person)
+                    && !deliver(subscriber, frame.clone())
+                {
+                    dropped.push(*conn);
+                }
+            }
+        }
         for conn in resync {
             let Some(participant) = self.subscribers.get(&conn).map(|s| s.viewer.id) else {
                 continue;
