@@ -740,3 +740,109 @@ async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_
         browser.close().await.unwrap();
     }
 }
+
+/// Lets the test cut this browser's network: websockets are caught as they send, and
+/// while the network is "down" new ones are pointed at a closed port.
+async fn watch_network(browser: &Client) {
+    let script = r#"
+        const Real = window.WebSocket;
+        window.__atelierNet = { offline: false, sockets: [] };
+        const send = Real.prototype.send;
+        Real.prototype.send = function (data) {
+            if (!window.__atelierNet.sockets.includes(this)) window.__atelierNet.sockets.push(this);
+            return send.call(this, data);
+        };
+        window.WebSocket = function (url, protocols) {
+            return new Real(window.__atelierNet.offline ? 'ws://127.0.0.1:9/' : url, protocols);
+        };
+        window.WebSocket.prototype = Real.prototype;
+        Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+        return true;
+    "#;
+    browser.execute(script, vec![]).await.unwrap();
+}
+
+/// The network drops: open sockets close, and reconnecting fails until [`network_back`].
+async fn network_down(browser: &Client) {
+    let script = r#"
+        window.__atelierNet.offline = true;
+        for (const socket of window.__atelierNet.sockets) socket.close();
+        window.__atelierNet.sockets = [];
+        return true;
+    "#;
+    browser.execute(script, vec![]).await.unwrap();
+}
+
+async fn network_back(browser: &Client) {
+    browser
+        .execute("window.__atelierNet.offline = false; return true;", vec![])
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_participant_who_loses_the_network_keeps_working_and_catches_up_without_duplicates() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+    let lead = driver.session().await;
+    lead.goto(&server.url("/")).await.unwrap();
+    fill(&lead, "Votre nom (animation)", "Camille").await;
+    fill(&lead, "Salles", "Aude").await;
+    click_button(&lead, "Créer l'atelier").await;
+    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
+    let alice = join(&driver, &server, &code, "Alice").await;
+    let column = "Besoins prioritaires";
+
+    // A first note goes through; the connection then drops (the socket that sent it
+    // is cut, and reconnecting fails).
+    watch_network(&alice).await;
+    post(&alice, column, "Avant la coupure").await;
+    wait_for_text(&lead, "note-text", "Avant la coupure").await;
+    network_down(&alice).await;
+    wait_for_text(&alice, "status", "Reconnexion…").await;
+
+    // Offline, Alice keeps writing: her note shows at once, marked as waiting.
+    post(&alice, column, "Pendant la coupure").await;
+    wait_for_text(&alice, "status", "Reconnexion… (1 modification en attente)").await;
+    wait(
+        &alice,
+        Locator::Css(".connection-lost"),
+        "the banner saying the connection dropped",
+    )
+    .await;
+    wait_for_text(&alice, "note-author", "envoi…").await;
+    screenshot(&alice, "reconnecting.png").await;
+    assert!(absent(&lead, "note-text", "Pendant la coupure").await);
+
+    // The network comes back: the client reconnects by itself, sends what waited,
+    // and everyone ends with each note once.
+    network_back(&alice).await;
+    wait_for_text(&alice, "status", "En direct").await;
+    assert!(
+        alice
+            .find_all(Locator::Css(".connection-lost"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    wait_for_text(&lead, "note-text", "Pendant la coupure").await;
+    wait_for_text(&alice, "note-author", "Alice").await;
+    for browser in [&alice, &lead] {
+        for text in ["Avant la coupure", "Pendant la coupure"] {
+            let xpath = format!(
+                "//p[contains(@class, 'note-text') and normalize-space()={}]",
+                literal(text)
+            );
+            let copies = browser.find_all(Locator::XPath(&xpath)).await.unwrap().len();
+            assert_eq!(copies, 1, "{text:?} shown once");
+        }
+    }
+
+    alice.close().await.unwrap();
+    lead.close().await.unwrap();
+}

@@ -131,6 +131,9 @@ pub fn TopBar() -> impl IntoView {
             </span>
             <LangSwitch/>
         </header>
+        <Show when=move || session.status.get() == Status::Reconnecting>
+            <p class="connection-lost" role="status">{tr(|t| t.connection_lost)}</p>
+        </Show>
         <BroadcastBanner/>
     }
 }
@@ -201,9 +204,9 @@ fn StatusPill() -> impl IntoView {
         }
     };
     let class = move || match session.status.get() {
-        Status::Live => "status live",
-        Status::Connecting | Status::Reconnecting => "status waiting",
-        Status::Stopped(_) => "status stopped",
+        Status::Live => "status status-live",
+        Status::Connecting | Status::Reconnecting => "status status-waiting",
+        Status::Stopped(_) => "status status-stopped",
     };
     view! { <span class=class role="status" aria-live="polite">{label}</span> }
 }
