@@ -3,7 +3,7 @@
 mod cockpit;
 mod layout;
 mod note;
-pub mod room;
+mod room;
 mod timer;
 
 pub use cockpit::{LINK_KEY, cockpit_view};

@@ -12,7 +12,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::components::room::Here;
+use crate::components::Here;
 use crate::derive;
 use crate::i18n::{texts, tr};
 use crate::session::Session;

@@ -645,7 +645,7 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
 
 /// Every room's results side by side, best first: readable when shared on a call.
 #[component]
-pub fn Plenary() -> impl IntoView {
+fn Plenary() -> impl IntoView {
     let session = expect_context::<Session>();
     let rooms = session.room_names();
     view! {
@@ -660,7 +660,7 @@ pub fn Plenary() -> impl IntoView {
 /// One room's ranked notes, per column, from its latest closed vote (or, before any
 /// vote, its notes in order).
 #[component]
-pub fn RoomResults(room: RoomId, name: String) -> impl IntoView {
+fn RoomResults(room: RoomId, name: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let sections = Memo::new(move |_| {
         session.workshop.with(|w| {
@@ -691,9 +691,9 @@ pub fn RoomResults(room: RoomId, name: String) -> impl IntoView {
 
 /// `(column title, [(rank, text, votes)])`: ranked by the room's latest closed vote
 /// when there is one (notes with at least one dot), else every shown note in order.
-pub type ColumnResults = (String, Vec<(Option<u32>, String, Option<u32>)>);
+type ColumnResults = (String, Vec<(Option<u32>, String, Option<u32>)>);
 
-pub fn results_by_column(w: &atelier_shared::Workshop, room: RoomId) -> Vec<ColumnResults> {
+fn results_by_column(w: &atelier_shared::Workshop, room: RoomId) -> Vec<ColumnResults> {
     if let Some((step, ranked)) = derive::latest_ranking(w, room) {
         return step
             .columns

@@ -24,7 +24,7 @@ fn remaining(state: TimerState, server_now: f64) -> Option<f64> {
 }
 
 /// `m:ss`, rounded up: a timer shows 0:00 only when the time is up.
-pub fn clock_face(ms: f64) -> String {
+fn clock_face(ms: f64) -> String {
     let seconds = (ms / 1000.0).ceil() as u64;
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
