@@ -10,6 +10,8 @@
 //! - [`http`]: the router, the JSON API and its error type.
 //! - [`catalog`]: the built-in templates and maps, compiled in.
 //! - [`secret`]: randomness, tokens and constant-time checks; [`clock`]: the time.
+//! - [`store`]: durable storage (SQLite by default) and its group commit; not yet
+//!   wired into the hub.
 //!
 //! Tests and `main` build the same application with [`app`] and run it with [`serve`].
 
@@ -19,6 +21,7 @@ pub mod config;
 pub mod http;
 pub mod hub;
 pub mod secret;
+pub mod store;
 pub mod workshop;
 pub mod ws;
 

@@ -1,0 +1,163 @@
+//! Durable storage: each workshop as created, then every event applied to it, in
+//! order. Replaying the events on the created workshop rebuilds it exactly (the same
+//! `apply_event` the actors and the browsers run).
+//!
+//! - [`Store`]: what any backend offers: write a batch atomically and durably, load
+//!   everything back. A deployment that outgrows one machine implements it on a
+//!   database server.
+//! - [`sqlite`]: the embedded default, one file in the data directory.
+//! - [`Committer`]: group commit. Writers hand in their records and wait; one thread
+//!   writes everything that arrived meanwhile in one transaction, so durability costs
+//!   one disk flush per batch, not one per command.
+//!
+//! Not wired into the hub yet (issue 5 continues): today the hub keeps workshops in
+//! memory only.
+
+pub mod sqlite;
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread;
+
+use atelier_shared::{Event, Workshop, WorkshopId};
+use thiserror::Error;
+use tokio::sync::oneshot;
+
+/// One thing to make durable.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    /// A new workshop, as `machine::create` made it (no event applied yet).
+    Created { workshop: Box<Workshop> },
+    /// Events applied to a workshop; the first has sequence number `first_seq` (the
+    /// workshop's `seq` after applying it).
+    Events {
+        workshop: WorkshopId,
+        first_seq: u64,
+        events: Vec<Event>,
+    },
+}
+
+/// Why the store cannot do what was asked. Every variant says what to do next.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the store at {path} cannot be opened: {reason}")]
+    Open { path: String, reason: String },
+    #[error(
+        "the store at {path} is damaged ({reason}); it was left untouched: restore a backup, or move the file away to start empty"
+    )]
+    Corrupt { path: String, reason: String },
+    #[error("writing to the store failed: {0}")]
+    Write(String),
+    #[error("the store's writer has stopped")]
+    Stopped,
+}
+
+/// A storage backend. Implementations must make `write` atomic (all of the batch or
+/// none of it) and durable before returning.
+pub trait Store: Send + fmt::Debug + 'static {
+    fn write(&mut self, batch: &[Record]) -> Result<(), StoreError>;
+    /// Every workshop, rebuilt by replaying its events, in creation order.
+    fn load(&mut self) -> Result<Vec<Workshop>, StoreError>;
+}
+
+/// Rebuilds a workshop from its creation and its events, checking they follow on.
+pub fn replay(
+    mut workshop: Workshop,
+    events: impl IntoIterator<Item = (u64, Event)>,
+    path: &str,
+) -> Result<Workshop, StoreError> {
+    for (seq, event) in events {
+        if seq != workshop.seq + 1 {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                reason: format!(
+                    "workshop {}: event {seq} follows event {}",
+                    workshop.id, workshop.seq
+                ),
+            });
+        }
+        workshop.apply_event(&event);
+        workshop.seq = seq;
+    }
+    Ok(workshop)
+}
+
+type Waiter = oneshot::Sender<Result<(), Arc<StoreError>>>;
+
+/// Group commit in front of a [`Store`]: one writer thread, fed by a channel.
+#[derive(Debug, Clone)]
+pub struct Committer {
+    queue: mpsc::Sender<(Vec<Record>, Waiter)>,
+    stats: Arc<CommitStats>,
+}
+
+/// How much group commit saved: batches written versus submissions.
+#[derive(Debug, Default)]
+pub struct CommitStats {
+    pub submissions: AtomicU64,
+    pub transactions: AtomicU64,
+}
+
+/// Submissions written together at most, so that one batch's latency stays bounded.
+const MAX_GROUP: usize = 512;
+
+impl Committer {
+    /// Starts the writer thread; it stops when every `Committer` clone is dropped.
+    pub fn start(mut store: impl Store) -> Committer {
+        let (queue, inbox) = mpsc::channel::<(Vec<Record>, Waiter)>();
+        let stats = Arc::new(CommitStats::default());
+        let counted = Arc::clone(&stats);
+        thread::Builder::new()
+            .name("atelier-store".into())
+            .spawn(move || {
+                // Block for the first submission, then take whatever else has queued
+                // up while the previous transaction was being flushed.
+                while let Ok(first) = inbox.recv() {
+                    let mut group = vec![first];
+                    while group.len() < MAX_GROUP {
+                        match inbox.try_recv() {
+                            Ok(next) => group.push(next),
+                            Err(_) => break,
+                        }
+                    }
+                    let batch: Vec<Record> = group.iter().flat_map(|(records, _)| records.clone()).collect();
+                    let outcome = store.write(&batch).map_err(Arc::new);
+                    counted.transactions.fetch_add(1, Ordering::Relaxed);
+                    if let Err(error) = &outcome {
+                        tracing::error!("{error}");
+                    }
+                    for (_, waiter) in group {
+                        let _ = waiter.send(outcome.clone());
+                    }
+                }
+            })
+            .expect("spawn the store's writer thread");
+        Committer { queue, stats }
+    }
+
+    /// Hands `records` to the writer; the answer comes once they are on disk.
+    pub fn submit(&self, records: Vec<Record>) -> oneshot::Receiver<Result<(), Arc<StoreError>>> {
+        let (reply, answer) = oneshot::channel();
+        self.stats.submissions.fetch_add(1, Ordering::Relaxed);
+        if let Err(mpsc::SendError((_, reply))) = self.queue.send((records, reply)) {
+            let _ = reply.send(Err(Arc::new(StoreError::Stopped)));
+        }
+        answer
+    }
+
+    /// Writes `records` and waits until they are durable.
+    pub async fn commit(&self, records: Vec<Record>) -> Result<(), Arc<StoreError>> {
+        self.submit(records)
+            .await
+            .unwrap_or_else(|_| Err(Arc::new(StoreError::Stopped)))
+    }
+
+    pub fn stats(&self) -> &CommitStats {
+        &self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+//! The embedded store: one SQLite file in write-ahead-log mode with `synchronous =
+//! FULL`, so a committed transaction survives a crash of the process or the machine.
+//! Rows hold JSON (the protocol's own serialisation), readable with any SQLite tool.
+
+use std::path::{Path, PathBuf};
+
+use atelier_shared::{Event, Workshop};
+use rusqlite::{Connection, params};
+
+use super::{Record, Store, StoreError, replay};
+
+#[derive(Debug)]
+pub struct SqliteStore {
+    connection: Connection,
+    path: PathBuf,
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS workshops (
+        position INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS events (
+        workshop TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (workshop, seq)
+    ) WITHOUT ROWID;
+";
+
+impl SqliteStore {
+    /// Opens (or creates) the store at `path`. A file that is not a sound SQLite
+    /// database is refused with a clear error and left as it is.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let shown = path.display().to_string();
+        let open_error = |reason: String| StoreError::Open {
+            path: shown.clone(),
+            reason,
+        };
+        let corrupt = |reason: String| StoreError::Corrupt {
+            path: shown.clone(),
+            reason,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| open_error(e.to_string()))?;
+        }
+        let connection = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
+        let check: String = connection
+            .query_row("PRAGMA quick_check", [], |row| row.get(0))
+            .map_err(|e| corrupt(e.to_string()))?;
+        if check != "ok" {
+            return Err(corrupt(check));
+        }
+        connection
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .map_err(|e| open_error(e.to_string()))?;
+        connection
+            .execute_batch(SCHEMA)
+            .map_err(|e| corrupt(e.to_string()))?;
+        Ok(SqliteStore {
+            connection,
+            path: path.to_owned(),
+        })
+    }
+
+    fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+impl Store for SqliteStore {
+    fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
+        let failed = |e: rusqlite::Error| StoreError::Write(e.to_string());
+        let transaction = self.connection.transaction().map_err(failed)?;
+        {
+            let mut created = transaction
+                .prepare_cached("INSERT INTO workshops (id, created) VALUES (?1, ?2)")
+                .map_err(failed)?;
+            let mut appended = transaction
+                .prepare_cached("INSERT INTO events (workshop, seq, event) VALUES (?1, ?2, ?3)")
+                .map_err(failed)?;
+            for record in batch {
+                match record {
+                    Record::Created { workshop } => {
+                        let json =
+                            serde_json::to_string(workshop).map_err(|e| StoreError::Write(e.to_string()))?;
+                        created
+                            .execute(params![workshop.id.to_string(), json])
+                            .map_err(failed)?;
+                    }
+                    Record::Events {
+                        workshop,
+                        first_seq,
+                        events,
+                    } => {
+                        for (seq, event) in (*first_seq..).zip(events) {
+                            let json =
+                                serde_json::to_string(event).map_err(|e| StoreError::Write(e.to_string()))?;
+                            let seq = i64::try_from(seq).map_err(|e| StoreError::Write(e.to_string()))?;
+                            appended
+                                .execute(params![workshop.to_string(), seq, json])
+                                .map_err(failed)?;
+                        }
+                    }
+                }
+            }
+        }
+        transaction.commit().map_err(failed)
+    }
+
+    fn load(&mut self) -> Result<Vec<Workshop>, StoreError> {
+        let path = self.shown();
+        let corrupt = |reason: String| StoreError::Corrupt {
+            path: path.clone(),
+            reason,
+        };
+        let mut workshops = self
+            .connection
+            .prepare("SELECT id, created FROM workshops ORDER BY position")
+            .map_err(|e| corrupt(e.to_string()))?;
+        let mut events = self
+            .connection
+            .prepare("SELECT seq, event FROM events WHERE workshop = ?1 ORDER BY seq")
+            .map_err(|e| corrupt(e.to_string()))?;
+        let rows = workshops
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| corrupt(e.to_string()))?;
+        let mut loaded = Vec::new();
+        for row in rows {
+            let (id, created) = row.map_err(|e| corrupt(e.to_string()))?;
+            let workshop: Workshop =
+                serde_json::from_str(&created).map_err(|e| corrupt(format!("workshop {id}: {e}")))?;
+            let stored = events
+                .query_map([&id], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+                .map_err(|e| corrupt(e.to_string()))?
+                .map(|row| {
+                    let (seq, json) = row.map_err(|e| corrupt(e.to_string()))?;
+                    let event: Event = serde_json::from_str(&json)
+                        .map_err(|e| corrupt(format!("workshop {id}, event {seq}: {e}")))?;
+                    let seq = u64::try_from(seq).map_err(|e| corrupt(e.to_string()))?;
+                    Ok((seq, event))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            loaded.push(replay(workshop, stored, &path)?);
+        }
+        Ok(loaded)
+    }
+}

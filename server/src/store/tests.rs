@@ -1,0 +1,292 @@
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::path::PathBuf;
+use std::sync::{Arc, Barrier, Mutex};
+
+use atelier_shared::ids::{CampaignId, ColumnId, JoinCode, Millis, NoteId, ParticipantId, RoomId, StepId};
+use atelier_shared::machine::{NewRoom, NewWorkshop, create};
+use atelier_shared::model::{Column, ColumnKind, Settings};
+use atelier_shared::{Activity, Actor, Colour, Command, Role, Step, Workshop, WorkshopId, apply};
+use uuid::Uuid;
+
+use super::sqlite::SqliteStore;
+use super::*;
+
+/// A fresh file path in the system's temporary directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new() -> TempFile {
+        TempFile(std::env::temp_dir().join(format!("atelier-store-{}.db", Uuid::new_v4())))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = self.0.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+const LEAD: ParticipantId = ParticipantId(Uuid::from_u128(0x1EAD));
+const ROOM: RoomId = RoomId(Uuid::from_u128(0xA1));
+const COLUMN: ColumnId = ColumnId(Uuid::from_u128(0xC1));
+
+fn workshop() -> Workshop {
+    create(NewWorkshop {
+        id: WorkshopId(Uuid::new_v4()),
+        campaign: CampaignId(Uuid::new_v4()),
+        origin: None,
+        template: "brainstorm-vote".into(),
+        code: JoinCode::from_random_bytes([7; JoinCode::LEN]),
+        title: "Atelier des quartiers".into(),
+        settings: Settings::default(),
+        rooms: vec![NewRoom {
+            id: ROOM,
+            name: "Aude".into(),
+            territory: None,
+        }],
+        columns: vec![Column {
+            id: COLUMN,
+            key: None,
+            title: "Idées".into(),
+            kind: ColumnKind::Open,
+        }],
+        steps: vec![Step {
+            id: StepId(Uuid::from_u128(0x51)),
+            key: None,
+            title: "Proposez".into(),
+            instructions: String::new(),
+            minutes: None,
+            columns: vec![COLUMN],
+            activity: Activity::Brainstorm {
+                anonymous: false,
+                hidden: false,
+            },
+        }],
+        notes: Vec::new(),
+        lead: LEAD,
+        lead_name: "Camille".into(),
+        now: Millis(1_750_000_000_000),
+    })
+    .unwrap()
+}
+
+/// Applies `command` and returns it as the record a store would receive.
+fn act(w: &mut Workshop, actor: Actor, command: Command) -> Record {
+    let first_seq = w.seq + 1;
+    let events = apply(w, actor, command, Millis(1_750_000_001_000)).unwrap();
+    Record::Events {
+        workshop: w.id,
+        first_seq,
+        events,
+    }
+}
+
+fn post(w: &mut Workshop, n: u128, text: &str) -> Record {
+    act(
+        w,
+        Actor::Member(LEAD),
+        Command::PostNote {
+            note: NoteId(Uuid::from_u128(n)),
+            room: ROOM,
+            column: COLUMN,
+            text: text.into(),
+            colour: Colour::Green,
+            parent: None,
+        },
+    )
+}
+
+#[test]
+fn a_workshop_is_rebuilt_exactly_from_its_creation_and_events() {
+    let file = TempFile::new();
+    let mut w = workshop();
+    let created = Record::Created {
+        workshop: Box::new(w.clone()),
+    };
+    let alice = ParticipantId(Uuid::from_u128(0xA11CE));
+    let admitted = act(
+        &mut w,
+        Actor::System,
+        Command::Admit {
+            participant: alice,
+            name: "Alice".into(),
+            role: Role::Participant,
+        },
+    );
+    let first = post(&mut w, 1, "Mobilité en zone rurale");
+    let second = post(&mut w, 2, "<b>Épicerie</b> ; 'solidaire' \"ici\"");
+    {
+        let mut store = SqliteStore::open(&file.0).unwrap();
+        store.write(&[created, admitted]).unwrap();
+        store.write(&[first, second]).unwrap();
+    }
+    let mut reopened = SqliteStore::open(&file.0).unwrap();
+    let loaded = reopened.load().unwrap();
+    assert_eq!(loaded, vec![w]);
+}
+
+#[test]
+fn a_batch_is_written_whole_or_not_at_all() {
+    let file = TempFile::new();
+    let mut w = workshop();
+    let mut store = SqliteStore::open(&file.0).unwrap();
+    store
+        .write(&[Record::Created {
+            workshop: Box::new(w.clone()),
+        }])
+        .unwrap();
+    let kept = w.clone();
+    let good = post(&mut w, 1, "gardée ?");
+    // The same events twice: the second insert breaks the primary key.
+    let error = store.write(&[good.clone(), good]).unwrap_err();
+    assert!(matches!(error, StoreError::Write(_)), "{error}");
+    assert_eq!(
+        store.load().unwrap(),
+        vec![kept],
+        "nothing of the failed batch stays"
+    );
+}
+
+#[test]
+fn a_gap_in_the_events_is_reported_not_skipped() {
+    let file = TempFile::new();
+    let mut w = workshop();
+    let created = Record::Created {
+        workshop: Box::new(w.clone()),
+    };
+    let _lost = post(&mut w, 1, "une");
+    let after = post(&mut w, 2, "deux");
+    let mut store = SqliteStore::open(&file.0).unwrap();
+    store.write(&[created, after]).unwrap();
+    let error = store.load().unwrap_err();
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    assert!(error.to_string().contains("event 2 follows event 0"), "{error}");
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_as_it_was() {
+    let file = TempFile::new();
+    let garbage = b"these are not the droids you are looking for, nor a database".repeat(100);
+    std::fs::write(&file.0, &garbage).unwrap();
+    let error = SqliteStore::open(&file.0).unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains(&file.0.display().to_string()), "{message}");
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{message}");
+    assert_eq!(std::fs::read(&file.0).unwrap(), garbage, "the file is untouched");
+}
+
+#[test]
+fn a_truncated_store_is_refused_with_a_clear_error() {
+    let file = TempFile::new();
+    let mut w = workshop();
+    {
+        let mut store = SqliteStore::open(&file.0).unwrap();
+        store
+            .write(&[Record::Created {
+                workshop: Box::new(w.clone()),
+            }])
+            .unwrap();
+        for n in 0..200 {
+            let record = post(&mut w, n + 1, &format!("note {n} {}", "x".repeat(200)));
+            store.write(&[record]).unwrap();
+        }
+    }
+    let length = std::fs::metadata(&file.0).unwrap().len();
+    assert!(
+        length > 16 * 1024,
+        "the store holds several pages: {length} bytes"
+    );
+    let file_handle = std::fs::OpenOptions::new().write(true).open(&file.0).unwrap();
+    file_handle.set_len(length / 2).unwrap();
+    drop(file_handle);
+    let outcome = SqliteStore::open(&file.0).and_then(|mut store| store.load());
+    let error = outcome.expect_err("a truncated store never loads as if it were complete");
+    assert!(
+        matches!(error, StoreError::Corrupt { .. }),
+        "a damaged file, not a passing glitch: {error}"
+    );
+}
+
+/// A store whose first write says when it has started and then waits to be let go,
+/// and which records how many records each transaction carried.
+#[derive(Debug)]
+struct Gated {
+    entered: Arc<Barrier>,
+    release: Arc<Barrier>,
+    first: bool,
+    batches: Arc<Mutex<Vec<usize>>>,
+}
+
+impl Store for Gated {
+    fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
+        if self.first {
+            self.first = false;
+            self.entered.wait();
+            self.release.wait();
+        }
+        self.batches.lock().unwrap().push(batch.len());
+        Ok(())
+    }
+
+    fn load(&mut self) -> Result<Vec<Workshop>, StoreError> {
+        Ok(Vec::new())
+    }
+}
+
+#[tokio::test]
+async fn submissions_that_queue_up_during_a_write_share_the_next_transaction() {
+    let (entered, release) = (Arc::new(Barrier::new(2)), Arc::new(Barrier::new(2)));
+    let batches = Arc::new(Mutex::new(Vec::new()));
+    let committer = Committer::start(Gated {
+        entered: Arc::clone(&entered),
+        release: Arc::clone(&release),
+        first: true,
+        batches: Arc::clone(&batches),
+    });
+    let record = |n| Record::Events {
+        workshop: WorkshopId(Uuid::from_u128(n)),
+        first_seq: 1,
+        events: Vec::new(),
+    };
+    let first = committer.submit(vec![record(0)]);
+    // The writer is inside the first write (a disk flush, say) while 40 more arrive.
+    entered.wait();
+    let waiting: Vec<_> = (1..=40).map(|n| committer.submit(vec![record(n)])).collect();
+    release.wait();
+    first.await.unwrap().unwrap();
+    for answer in waiting {
+        answer.await.unwrap().unwrap();
+    }
+    let batches = batches.lock().unwrap().clone();
+    assert_eq!(batches.iter().sum::<usize>(), 41, "every record written once");
+    assert_eq!(
+        batches,
+        vec![1, 40],
+        "the 40 that queued up went in one transaction"
+    );
+    assert_eq!(committer.stats().transactions.load(Ordering::Relaxed), 2);
+    assert_eq!(committer.stats().submissions.load(Ordering::Relaxed), 41);
+}
+
+#[tokio::test]
+async fn the_committer_answers_once_the_records_are_on_disk() {
+    let file = TempFile::new();
+    let committer = Committer::start(SqliteStore::open(&file.0).unwrap());
+    let mut w = workshop();
+    committer
+        .commit(vec![Record::Created {
+            workshop: Box::new(w.clone()),
+        }])
+        .await
+        .unwrap();
+    let record = post(&mut w, 1, "durable");
+    committer.commit(vec![record]).await.unwrap();
+    // A second connection to the file sees what was acknowledged.
+    let loaded = SqliteStore::open(&file.0).unwrap().load().unwrap();
+    assert_eq!(loaded, vec![w]);
+}
