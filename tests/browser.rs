@@ -456,12 +456,7 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
     screenshot(&bob, "plenary.png").await;
 
     // A message to every room.
-    let panel = "//summary[.//h3[normalize-space()='Message à toutes les salles']]";
-    wait(&lead, Locator::XPath(panel), "the message panel")
-        .await
-        .click()
-        .await
-        .unwrap();
+    open_panel(&lead, "Message à toutes les salles").await;
     fill(&lead, "Message", "Retour en salle principale dans 2 minutes").await;
     click_button(&lead, "Afficher dans toutes les salles").await;
     wait_for_text(
@@ -645,6 +640,21 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
     lead.close().await.unwrap();
 }
 
+/// Camille creates a brainstorm-and-vote workshop with these rooms from the home
+/// page; returns the join code the cockpit shows.
+async fn create_workshop(lead: &Client, server: &TestServer, rooms: &str) -> String {
+    lead.goto(&server.url("/")).await.unwrap();
+    fill(lead, "Votre nom (animation)", "Camille").await;
+    fill(lead, "Salles", rooms).await;
+    click_button(lead, "Créer l'atelier").await;
+    wait(lead, Locator::Css(".join-code"), "the join code")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "")
+}
+
 /// The lead opens a closed panel of the cockpit by its heading.
 async fn open_panel(lead: &Client, heading: &str) {
     let summary = format!("//summary[.//h3[normalize-space()={}]]", literal(heading));
@@ -660,16 +670,7 @@ async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_
     let server = TestServer::start().await;
     let driver = Driver::start().await;
     let lead = driver.session().await;
-    lead.goto(&server.url("/")).await.unwrap();
-    fill(&lead, "Votre nom (animation)", "Camille").await;
-    fill(&lead, "Salles", "Aude\nGard").await;
-    click_button(&lead, "Créer l'atelier").await;
-    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .replace(' ', "");
+    let code = create_workshop(&lead, &server, "Aude\nGard").await;
     let alice = join(&driver, &server, &code, "Alice").await;
     wait_for_text(&alice, "room-heading", "Salle Aude").await;
     let bob = join(&driver, &server, &code, "Bob").await;
@@ -785,16 +786,7 @@ async fn a_participant_who_loses_the_network_keeps_working_and_catches_up_withou
     let server = TestServer::start().await;
     let driver = Driver::start().await;
     let lead = driver.session().await;
-    lead.goto(&server.url("/")).await.unwrap();
-    fill(&lead, "Votre nom (animation)", "Camille").await;
-    fill(&lead, "Salles", "Aude").await;
-    click_button(&lead, "Créer l'atelier").await;
-    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .replace(' ', "");
+    let code = create_workshop(&lead, &server, "Aude").await;
     let alice = join(&driver, &server, &code, "Alice").await;
     let column = "Besoins prioritaires";
 
