@@ -15,6 +15,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The built client (`cargo xtask dist` writes it to `dist/`).
     pub static_dir: PathBuf,
+    /// Where the store keeps workshops (`atelier.db`). `None`: in memory only, lost at
+    /// exit (tests; the durability-off benchmark).
+    pub data_dir: Option<PathBuf>,
     pub limits: Limits,
 }
 
@@ -24,6 +27,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
             static_dir: PathBuf::from("dist"),
+            data_dir: None,
             limits: Limits::default(),
         }
     }

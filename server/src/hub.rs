@@ -21,6 +21,7 @@ use crate::clock;
 use crate::config::Config;
 use crate::http::error::ApiError;
 use crate::secret::{self, Secret};
+use crate::store::{Committer, Loaded, Record};
 use crate::workshop::{self, ConnId, WorkshopHandle};
 
 #[derive(Debug)]
@@ -43,6 +44,8 @@ pub struct Hub {
     next_conn: AtomicU64,
     /// Flipped once at shutdown; every connection watches it and says goodbye.
     shutdown: watch::Sender<bool>,
+    /// Where workshops are made durable; `None`: in memory only.
+    store: Option<Committer>,
 }
 
 #[derive(Debug)]
@@ -65,7 +68,7 @@ impl Drop for ConnectionSlot<'_> {
 }
 
 impl Hub {
-    pub fn new(config: Config, public_url: String) -> Hub {
+    pub fn new(config: Config, public_url: String, store: Option<Committer>) -> Hub {
         Hub {
             config,
             catalog: Catalog::builtin(),
@@ -76,7 +79,35 @@ impl Hub {
             connections: watch::Sender::new(0),
             next_conn: AtomicU64::new(1),
             shutdown: watch::Sender::new(false),
+            store,
         }
+    }
+
+    /// Starts the actors of workshops loaded from the store, with their codes and
+    /// credentials; returns how many.
+    pub fn restore(&self, loaded: Loaded) -> usize {
+        let count = loaded.workshops.len();
+        for workshop in loaded.workshops {
+            self.codes.insert(workshop.code.clone(), workshop.id);
+            let handle = workshop::spawn(workshop, self.config.limits.inbox_requests, self.store.clone());
+            self.workshops.insert(handle.id, handle);
+        }
+        for (workshop, token) in loaded.credentials {
+            if let Some((participant, secret)) = secret::parse_token(&token) {
+                self.credentials
+                    .insert(participant, Credential { workshop, secret });
+            }
+        }
+        count
+    }
+
+    /// Makes `records` durable, when there is a store.
+    async fn persist(&self, records: Vec<Record>) -> Result<(), ApiError> {
+        let Some(store) = &self.store else { return Ok(()) };
+        store.commit(records).await.map_err(|error| {
+            tracing::error!("{error}");
+            ApiError::Unavailable
+        })
     }
 
     /// Creates a workshop from a template, with its lead facilitator, and starts its
@@ -156,7 +187,18 @@ impl Hub {
             facilitator: lead,
             facilitator_secret: self.issue_credential(workshop.id, lead),
         };
-        let handle = workshop::spawn(workshop, self.config.limits.inbox_requests);
+        // Durable before anyone hears of it.
+        self.persist(vec![
+            Record::Created {
+                workshop: Box::new(workshop.clone()),
+            },
+            Record::Credential {
+                workshop: workshop.id,
+                token: created.facilitator_secret.clone(),
+            },
+        ])
+        .await?;
+        let handle = workshop::spawn(workshop, self.config.limits.inbox_requests, self.store.clone());
         self.workshops.insert(handle.id, handle);
         Ok(created)
     }
@@ -201,11 +243,17 @@ impl Hub {
             Event::ParticipantJoined { participant: p } if p.id == participant => p.room,
             _ => None,
         });
+        let token = self.issue_credential(handle.id, participant);
+        self.persist(vec![Record::Credential {
+            workshop: handle.id,
+            token: token.clone(),
+        }])
+        .await?;
         Ok(Joined {
             workshop: handle.id,
             participant,
             room,
-            token: self.issue_credential(handle.id, participant),
+            token,
         })
     }
 

@@ -10,8 +10,7 @@
 //! - [`http`]: the router, the JSON API and its error type.
 //! - [`catalog`]: the built-in templates and maps, compiled in.
 //! - [`secret`]: randomness, tokens and constant-time checks; [`clock`]: the time.
-//! - [`store`]: durable storage (SQLite by default) and its group commit; not yet
-//!   wired into the hub.
+//! - [`store`]: durable storage (SQLite in the data directory) and its group commit.
 //!
 //! Tests and `main` build the same application with [`app`] and run it with [`serve`].
 
@@ -34,6 +33,8 @@ use tokio::net::TcpListener;
 
 pub use config::{Config, Limits};
 pub use hub::Hub;
+use store::sqlite::SqliteStore;
+use store::{Committer, Loaded, Store};
 
 /// The application, routes and all, over a hub.
 pub fn app(hub: Arc<Hub>) -> Router {
@@ -41,13 +42,27 @@ pub fn app(hub: Arc<Hub>) -> Router {
 }
 
 /// Builds the hub for a listener that is already bound: join links use its address
-/// unless a public URL is configured.
-pub fn hub_for(listener: &TcpListener, config: Config) -> std::io::Result<Arc<Hub>> {
+/// unless a public URL is configured. With a data directory, the store is opened and
+/// every workshop it holds is running again before this returns.
+pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub>> {
     let public_url = match &config.public_url {
         Some(url) => url.trim_end_matches('/').to_owned(),
         None => format!("http://{}", listener.local_addr()?),
     };
-    Ok(Arc::new(Hub::new(config, public_url)))
+    let (committer, loaded) = match &config.data_dir {
+        Some(dir) => {
+            let mut store = SqliteStore::open(&dir.join("atelier.db"))?;
+            let loaded = store.load()?;
+            (Some(Committer::start(store)), loaded)
+        }
+        None => (None, Loaded::default()),
+    };
+    let hub = Hub::new(config, public_url, committer);
+    let restored = hub.restore(loaded);
+    if restored > 0 {
+        tracing::info!(workshops = restored, "workshops restored from the store");
+    }
+    Ok(Arc::new(hub))
 }
 
 /// Serves until `shutdown` completes, then tells every websocket to reconnect later.

@@ -22,6 +22,12 @@ struct Args {
     /// Directory of the built browser client.
     #[arg(long, env = "ATELIER_STATIC_DIR", default_value = "dist")]
     static_dir: PathBuf,
+    /// Directory of the store: every acknowledged change is written there first.
+    #[arg(long, env = "ATELIER_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// Keep workshops in memory only (they are lost when the server stops).
+    #[arg(long, env = "ATELIER_IN_MEMORY")]
+    in_memory: bool,
 }
 
 #[tokio::main]
@@ -34,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
         addr: args.addr,
         public_url: args.public_url,
         static_dir: args.static_dir,
+        data_dir: (!args.in_memory).then_some(args.data_dir),
         ..Config::default()
     };
     if !config.static_dir.join("index.html").is_file() {

@@ -83,7 +83,7 @@ struct Fixture {
 }
 
 async fn fixture(config: Config) -> Fixture {
-    let hub = Arc::new(Hub::new(config, "http://atelier.test".into()));
+    let hub = Arc::new(Hub::new(config, "http://atelier.test".into(), None));
     let created = hub
         .create_workshop(CreateWorkshop {
             title: Some("Atelier".into()),

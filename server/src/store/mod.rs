@@ -10,8 +10,9 @@
 //!   writes everything that arrived meanwhile in one transaction, so durability costs
 //!   one disk flush per batch, not one per command.
 //!
-//! Not wired into the hub yet (issue 5 continues): today the hub keeps workshops in
-//! memory only.
+//! The hub writes each workshop as created and each credential it issues; each
+//! workshop's actor writes its events, and answers no command before they are
+//! written (see `workshop::actor`).
 
 pub mod sqlite;
 
@@ -21,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
 
+use atelier_shared::protocol::Token;
 use atelier_shared::{Event, Workshop, WorkshopId};
 use thiserror::Error;
 use tokio::sync::oneshot;
@@ -37,6 +39,16 @@ pub enum Record {
         first_seq: u64,
         events: Vec<Event>,
     },
+    /// The token someone comes back with (their participant id and secret).
+    Credential { workshop: WorkshopId, token: Token },
+}
+
+/// Everything a store holds, to rebuild the hub at start-up.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every workshop, rebuilt by replaying its events, in creation order.
+    pub workshops: Vec<Workshop>,
+    pub credentials: Vec<(WorkshopId, Token)>,
 }
 
 /// Why the store cannot do what was asked. Every variant says what to do next.
@@ -58,8 +70,7 @@ pub enum StoreError {
 /// none of it) and durable before returning.
 pub trait Store: Send + fmt::Debug + 'static {
     fn write(&mut self, batch: &[Record]) -> Result<(), StoreError>;
-    /// Every workshop, rebuilt by replaying its events, in creation order.
-    fn load(&mut self) -> Result<Vec<Workshop>, StoreError>;
+    fn load(&mut self) -> Result<Loaded, StoreError>;
 }
 
 /// Rebuilds a workshop from its creation and its events, checking they follow on.

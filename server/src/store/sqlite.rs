@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use atelier_shared::{Event, Workshop};
 use rusqlite::{Connection, params};
 
-use super::{Record, Store, StoreError, replay};
+use atelier_shared::WorkshopId;
+use atelier_shared::protocol::Token;
+
+use super::{Loaded, Record, Store, StoreError, replay};
 
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -27,6 +30,10 @@ const SCHEMA: &str = "
         event TEXT NOT NULL,
         PRIMARY KEY (workshop, seq)
     ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS credentials (
+        participant_token TEXT PRIMARY KEY,
+        workshop TEXT NOT NULL
+    );
 ";
 
 impl SqliteStore {
@@ -80,6 +87,9 @@ impl Store for SqliteStore {
             let mut appended = transaction
                 .prepare_cached("INSERT INTO events (workshop, seq, event) VALUES (?1, ?2, ?3)")
                 .map_err(failed)?;
+            let mut issued = transaction
+                .prepare_cached("INSERT INTO credentials (participant_token, workshop) VALUES (?1, ?2)")
+                .map_err(failed)?;
             for record in batch {
                 match record {
                     Record::Created { workshop } => {
@@ -103,13 +113,18 @@ impl Store for SqliteStore {
                                 .map_err(failed)?;
                         }
                     }
+                    Record::Credential { workshop, token } => {
+                        issued
+                            .execute(params![token.0, workshop.to_string()])
+                            .map_err(failed)?;
+                    }
                 }
             }
         }
         transaction.commit().map_err(failed)
     }
 
-    fn load(&mut self) -> Result<Vec<Workshop>, StoreError> {
+    fn load(&mut self) -> Result<Loaded, StoreError> {
         let path = self.shown();
         let corrupt = |reason: String| StoreError::Corrupt {
             path: path.clone(),
@@ -144,6 +159,24 @@ impl Store for SqliteStore {
                 .collect::<Result<Vec<_>, StoreError>>()?;
             loaded.push(replay(workshop, stored, &path)?);
         }
-        Ok(loaded)
+        let mut tokens = self
+            .connection
+            .prepare("SELECT participant_token, workshop FROM credentials")
+            .map_err(|e| corrupt(e.to_string()))?;
+        let credentials = tokens
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| corrupt(e.to_string()))?
+            .map(|row| {
+                let (token, workshop) = row.map_err(|e| corrupt(e.to_string()))?;
+                let workshop: WorkshopId = workshop
+                    .parse()
+                    .map_err(|_| corrupt(format!("workshop id {workshop}")))?;
+                Ok((workshop, Token(token)))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Loaded {
+            workshops: loaded,
+            credentials,
+        })
     }
 }

@@ -127,7 +127,7 @@ fn a_workshop_is_rebuilt_exactly_from_its_creation_and_events() {
     }
     let mut reopened = SqliteStore::open(&file.0).unwrap();
     let loaded = reopened.load().unwrap();
-    assert_eq!(loaded, vec![w]);
+    assert_eq!(loaded.workshops, vec![w]);
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn a_batch_is_written_whole_or_not_at_all() {
     let error = store.write(&[good.clone(), good]).unwrap_err();
     assert!(matches!(error, StoreError::Write(_)), "{error}");
     assert_eq!(
-        store.load().unwrap(),
+        store.load().unwrap().workshops,
         vec![kept],
         "nothing of the failed batch stays"
     );
@@ -233,8 +233,8 @@ impl Store for Gated {
         Ok(())
     }
 
-    fn load(&mut self) -> Result<Vec<Workshop>, StoreError> {
-        Ok(Vec::new())
+    fn load(&mut self) -> Result<Loaded, StoreError> {
+        Ok(Loaded::default())
     }
 }
 
@@ -288,5 +288,5 @@ async fn the_committer_answers_once_the_records_are_on_disk() {
     committer.commit(vec![record]).await.unwrap();
     // A second connection to the file sees what was acknowledged.
     let loaded = SqliteStore::open(&file.0).unwrap().load().unwrap();
-    assert_eq!(loaded, vec![w]);
+    assert_eq!(loaded.workshops, vec![w]);
 }

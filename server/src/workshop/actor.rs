@@ -3,13 +3,17 @@
 //! and redacted for those who may see only part of it); every recipient of a version
 //! gets the same bytes. The actor also keeps presence, and wakes itself when the
 //! timer runs out.
+//!
+//! With a store, nothing leaves the actor before it is durable: the commands of one
+//! batch are applied, their events written in one go (the store groups the writes
+//! of every workshop), and only then published and acknowledged, in order.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use atelier_shared::model::TimerState;
 use atelier_shared::protocol::{ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame};
-use atelier_shared::{Actor, Command, Event, ParticipantId, Sight, Viewer, Workshop, apply};
+use atelier_shared::{Actor, Command, Event, ParticipantId, Rejection, Sight, Viewer, Workshop, apply};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -17,9 +21,10 @@ use tracing::{debug, info, warn};
 
 use super::{ConnId, Gone, Inspection, Outbox, Reply, Request, WorkshopHandle};
 use crate::clock;
+use crate::store::{Committer, Record};
 
 /// Starts the actor of `workshop` and returns its address.
-pub fn spawn(workshop: Workshop, inbox_capacity: usize) -> WorkshopHandle {
+pub fn spawn(workshop: Workshop, inbox_capacity: usize, store: Option<Committer>) -> WorkshopHandle {
     let (inbox, requests) = mpsc::channel(inbox_capacity);
     let id = workshop.id;
     let title = workshop.title.as_str().into();
@@ -27,6 +32,8 @@ pub fn spawn(workshop: Workshop, inbox_capacity: usize) -> WorkshopHandle {
         workshop,
         subscribers: HashMap::new(),
         online: HashMap::new(),
+        store,
+        settling: Vec::new(),
     };
     tokio::spawn(actor.run(requests));
     WorkshopHandle { id, title, inbox }
@@ -38,11 +45,24 @@ struct WorkshopActor {
     subscribers: HashMap<ConnId, Subscriber>,
     /// Connections per participant: presence changes at the first and the last.
     online: HashMap<ParticipantId, usize>,
+    store: Option<Committer>,
+    /// Commands applied but not yet durable, hence not yet published nor answered.
+    settling: Vec<Applied>,
+}
+
+/// A command applied to the state, waiting for its events to be durable.
+struct Applied {
+    outcome: Result<Vec<Event>, Rejection>,
+    /// The sequence number of its first event.
+    first_seq: u64,
+    reply: Option<Reply>,
 }
 
 struct Subscriber {
     /// Who is looking, and through which lens, as of the last snapshot sent.
     viewer: Viewer,
+    /// The sequence number that snapshot included: older events are not sent again.
+    synced: u64,
     outbox: Outbox,
     kick: Option<oneshot::Sender<ErrorCode>>,
 }
@@ -61,6 +81,9 @@ impl WorkshopActor {
                     received = requests.recv_many(&mut batch, BATCH) => received,
                     () = tokio::time::sleep_until(deadline) => {
                         self.command(Actor::System, Command::TimerElapsed, None);
+                        if !self.settle().await {
+                            break;
+                        }
                         continue;
                     }
                 },
@@ -69,8 +92,15 @@ impl WorkshopActor {
             if received == 0 {
                 break;
             }
+            let mut healthy = true;
             for request in batch.drain(..) {
-                self.handle(request);
+                healthy = self.handle(request).await;
+                if !healthy {
+                    break;
+                }
+            }
+            if !healthy || !self.settle().await {
+                break;
             }
         }
         info!(workshop = %id, "workshop actor stopped");
@@ -85,13 +115,28 @@ impl WorkshopActor {
         Some(Instant::now() + Duration::from_millis(left))
     }
 
-    fn handle(&mut self, request: Request) {
-        match request {
+    /// Handles one request; `false` if the workshop must stop (its store failed).
+    async fn handle(&mut self, request: Request) -> bool {
+        let request = match request {
             Request::Command {
                 actor,
                 command,
                 reply,
-            } => self.command(actor, command, Some(reply)),
+            } => {
+                self.command(actor, command, Some(reply));
+                // In memory, there is nothing to wait for.
+                return self.store.is_some() || self.settle().await;
+            }
+            // Whatever comes next sees only durable, published state.
+            other => {
+                if !self.settle().await {
+                    return false;
+                }
+                other
+            }
+        };
+        match request {
+            Request::Command { .. } => {}
             Request::Attach {
                 conn,
                 participant,
@@ -107,6 +152,7 @@ impl WorkshopActor {
                         conn,
                         Subscriber {
                             viewer,
+                            synced: self.workshop.seq,
                             outbox,
                             kick: Some(kick),
                         },
@@ -124,15 +170,60 @@ impl WorkshopActor {
                 });
             }
         }
+        true
     }
 
+    /// Applies a command; its events are published and its answer sent by `settle`.
     fn command(&mut self, actor: Actor, command: Command, reply: Option<Reply>) {
+        let first_seq = self.workshop.seq + 1;
         let outcome = apply(&mut self.workshop, actor, command, clock::now());
-        if let Ok(events) = &outcome
-            && !events.is_empty()
-        {
-            self.publish(events);
+        self.settling.push(Applied {
+            outcome,
+            first_seq,
+            reply,
+        });
+    }
+
+    /// Makes the applied commands' events durable, then publishes them and answers,
+    /// in order. `false` if the store failed: nothing is acknowledged, and the
+    /// workshop stops rather than go on from a state it could not save.
+    async fn settle(&mut self) -> bool {
+        if self.settling.is_empty() {
+            return true;
         }
+        let settling = std::mem::take(&mut self.settling);
+        if let Some(store) = &self.store {
+            let records: Vec<Record> = settling
+                .iter()
+                .filter_map(|applied| match &applied.outcome {
+                    Ok(events) if !events.is_empty() => Some(Record::Events {
+                        workshop: self.workshop.id,
+                        first_seq: applied.first_seq,
+                        events: events.clone(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            if !records.is_empty()
+                && let Err(error) = store.commit(records).await
+            {
+                tracing::error!(workshop = %self.workshop.id, "the store failed, the workshop stops: {error}");
+                return false;
+            }
+        }
+        for applied in settling {
+            if let Ok(events) = &applied.outcome
+                && !events.is_empty()
+            {
+                self.publish(applied.first_seq, events);
+            }
+            let seq = applied.first_seq - 1 + applied.outcome.as_ref().map_or(0, |e| e.len() as u64);
+            self.answer(applied.reply, applied.outcome, seq);
+        }
+        true
+    }
+
+    fn answer(&mut self, reply: Option<Reply>, outcome: Result<Vec<Event>, Rejection>, seq: u64) {
         match reply {
             None => {}
             Some(Reply::Caller(reply)) => {
@@ -140,10 +231,7 @@ impl WorkshopActor {
             }
             Some(Reply::Socket { conn, id }) => {
                 let answer = match outcome {
-                    Ok(_) => ServerMsg::Ack {
-                        id,
-                        seq: self.workshop.seq,
-                    },
+                    Ok(_) => ServerMsg::Ack { id, seq },
                     Err(rejection) => {
                         debug!(conn, %rejection, "command refused");
                         ServerMsg::Rejected {
@@ -161,7 +249,7 @@ impl WorkshopActor {
     /// Sends each event to every connection that may see it, whole or redacted,
     /// serialised once per version; connections whose view changed in a way events
     /// cannot carry get a fresh snapshot instead.
-    fn publish(&mut self, events: &[Event]) {
+    fn publish(&mut self, first_seq: u64, events: &[Event]) {
         let workshop = &self.workshop;
         let mut resync = Vec::new();
         let mut dropped = Vec::new();
@@ -170,12 +258,12 @@ impl WorkshopActor {
                 resync.push(*conn);
             }
         }
-        let first_seq = workshop.seq + 1 - events.len() as u64;
         for (seq, event) in (first_seq..).zip(events) {
             let mut whole: Option<Utf8Bytes> = None;
             let mut redacted: Option<Utf8Bytes> = None;
             for (conn, subscriber) in &mut self.subscribers {
-                if resync.contains(conn) {
+                // A snapshot taken after this event already holds it.
+                if resync.contains(conn) || seq <= subscriber.synced {
                     continue;
                 }
                 let frame = match workshop.sight(&subscriber.viewer, event) {
@@ -226,6 +314,7 @@ impl WorkshopActor {
             let welcome = self.welcome(&viewer);
             if let Some(subscriber) = self.subscribers.get_mut(&conn) {
                 subscriber.viewer = viewer;
+                subscriber.synced = self.workshop.seq;
                 if !deliver(subscriber, welcome) {
                     dropped.push(conn);
                 }
