@@ -44,6 +44,21 @@ async fn wait(browser: &Client, locator: Locator<'_>, what: &str) -> Element {
     }
 }
 
+/// Waits for an element, then clicks it.
+async fn click(browser: &Client, locator: Locator<'_>, what: &str) {
+    wait(browser, locator, what).await.click().await.unwrap();
+}
+
+/// The join code the cockpit shows, without its space.
+async fn join_code(lead: &Client) -> String {
+    wait(lead, Locator::Css(".join-code"), "the join code")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "")
+}
+
 /// The form field whose label reads `label`.
 async fn field(browser: &Client, label: &str) -> Element {
     let xpath = format!("//label[normalize-space()={}]", literal(label));
@@ -64,11 +79,7 @@ async fn fill(browser: &Client, label: &str, text: &str) {
 
 async fn click_button(browser: &Client, name: &str) {
     let xpath = format!("//button[normalize-space()={}]", literal(name));
-    wait(browser, Locator::XPath(&xpath), &format!("the button {name:?}"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(browser, Locator::XPath(&xpath), &format!("the button {name:?}")).await;
 }
 
 async fn wait_for_text(browser: &Client, css: &str, text: &str) -> Element {
@@ -100,12 +111,7 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     fill(&facilitator, "Votre nom (animation)", "Camille").await;
     fill(&facilitator, "Salles", "Aude\nGard").await;
     click_button(&facilitator, "Créer l'atelier").await;
-    let code = wait(&facilitator, Locator::Css(".join-code"), "the join code")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .replace(' ', "");
+    let code = join_code(&facilitator).await;
     assert_eq!(code.len(), 6, "a join code is shown: {code:?}");
     wait_for_text(&facilitator, "status", "En direct").await;
 
@@ -160,11 +166,7 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     // The facilitator finds it under Gard's tab; Aude's notes are not on Bob's board.
     let gard =
         "//button[contains(@class, 'room-tab')][.//*[@class='room-name' and normalize-space()='Gard']]";
-    wait(&facilitator, Locator::XPath(gard), "the tab of room Gard")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&facilitator, Locator::XPath(gard), "the tab of room Gard").await;
     wait_for_text(&facilitator, "room-heading", "Salle Gard").await;
     wait_for_text(&facilitator, "note-text", "Un tiers-lieu à Alès").await;
     assert_eq!(bob.find_all(Locator::Css(".note")).await.unwrap().len(), 1);
@@ -176,11 +178,7 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     // Alice corrects her note, then deletes the other; the facilitator follows along.
     let aude =
         "//button[contains(@class, 'room-tab')][.//*[@class='room-name' and normalize-space()='Aude']]";
-    wait(&facilitator, Locator::XPath(aude), "the tab of room Aude")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&facilitator, Locator::XPath(aude), "the tab of room Aude").await;
     let first = wait_for_text(&participant, "note-text", "Mobilité en zone rurale").await;
     let card = first.find(Locator::XPath("./ancestor::li")).await.unwrap();
     card.find(Locator::XPath(".//button[normalize-space()='Modifier']"))
@@ -245,6 +243,15 @@ async fn labelled_button(browser: &Client, label: &str) -> Element {
         &format!("the button labelled {label:?}"),
     )
     .await
+}
+
+/// Clicks "+" on the note `text` (its button is named after the note).
+async fn add_dot(browser: &Client, text: &str) {
+    labelled_button(browser, &format!("Ajouter un point à « {text} »"))
+        .await
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Seconds shown by the shared timer.
@@ -324,12 +331,7 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
     fill(&lead, "Salles", "Aude\nGard").await;
     fill(&lead, "Colonnes du tableau (une par ligne)", "Idées").await;
     click_button(&lead, "Créer l'atelier").await;
-    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .replace(' ', "");
+    let code = join_code(&lead).await;
     wait(&lead, Locator::Css("img.qr"), "the QR code").await;
 
     // Three people join with the code; the rooms fill evenly.
@@ -343,11 +345,7 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
 
     // Ideas stay hidden until the facilitator reveals them.
     let hidden = "//label[normalize-space()=\"Notes cachées jusqu'à la révélation\"]/input";
-    wait(&lead, Locator::XPath(hidden), "the hidden-notes switch")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&lead, Locator::XPath(hidden), "the hidden-notes switch").await;
     wait_for_text(&alice, "mode", "Notes cachées jusqu'à la révélation").await;
     post(&alice, "Idées", "Mobilité en zone rurale").await;
     post(&alice, "Idées", "Un tiers-lieu").await;
@@ -383,11 +381,7 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
     click_button(&lead, "Étape suivante : Votez pour vos préférées").await;
     wait_for_text(&alice, "step-title", "Votez pour vos préférées").await;
     wait_for_text(&alice, "budget", "Il vous reste 3 points sur 3").await;
-    labelled_button(&alice, "Ajouter un point à « Épicerie solidaire »")
-        .await
-        .click()
-        .await
-        .unwrap();
+    add_dot(&alice, "Épicerie solidaire").await;
     wait_for_text(&alice, "budget", "Il vous reste 2 points sur 3").await;
     let again = labelled_button(&alice, "Ajouter un point à « Épicerie solidaire »").await;
     assert_eq!(
@@ -395,29 +389,13 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
         Some("true"),
         "one dot per idea at most"
     );
-    labelled_button(&alice, "Ajouter un point à « Mobilité en zone rurale »")
-        .await
-        .click()
-        .await
-        .unwrap();
-    labelled_button(&alice, "Ajouter un point à « Un tiers-lieu »")
-        .await
-        .click()
-        .await
-        .unwrap();
+    add_dot(&alice, "Mobilité en zone rurale").await;
+    add_dot(&alice, "Un tiers-lieu").await;
     wait_for_text(&alice, "budget", "Il vous reste 0 point sur 3").await;
     screenshot(&alice, "participant-vote.png").await;
-    labelled_button(&chloe, "Ajouter un point à « Épicerie solidaire »")
-        .await
-        .click()
-        .await
-        .unwrap();
+    add_dot(&chloe, "Épicerie solidaire").await;
     wait_for_text(&chloe, "budget", "Il vous reste 2 points sur 3").await;
-    labelled_button(&bob, "Ajouter un point à « Jardins partagés »")
-        .await
-        .click()
-        .await
-        .unwrap();
+    add_dot(&bob, "Jardins partagés").await;
     wait_for_text(&bob, "budget", "Il vous reste 2 points sur 3").await;
     wait_for_text(&lead, "room-stats", "1 en ligne · 0 a terminé · 1 point").await;
 
@@ -468,11 +446,7 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
 
     // The report: the case file, with each room's ranking.
     let report = "//a[normalize-space()=\"Rapport d'enquête\"]";
-    wait(&lead, Locator::XPath(report), "the report link")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&lead, Locator::XPath(report), "the report link").await;
     wait_for_text(&lead, "report-title", "Atelier des quartiers").await;
     let row = wait(
         &lead,
@@ -516,11 +490,7 @@ async fn go_to_step(lead: &Client, title: &str) {
         "//details[contains(@class, 'agenda')]//li[.//*[normalize-space()={}]]//button",
         literal(title)
     );
-    wait(lead, Locator::XPath(&go), &format!("the agenda entry {title:?}"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(lead, Locator::XPath(&go), &format!("the agenda entry {title:?}")).await;
 }
 
 #[tokio::test]
@@ -531,42 +501,27 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
     // The facilitator picks the YESS CAMP 1 programme: its rooms and map come with it.
     let lead = driver.session().await;
     lead.goto(&server.url("/")).await.unwrap();
-    wait(
+    click(
         &lead,
         Locator::XPath("//option[@value='yess-camp-1']"),
         "the YESS CAMP 1 template",
     )
-    .await
-    .click()
-    .await
-    .unwrap();
+    .await;
     fill(&lead, "Votre nom (animation)", "Camille").await;
     click_button(&lead, "Créer l'atelier").await;
-    let code = wait(&lead, Locator::Css(".join-code"), "the join code")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .replace(' ', "");
+    let code = join_code(&lead).await;
     // Newcomers choose their territory's room.
-    wait(
+    click(
         &lead,
         Locator::XPath("//select[@id='assignment']/option[@value='choice']"),
         "the choice of rooms",
     )
-    .await
-    .click()
-    .await
-    .unwrap();
+    .await;
     let alice = join(&driver, &server, &code, "Alice").await;
     wait_for_text(&alice, "lobby-heading", "Bienvenue dans le hall").await;
     screenshot(&alice, "lobby-choice.png").await;
     let aude = "//ul[contains(@class, 'room-choices')]//button[starts-with(normalize-space(), 'Aude')]";
-    wait(&alice, Locator::XPath(aude), "the room Aude to choose")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&alice, Locator::XPath(aude), "the room Aude to choose").await;
     wait_for_text(&alice, "room-heading", "Salle Aude").await;
     let need = "Mobilité durable en zone rurale (transport à la demande, covoiturage)";
     wait_for_text(&alice, "note-text", need).await;
@@ -575,11 +530,7 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
     go_to_step(&lead, "Sélection des besoins prioritaires").await;
     wait_for_text(&alice, "budget-column", "Besoins du territoire : 3 sur 3").await;
     wait_for_text(&alice, "budget-column", "Besoins émergents : 2 sur 2").await;
-    labelled_button(&alice, &format!("Ajouter un point à « {need} »"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    add_dot(&alice, need).await;
     wait_for_text(&alice, "budget-column", "Besoins du territoire : 2 sur 3").await;
     click_button(&lead, "Clore le vote").await;
     wait_for_text(&alice, "budget", "Le vote est clos : voici le classement.").await;
@@ -647,22 +598,13 @@ async fn create_workshop(lead: &Client, server: &TestServer, rooms: &str) -> Str
     fill(lead, "Votre nom (animation)", "Camille").await;
     fill(lead, "Salles", rooms).await;
     click_button(lead, "Créer l'atelier").await;
-    wait(lead, Locator::Css(".join-code"), "the join code")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .replace(' ', "")
+    join_code(lead).await
 }
 
 /// The lead opens a closed panel of the cockpit by its heading.
 async fn open_panel(lead: &Client, heading: &str) {
     let summary = format!("//summary[.//h3[normalize-space()={}]]", literal(heading));
-    wait(lead, Locator::XPath(&summary), &format!("the panel {heading:?}"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(lead, Locator::XPath(&summary), &format!("the panel {heading:?}")).await;
 }
 
 #[tokio::test]
@@ -696,11 +638,7 @@ async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_
     open_panel(&lead, "Participants").await;
     let option =
         "//label[normalize-space()='Bob']/following-sibling::select/option[normalize-space()='Aude']";
-    wait(&lead, Locator::XPath(option), "Bob's room choice")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&lead, Locator::XPath(option), "Bob's room choice").await;
     wait_for_text(&bob, "room-heading", "Salle Aude").await;
     wait_for_text(&bob, "note-text", "Cantine bio").await;
     wait(
@@ -718,11 +656,7 @@ async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_
     for text in ["Transport scolaire", "Transports pour les collégiens"] {
         let label = format!("Choisir « {text} »");
         let tick = format!("//label[span[normalize-space()={}]]/input", literal(&label));
-        wait(&lead, Locator::XPath(&tick), &label)
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(&lead, Locator::XPath(&tick), &label).await;
     }
     click_button(&lead, "Regrouper").await;
     let merged =

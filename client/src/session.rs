@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use atelier_shared::machine::{Actor, apply, decide};
+use atelier_shared::model::Details;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
 use atelier_shared::{Command, NoteId, ParticipantId, Rejection, RoomId, Workshop, WorkshopId};
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::browser;
+use crate::derive;
 
 /// Where the connection stands, as shown to the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,9 +140,27 @@ impl Session {
     pub fn allows(self, make: impl Fn() -> Command + Send + Sync + 'static) -> Memo<bool> {
         Memo::new(move |_| {
             let Some(me) = self.you.get() else { return false };
+            self.workshop
+                .with(|w| w.as_ref().is_some_and(|w| derive::may(w, me, make())))
+        })
+    }
+
+    /// Something read from a note's details (its characterisation, its tree), or the
+    /// default while the note is not there.
+    pub fn note_details<T>(
+        self,
+        note: NoteId,
+        read: impl Fn(&Details) -> T + Send + Sync + 'static,
+    ) -> Memo<T>
+    where
+        T: Default + Clone + PartialEq + Send + Sync + 'static,
+    {
+        Memo::new(move |_| {
             self.workshop.with(|w| {
                 w.as_ref()
-                    .is_some_and(|w| decide(w, Actor::Member(me), make(), browser::now()).is_ok())
+                    .and_then(|w| w.notes.get(&note))
+                    .map(|n| read(&n.details))
+                    .unwrap_or_default()
             })
         })
     }

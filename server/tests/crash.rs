@@ -10,11 +10,16 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use atelier_shared::api::{CreateWorkshop, Created, JoinRequest, Joined, RoomRequest};
+use atelier_shared::model::TimerState;
+use atelier_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, Token};
+use atelier_shared::{Colour, Command, NoteId, ParticipantId, Workshop};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
@@ -31,7 +36,7 @@ impl Drop for DataDir {
 
 /// Starts the server binary on a free port; returns it and its `host:port`.
 async fn start(data: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_atelier"))
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"))
         .args(["--addr", "127.0.0.1:0", "--static-dir"])
         .arg(data)
         .arg("--data-dir")
@@ -64,8 +69,8 @@ async fn start(data: &Path) -> (Child, String) {
 }
 
 /// A JSON request over a plain connection.
-async fn post(host: &str, path: &str, body: Value) -> Value {
-    let body = body.to_string();
+async fn post<B: Serialize, R: DeserializeOwned>(host: &str, path: &str, body: &B) -> R {
+    let body = serde_json::to_string(body).unwrap();
     let mut stream = TcpStream::connect(host).await.unwrap();
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -80,40 +85,58 @@ async fn post(host: &str, path: &str, body: Value) -> Value {
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
 
-/// Connects with `token`; returns the socket and the welcome's workshop and identity.
-async fn connect(host: &str, token: &str) -> (Socket, Value, String) {
-    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws"))
-        .await
-        .unwrap();
-    let hello = json!({ "type": "hello", "protocol": 1, "token": token });
-    socket.send(Message::text(hello.to_string())).await.unwrap();
+async fn send(socket: &mut Socket, message: &ClientMsg) -> bool {
+    socket.send(Message::text(message.encode())).await.is_ok()
+}
+
+/// Reads until a message `pick` accepts; `None` once the connection is gone.
+async fn next<T>(socket: &mut Socket, pick: impl Fn(ServerMsg) -> Option<T>) -> Option<T> {
     loop {
-        let frame = timeout(PATIENCE, socket.next()).await.unwrap().unwrap().unwrap();
+        let Ok(Some(Ok(frame))) = timeout(PATIENCE, socket.next()).await else {
+            return None;
+        };
         let Message::Text(text) = frame else { continue };
-        let messages: Vec<Value> = serde_json::from_str(&text).unwrap();
-        for message in messages {
-            if message["type"] == "welcome" {
-                let you = message["you"].as_str().unwrap().to_owned();
-                return (socket, message["workshop"].clone(), you);
-            }
+        if let Some(found) = ServerMsg::decode_frame(&text)
+            .unwrap()
+            .into_iter()
+            .find_map(&pick)
+        {
+            return Some(found);
         }
     }
 }
 
-/// Sends one command and waits for its answer: `true` if acknowledged.
-async fn command(socket: &mut Socket, id: u64, command: Value) -> bool {
-    let message = json!({ "type": "command", "id": id, "command": command });
-    socket.send(Message::text(message.to_string())).await.unwrap();
-    loop {
-        let frame = timeout(PATIENCE, socket.next()).await.unwrap().unwrap().unwrap();
-        let Message::Text(text) = frame else { continue };
-        let messages: Vec<Value> = serde_json::from_str(&text).unwrap();
-        for message in messages {
-            if message["id"] == id {
-                return message["type"] == "ack";
-            }
-        }
+/// Connects with `token`; returns the socket, the welcome's workshop and who we are.
+async fn connect(host: &str, token: &Token) -> (Socket, Workshop, ParticipantId) {
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws"))
+        .await
+        .unwrap();
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: token.clone(),
+    };
+    assert!(send(&mut socket, &hello).await);
+    let (workshop, you) = next(&mut socket, |m| match m {
+        ServerMsg::Welcome { workshop, you, .. } => Some((workshop, you)),
+        _ => None,
+    })
+    .await
+    .expect("a welcome");
+    (socket, workshop, you)
+}
+
+/// Sends a command and waits for its answer: `Some(true)` if acknowledged, `None` if
+/// the connection went away first.
+async fn command(socket: &mut Socket, id: u64, command: Command) -> Option<bool> {
+    if !send(socket, &ClientMsg::Command { id, command }).await {
+        return None;
     }
+    next(socket, |m| match m {
+        ServerMsg::Ack { id: acked, .. } if acked == id => Some(true),
+        ServerMsg::Rejected { id: refused, .. } if refused == id => Some(false),
+        _ => None,
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,76 +144,59 @@ async fn every_acknowledged_note_survives_kill_9_and_none_is_doubled() {
     let data = DataDir(std::env::temp_dir().join(format!("atelier-crash-{}", Uuid::new_v4())));
     let (mut server, host) = start(&data.0).await;
 
-    let created = post(
+    let room = |name: &str| RoomRequest {
+        name: name.into(),
+        territory: None,
+    };
+    let created: Created = post(
         &host,
         "/api/workshops",
-        json!({ "facilitator_name": "Camille", "rooms": [{ "name": "Aude" }, { "name": "Gard" }], "columns": ["Idées"] }),
+        &CreateWorkshop {
+            facilitator_name: "Camille".into(),
+            rooms: vec![room("Aude"), room("Gard")],
+            columns: vec!["Idées".into()],
+            ..CreateWorkshop::default()
+        },
     )
     .await;
-    let code = created["code"].as_str().unwrap().to_owned();
-    let lead_token = created["facilitator_secret"].as_str().unwrap().to_owned();
-    let (mut lead, _, _) = connect(&host, &lead_token).await;
-    assert!(
-        command(
-            &mut lead,
-            1,
-            json!({ "kind": "start_timer", "seconds": 900, "auto_lock": false })
-        )
-        .await
-    );
+    let (mut lead, _, _) = connect(&host, &created.facilitator_secret).await;
+    let timer = Command::StartTimer {
+        seconds: 900,
+        auto_lock: false,
+    };
+    assert_eq!(command(&mut lead, 1, timer).await, Some(true));
 
     // Four participants post notes one after another, each waiting for its ack.
-    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<NoteId>();
     let mut writers = Vec::new();
     for n in 0..4 {
-        let joined = post(
-            &host,
-            "/api/join",
-            json!({ "code": code, "name": format!("Personne {n}") }),
-        )
-        .await;
-        let token = joined["token"].as_str().unwrap().to_owned();
-        let (mut socket, workshop, you) = connect(&host, &token).await;
-        let room = workshop["participants"][&you]["room"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let step = workshop["rooms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"] == room.as_str())
-            .unwrap()["step"]
-            .clone();
-        let column = workshop["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == step)
-            .unwrap()["columns"][0]
-            .clone();
+        let request = JoinRequest {
+            code: created.code.to_string(),
+            name: format!("Personne {n}"),
+        };
+        let joined: Joined = post(&host, "/api/join", &request).await;
+        let (mut socket, workshop, _) = connect(&host, &joined.token).await;
+        let room = joined.room.expect("placed in a room");
+        let column = workshop.current_step(room).unwrap().columns[0];
         let acked = acked_tx.clone();
         writers.push(tokio::spawn(async move {
             for id in 1.. {
-                let note = Uuid::new_v4().to_string();
-                let post = json!({ "kind": "post_note", "note": note, "room": room, "column": column,
-                                   "text": format!("Note {id} de la personne {n}") });
-                let message = json!({ "type": "command", "id": id, "command": post });
-                if socket.send(Message::text(message.to_string())).await.is_err() {
-                    return;
-                }
-                // Until the answer comes (or the server dies).
-                loop {
-                    let Ok(Some(Ok(frame))) = timeout(PATIENCE, socket.next()).await else {
-                        return;
-                    };
-                    let Message::Text(text) = frame else { continue };
-                    let messages: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
-                    if let Some(answer) = messages.iter().find(|m| m["id"] == id) {
-                        assert_eq!(answer["type"], "ack", "{answer}");
-                        let _ = acked.send(note.clone());
-                        break;
+                let note = NoteId(Uuid::new_v4());
+                let post = Command::PostNote {
+                    note,
+                    room,
+                    column,
+                    text: format!("Note {id} de la personne {n}"),
+                    colour: Colour::Yellow,
+                    parent: None,
+                };
+                // Until the server dies.
+                match command(&mut socket, id, post).await {
+                    Some(accepted) => {
+                        assert!(accepted, "note {id} of person {n} refused");
+                        let _ = acked.send(note);
                     }
+                    None => return,
                 }
             }
         }));
@@ -213,22 +219,19 @@ async fn every_acknowledged_note_survives_kill_9_and_none_is_doubled() {
 
     // Started again on the same directory.
     let (_server, host) = start(&data.0).await;
-    let (_lead, workshop, _) = connect(&host, &lead_token).await;
-    let notes = workshop["notes"].as_object().unwrap();
-    let missing: Vec<&String> = acknowledged
-        .iter()
-        .filter(|id| !notes.contains_key(*id))
-        .collect();
+    let (_lead, workshop, _) = connect(&host, &created.facilitator_secret).await;
+    let notes = &workshop.notes;
+    let missing: Vec<&NoteId> = acknowledged.iter().filter(|id| !notes.contains_key(id)).collect();
     assert!(
         missing.is_empty(),
         "{} acknowledged notes lost: {missing:?}",
         missing.len()
     );
-    let texts: BTreeSet<&str> = notes.values().map(|n| n["text"].as_str().unwrap()).collect();
+    let texts: BTreeSet<&str> = notes.values().map(|n| n.text.as_str()).collect();
     assert_eq!(texts.len(), notes.len(), "no note is there twice");
     assert!(notes.len() >= acknowledged.len());
-    assert_eq!(
-        workshop["timer"]["state"]["state"], "running",
+    assert!(
+        matches!(workshop.timer.state, TimerState::Running { .. }),
         "the timer survives"
     );
     eprintln!(

@@ -501,14 +501,7 @@ fn Characterise() -> impl IntoView {
 #[component]
 fn DetailField(note: NoteId, field: Field) -> impl IntoView {
     let session = expect_context::<Session>();
-    let stored = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .and_then(|w| w.notes.get(&note))
-                .map(|n| n.details.field(field).to_owned())
-                .unwrap_or_default()
-        })
-    });
+    let stored = session.note_details(note, move |d| d.field(field).to_owned());
     let may = session.allows(move || Command::Characterise {
         note,
         field,
@@ -562,14 +555,7 @@ fn ProblemTrees() -> impl IntoView {
 #[component]
 fn Branches(note: NoteId, side: Side) -> impl IntoView {
     let session = expect_context::<Session>();
-    let branches = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .and_then(|w| w.notes.get(&note))
-                .map(|n| n.details.branches(side).clone())
-                .unwrap_or_default()
-        })
-    });
+    let branches = session.note_details(note, move |d| d.branches(side).clone());
     let may = session.allows(move || Command::AddBranch {
         note,
         branch: BranchId::from_u128(0),

@@ -126,20 +126,22 @@ impl Committer {
                 // Block for the first submission, then take whatever else has queued
                 // up while the previous transaction was being flushed.
                 while let Ok(first) = inbox.recv() {
-                    let mut group = vec![first];
-                    while group.len() < MAX_GROUP {
+                    let (mut batch, mut waiters) = (first.0, vec![first.1]);
+                    while waiters.len() < MAX_GROUP {
                         match inbox.try_recv() {
-                            Ok(next) => group.push(next),
+                            Ok((records, waiter)) => {
+                                batch.extend(records);
+                                waiters.push(waiter);
+                            }
                             Err(_) => break,
                         }
                     }
-                    let batch: Vec<Record> = group.iter().flat_map(|(records, _)| records.clone()).collect();
                     let outcome = store.write(&batch).map_err(Arc::new);
                     counted.transactions.fetch_add(1, Ordering::Relaxed);
                     if let Err(error) = &outcome {
                         tracing::error!("{error}");
                     }
-                    for (_, waiter) in group {
+                    for waiter in waiters {
                         let _ = waiter.send(outcome.clone());
                     }
                 }

@@ -75,6 +75,13 @@ fn workshop() -> Workshop {
     .unwrap()
 }
 
+/// The record of `w` as created.
+fn created(w: &Workshop) -> Record {
+    Record::Created {
+        workshop: Box::new(w.clone()),
+    }
+}
+
 /// Applies `command` and returns it as the record a store would receive.
 fn act(w: &mut Workshop, actor: Actor, command: Command) -> Record {
     let first_seq = w.seq + 1;
@@ -105,9 +112,7 @@ fn post(w: &mut Workshop, n: u128, text: &str) -> Record {
 fn a_workshop_is_rebuilt_exactly_from_its_creation_and_events() {
     let file = TempFile::new();
     let mut w = workshop();
-    let created = Record::Created {
-        workshop: Box::new(w.clone()),
-    };
+    let creation = created(&w);
     let alice = ParticipantId(Uuid::from_u128(0xA11CE));
     let admitted = act(
         &mut w,
@@ -122,7 +127,7 @@ fn a_workshop_is_rebuilt_exactly_from_its_creation_and_events() {
     let second = post(&mut w, 2, "<b>Épicerie</b> ; 'solidaire' \"ici\"");
     {
         let mut store = SqliteStore::open(&file.0).unwrap();
-        store.write(&[created, admitted]).unwrap();
+        store.write(&[creation, admitted]).unwrap();
         store.write(&[first, second]).unwrap();
     }
     let mut reopened = SqliteStore::open(&file.0).unwrap();
@@ -135,11 +140,7 @@ fn a_batch_is_written_whole_or_not_at_all() {
     let file = TempFile::new();
     let mut w = workshop();
     let mut store = SqliteStore::open(&file.0).unwrap();
-    store
-        .write(&[Record::Created {
-            workshop: Box::new(w.clone()),
-        }])
-        .unwrap();
+    store.write(&[created(&w)]).unwrap();
     let kept = w.clone();
     let good = post(&mut w, 1, "gardée ?");
     // The same events twice: the second insert breaks the primary key.
@@ -156,13 +157,11 @@ fn a_batch_is_written_whole_or_not_at_all() {
 fn a_gap_in_the_events_is_reported_not_skipped() {
     let file = TempFile::new();
     let mut w = workshop();
-    let created = Record::Created {
-        workshop: Box::new(w.clone()),
-    };
+    let creation = created(&w);
     let _lost = post(&mut w, 1, "une");
     let after = post(&mut w, 2, "deux");
     let mut store = SqliteStore::open(&file.0).unwrap();
-    store.write(&[created, after]).unwrap();
+    store.write(&[creation, after]).unwrap();
     let error = store.load().unwrap_err();
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
     assert!(error.to_string().contains("event 2 follows event 0"), "{error}");
@@ -186,11 +185,7 @@ fn a_truncated_store_is_refused_with_a_clear_error() {
     let mut w = workshop();
     {
         let mut store = SqliteStore::open(&file.0).unwrap();
-        store
-            .write(&[Record::Created {
-                workshop: Box::new(w.clone()),
-            }])
-            .unwrap();
+        store.write(&[created(&w)]).unwrap();
         for n in 0..200 {
             let record = post(&mut w, n + 1, &format!("note {n} {}", "x".repeat(200)));
             store.write(&[record]).unwrap();
@@ -278,12 +273,7 @@ async fn the_committer_answers_once_the_records_are_on_disk() {
     let file = TempFile::new();
     let committer = Committer::start(SqliteStore::open(&file.0).unwrap());
     let mut w = workshop();
-    committer
-        .commit(vec![Record::Created {
-            workshop: Box::new(w.clone()),
-        }])
-        .await
-        .unwrap();
+    committer.commit(vec![created(&w)]).await.unwrap();
     let record = post(&mut w, 1, "durable");
     committer.commit(vec![record]).await.unwrap();
     // A second connection to the file sees what was acknowledged.
