@@ -103,3 +103,88 @@ async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() 
         .await;
     assert_eq!(status, hyper::StatusCode::OK, "{info}");
 }
+
+/// The timer's time left, when paused.
+fn paused(w: &atelier_shared::Workshop) -> u64 {
+    match w.timer.state {
+        TimerState::Paused { remaining } => remaining,
+        other => panic!("the timer should be paused: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once() {
+    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
+    let config = Config {
+        data_dir: Some(dir.0.clone()),
+        ..Config::default()
+    };
+    let first = TestServer::start_with(config.clone()).await;
+    let created = first.create_workshop("Atelier", &["Aude"]).await;
+    let joined = first.join(created.code.as_str(), "Alice").await;
+    let mut lead = WsClient::connect(&first, &created.facilitator_secret).await;
+    lead.ok(Command::StartTimer {
+        seconds: 600,
+        auto_lock: false,
+    })
+    .await;
+    lead.ok(Command::PauseTimer).await;
+    let left = paused(&lead.workshop);
+
+    // Adding time is not idempotent: applied twice, it would add two minutes.
+    let id = 0x0005_EED0_0001;
+    let add = Command::AddTime { seconds: 60 };
+    lead.send_as(id, add.clone()).await;
+    assert!(!lead.outcome(id).await.unwrap().is_empty());
+    assert_eq!(paused(&lead.workshop), left + 60_000);
+
+    // The acknowledgement was lost with the connection: the client re-sends.
+    drop(lead);
+    let mut lead = WsClient::connect(&first, &created.facilitator_secret).await;
+    lead.send_as(id, add.clone()).await;
+    let events = lead.outcome(id).await.expect("acknowledged again");
+    assert!(events.is_empty(), "nothing applied a second time: {events:?}");
+    assert_eq!(paused(&lead.workshop), left + 60_000);
+
+    // Ids are someone's own: another participant's command with the same id applies.
+    let mut alice = WsClient::connect(&first, &joined.token).await;
+    let room = room_of(&alice);
+    let ideas = alice.workshop.current_step(room).unwrap().columns[0];
+    alice
+        .send_as(
+            id,
+            Command::PostNote {
+                note: NoteId(Uuid::new_v4()),
+                room,
+                column: ideas,
+                text: "Même numéro, autre personne".into(),
+                colour: Colour::Yellow,
+                parent: None,
+            },
+        )
+        .await;
+    assert!(!alice.outcome(id).await.unwrap().is_empty());
+    drop((lead, alice));
+    drop(first);
+
+    // The server crashed before its answer left: the receipt was stored with the events.
+    let second = TestServer::start_with(config).await;
+    let mut lead = WsClient::connect(&second, &created.facilitator_secret).await;
+    assert_eq!(paused(&lead.workshop), left + 60_000);
+    lead.send_as(id, add.clone()).await;
+    assert!(lead.outcome(id).await.unwrap().is_empty());
+    assert_eq!(paused(&lead.workshop), left + 60_000);
+    // A new command, with a new id, is applied as usual.
+    lead.send_as(id + 1, add).await;
+    assert!(!lead.outcome(id + 1).await.unwrap().is_empty());
+    assert_eq!(paused(&lead.workshop), left + 120_000);
+    let stored = second
+        .hub
+        .workshop(created.workshop)
+        .unwrap()
+        .inspect()
+        .await
+        .unwrap()
+        .workshop;
+    assert_eq!(paused(&stored), left + 120_000);
+}

@@ -62,6 +62,14 @@ pub fn random_bytes() -> [u8; 16] {
     bytes
 }
 
+/// Where a page's command ids start: random, so that ids never repeat across page
+/// loads or tabs of the same person (the server takes a known id for a re-sent
+/// command), and below 2^53, so that JavaScript holds them exactly too.
+pub fn first_command_id() -> u64 {
+    let [a, b, c, d, e, f, ..] = random_bytes();
+    u64::from_le_bytes([a, b, c, d, e, f & 0x0f, 0, 0]) + 1
+}
+
 pub fn now() -> Millis {
     Millis(js_sys::Date::now() as u64)
 }

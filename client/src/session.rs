@@ -115,7 +115,7 @@ impl Session {
                 confirmed: None,
                 you: None,
                 pending: Vec::new(),
-                next_id: 1,
+                next_id: browser::first_command_id(),
                 attempt: 0,
                 last_heard: js_sys::Date::now(),
                 ping_sent: 0.0,

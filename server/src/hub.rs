@@ -21,7 +21,7 @@ use crate::clock;
 use crate::config::Config;
 use crate::http::error::ApiError;
 use crate::secret::{self, Secret};
-use crate::store::{Committer, Loaded, Record};
+use crate::store::{Committer, Loaded, Receipts, Record};
 use crate::workshop::{self, ConnId, WorkshopHandle};
 
 #[derive(Debug)]
@@ -87,9 +87,16 @@ impl Hub {
     /// credentials; returns how many.
     pub fn restore(&self, loaded: Loaded) -> usize {
         let count = loaded.workshops.len();
+        let mut receipts = loaded.receipts;
         for workshop in loaded.workshops {
             self.codes.insert(workshop.code.clone(), workshop.id);
-            let handle = workshop::spawn(workshop, self.config.limits.inbox_requests, self.store.clone());
+            let receipts = receipts.remove(&workshop.id).unwrap_or_default();
+            let handle = workshop::spawn(
+                workshop,
+                receipts,
+                self.config.limits.inbox_requests,
+                self.store.clone(),
+            );
             self.workshops.insert(handle.id, handle);
         }
         for (workshop, token) in loaded.credentials {
@@ -198,7 +205,12 @@ impl Hub {
             },
         ])
         .await?;
-        let handle = workshop::spawn(workshop, self.config.limits.inbox_requests, self.store.clone());
+        let handle = workshop::spawn(
+            workshop,
+            Receipts::default(),
+            self.config.limits.inbox_requests,
+            self.store.clone(),
+        );
         self.workshops.insert(handle.id, handle);
         Ok(created)
     }

@@ -13,11 +13,20 @@ use tokio::time::timeout;
 
 use crate::PATIENCE;
 
-/// A running ChromeDriver; killed when dropped.
+/// A running ChromeDriver; killed when dropped, and its browsers' profiles removed.
 #[derive(Debug)]
 pub struct Driver {
     url: String,
+    /// Every session's profile lives under this directory.
+    profiles: PathBuf,
     _process: Child,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Best effort: a browser still closing may hold a file for a moment.
+        let _ = std::fs::remove_dir_all(&self.profiles);
+    }
 }
 
 fn program(env: &str, default: &str) -> String {
@@ -58,13 +67,14 @@ impl Driver {
             .expect("chromedriver starts in time");
         Driver {
             url: format!("http://127.0.0.1:{port}"),
+            profiles: std::env::temp_dir().join(format!("atelier-chromium-{}", uuid::Uuid::new_v4())),
             _process: process,
         }
     }
 
     /// A new browser, with its own empty profile (storage, cookies).
     pub async fn session(&self) -> Client {
-        let profile = std::env::temp_dir().join(format!("atelier-chromium-{}", uuid::Uuid::new_v4()));
+        let profile = self.profiles.join(uuid::Uuid::new_v4().to_string());
         let options = json!({
             "binary": program("CHROME", "/usr/bin/chromium"),
             "args": [

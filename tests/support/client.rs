@@ -38,6 +38,11 @@ impl std::fmt::Debug for WsClient {
     }
 }
 
+/// A random first command id, below 2^53 so that JavaScript could hold it too.
+fn first_command_id() -> u64 {
+    (Uuid::new_v4().as_u64_pair().0 >> 12) + 1
+}
+
 /// Opens a websocket to the server without saying anything.
 pub async fn open(server: &TestServer) -> Socket {
     let (socket, _) = connect_async(format!("ws://{}/ws", server.addr))
@@ -74,7 +79,8 @@ impl WsClient {
                     workshop,
                     online: online.into_iter().collect(),
                     inbox,
-                    next_id: 1,
+                    // As the browser does: ids never repeat across connections.
+                    next_id: first_command_id(),
                 }
             }
             other => panic!("expected a welcome, got {other:?}"),
@@ -85,9 +91,14 @@ impl WsClient {
     pub async fn send(&mut self, command: Command) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
+        self.send_as(id, command).await;
+        id
+    }
+
+    /// Sends a command with the id given (a re-sent command keeps its id).
+    pub async fn send_as(&mut self, id: u64, command: Command) {
         let message = ClientMsg::Command { id, command };
         self.send_text(&message.encode()).await;
-        id
     }
 
     pub async fn send_text(&mut self, text: &str) {

@@ -16,6 +16,7 @@
 
 pub mod sqlite;
 
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,7 +24,7 @@ use std::sync::mpsc;
 use std::thread;
 
 use atelier_shared::protocol::Token;
-use atelier_shared::{Event, Workshop, WorkshopId};
+use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use thiserror::Error;
 use tokio::sync::oneshot;
 
@@ -33,14 +34,55 @@ pub enum Record {
     /// A new workshop, as `machine::create` made it (no event applied yet).
     Created { workshop: Box<Workshop> },
     /// Events applied to a workshop; the first has sequence number `first_seq` (the
-    /// workshop's `seq` after applying it).
+    /// workshop's `seq` after applying it). `command` is the participant's command
+    /// that made them, when it came with an id: its receipt.
     Events {
         workshop: WorkshopId,
         first_seq: u64,
         events: Vec<Event>,
+        command: Option<CommandKey>,
     },
     /// The token someone comes back with (their participant id and secret).
     Credential { workshop: WorkshopId, token: Token },
+    /// The workshop is deleted by its lead: everything about it goes.
+    Deleted { workshop: WorkshopId },
+}
+
+/// A command as its sender names it: their id, and the number they chose for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CommandKey {
+    pub participant: ParticipantId,
+    pub id: u64,
+}
+
+/// Which commands each participant had applied lately, by the id their client chose.
+/// A command re-sent after a reconnection (because its acknowledgement was lost with
+/// the connection, or with a crashed server) is acknowledged again, not applied twice.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Receipts {
+    by_participant: HashMap<ParticipantId, VecDeque<u64>>,
+}
+
+impl Receipts {
+    /// Receipts kept per participant. A client re-sends at most the commands it had
+    /// in flight when its connection dropped; a browser holds a few, and its ids
+    /// never repeat (they start from a random number at each page load).
+    pub const KEPT: usize = 256;
+
+    pub fn contains(&self, key: CommandKey) -> bool {
+        self.by_participant
+            .get(&key.participant)
+            .is_some_and(|ids| ids.contains(&key.id))
+    }
+
+    /// Remembers `key`, forgetting the participant's oldest receipt past `KEPT`.
+    pub fn insert(&mut self, key: CommandKey) {
+        let ids = self.by_participant.entry(key.participant).or_default();
+        if ids.len() == Self::KEPT {
+            ids.pop_front();
+        }
+        ids.push_back(key.id);
+    }
 }
 
 /// Everything a store holds, to rebuild the hub at start-up.
@@ -49,6 +91,8 @@ pub struct Loaded {
     /// Every workshop, rebuilt by replaying its events, in creation order.
     pub workshops: Vec<Workshop>,
     pub credentials: Vec<(WorkshopId, Token)>,
+    /// Each workshop's latest command receipts.
+    pub receipts: HashMap<WorkshopId, Receipts>,
 }
 
 /// Why the store cannot do what was asked. Every variant says what to do next.

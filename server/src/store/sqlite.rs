@@ -2,15 +2,14 @@
 //! FULL`, so a committed transaction survives a crash of the process or the machine.
 //! Rows hold JSON (the protocol's own serialisation), readable with any SQLite tool.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use atelier_shared::{Event, Workshop};
+use atelier_shared::protocol::Token;
+use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use rusqlite::{Connection, params};
 
-use atelier_shared::WorkshopId;
-use atelier_shared::protocol::Token;
-
-use super::{Loaded, Record, Store, StoreError, replay};
+use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay};
 
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -34,7 +33,22 @@ const SCHEMA: &str = "
         participant_token TEXT PRIMARY KEY,
         workshop TEXT NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS receipts (
+        workshop TEXT NOT NULL,
+        participant TEXT NOT NULL,
+        command INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (workshop, participant, command)
+    ) WITHOUT ROWID;
 ";
+
+/// Everything stored about one workshop.
+const DELETE_WORKSHOP: [&str; 4] = [
+    "DELETE FROM workshops WHERE id = ?1",
+    "DELETE FROM events WHERE workshop = ?1",
+    "DELETE FROM credentials WHERE workshop = ?1",
+    "DELETE FROM receipts WHERE workshop = ?1",
+];
 
 impl SqliteStore {
     /// Opens (or creates) the store at `path`. A file that is not a sound SQLite
@@ -90,6 +104,13 @@ impl Store for SqliteStore {
             let mut issued = transaction
                 .prepare_cached("INSERT INTO credentials (participant_token, workshop) VALUES (?1, ?2)")
                 .map_err(failed)?;
+            // A client that reuses an id only makes its own command look re-sent: it
+            // must never fail the batch, hence `OR REPLACE`.
+            let mut received = transaction
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO receipts (workshop, participant, command, seq) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(failed)?;
             for record in batch {
                 match record {
                     Record::Created { workshop } => {
@@ -103,13 +124,27 @@ impl Store for SqliteStore {
                         workshop,
                         first_seq,
                         events,
+                        command,
                     } => {
-                        for (seq, event) in (*first_seq..).zip(events) {
+                        let first =
+                            i64::try_from(*first_seq).map_err(|e| StoreError::Write(e.to_string()))?;
+                        for (seq, event) in (first..).zip(events) {
                             let json =
                                 serde_json::to_string(event).map_err(|e| StoreError::Write(e.to_string()))?;
-                            let seq = i64::try_from(seq).map_err(|e| StoreError::Write(e.to_string()))?;
                             appended
                                 .execute(params![workshop.to_string(), seq, json])
+                                .map_err(failed)?;
+                        }
+                        if let Some(key) = command {
+                            // Stored as SQLite's signed integer, bit for bit.
+                            let id = key.id.cast_signed();
+                            received
+                                .execute(params![
+                                    workshop.to_string(),
+                                    key.participant.to_string(),
+                                    id,
+                                    first
+                                ])
                                 .map_err(failed)?;
                         }
                     }
@@ -117,6 +152,15 @@ impl Store for SqliteStore {
                         issued
                             .execute(params![token.0, workshop.to_string()])
                             .map_err(failed)?;
+                    }
+                    Record::Deleted { workshop } => {
+                        let id = workshop.to_string();
+                        for sql in DELETE_WORKSHOP {
+                            transaction
+                                .prepare_cached(sql)
+                                .and_then(|mut statement| statement.execute([&id]))
+                                .map_err(failed)?;
+                        }
                     }
                 }
             }
@@ -174,9 +218,37 @@ impl Store for SqliteStore {
                 Ok((workshop, Token(token)))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut receipts: HashMap<WorkshopId, Receipts> = HashMap::new();
+        let mut stored = self
+            .connection
+            .prepare("SELECT workshop, participant, command FROM receipts ORDER BY workshop, seq")
+            .map_err(|e| corrupt(e.to_string()))?;
+        let rows = stored
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(|e| corrupt(e.to_string()))?;
+        for row in rows {
+            let (workshop, participant, id) = row.map_err(|e| corrupt(e.to_string()))?;
+            let workshop: WorkshopId = workshop
+                .parse()
+                .map_err(|_| corrupt(format!("workshop id {workshop}")))?;
+            let participant: ParticipantId = participant
+                .parse()
+                .map_err(|_| corrupt(format!("participant id {participant}")))?;
+            receipts.entry(workshop).or_default().insert(CommandKey {
+                participant,
+                id: id.cast_unsigned(),
+            });
+        }
         Ok(Loaded {
             workshops: loaded,
             credentials,
+            receipts,
         })
     }
 }

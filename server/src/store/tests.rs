@@ -82,14 +82,23 @@ fn created(w: &Workshop) -> Record {
     }
 }
 
-/// Applies `command` and returns it as the record a store would receive.
+/// Applies `command` and returns it as the record a store would receive; a
+/// member's command gets a receipt numbered after its first event.
 fn act(w: &mut Workshop, actor: Actor, command: Command) -> Record {
     let first_seq = w.seq + 1;
     let events = apply(w, actor, command, Millis(1_750_000_001_000)).unwrap();
+    let command = match actor {
+        Actor::Member(participant) => Some(CommandKey {
+            participant,
+            id: first_seq,
+        }),
+        Actor::System => None,
+    };
     Record::Events {
         workshop: w.id,
         first_seq,
         events,
+        command,
     }
 }
 
@@ -132,7 +141,83 @@ fn a_workshop_is_rebuilt_exactly_from_its_creation_and_events() {
     }
     let mut reopened = SqliteStore::open(&file.0).unwrap();
     let loaded = reopened.load().unwrap();
-    assert_eq!(loaded.workshops, vec![w]);
+    assert_eq!(loaded.workshops, vec![w.clone()]);
+    // The lead's two posts (events 2 and 3) left receipts; the system's admission none.
+    let receipts = &loaded.receipts[&w.id];
+    let key = |id| CommandKey {
+        participant: LEAD,
+        id,
+    };
+    assert!(receipts.contains(key(2)) && receipts.contains(key(3)));
+    assert!(!receipts.contains(key(1)));
+}
+
+#[test]
+fn receipts_keep_each_participants_latest_commands_even_huge_ids() {
+    let file = TempFile::new();
+    let mut w = workshop();
+    let mut store = SqliteStore::open(&file.0).unwrap();
+    store.write(&[created(&w)]).unwrap();
+    let mut ids = Vec::new();
+    for n in 0..Receipts::KEPT as u128 + 10 {
+        let Record::Events {
+            workshop,
+            first_seq,
+            events,
+            ..
+        } = post(&mut w, n + 1, "note")
+        else {
+            unreachable!()
+        };
+        // Ids a client picks at random, far past SQLite's signed range.
+        let id = u64::MAX - n as u64;
+        ids.push(id);
+        let command = Some(CommandKey {
+            participant: LEAD,
+            id,
+        });
+        store
+            .write(&[Record::Events {
+                workshop,
+                first_seq,
+                events,
+                command,
+            }])
+            .unwrap();
+    }
+    let loaded = store.load().unwrap();
+    let receipts = &loaded.receipts[&w.id];
+    let kept = |id| {
+        receipts.contains(CommandKey {
+            participant: LEAD,
+            id,
+        })
+    };
+    assert!(ids[..10].iter().all(|&id| !kept(id)), "the oldest are forgotten");
+    assert!(ids[10..].iter().all(|&id| kept(id)), "the latest are all kept");
+}
+
+#[test]
+fn a_deleted_workshop_leaves_nothing_behind() {
+    let file = TempFile::new();
+    let mut kept = workshop();
+    let mut gone = workshop();
+    let mut store = SqliteStore::open(&file.0).unwrap();
+    let token = |w: &Workshop| Token(format!("{}.secret", w.id));
+    for w in [&mut kept, &mut gone] {
+        let creation = created(w);
+        let note = post(w, 1, "une note");
+        let credential = Record::Credential {
+            workshop: w.id,
+            token: token(w),
+        };
+        store.write(&[creation, note, credential]).unwrap();
+    }
+    store.write(&[Record::Deleted { workshop: gone.id }]).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.workshops, vec![kept.clone()]);
+    assert_eq!(loaded.credentials, vec![(kept.id, token(&kept))]);
+    assert_eq!(loaded.receipts.keys().collect::<Vec<_>>(), vec![&kept.id]);
 }
 
 #[test]
@@ -247,6 +332,7 @@ async fn submissions_that_queue_up_during_a_write_share_the_next_transaction() {
         workshop: WorkshopId(Uuid::from_u128(n)),
         first_seq: 1,
         events: Vec::new(),
+        command: None,
     };
     let first = committer.submit(vec![record(0)]);
     // The writer is inside the first write (a disk flush, say) while 40 more arrive.

@@ -7,6 +7,10 @@
 //! With a store, nothing leaves the actor before it is durable: the commands of one
 //! batch are applied, their events written in one go (the store groups the writes
 //! of every workshop), and only then published and acknowledged, in order.
+//!
+//! A participant's command that was applied leaves a receipt (its client-chosen id,
+//! stored with its events): the same command re-sent after a reconnection is
+//! acknowledged without being applied again.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -21,10 +25,15 @@ use tracing::{debug, info, warn};
 
 use super::{ConnId, Gone, Inspection, Outbox, Reply, Request, WorkshopHandle};
 use crate::clock;
-use crate::store::{Committer, Record};
+use crate::store::{CommandKey, Committer, Receipts, Record};
 
 /// Starts the actor of `workshop` and returns its address.
-pub fn spawn(workshop: Workshop, inbox_capacity: usize, store: Option<Committer>) -> WorkshopHandle {
+pub fn spawn(
+    workshop: Workshop,
+    receipts: Receipts,
+    inbox_capacity: usize,
+    store: Option<Committer>,
+) -> WorkshopHandle {
     let (inbox, requests) = mpsc::channel(inbox_capacity);
     let id = workshop.id;
     let title = workshop.title.as_str().into();
@@ -32,6 +41,7 @@ pub fn spawn(workshop: Workshop, inbox_capacity: usize, store: Option<Committer>
         workshop,
         subscribers: HashMap::new(),
         online: HashMap::new(),
+        receipts,
         store,
         settling: Vec::new(),
     };
@@ -45,6 +55,8 @@ struct WorkshopActor {
     subscribers: HashMap<ConnId, Subscriber>,
     /// Connections per participant: presence changes at the first and the last.
     online: HashMap<ParticipantId, usize>,
+    /// The latest commands applied, per participant.
+    receipts: Receipts,
     store: Option<Committer>,
     /// Commands applied but not yet durable, hence not yet published nor answered.
     settling: Vec<Applied>,
@@ -55,6 +67,8 @@ struct Applied {
     outcome: Result<Vec<Event>, Rejection>,
     /// The sequence number of its first event.
     first_seq: u64,
+    /// The receipt its events are stored with.
+    receipt: Option<CommandKey>,
     reply: Option<Reply>,
 }
 
@@ -174,12 +188,34 @@ impl WorkshopActor {
     }
 
     /// Applies a command; its events are published and its answer sent by `settle`.
+    /// A command already applied (its receipt is kept) is acknowledged as it stands.
     fn command(&mut self, actor: Actor, command: Command, reply: Option<Reply>) {
         let first_seq = self.workshop.seq + 1;
+        let key = match (actor, &reply) {
+            (Actor::Member(participant), Some(Reply::Socket { id, .. })) => {
+                Some(CommandKey { participant, id: *id })
+            }
+            _ => None,
+        };
+        if key.is_some_and(|key| self.receipts.contains(key)) {
+            debug!(?key, "command re-sent: acknowledged again, not applied");
+            self.settling.push(Applied {
+                outcome: Ok(Vec::new()),
+                first_seq,
+                receipt: None,
+                reply,
+            });
+            return;
+        }
         let outcome = apply(&mut self.workshop, actor, command, clock::now());
+        let receipt = key.filter(|_| outcome.as_ref().is_ok_and(|events| !events.is_empty()));
+        if let Some(key) = receipt {
+            self.receipts.insert(key);
+        }
         self.settling.push(Applied {
             outcome,
             first_seq,
+            receipt,
             reply,
         });
     }
@@ -200,6 +236,7 @@ impl WorkshopActor {
                         workshop: self.workshop.id,
                         first_seq: applied.first_seq,
                         events: events.clone(),
+                        command: applied.receipt,
                     }),
                     _ => None,
                 })
