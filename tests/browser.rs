@@ -671,6 +671,25 @@ async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_
     add.send_keys("\u{E007}").await.unwrap();
     wait_for_text(&alice, "budget", "Il vous reste 2 points sur 3").await;
 
+    // The workshop is over: the lead deletes it, after a confirmation.
+    open_panel(&lead, "Supprimer l'atelier").await;
+    click_button(&lead, "Supprimer définitivement").await;
+    let question = lead.get_alert_text().await.unwrap();
+    assert!(
+        question.contains("Supprimer définitivement cet atelier"),
+        "{question}"
+    );
+    lead.accept_alert().await.unwrap();
+    wait(
+        &bob,
+        Locator::XPath("//p[@role='alert'][normalize-space()='Cet atelier a été supprimé par son animateur ou son animatrice.']"),
+        "the deletion explained on Bob's screen",
+    )
+    .await;
+    screenshot(&bob, "deleted.png").await;
+    let (_, health) = server.request(hyper::Method::GET, "/api/health", None).await;
+    assert_eq!(health["workshops"], 0, "nothing left on the server: {health}");
+
     for browser in [alice, bob, lead] {
         browser.close().await.unwrap();
     }

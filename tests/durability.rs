@@ -7,9 +7,14 @@ use std::path::PathBuf;
 
 use atelier_server::Config;
 use atelier_shared::model::TimerState;
+use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION};
 use atelier_shared::{Colour, Command, NoteId};
+use atelier_tests::client::{closing, open};
 use atelier_tests::workshop::{assert_replica, room_of, step};
 use atelier_tests::{TestServer, WsClient};
+use futures_util::SinkExt;
+use hyper::{Method, StatusCode};
+use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 /// A data directory of its own, removed at the end.
@@ -99,9 +104,9 @@ async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() 
     assert_replica(&after, &lead_again);
     // The code still opens the workshop.
     let (status, info) = second
-        .request(hyper::Method::GET, &format!("/api/join/{}", created.code), None)
+        .request(Method::GET, &format!("/api/join/{}", created.code), None)
         .await;
-    assert_eq!(status, hyper::StatusCode::OK, "{info}");
+    assert_eq!(status, StatusCode::OK, "{info}");
 }
 
 /// The timer's time left, when paused.
@@ -187,4 +192,72 @@ async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once() {
         .unwrap()
         .workshop;
     assert_eq!(paused(&stored), left + 120_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lead_deletes_a_workshop_for_good_and_no_one_else_can() {
+    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
+    let config = Config {
+        data_dir: Some(dir.0.clone()),
+        ..Config::default()
+    };
+    let server = TestServer::start_with(config.clone()).await;
+    let doomed = server.create_workshop("Ancien atelier", &["Aude"]).await;
+    let kept = server.create_workshop("Atelier en cours", &["Gard"]).await;
+    let alice = server.join(doomed.code.as_str(), "Alice").await;
+    let mut watching = WsClient::connect(&server, &alice.token).await;
+    let path = format!("/api/workshops/{}", doomed.workshop);
+
+    // Nobody but the workshop's own lead: not a participant, not another lead.
+    assert_eq!(server.delete(&path, None).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        server.delete(&path, Some(&alice.token)).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        server.delete(&path, Some(&kept.facilitator_secret)).await,
+        StatusCode::FORBIDDEN
+    );
+    let garbled = format!("/api/workshops/{}x", doomed.workshop);
+    assert_eq!(
+        server.delete(&garbled, Some(&doomed.facilitator_secret)).await,
+        StatusCode::FORBIDDEN
+    );
+    watching.sync().await;
+
+    assert_eq!(
+        server.delete(&path, Some(&doomed.facilitator_secret)).await,
+        StatusCode::NO_CONTENT
+    );
+    // Whoever is connected is told, and told not to come back.
+    let (error, close) = closing(&mut watching.socket).await;
+    assert_eq!(error.map(|(code, _)| code), Some(ErrorCode::WorkshopDeleted));
+    assert_eq!(close.map(|frame| u16::from(frame.code)), Some(4004));
+    let (status, _) = server
+        .request(Method::GET, &format!("/api/join/{}", doomed.code), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the code opens nothing");
+    let mut socket = open(&server).await;
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: alice.token.clone(),
+    };
+    socket.send(Message::text(hello.encode())).await.unwrap();
+    let (error, _) = closing(&mut socket).await;
+    assert_eq!(error.map(|(code, _)| code), Some(ErrorCode::UnknownToken));
+    // Deleting twice: it is gone.
+    assert_eq!(
+        server.delete(&path, Some(&doomed.facilitator_secret)).await,
+        StatusCode::FORBIDDEN
+    );
+    drop(server);
+
+    // After a restart, the other workshop is there and the deleted one is not.
+    let restarted = TestServer::start_with(config).await;
+    assert!(restarted.hub.workshop(doomed.workshop).is_none());
+    assert!(restarted.hub.workshop(kept.workshop).is_some());
+    let (status, _) = restarted
+        .request(Method::GET, &format!("/api/join/{}", doomed.code), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -1,8 +1,10 @@
 //! Calls to the HTTP API (`/api/...`), typed by `atelier_shared::api`.
 
+use atelier_shared::WorkshopId;
 use atelier_shared::api::{
     CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined, TemplateSummary,
 };
+use atelier_shared::protocol::Token;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -50,6 +52,15 @@ pub async fn join(code: &str, name: &str) -> Result<Joined, Failure> {
     call("POST", "/api/join", Some(&request)).await
 }
 
+/// Deletes the workshop for good; `token` must be its lead's.
+pub async fn delete_workshop(workshop: WorkshopId, token: &Token) -> Result<(), Failure> {
+    let path = format!("/api/workshops/{workshop}");
+    let (ok, status, text) = fetch::<()>("DELETE", &path, None, Some(token))
+        .await
+        .map_err(|_| Failure::Unreachable)?;
+    if ok { Ok(()) } else { Err(refusal(status, text)) }
+}
+
 pub async fn code_info(code: &str) -> Result<CodeInfo, Failure> {
     let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     call::<(), _>("GET", &format!("/api/join/{code}"), None).await
@@ -60,25 +71,30 @@ async fn call<B: Serialize, R: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<R, Failure> {
-    let (ok, status, text) = fetch(method, path, body)
+    let (ok, status, text) = fetch(method, path, body, None)
         .await
         .map_err(|_| Failure::Unreachable)?;
     if ok {
         serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
     } else {
-        let body = serde_json::from_str(&text).unwrap_or(ErrorBody {
-            error: format!("http_{status}"),
-            message: text,
-            rejection: None,
-        });
-        Err(Failure::Refused(body))
+        Err(refusal(status, text))
     }
+}
+
+fn refusal(status: u16, text: String) -> Failure {
+    let body = serde_json::from_str(&text).unwrap_or(ErrorBody {
+        error: format!("http_{status}"),
+        message: text,
+        rejection: None,
+    });
+    Failure::Refused(body)
 }
 
 async fn fetch<B: Serialize>(
     method: &str,
     path: &str,
     body: Option<&B>,
+    bearer: Option<&Token>,
 ) -> Result<(bool, u16, String), JsValue> {
     let init = RequestInit::new();
     init.set_method(method);
@@ -88,6 +104,11 @@ async fn fetch<B: Serialize>(
     }
     let request = Request::new_with_str_and_init(path, &init)?;
     request.headers().set("content-type", "application/json")?;
+    if let Some(token) = bearer {
+        request
+            .headers()
+            .set("authorization", &format!("Bearer {}", token.0))?;
+    }
     let response: Response = JsFuture::from(window().fetch_with_request(&request))
         .await?
         .dyn_into()?;

@@ -387,8 +387,10 @@ impl Session {
         }
         match ErrorCode::from_close_code(code) {
             Some(error) if !error.retry() => {
-                if error == ErrorCode::UnknownToken {
+                if matches!(error, ErrorCode::UnknownToken | ErrorCode::WorkshopDeleted) {
+                    // Nothing of it is left to show: the page says why, and where to go.
                     browser::forget_credential(self.workshop_id);
+                    self.workshop.set(None);
                 }
                 self.status.set(Status::Stopped(error));
             }

@@ -3,10 +3,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use atelier_shared::api::{Continuation, CreateWorkshop, Created, Joined};
+use atelier_shared::api::{CreateWorkshop, Created, Joined};
 use atelier_shared::machine::{self, NewRoom, NewWorkshop};
 use atelier_shared::model::Settings;
-use atelier_shared::protocol::Token;
+use atelier_shared::protocol::{ErrorCode, Token};
 use atelier_shared::template::Setup;
 use atelier_shared::{
     Actor, CampaignId, Command, Event, JoinCode, ParticipantId, Role, RoomId, Workshop, WorkshopId,
@@ -123,7 +123,7 @@ impl Hub {
         let key = request.template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
         let template = self.catalog.template(key).ok_or(ApiError::UnknownTemplate)?;
         let source = match &request.from {
-            Some(from) => Some(self.led_workshop(from).await?),
+            Some(from) => Some(self.led_workshop(from.workshop, &from.token).await?.0),
             None => None,
         };
         let id = WorkshopId(Uuid::new_v4());
@@ -215,10 +215,14 @@ impl Hub {
         Ok(created)
     }
 
-    /// The state of a workshop whose lead presents `from.token`.
-    async fn led_workshop(&self, from: &Continuation) -> Result<Workshop, ApiError> {
-        let (handle, participant) = self.authenticate(&from.token).ok_or(ApiError::NotFacilitator)?;
-        if handle.id != from.workshop {
+    /// The state and the actor of workshop `id`, if `token` is its lead's.
+    async fn led_workshop(
+        &self,
+        id: WorkshopId,
+        token: &Token,
+    ) -> Result<(Workshop, WorkshopHandle), ApiError> {
+        let (handle, participant) = self.authenticate(token).ok_or(ApiError::NotFacilitator)?;
+        if handle.id != id {
             return Err(ApiError::NotFacilitator);
         }
         let workshop = handle
@@ -231,10 +235,27 @@ impl Hub {
             .get(&participant)
             .is_some_and(|p| p.role == Role::Lead);
         if is_lead {
-            Ok(workshop)
+            Ok((workshop, handle))
         } else {
             Err(ApiError::NotFacilitator)
         }
+    }
+
+    /// Deletes workshop `id` for good, if `token` is its lead's: its connections are
+    /// closed, then the store forgets it, then its code and tokens stop working.
+    pub async fn delete_workshop(&self, id: WorkshopId, token: &Token) -> Result<(), ApiError> {
+        let (_, handle) = self.led_workshop(id, token).await?;
+        handle
+            .close(ErrorCode::WorkshopDeleted)
+            .await
+            .map_err(|_| ApiError::Unavailable)?;
+        // The actor has stopped: no event of this workshop can follow the deletion.
+        // Should this write fail, the workshop is back at the next start-up, whole.
+        self.persist(vec![Record::Deleted { workshop: id }]).await?;
+        self.workshops.remove(&id);
+        self.codes.retain(|_, workshop| *workshop != id);
+        self.credentials.retain(|_, credential| credential.workshop != id);
+        Ok(())
     }
 
     /// Admits `name` into the workshop with `code` and gives them their token.

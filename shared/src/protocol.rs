@@ -97,6 +97,8 @@ pub enum ErrorCode {
     VersionMismatch,
     /// The token is unknown: the participant must join again.
     UnknownToken,
+    /// The workshop was deleted by its lead facilitator.
+    WorkshopDeleted,
     /// A message exceeded the size limit. Past the hard limit, the connection is closed.
     TooLarge,
     /// The connection could not keep up with its room and is closed; reconnecting
@@ -123,6 +125,7 @@ impl ErrorCode {
             ErrorCode::HelloExpected => Some(4000),
             ErrorCode::VersionMismatch => Some(4001),
             ErrorCode::UnknownToken => Some(4003),
+            ErrorCode::WorkshopDeleted => Some(4004),
             ErrorCode::Lagging => Some(4008),
             ErrorCode::Idle => Some(4009),
         }
@@ -131,18 +134,22 @@ impl ErrorCode {
     /// Whether a client should reconnect after being closed with this code: not when
     /// the same request would be refused again.
     pub fn retry(self) -> bool {
-        !matches!(self, ErrorCode::VersionMismatch | ErrorCode::UnknownToken)
+        !matches!(
+            self,
+            ErrorCode::VersionMismatch | ErrorCode::UnknownToken | ErrorCode::WorkshopDeleted
+        )
     }
 
     /// The error a close code stands for, if it is one of ours.
     pub fn from_close_code(code: u16) -> Option<ErrorCode> {
-        const FATAL: [ErrorCode; 8] = [
+        const FATAL: [ErrorCode; 9] = [
             ErrorCode::TooLarge,
             ErrorCode::ServerBusy,
             ErrorCode::ShuttingDown,
             ErrorCode::HelloExpected,
             ErrorCode::VersionMismatch,
             ErrorCode::UnknownToken,
+            ErrorCode::WorkshopDeleted,
             ErrorCode::Lagging,
             ErrorCode::Idle,
         ];

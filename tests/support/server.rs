@@ -66,6 +66,16 @@ impl TestServer {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
+    /// `DELETE path` with `Authorization: Bearer token`, when a token is given.
+    pub async fn delete(&self, path: &str, token: Option<&Token>) -> StatusCode {
+        let mut request = Request::builder().method(Method::DELETE).uri(self.url(path));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {}", token.0));
+        }
+        let request = request.body(Full::new(Bytes::new())).expect("request");
+        self.http.request(request).await.expect("HTTP response").status()
+    }
+
     /// A GET whose answer is not JSON: its status, content type and text.
     pub async fn get_text(&self, path: &str) -> (StatusCode, String, String) {
         let request = Request::builder()

@@ -1,19 +1,21 @@
 //! The lead facilitator's cockpit ("le QG"): every room at a glance, the agenda and
 //! what moves everyone along, the timer, a message to all rooms, people and their
-//! rooms, invitations (code, link, QR code), and importing a map.
+//! rooms, invitations (code, link, QR code), importing a map, and deleting the
+//! workshop once it is over.
 
 use atelier_shared::map;
 use atelier_shared::model::{Assignment, ColumnKind};
 use atelier_shared::{Activity, Command, ParticipantId, Role, RoomId, Step, StepId};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::browser;
 use crate::components::TimerControls;
 use crate::derive::{self, RoomFigures};
 use crate::i18n::{texts, tr};
 use crate::route::{Route, navigate};
 use crate::session::Session;
+use crate::{api, browser};
 
 /// A facilitator link carries its credential after `#k=`: fragments never reach
 /// servers or their logs.
@@ -40,6 +42,7 @@ fn Cockpit(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl
                         <People/>
                         <Broadcast/>
                         <ImportMap/>
+                        <DeleteWorkshop/>
                     </div>
                 </div>
             </div>
@@ -369,6 +372,35 @@ fn Invite() -> impl IntoView {
                     value=Signal::derive(facilitator_link)
                 />
             </details>
+        </details>
+    }
+}
+
+/// Deleting the workshop for good, after a confirmation; folded away by default.
+#[component]
+fn DeleteWorkshop() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let failure = RwSignal::new(None::<String>);
+    let delete = move |_| {
+        if !browser::confirm(texts().delete_confirm) {
+            return;
+        }
+        let Some(token) = session.token() else { return };
+        spawn_local(async move {
+            match api::delete_workshop(session.workshop_id, &token).await {
+                // The server closes the connection with `workshop_deleted`, which the
+                // session shows; the credential is forgotten there.
+                Ok(()) => failure.set(None),
+                Err(error) => failure.set(Some(error.explain(texts()))),
+            }
+        });
+    };
+    view! {
+        <details class="panel danger-zone">
+            <summary><h3>{tr(|t| t.delete_heading)}</h3></summary>
+            <p class="intro">{tr(|t| t.delete_intro)}</p>
+            <button type="button" class="button delete-button" on:click=delete>{tr(|t| t.delete_button)}</button>
+            {move || failure.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         </details>
     }
 }

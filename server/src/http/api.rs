@@ -1,11 +1,13 @@
 //! `POST /api/workshops` (create), `GET /api/join/{code}` (what a code opens),
 //! `GET /api/join/{code}/qr.svg` (the join link as a QR code), `POST /api/join` (join
-//! with a code and a name), `GET /api/templates`, `GET /api/health`.
+//! with a code and a name), `DELETE /api/workshops/{id}` (the lead deletes their
+//! workshop), `GET /api/templates`, `GET /api/health`.
 
 use std::sync::Arc;
 
-use atelier_shared::JoinCode;
 use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined, TemplateSummary};
+use atelier_shared::protocol::Token;
+use atelier_shared::{JoinCode, WorkshopId};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -23,6 +25,24 @@ pub async fn create_workshop(
     let created = hub.create_workshop(request).await?;
     tracing::info!(workshop = %created.workshop, code = %created.code, "workshop created");
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// `Authorization: Bearer <the lead's token>`; 204 once nothing of it is left.
+pub async fn delete_workshop(
+    State(hub): State<Arc<Hub>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(|token| Token(token.trim().to_owned()))
+        .ok_or(ApiError::NotFacilitator)?;
+    let id: WorkshopId = id.parse().map_err(|_| ApiError::NotFacilitator)?;
+    hub.delete_workshop(id, &token).await?;
+    tracing::info!(workshop = %id, "workshop deleted by its lead");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn code_info(

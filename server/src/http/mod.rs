@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -38,6 +38,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         ));
     let api = Router::new()
         .route("/workshops", post(api::create_workshop))
+        .route("/workshops/{id}", delete(api::delete_workshop))
         .route("/join", post(api::join))
         .route("/join/{code}", get(api::code_info))
         .route("/join/{code}/qr.svg", get(api::join_qr))

@@ -129,7 +129,8 @@ impl WorkshopActor {
         Some(Instant::now() + Duration::from_millis(left))
     }
 
-    /// Handles one request; `false` if the workshop must stop (its store failed).
+    /// Handles one request; `false` if the workshop must stop (closed, or its store
+    /// failed).
     async fn handle(&mut self, request: Request) -> bool {
         let request = match request {
             Request::Command {
@@ -182,6 +183,15 @@ impl WorkshopActor {
                     subscribers: self.subscribers.len(),
                     online: self.online.keys().copied().collect(),
                 });
+            }
+            Request::Close { reason, reply } => {
+                for (_, mut subscriber) in self.subscribers.drain() {
+                    if let Some(kick) = subscriber.kick.take() {
+                        let _ = kick.send(reason);
+                    }
+                }
+                let _ = reply.send(());
+                return false;
             }
         }
         true

@@ -58,6 +58,11 @@ pub(crate) enum Request {
     Inspect {
         reply: oneshot::Sender<Inspection>,
     },
+    /// Settle what is pending, close every connection with `reason`, and stop.
+    Close {
+        reason: ErrorCode,
+        reply: oneshot::Sender<()>,
+    },
 }
 
 /// Where the outcome of a command goes.
@@ -142,6 +147,14 @@ impl WorkshopHandle {
     pub async fn inspect(&self) -> Result<Inspection, Gone> {
         let (reply, answer) = oneshot::channel();
         self.send(Request::Inspect { reply }).await?;
+        answer.await.map_err(|_| Gone)
+    }
+
+    /// Stops the actor once what it has applied is durable and answered; its
+    /// connections are closed with `reason`.
+    pub async fn close(&self, reason: ErrorCode) -> Result<(), Gone> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Close { reason, reply }).await?;
         answer.await.map_err(|_| Gone)
     }
 

@@ -90,6 +90,10 @@ where
                     ErrorCode::Lagging,
                     "this connection fell behind its room; reconnect to catch up",
                 ),
+                Ok(ErrorCode::WorkshopDeleted) => Ending::error(
+                    ErrorCode::WorkshopDeleted,
+                    "the lead facilitator deleted this workshop",
+                ),
                 Ok(code) => Ending::error(code, "closed by the workshop"),
                 Err(_) => Ending::error(ErrorCode::ShuttingDown, "the workshop is closing"),
             },
