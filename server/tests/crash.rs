@@ -155,7 +155,7 @@ enum Acked {
 /// the next. After vote `index`, the voter has a dot on this note, or on none.
 fn nth_vote(notes: &[NoteId], index: usize) -> (NoteId, u32) {
     let note = notes[(index / 2) % notes.len()];
-    (note, u32::from(index % 2 == 0))
+    (note, u32::from(index.is_multiple_of(2)))
 }
 
 /// Where a voter's dots are after vote `index`: on one note or nowhere.
