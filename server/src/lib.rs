@@ -29,6 +29,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 pub use config::{Config, Limits};
@@ -73,6 +74,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = app(hub.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let hub_for_shutdown = hub.clone();
+    // Small frames go out at once: with Nagle's algorithm, a note could wait for the
+    // peer's delayed acknowledgement of the previous frame (up to 40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY not set: {error}");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

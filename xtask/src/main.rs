@@ -4,6 +4,8 @@
 //! - `cargo xtask test`: install what tests need, build the client, lint, run every test.
 //! - `cargo xtask dist`: build the client into `dist/` only.
 //! - `cargo xtask lint`: `cargo fmt --check` and clippy on every crate and target.
+//! - `cargo xtask bench [-- atelier-bench flags]`: the load generator against the
+//!   release server; with no flags, the scenarios of BENCHMARKS.md.
 //!
 //! Each step installs what it needs (the wasm target, wasm-opt, Chromium) only when
 //! it is missing, so the commands work the same on a fresh machine and a warm one.
@@ -25,8 +27,11 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("dist") => dist::build(&root()),
         Some("lint") => lint(),
+        Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve [-- server flags] | test [-- test filter] | dist | lint>");
+            eprintln!(
+                "usage: cargo xtask <serve [-- server flags] | test [-- test filter] | dist | lint | bench [-- load generator flags]>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -83,6 +88,66 @@ fn test(args: &[String]) -> Result<()> {
         .args(filter)
         .env("ATELIER_DIST", root.join("dist"))
         .status_ok()
+}
+
+/// The scenarios BENCHMARKS.md reports, or one run with the flags given.
+const SCENARIOS: &[(&str, &[&str])] = &[
+    (
+        "One workshop, 42 people in one room, 1 op/s each",
+        &["--rate", "1"],
+    ),
+    (
+        "One workshop, 42 people in one room, 5 op/s each",
+        &["--rate", "5"],
+    ),
+    (
+        "One workshop, 42 people in one room, 10 op/s each",
+        &["--rate", "10"],
+    ),
+    (
+        "One workshop, 42 people in one room, 20 op/s each",
+        &["--rate", "20"],
+    ),
+    (
+        "50 workshops of 8 (400 people), each sending as soon as acknowledged",
+        &["--workshops", "50", "--participants", "8", "--rate", "0"],
+    ),
+];
+
+fn bench(args: &[String]) -> Result<()> {
+    let root = root();
+    run::step("building the server and the load generator (release)");
+    run::cargo(&root)
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "atelier-server",
+            "--package",
+            "atelier-bench",
+        ])
+        .status_ok()?;
+    let generator = root.join("target/release/atelier-bench");
+    let server = root.join("target/release/atelier");
+    let flags = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
+    if !flags.is_empty() {
+        return std::process::Command::new(&generator)
+            .arg("--server")
+            .arg(&server)
+            .arg("--header")
+            .args(flags)
+            .status_ok();
+    }
+    for (title, flags) in SCENARIOS {
+        run::step(title);
+        std::process::Command::new(&generator)
+            .arg("--server")
+            .arg(&server)
+            .arg("--header")
+            .args(*flags)
+            .status_ok()?;
+    }
+    Ok(())
 }
 
 fn lint() -> Result<()> {

@@ -1,0 +1,196 @@
+//! One simulated participant on its own websocket. It posts notes until it has
+//! [`NOTES_EACH`], then edits them in turn (so a room never fills up), each text
+//! stamped with its author and the instant it was sent. It times the acknowledgement
+//! of its own commands and the arrival of everybody else's.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use atelier_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, Token};
+use atelier_shared::{Colour, ColumnId, Command, NoteId, RoomId};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::scan::{note_text, scan};
+use crate::stats::Latencies;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Notes each participant owns before it starts editing them.
+pub const NOTES_EACH: usize = 8;
+
+/// A participant connected and welcomed, ready to run.
+#[derive(Debug)]
+pub struct Participant {
+    index: u32,
+    socket: Socket,
+    room: RoomId,
+    column: ColumnId,
+}
+
+/// When to act, shared by every participant of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    /// Operations per second; `None`: the next as soon as the last is acknowledged.
+    pub rate: Option<f64>,
+    /// The run's time origin (note stamps count from it).
+    pub epoch: Instant,
+    /// Samples before this are warm-up, not counted.
+    pub measure_from: Instant,
+    /// No command is sent after this.
+    pub stop_at: Instant,
+    /// Reading stops here: what is still in flight is lost from the counts.
+    pub drain_until: Instant,
+}
+
+/// What a participant measured.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sent → its `ack`, for commands sent in the measured window.
+    pub acks: Latencies,
+    /// Someone else's note sent → here, for notes sent in the measured window.
+    pub deliveries: Latencies,
+    pub rejections: usize,
+    /// The connection dropped before the end.
+    pub dropped: bool,
+}
+
+impl Participant {
+    pub async fn connect(host: &str, index: u32, token: Token) -> Result<Participant> {
+        // TCP_NODELAY, as a browser sets it.
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async_with_config(format!("ws://{host}/ws"), None, true).await?;
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            token,
+        };
+        socket.send(Message::text(hello.encode())).await?;
+        let frame = socket.next().await.context("closed before the welcome")??;
+        let text = frame.into_text()?;
+        let Some(ServerMsg::Welcome { workshop, you, .. }) =
+            ServerMsg::decode_frame(&text)?.into_iter().next()
+        else {
+            bail!("expected a welcome: {text}");
+        };
+        let room = workshop
+            .participants
+            .get(&you)
+            .and_then(|p| p.room)
+            .context("placed in a room")?;
+        let column = workshop.current_step(room).context("a current step")?.columns[0];
+        Ok(Participant {
+            index,
+            socket,
+            room,
+            column,
+        })
+    }
+
+    /// Runs the plan; returns what was measured.
+    pub async fn run(mut self, plan: Plan, phase: Duration) -> Report {
+        let mut report = Report::default();
+        // Send instants of commands awaiting their ack, oldest first.
+        let mut in_flight: VecDeque<Instant> = VecDeque::new();
+        let mut mine: Vec<NoteId> = Vec::with_capacity(NOTES_EACH);
+        let mut ops: u64 = 0;
+        let mut ticker = interval_at(
+            plan.epoch + phase,
+            Duration::from_secs_f64(1.0 / plan.rate.unwrap_or(1.0)),
+        );
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
+        let open_loop = plan.rate.is_some();
+        if !open_loop
+            && self
+                .send_next(&plan, &mut mine, &mut ops, &mut in_flight)
+                .await
+                .is_err()
+        {
+            report.dropped = true;
+            return report;
+        }
+        loop {
+            tokio::select! {
+                frame = self.socket.next() => {
+                    let Some(Ok(frame)) = frame else {
+                        report.dropped = true;
+                        break;
+                    };
+                    let Message::Text(text) = frame else { continue };
+                    let now = Instant::now();
+                    let since_epoch = now.duration_since(plan.epoch).as_micros() as u64;
+                    let seen = scan(&text);
+                    report.rejections += seen.rejections;
+                    for _ in 0..seen.acks + seen.rejections {
+                        if let Some(sent) = in_flight.pop_front()
+                            && sent >= plan.measure_from
+                        {
+                            report.acks.record(now.duration_since(sent).as_micros() as u64);
+                        }
+                    }
+                    let measured_from = plan.measure_from.duration_since(plan.epoch).as_micros() as u64;
+                    for (author, sent) in seen.notes {
+                        if author != self.index && sent >= measured_from {
+                            report.deliveries.record(since_epoch.saturating_sub(sent));
+                        }
+                    }
+                    if !open_loop
+                        && in_flight.is_empty()
+                        && now < plan.stop_at
+                        && self.send_next(&plan, &mut mine, &mut ops, &mut in_flight).await.is_err()
+                    {
+                        report.dropped = true;
+                        break;
+                    }
+                }
+                _ = ticker.tick(), if open_loop && Instant::now() < plan.stop_at => {
+                    if self.send_next(&plan, &mut mine, &mut ops, &mut in_flight).await.is_err() {
+                        report.dropped = true;
+                        break;
+                    }
+                }
+                () = sleep_until(plan.drain_until) => break,
+            }
+        }
+        let _ = self.socket.close(None).await;
+        report
+    }
+
+    /// Posts a note, or edits one of ours once we have enough, stamped with now.
+    async fn send_next(
+        &mut self,
+        plan: &Plan,
+        mine: &mut Vec<NoteId>,
+        ops: &mut u64,
+        in_flight: &mut VecDeque<Instant>,
+    ) -> Result<()> {
+        let now = Instant::now();
+        let text = note_text(self.index, now.duration_since(plan.epoch).as_micros() as u64);
+        let command = if mine.len() < NOTES_EACH {
+            let note = NoteId(uuid::Uuid::new_v4());
+            mine.push(note);
+            Command::PostNote {
+                note,
+                room: self.room,
+                column: self.column,
+                text,
+                colour: Colour::Yellow,
+                parent: None,
+            }
+        } else {
+            Command::EditNote {
+                note: mine[(*ops as usize) % NOTES_EACH],
+                text,
+                colour: Colour::Blue,
+            }
+        };
+        *ops += 1;
+        let message = ClientMsg::Command { id: *ops, command };
+        in_flight.push_back(now);
+        self.socket.send(Message::text(message.encode())).await?;
+        Ok(())
+    }
+}
