@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use atelier_server::Config;
 use atelier_shared::model::TimerState;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION};
-use atelier_shared::{Colour, Command, NoteId};
+use atelier_shared::{Colour, Command, NoteId, Workshop, WorkshopId};
 use atelier_tests::client::{closing, open};
 use atelier_tests::workshop::{assert_replica, room_of, step};
 use atelier_tests::{TestServer, WsClient};
@@ -26,13 +26,25 @@ impl Drop for DataDir {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() {
+/// A configuration with a data directory of its own (removed with the `DataDir`).
+fn durable() -> (DataDir, Config) {
     let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
     let config = Config {
         data_dir: Some(dir.0.clone()),
         ..Config::default()
     };
+    (dir, config)
+}
+
+/// The workshop as its actor holds it.
+async fn state(server: &TestServer, workshop: WorkshopId) -> Workshop {
+    let handle = server.hub.workshop(workshop).expect("the workshop is there");
+    handle.inspect().await.unwrap().workshop
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() {
+    let (_dir, config) = durable();
     let first = TestServer::start_with(config.clone()).await;
     let created = first.create_workshop("YESS CAMP 1", &["Aude", "Gard"]).await;
     let joined = first.join(created.code.as_str(), "Alice").await;
@@ -72,25 +84,11 @@ async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() 
         auto_lock: false,
     })
     .await;
-    let before = first
-        .hub
-        .workshop(created.workshop)
-        .unwrap()
-        .inspect()
-        .await
-        .unwrap()
-        .workshop;
+    let before = state(&first, created.workshop).await;
 
     // A second server on the same directory: it starts from the store alone.
     let second = TestServer::start_with(config).await;
-    let after = second
-        .hub
-        .workshop(created.workshop)
-        .expect("the workshop is back")
-        .inspect()
-        .await
-        .unwrap()
-        .workshop;
+    let after = state(&second, created.workshop).await;
     assert_eq!(after, before, "the workshop is rebuilt exactly");
     assert_eq!(after.notes.len(), 25);
     assert_eq!(after.dots(step(&after, "vote"), alice.you, posted[3]), 1);
@@ -110,7 +108,7 @@ async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() 
 }
 
 /// The timer's time left, when paused.
-fn paused(w: &atelier_shared::Workshop) -> u64 {
+fn paused(w: &Workshop) -> u64 {
     match w.timer.state {
         TimerState::Paused { remaining } => remaining,
         other => panic!("the timer should be paused: {other:?}"),
@@ -119,11 +117,7 @@ fn paused(w: &atelier_shared::Workshop) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once() {
-    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
-    let config = Config {
-        data_dir: Some(dir.0.clone()),
-        ..Config::default()
-    };
+    let (_dir, config) = durable();
     let first = TestServer::start_with(config.clone()).await;
     let created = first.create_workshop("Atelier", &["Aude"]).await;
     let joined = first.join(created.code.as_str(), "Alice").await;
@@ -183,24 +177,12 @@ async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once() {
     lead.send_as(id + 1, add).await;
     assert!(!lead.outcome(id + 1).await.unwrap().is_empty());
     assert_eq!(paused(&lead.workshop), left + 120_000);
-    let stored = second
-        .hub
-        .workshop(created.workshop)
-        .unwrap()
-        .inspect()
-        .await
-        .unwrap()
-        .workshop;
-    assert_eq!(paused(&stored), left + 120_000);
+    assert_eq!(paused(&state(&second, created.workshop).await), left + 120_000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lead_deletes_a_workshop_for_good_and_no_one_else_can() {
-    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
-    let config = Config {
-        data_dir: Some(dir.0.clone()),
-        ..Config::default()
-    };
+    let (_dir, config) = durable();
     let server = TestServer::start_with(config.clone()).await;
     let doomed = server.create_workshop("Ancien atelier", &["Aude"]).await;
     let kept = server.create_workshop("Atelier en cours", &["Gard"]).await;

@@ -129,23 +129,26 @@ fn bench(args: &[String]) -> Result<()> {
         .status_ok()?;
     let generator = root.join("target/release/atelier-bench");
     let server = root.join("target/release/atelier");
-    let flags = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
-    if !flags.is_empty() {
-        return std::process::Command::new(&generator)
-            .arg("--server")
-            .arg(&server)
-            .arg("--header")
-            .args(flags)
-            .status_ok();
-    }
-    for (title, flags) in SCENARIOS {
-        run::step(title);
+    let generate = |flags: &[&str]| {
         std::process::Command::new(&generator)
             .arg("--server")
             .arg(&server)
             .arg("--header")
-            .args(*flags)
-            .status_ok()?;
+            .args(flags)
+            .status_ok()
+    };
+    let flags: Vec<&str> = args
+        .strip_prefix(&["--".to_owned()])
+        .unwrap_or(args)
+        .iter()
+        .map(String::as_str)
+        .collect();
+    if !flags.is_empty() {
+        return generate(&flags);
+    }
+    for (title, flags) in SCENARIOS {
+        run::step(title);
+        generate(flags)?;
     }
     Ok(())
 }
