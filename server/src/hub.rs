@@ -244,7 +244,7 @@ impl Hub {
     /// Deletes workshop `id` for good, if `token` is its lead's: its connections are
     /// closed, then the store forgets it, then its code and tokens stop working.
     pub async fn delete_workshop(&self, id: WorkshopId, token: &Token) -> Result<(), ApiError> {
-        let (_, handle) = self.led_workshop(id, token).await?;
+        let (workshop, handle) = self.led_workshop(id, token).await?;
         handle
             .close(ErrorCode::WorkshopDeleted)
             .await
@@ -253,8 +253,10 @@ impl Hub {
         // Should this write fail, the workshop is back at the next start-up, whole.
         self.persist(vec![Record::Deleted { workshop: id }]).await?;
         self.workshops.remove(&id);
-        self.codes.retain(|_, workshop| *workshop != id);
-        self.credentials.retain(|_, credential| credential.workshop != id);
+        self.codes.remove(&workshop.code);
+        for participant in workshop.participants.keys() {
+            self.credentials.remove(participant);
+        }
         Ok(())
     }
 

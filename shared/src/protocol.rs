@@ -170,18 +170,18 @@ impl ClientMsg {
 /// The frame of `ServerMsg::Event { seq, event }`, byte for byte, serialised from a
 /// borrowed event: the server publishes every event without copying it first.
 pub fn event_frame(seq: u64, event: &Event) -> String {
-    #[derive(Serialize)]
-    #[serde(tag = "type", rename = "event")]
-    struct EventRef<'a> {
-        seq: u64,
-        event: &'a Event,
-    }
-    let json = serde_json::to_string(&EventRef { seq, event }).expect("events always serialise");
-    let mut frame = String::with_capacity(json.len() + 2);
-    frame.push('[');
-    frame.push_str(&json);
-    frame.push(']');
-    frame
+    event_json_frame(seq, &event_json(event))
+}
+
+/// An event as JSON, as it stands inside its frame (and as the server's store keeps it).
+pub fn event_json(event: &Event) -> String {
+    serde_json::to_string(event).expect("events always serialise")
+}
+
+/// The frame of an event already serialised by [`event_json`]: the server serialises
+/// each event once, for its store and for the connections that see it whole.
+pub fn event_json_frame(seq: u64, json: &str) -> String {
+    format!(r#"[{{"type":"event","seq":{seq},"event":{json}}}]"#)
 }
 
 /// The protocol version a hello claims, even if the rest of it is not understood: a
@@ -338,6 +338,7 @@ mod tests {
             event: event.clone(),
         };
         assert_eq!(event_frame(42, &event), owned.to_frame());
+        assert_eq!(event_json_frame(42, &event_json(&event)), owned.to_frame());
     }
 
     #[test]

@@ -33,13 +33,15 @@ use tokio::sync::oneshot;
 pub enum Record {
     /// A new workshop, as `machine::create` made it (no event applied yet).
     Created { workshop: Box<Workshop> },
-    /// Events applied to a workshop; the first has sequence number `first_seq` (the
-    /// workshop's `seq` after applying it). `command` is the participant's command
-    /// that made them, when it came with an id: its receipt.
+    /// Events applied to a workshop, each as `protocol::event_json` wrote it (the
+    /// actor serialises an event once, for the store and the wire); the first has
+    /// sequence number `first_seq` (the workshop's `seq` after applying it).
+    /// `command` is the participant's command that made them, when it came with an
+    /// id: its receipt.
     Events {
         workshop: WorkshopId,
         first_seq: u64,
-        events: Vec<Event>,
+        events: Vec<String>,
         command: Option<CommandKey>,
     },
     /// The token someone comes back with (their participant id and secret).

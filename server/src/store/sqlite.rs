@@ -128,9 +128,7 @@ impl Store for SqliteStore {
                     } => {
                         let first =
                             i64::try_from(*first_seq).map_err(|e| StoreError::Write(e.to_string()))?;
-                        for (seq, event) in (first..).zip(events) {
-                            let json =
-                                serde_json::to_string(event).map_err(|e| StoreError::Write(e.to_string()))?;
+                        for (seq, json) in (first..).zip(events) {
                             appended
                                 .execute(params![workshop.to_string(), seq, json])
                                 .map_err(failed)?;

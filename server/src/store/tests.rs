@@ -6,6 +6,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use atelier_shared::ids::{CampaignId, ColumnId, JoinCode, Millis, NoteId, ParticipantId, RoomId, StepId};
 use atelier_shared::machine::{NewRoom, NewWorkshop, create};
 use atelier_shared::model::{Column, ColumnKind, Settings};
+use atelier_shared::protocol::event_json;
 use atelier_shared::{Activity, Actor, Colour, Command, Role, Step, Workshop, WorkshopId, apply};
 use uuid::Uuid;
 
@@ -87,6 +88,7 @@ fn created(w: &Workshop) -> Record {
 fn act(w: &mut Workshop, actor: Actor, command: Command) -> Record {
     let first_seq = w.seq + 1;
     let events = apply(w, actor, command, Millis(1_750_000_001_000)).unwrap();
+    let events = events.iter().map(event_json).collect();
     let command = match actor {
         Actor::Member(participant) => Some(CommandKey {
             participant,

@@ -16,7 +16,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use atelier_shared::model::TimerState;
-use atelier_shared::protocol::{ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame};
+use atelier_shared::protocol::{
+    ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame, event_json, event_json_frame,
+};
 use atelier_shared::{Actor, Command, Event, ParticipantId, Rejection, Sight, Viewer, Workshop, apply};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
@@ -238,19 +240,29 @@ impl WorkshopActor {
             return true;
         }
         let settling = std::mem::take(&mut self.settling);
+        // With a store, each event is serialised once: the store keeps the JSON, and
+        // the frame for those who see it whole is made from the same bytes.
+        let mut frames: Vec<Vec<Utf8Bytes>> = Vec::new();
         if let Some(store) = &self.store {
-            let records: Vec<Record> = settling
-                .iter()
-                .filter_map(|applied| match &applied.outcome {
-                    Ok(events) if !events.is_empty() => Some(Record::Events {
+            let mut records = Vec::new();
+            for applied in &settling {
+                let events = applied.outcome.as_deref().unwrap_or_default();
+                let json: Vec<String> = events.iter().map(event_json).collect();
+                frames.push(
+                    (applied.first_seq..)
+                        .zip(&json)
+                        .map(|(seq, json)| Utf8Bytes::from(event_json_frame(seq, json)))
+                        .collect(),
+                );
+                if !json.is_empty() {
+                    records.push(Record::Events {
                         workshop: self.workshop.id,
                         first_seq: applied.first_seq,
-                        events: events.clone(),
+                        events: json,
                         command: applied.receipt,
-                    }),
-                    _ => None,
-                })
-                .collect();
+                    });
+                }
+            }
             if !records.is_empty()
                 && let Err(error) = store.commit(records).await
             {
@@ -258,11 +270,13 @@ impl WorkshopActor {
                 return false;
             }
         }
+        let mut frames = frames.into_iter();
         for applied in settling {
+            let whole = frames.next().unwrap_or_default();
             if let Ok(events) = &applied.outcome
                 && !events.is_empty()
             {
-                self.publish(applied.first_seq, events);
+                self.publish(applied.first_seq, events, whole);
             }
             let seq = applied.first_seq - 1 + applied.outcome.as_ref().map_or(0, |e| e.len() as u64);
             self.answer(applied.reply, applied.outcome, seq);
@@ -294,9 +308,10 @@ impl WorkshopActor {
     }
 
     /// Sends each event to every connection that may see it, whole or redacted,
-    /// serialised once per version; connections whose view changed in a way events
-    /// cannot carry get a fresh snapshot instead.
-    fn publish(&mut self, first_seq: u64, events: &[Event]) {
+    /// serialised once per version (`whole`: the whole frames, when already made);
+    /// connections whose view changed in a way events cannot carry get a fresh
+    /// snapshot instead.
+    fn publish(&mut self, first_seq: u64, events: &[Event], whole: Vec<Utf8Bytes>) {
         let workshop = &self.workshop;
         let mut resync = Vec::new();
         let mut dropped = Vec::new();
@@ -305,8 +320,9 @@ impl WorkshopActor {
                 resync.push(*conn);
             }
         }
+        let mut made = whole.into_iter();
         for (seq, event) in (first_seq..).zip(events) {
-            let mut whole: Option<Utf8Bytes> = None;
+            let mut whole: Option<Utf8Bytes> = made.next();
             let mut redacted: Option<Utf8Bytes> = None;
             for (conn, subscriber) in &mut self.subscribers {
                 // A snapshot taken after this event already holds it.
