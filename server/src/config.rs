@@ -48,6 +48,9 @@ pub struct Limits {
     pub hard_message_bytes: usize,
     /// Largest HTTP request body (create and join requests are tiny).
     pub max_body_bytes: usize,
+    /// Largest archive `POST /api/import` takes. A two-hour workshop of 42 people is
+    /// about 200 KiB of JSON; a campaign of three, well under 1 MiB.
+    pub max_import_bytes: usize,
     /// Messages queued for one connection before it counts as lagging and is closed
     /// (the client reconnects and gets a fresh snapshot). A healthy client drains its
     /// queue in one coalesced frame; 1,024 is more than a second of a 42-person room
@@ -80,6 +83,7 @@ impl Default for Limits {
             max_message_bytes: 16 * 1024,
             hard_message_bytes: 64 * 1024,
             max_body_bytes: 64 * 1024,
+            max_import_bytes: 16 * 1024 * 1024,
             outbox_messages: 1024,
             max_batch: 256,
             hello_timeout: Duration::from_secs(10),

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use atelier_shared::api::{CreateWorkshop, Created, Joined};
+use atelier_shared::api::{Archive, CreateWorkshop, Created, Imported, Joined};
 use atelier_shared::machine::{self, NewRoom, NewWorkshop};
 use atelier_shared::model::Settings;
 use atelier_shared::protocol::{ErrorCode, Token};
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::catalog::{Catalog, DEFAULT_TEMPLATE};
 use crate::clock;
 use crate::config::Config;
+use crate::export::archive;
 use crate::http::error::ApiError;
 use crate::secret::{self, Secret};
 use crate::store::{Committer, Loaded, Receipts, Record};
@@ -38,6 +39,9 @@ pub struct Hub {
     codes: DashMap<JoinCode, WorkshopId>,
     /// Who holds which credential: read on every websocket hello, written on join.
     credentials: DashMap<ParticipantId, Credential>,
+    /// Each workshop's organiser key (read-only access to its reports), issued the
+    /// first time its lead asks for it.
+    organisers: DashMap<WorkshopId, Secret>,
     /// Live websocket connections; a watch so that tests and health checks can wait
     /// for it to change instead of polling.
     connections: watch::Sender<usize>,
@@ -76,6 +80,7 @@ impl Hub {
             workshops: DashMap::new(),
             codes: DashMap::new(),
             credentials: DashMap::new(),
+            organisers: DashMap::new(),
             connections: watch::Sender::new(0),
             next_conn: AtomicU64::new(1),
             shutdown: watch::Sender::new(false),
@@ -100,7 +105,11 @@ impl Hub {
             self.workshops.insert(handle.id, handle);
         }
         for (workshop, token) in loaded.credentials {
-            if let Some((participant, secret)) = secret::parse_token(&token) {
+            if let Some(key) = token.0.strip_prefix(secret::ORGANISER_PREFIX) {
+                if let Some(secret) = Secret::from_hex(key) {
+                    self.organisers.insert(workshop, secret);
+                }
+            } else if let Some((participant, secret)) = secret::parse_token(&token) {
                 self.credentials
                     .insert(participant, Credential { workshop, secret });
             }
@@ -253,11 +262,126 @@ impl Hub {
         // Should this write fail, the workshop is back at the next start-up, whole.
         self.persist(vec![Record::Deleted { workshop: id }]).await?;
         self.workshops.remove(&id);
+        self.organisers.remove(&id);
         self.codes.remove(&workshop.code);
         for participant in workshop.participants.keys() {
             self.credentials.remove(participant);
         }
         Ok(())
+    }
+
+    /// The organiser key of workshop `id`, for its lead to hand on: issued and made
+    /// durable the first time they ask, the same ever after.
+    pub async fn organiser_key(&self, id: WorkshopId, token: &Token) -> Result<String, ApiError> {
+        self.led_workshop(id, token).await?;
+        let secret = match self.organisers.entry(id) {
+            Entry::Occupied(known) => return Ok(known.get().hex()),
+            Entry::Vacant(slot) => slot.insert(Secret::generate()).clone(),
+        };
+        let record = Record::Credential {
+            workshop: id,
+            token: secret::organiser_record(&secret),
+        };
+        if let Err(error) = self.persist(vec![record]).await {
+            self.organisers.remove(&id);
+            return Err(error);
+        }
+        Ok(secret.hex())
+    }
+
+    /// Workshop `id` as it stands, for whoever presents its organiser key or its
+    /// lead's token; anyone else, and any unknown workshop, gets the same refusal.
+    pub async fn readable_workshop(
+        &self,
+        id: WorkshopId,
+        key: Option<&str>,
+        lead: Option<&Token>,
+    ) -> Result<Workshop, ApiError> {
+        if let Some(key) = key {
+            let presented = Secret::from_hex(key).ok_or(ApiError::NoAccess)?;
+            let genuine = self
+                .organisers
+                .get(&id)
+                .is_some_and(|secret| secret.matches(&presented));
+            let handle = self.workshop(id).filter(|_| genuine).ok_or(ApiError::NoAccess)?;
+            return Ok(handle.inspect().await.map_err(|_| ApiError::Unavailable)?.workshop);
+        }
+        match lead {
+            Some(token) => match self.led_workshop(id, token).await {
+                Ok((workshop, _)) => Ok(workshop),
+                Err(ApiError::NotFacilitator) => Err(ApiError::NoAccess),
+                Err(other) => Err(other),
+            },
+            None => Err(ApiError::NoAccess),
+        }
+    }
+
+    /// Every live workshop of `workshop`'s campaign, itself included, in the order
+    /// they were created.
+    pub async fn campaign_of(&self, workshop: Workshop) -> Result<Vec<Workshop>, ApiError> {
+        let others: Vec<WorkshopHandle> = self
+            .workshops
+            .iter()
+            .filter(|h| h.campaign == workshop.campaign && h.id != workshop.id)
+            .map(|h| h.clone())
+            .collect();
+        let mut workshops = vec![workshop];
+        for handle in others {
+            // A workshop deleted meanwhile is simply not part of it any more.
+            if let Ok(inspection) = handle.inspect().await {
+                workshops.push(inspection.workshop);
+            }
+        }
+        workshops.sort_by_key(|w| (w.created, w.id));
+        Ok(workshops)
+    }
+
+    /// Starts the workshops of a JSON archive anew, each with a new code and its
+    /// lead's new token (see `export::archive`).
+    pub async fn import(&self, archive: Archive) -> Result<Imported, ApiError> {
+        let workshops =
+            archive::prepare(archive, Uuid::new_v4).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let mut imported = Vec::with_capacity(workshops.len());
+        let mut records = Vec::new();
+        let mut ready = Vec::new();
+        for mut workshop in workshops {
+            let lead = archive::lead(&workshop).ok_or(ApiError::Internal)?;
+            workshop.code = self.reserve_code(workshop.id);
+            let token = self.issue_credential(workshop.id, lead);
+            records.push(Record::Created {
+                workshop: Box::new(workshop.clone()),
+            });
+            records.push(Record::Credential {
+                workshop: workshop.id,
+                token: token.clone(),
+            });
+            imported.push(Created {
+                workshop: workshop.id,
+                join_url: format!("{}/j/{}", self.public_url, workshop.code),
+                code: workshop.code.clone(),
+                facilitator: lead,
+                facilitator_secret: token,
+            });
+            ready.push(workshop);
+        }
+        // Durable, all of them or none, before anyone hears of them.
+        if let Err(error) = self.persist(records).await {
+            for (workshop, created) in ready.iter().zip(&imported) {
+                self.codes.remove(&workshop.code);
+                self.credentials.remove(&created.facilitator);
+            }
+            return Err(error);
+        }
+        for workshop in ready {
+            let handle = workshop::spawn(
+                workshop,
+                Receipts::default(),
+                self.config.limits.inbox_requests,
+                self.store.clone(),
+            );
+            self.workshops.insert(handle.id, handle);
+        }
+        Ok(Imported { workshops: imported })
     }
 
     /// Admits `name` into the workshop with `code` and gives them their token.

@@ -8,6 +8,8 @@
 //! - [`workshop`]: one actor task per workshop, owning its state and subscribers.
 //! - [`ws`]: the websocket endpoint; `ws::connection` is one connection's lifetime.
 //! - [`http`]: the router, the JSON API and its error type.
+//! - [`export`]: reports and exports (Markdown, HTML with charts, CSV, XLSX, JSON)
+//!   and the import of a JSON archive.
 //! - [`catalog`]: the built-in templates and maps, compiled in.
 //! - [`secret`]: randomness, tokens and constant-time checks; [`clock`]: the time.
 //! - [`store`]: durable storage (SQLite in the data directory) and its group commit.
@@ -17,6 +19,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod config;
+pub mod export;
 pub mod http;
 pub mod hub;
 pub mod secret;

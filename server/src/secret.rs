@@ -31,11 +31,25 @@ impl Secret {
 
     /// The token that proves `participant` holds this secret.
     pub fn token_for(&self, participant: ParticipantId) -> Token {
-        let mut token = format!("{}.", participant.0.simple());
-        for byte in self.0 {
-            token.push_str(&format!("{byte:02x}"));
+        Token(format!("{}.{}", participant.0.simple(), self.hex()))
+    }
+
+    /// The 64 hex digits; what an organiser's link carries as its key.
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    /// The secret whose [`Secret::hex`] is `hex`, if it is one.
+    pub fn from_hex(hex: &str) -> Option<Secret> {
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
         }
-        Token(token)
+        let mut secret = [0u8; 32];
+        for (byte, pair) in secret.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+            let pair = std::str::from_utf8(pair).ok()?;
+            *byte = u8::from_str_radix(pair, 16).ok()?;
+        }
+        Some(Secret(secret))
     }
 
     /// Whether `candidate` is this secret; takes the same time wherever they differ.
@@ -59,15 +73,16 @@ impl fmt::Debug for Secret {
 pub fn parse_token(token: &Token) -> Option<(ParticipantId, Secret)> {
     let (id, hex) = token.0.split_once('.')?;
     let participant = id.parse().ok()?;
-    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let mut secret = [0u8; 32];
-    for (byte, pair) in secret.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
-        let pair = std::str::from_utf8(pair).ok()?;
-        *byte = u8::from_str_radix(pair, 16).ok()?;
-    }
-    Some((participant, Secret(secret)))
+    Some((participant, Secret::from_hex(hex)?))
+}
+
+/// How the store keeps an organiser's key: apart from participants' tokens, which
+/// start with a participant id.
+pub const ORGANISER_PREFIX: &str = "organiser.";
+
+/// An organiser's key as the store keeps it.
+pub fn organiser_record(secret: &Secret) -> Token {
+    Token(format!("{ORGANISER_PREFIX}{}", secret.hex()))
 }
 
 #[cfg(test)]

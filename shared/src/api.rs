@@ -112,3 +112,35 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<Rejection>,
 }
+
+/// What `ARCHIVE_FORMAT` files are called in their `format` field.
+pub const ARCHIVE_FORMAT: &str = "atelier-archive";
+/// The version of the archive's shape this server writes and reads.
+pub const ARCHIVE_VERSION: u32 = 1;
+
+/// The JSON export (`…/report.json`, `…/campaign.json`): the complete workshops, in the
+/// order they were created, exactly as the server holds them. `POST /api/import` takes
+/// it back, so it is also the archive of a finished campaign.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Archive {
+    pub format: String,
+    pub version: u32,
+    pub exported: crate::ids::Millis,
+    pub workshops: Vec<crate::model::Workshop>,
+}
+
+/// The answer to an import: each workshop anew, with its code and its lead's token,
+/// in the archive's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imported {
+    pub workshops: Vec<Created>,
+}
+
+/// `GET /api/workshops/{id}/organiser`: the read-only link the lead hands to organisers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganiserAccess {
+    /// The key the export links carry (`?key=…`).
+    pub key: String,
+    /// The printable report, a page with every export's download link.
+    pub url: String,
+}

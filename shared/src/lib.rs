@@ -10,6 +10,7 @@
 //! - [`template`]: methods as data files; [`map`]: prepared lists (CSV, JSON);
 //!   [`campaign`]: what a workshop takes from the one before.
 //! - [`text`]: what user-typed text may be (lengths, control characters).
+//! - [`report`]: the case file of a workshop as plain data, which the exports render.
 //! - [`protocol`]: the websocket messages in each direction and the protocol version.
 //! - [`api`]: the JSON bodies of the HTTP API (create, join, templates).
 //!
@@ -25,6 +26,7 @@ pub mod map;
 pub mod model;
 pub mod protocol;
 pub mod rejection;
+pub mod report;
 pub mod sight;
 pub mod template;
 pub mod text;

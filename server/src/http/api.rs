@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined, TemplateSummary};
-use atelier_shared::protocol::Token;
 use atelier_shared::{JoinCode, WorkshopId};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -15,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 
 use super::error::ApiError;
+use super::reports::{bearer, public_base};
 use crate::hub::Hub;
 
 pub async fn create_workshop(
@@ -33,12 +33,7 @@ pub async fn delete_workshop(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(|token| Token(token.trim().to_owned()))
-        .ok_or(ApiError::NotFacilitator)?;
+    let token = bearer(&headers).ok_or(ApiError::NotFacilitator)?;
     let id: WorkshopId = id.parse().map_err(|_| ApiError::NotFacilitator)?;
     hub.delete_workshop(id, &token).await?;
     tracing::info!(workshop = %id, "workshop deleted by its lead");
@@ -66,14 +61,7 @@ pub async fn join_qr(
 ) -> Result<impl IntoResponse, ApiError> {
     let code = JoinCode::parse(&code).ok_or(ApiError::UnknownCode)?;
     hub.by_code(code.as_str()).ok_or(ApiError::UnknownCode)?;
-    let base = match (
-        &hub.config.public_url,
-        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
-    ) {
-        (None, Some(host)) => format!("http://{host}"),
-        _ => hub.public_url.clone(),
-    };
-    let link = format!("{base}/j/{code}");
+    let link = format!("{}/j/{code}", public_base(&hub, &headers));
     let svg =
         qr_svg(&link).ok_or_else(|| ApiError::BadRequest("this link is too long for a QR code".into()))?;
     Ok((

@@ -18,10 +18,14 @@ pub enum ApiError {
     BadRequest(String),
     #[error("the workshop is not available right now; try again in a moment")]
     Unavailable,
+    #[error("no such export: ask for report.FORMAT or campaign.FORMAT, FORMAT being html, md, csv, xlsx or json")]
+    NotFound,
     #[error("no such template")]
     UnknownTemplate,
     #[error("only the lead facilitator of that workshop may do this")]
     NotFacilitator,
+    #[error("this key does not open that workshop's reports: ask its lead facilitator for the organiser link")]
+    NoAccess,
     /// A fault of the server's own (details go to the log, not the client).
     #[error("something went wrong on the server")]
     Internal,
@@ -36,7 +40,8 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::UnknownTemplate => (StatusCode::NOT_FOUND, "unknown_template"),
-            ApiError::NotFacilitator => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::NotFacilitator | ApiError::NoAccess => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         let rejection = match &self {

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod error;
+pub mod reports;
 
 use std::sync::Arc;
 
@@ -39,12 +40,19 @@ pub fn router(hub: Arc<Hub>) -> Router {
     let api = Router::new()
         .route("/workshops", post(api::create_workshop))
         .route("/workshops/{id}", delete(api::delete_workshop))
+        .route("/workshops/{id}/organiser", get(reports::organiser))
+        .route("/workshops/{id}/{file}", get(reports::export))
         .route("/join", post(api::join))
         .route("/join/{code}", get(api::code_info))
         .route("/join/{code}/qr.svg", get(api::join_qr))
         .route("/templates", get(api::templates))
         .route("/health", get(api::health))
         .layer(DefaultBodyLimit::max(hub.config.limits.max_body_bytes))
+        .merge(
+            Router::new()
+                .route("/import", post(reports::import))
+                .layer(DefaultBodyLimit::max(hub.config.limits.max_import_bytes)),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -38,6 +38,7 @@ pub fn spawn(
 ) -> WorkshopHandle {
     let (inbox, requests) = mpsc::channel(inbox_capacity);
     let id = workshop.id;
+    let campaign = workshop.campaign;
     let title = workshop.title.as_str().into();
     let actor = WorkshopActor {
         workshop,
@@ -48,7 +49,12 @@ pub fn spawn(
         settling: Vec::new(),
     };
     tokio::spawn(actor.run(requests));
-    WorkshopHandle { id, title, inbox }
+    WorkshopHandle {
+        id,
+        campaign,
+        title,
+        inbox,
+    }
 }
 
 struct WorkshopActor {

@@ -4,7 +4,7 @@
 
 mod actor;
 
-use atelier_shared::{Actor, Command, Event, ParticipantId, Rejection, Workshop, WorkshopId};
+use atelier_shared::{Actor, CampaignId, Command, Event, ParticipantId, Rejection, Workshop, WorkshopId};
 use axum::extract::ws::Utf8Bytes;
 use std::sync::Arc;
 
@@ -24,6 +24,8 @@ pub type Outbox = mpsc::Sender<Utf8Bytes>;
 #[derive(Clone, Debug)]
 pub struct WorkshopHandle {
     pub id: WorkshopId,
+    /// Never changes: finds a campaign's workshops without asking every actor.
+    pub campaign: CampaignId,
     /// Never changes: answers "what does this code open?" without asking the actor.
     pub title: Arc<str>,
     inbox: mpsc::Sender<Request>,

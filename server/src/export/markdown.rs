@@ -1,0 +1,246 @@
+//! The case file in Markdown (CommonMark with GitHub's tables), for a wiki, an e-mail
+//! or a document editor. Typed text is escaped so that it reads as typed: no markup,
+//! no links, no HTML, whatever it contains.
+
+use std::fmt::Write;
+
+use atelier_shared::report::{NoteLine, Report, RoomReport, Timeline, VoteReport};
+
+use super::Options;
+use super::labels::Labels;
+
+pub fn render(reports: &[Report], campaign: bool, options: &Options) -> String {
+    let l = options.lang.labels();
+    let mut out = String::new();
+    if campaign {
+        let title = reports.first().map_or("", |r| r.title.as_str());
+        let _ = writeln!(out, "# {} — {}\n", l.campaign, md(title));
+        for (i, report) in reports.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, md(&report.title));
+        }
+        out.push('\n');
+    }
+    for report in reports {
+        workshop(&mut out, report, options, l);
+    }
+    out
+}
+
+fn workshop(out: &mut String, report: &Report, options: &Options, l: &Labels) {
+    let (zone, lang) = (options.zone, options.lang);
+    let _ = writeln!(out, "# {} — {}\n", l.report, md(&report.title));
+    let _ = writeln!(
+        out,
+        "_{} {} · {} {} ({})_\n",
+        l.created,
+        zone.date_time(report.created, lang),
+        l.generated,
+        zone.date_time(options.generated, lang),
+        zone.name(),
+    );
+    let _ = writeln!(out, "{}\n", (l.figures)(&report.figures));
+    let _ = writeln!(out, "## {}\n", l.by_room);
+    let _ = writeln!(
+        out,
+        "| {} | {} | Participants | {} | {} | {} | {} |",
+        l.room, l.current_step, l.contributors, l.voters, l.notes, l.points
+    );
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for room in &report.rooms {
+        let f = room.figures;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md(&room.label()),
+            md(&room.step),
+            f.participants,
+            f.contributors,
+            f.voters,
+            f.notes,
+            f.dots
+        );
+    }
+    out.push('\n');
+    if !report.votes.is_empty() {
+        let _ = writeln!(out, "## {}\n", l.workshop_votes);
+        for vote in &report.votes {
+            votes(out, vote, true, l);
+        }
+    }
+    timeline(out, &report.timeline, options, l);
+    for room in &report.rooms {
+        room_section(out, room, l);
+    }
+}
+
+fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
+    let _ = writeln!(out, "## {} {}\n", l.room, md(&room.label()));
+    let _ = writeln!(out, "_{} : {}_\n", l.current_step, md(&room.step));
+    let _ = writeln!(out, "{}\n", (l.figures)(&room.figures));
+    for vote in &room.votes {
+        votes(out, vote, false, l);
+    }
+    if !room.characterised.is_empty() {
+        let _ = writeln!(out, "### {}\n", l.characterisation);
+        for c in &room.characterised {
+            let _ = writeln!(out, "#### {}\n", md(&c.note));
+            for (question, answer) in [(l.why, &c.why), (l.who, &c.who), (l.measure, &c.measure)] {
+                let _ = writeln!(out, "- **{question}** {}", md(answer));
+            }
+            out.push('\n');
+        }
+    }
+    if !room.trees.is_empty() {
+        let _ = writeln!(out, "### {}\n", l.trees);
+        for tree in &room.trees {
+            let _ = writeln!(out, "#### {}\n", md(&tree.note));
+            for (side, branches) in [(l.consequences, &tree.consequences), (l.causes, &tree.causes)] {
+                let texts: Vec<String> = branches.iter().map(|b| md(b)).collect();
+                let _ = writeln!(out, "- **{side}** : {}", texts.join(" · "));
+            }
+            out.push('\n');
+        }
+    }
+    for attached in &room.attached {
+        let _ = writeln!(
+            out,
+            "### {} {} « {} »\n",
+            md(&attached.column),
+            l.attached,
+            md(&attached.parent)
+        );
+        for line in &attached.notes {
+            let _ = writeln!(out, "- {}", note(line, l));
+        }
+        out.push('\n');
+    }
+    if !room.columns.is_empty() {
+        let _ = writeln!(out, "### {}\n", l.board);
+        for column in &room.columns {
+            let _ = writeln!(out, "#### {}\n", md(&column.column));
+            for line in &column.notes {
+                let _ = writeln!(out, "- {}", note(line, l));
+                for merged in &line.merged {
+                    let _ = writeln!(out, "  - {} : {}", l.merged, note(merged, l));
+                }
+            }
+            out.push('\n');
+        }
+    }
+}
+
+fn votes(out: &mut String, vote: &VoteReport, rooms: bool, l: &Labels) {
+    let _ = writeln!(out, "### {} — {}\n", l.ranking_of, md(&vote.step));
+    for ranking in &vote.columns {
+        let _ = writeln!(out, "#### {}\n", md(&ranking.column));
+        let parents = ranking.rows.iter().any(|r| r.parent.is_some());
+        let mut header = vec![l.rank, l.note];
+        if parents {
+            header.push(l.under);
+        }
+        if rooms {
+            header.push(l.room);
+        }
+        header.extend([l.points, l.voters]);
+        let _ = writeln!(out, "| {} |", header.join(" | "));
+        let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
+        for row in &ranking.rows {
+            let mut cells = vec![row.rank.to_string(), md(&row.text)];
+            if parents {
+                cells.push(md(row.parent.as_deref().unwrap_or_default()));
+            }
+            if rooms {
+                cells.push(md(row.room.as_deref().unwrap_or_default()));
+            }
+            cells.extend([row.votes.to_string(), row.voters.to_string()]);
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        out.push('\n');
+    }
+}
+
+fn timeline(out: &mut String, timeline: &Timeline, options: &Options, l: &Labels) {
+    if timeline.notes.iter().chain(&timeline.arrivals).all(|n| *n == 0) {
+        return;
+    }
+    let _ = writeln!(out, "## {} ({})\n", l.timeline, (l.per_slice)(timeline.minutes));
+    let _ = writeln!(out, "| | {} | {} |", l.timeline_notes, l.timeline_arrivals);
+    out.push_str("| --- | --- | --- |\n");
+    let slice = u64::from(timeline.minutes) * 60_000;
+    for (i, (notes, arrivals)) in timeline.notes.iter().zip(&timeline.arrivals).enumerate() {
+        let at = atelier_shared::Millis(timeline.start.0 + slice * i as u64);
+        let when = options.zone.date_time(at, options.lang);
+        let _ = writeln!(out, "| {when} | {notes} | {arrivals} |");
+    }
+    out.push('\n');
+}
+
+/// "Épicerie solidaire — Alice · cartographie · 3 points (rang 1)".
+fn note(line: &NoteLine, l: &Labels) -> String {
+    let mut text = md(&line.text);
+    let mut about = Vec::new();
+    if let Some(author) = &line.author {
+        about.push(md(author));
+    }
+    if line.origin != atelier_shared::report::Origin::Posted {
+        about.push((l.origin_of)(line.origin).to_owned());
+    }
+    if line.hidden {
+        about.push(l.hidden.to_lowercase());
+    }
+    if let Some(vote) = line.vote.as_ref().filter(|v| v.votes > 0) {
+        about.push(format!("{} ({} {})", (l.dots)(vote.votes), l.rank.to_lowercase(), vote.rank));
+    }
+    if !about.is_empty() {
+        text.push_str(" — ");
+        text.push_str(&about.join(" · "));
+    }
+    text
+}
+
+/// Typed text as Markdown that shows it verbatim: on one line, with every character
+/// that could open markup, a link, an entity or a table cell escaped.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    let out = out.trim();
+    // At the start of a list item, "- ", "+ " or "1. " would open a nested list.
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if out.starts_with(['-', '+', '=']) {
+        format!("\\{out}")
+    } else if digits > 0 && out[digits..].starts_with('.') {
+        format!("{}\\{}", &out[..digits], &out[digits..])
+    } else {
+        out.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn typed_text_cannot_become_markup() {
+        assert_eq!(md("<script>alert(1)</script>"), "\\<script\\>alert\\(1\\)\\</script\\>");
+        assert_eq!(md("[clic](javascript:alert(1))"), "\\[clic\\]\\(javascript:alert\\(1\\)\\)");
+        assert_eq!(md("a | b\n# titre"), "a \\| b \\# titre");
+        assert_eq!(md("**gras** &amp;"), "\\*\\*gras\\*\\* \\&amp;");
+        assert_eq!(md("Épicerie solidaire"), "Épicerie solidaire");
+        assert_eq!(md("- liste"), "\\- liste");
+        assert_eq!(md("12. numéro"), "12\\. numéro");
+        assert_eq!(md("2 cafés."), "2 cafés.");
+    }
+}

@@ -1,0 +1,193 @@
+//! The workbook organisers sort and filter: a summary sheet (each room's figures and
+//! every ranking), then one sheet per room with one row per note, as in the CSV.
+//! Written by `rust_xlsxwriter`; typed text goes in string cells, which Excel and
+//! LibreOffice never evaluate, and still gets the CSV's apostrophe before what reads
+//! like a formula, so a copy-paste elsewhere stays inert.
+
+use std::collections::HashSet;
+
+use atelier_shared::report::Report;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::csv::{Cell, cells, header};
+use super::{Options, inert_cell, note_rows};
+
+pub fn render(reports: &[Report], options: &Options) -> Vec<u8> {
+    match workbook(reports, options) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            // Only a bug of ours (a bad sheet name, a cell out of range) gets here.
+            tracing::error!("the XLSX export failed: {error}");
+            Vec::new()
+        }
+    }
+}
+
+fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError> {
+    let l = options.lang.labels();
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let mut names = HashSet::new();
+
+    let summary = book.add_worksheet();
+    summary.set_name(sheet_name(l.summary, &mut names))?;
+    let mut row = 0;
+    summary.write_string_with_format(row, 0, l.report, &bold)?;
+    row += 1;
+    let generated = format!(
+        "{} {} ({})",
+        l.generated,
+        options.zone.date_time(options.generated, options.lang),
+        options.zone.name()
+    );
+    summary.write_string(row, 0, generated)?;
+    row += 2;
+    let figure_header = [
+        l.workshop,
+        l.room,
+        l.territory,
+        l.current_step,
+        "Participants",
+        "Contributions",
+        l.voters,
+        "Notes",
+        l.points,
+    ];
+    write_header(summary, row, &figure_header, &bold)?;
+    row += 1;
+    for report in reports {
+        for room in &report.rooms {
+            let f = room.figures;
+            text(summary, row, 0, &report.title)?;
+            text(summary, row, 1, &room.name)?;
+            text(summary, row, 2, room.territory.as_deref().unwrap_or_default())?;
+            text(summary, row, 3, &room.step)?;
+            for (col, n) in [(4, f.participants), (5, f.contributors), (6, f.voters), (7, f.notes)] {
+                summary.write_number(row, col, n as f64)?;
+            }
+            summary.write_number(row, 8, f.dots)?;
+            row += 1;
+        }
+    }
+    row += 1;
+    let ranking_header = [l.workshop, l.room, l.vote, l.column, l.rank, l.note, l.under, l.points, l.voters];
+    write_header(summary, row, &ranking_header, &bold)?;
+    row += 1;
+    for report in reports {
+        let workshop_votes = report.votes.iter().map(|v| (None, v));
+        let room_votes = report
+            .rooms
+            .iter()
+            .flat_map(|room| room.votes.iter().map(move |v| (Some(room.name.as_str()), v)));
+        for (room, vote) in workshop_votes.chain(room_votes) {
+            for ranking in &vote.columns {
+                for r in &ranking.rows {
+                    text(summary, row, 0, &report.title)?;
+                    text(summary, row, 1, room.or(r.room.as_deref()).unwrap_or_default())?;
+                    text(summary, row, 2, &vote.step)?;
+                    text(summary, row, 3, &ranking.column)?;
+                    summary.write_number(row, 4, r.rank)?;
+                    text(summary, row, 5, &r.text)?;
+                    text(summary, row, 6, r.parent.as_deref().unwrap_or_default())?;
+                    summary.write_number(row, 7, r.votes)?;
+                    summary.write_number(row, 8, r.voters)?;
+                    row += 1;
+                }
+            }
+        }
+    }
+    summary.set_column_width(0, 28)?;
+    summary.set_column_width(5, 48)?;
+
+    for (w, report) in reports.iter().enumerate() {
+        let rows = note_rows(report);
+        for room in &report.rooms {
+            let prefix = if reports.len() > 1 {
+                format!("{} ", w + 1)
+            } else {
+                String::new()
+            };
+            let sheet = book.add_worksheet();
+            sheet.set_name(sheet_name(&format!("{prefix}{}", room.name), &mut names))?;
+            write_header(sheet, 0, &header(l), &bold)?;
+            sheet.set_freeze_panes(1, 0)?;
+            let mut r = 1;
+            for row in rows.iter().filter(|row| row.room == room.name) {
+                for (col, cell) in cells(row, options).into_iter().enumerate() {
+                    let col = col as u16;
+                    match cell {
+                        Cell::Text(t) => {
+                            text(sheet, r, col, &t)?;
+                        }
+                        Cell::Number(n) => {
+                            sheet.write_number(r, col, n)?;
+                        }
+                        Cell::Empty => {}
+                    }
+                }
+                r += 1;
+            }
+            for (col, width) in [(0, 24), (1, 16), (3, 22), (4, 48), (5, 30), (6, 30), (7, 18), (11, 24)] {
+                sheet.set_column_width(col, width)?;
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+fn write_header(sheet: &mut Worksheet, row: u32, titles: &[&str], bold: &Format) -> Result<(), XlsxError> {
+    for (col, title) in titles.iter().enumerate() {
+        sheet.write_string_with_format(row, col as u16, *title, bold)?;
+    }
+    Ok(())
+}
+
+fn text(sheet: &mut Worksheet, row: u32, col: u16, value: &str) -> Result<(), XlsxError> {
+    if !value.is_empty() {
+        sheet.write_string(row, col, inert_cell(value))?;
+    }
+    Ok(())
+}
+
+/// A name Excel accepts: at most 31 characters, none of `[]:*?/\`, not quoted, and
+/// unique in the workbook whatever the case.
+fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
+    let clean: String = wanted
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.trim().trim_matches('\'').trim();
+    let base: String = if clean.is_empty() { "Salle".to_owned() } else { clean.chars().take(31).collect() };
+    // Excel keeps "History" for itself.
+    taken.insert("history".to_owned());
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.to_lowercase()) {
+        let suffix = format!(" ({n})");
+        let room = 31 - suffix.chars().count();
+        name = format!("{}{suffix}", base.chars().take(room).collect::<String>());
+        n += 1;
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_ones_excel_accepts() {
+        let mut taken = HashSet::new();
+        assert_eq!(sheet_name("Aude", &mut taken), "Aude");
+        assert_eq!(sheet_name("aude", &mut taken), "aude (2)");
+        assert_eq!(sheet_name("a/b:c*?", &mut taken), "a b c");
+        assert_eq!(sheet_name("'History'", &mut taken), "History (2)");
+        let long = "Pyrénées-Orientales et Haute-Garonne réunies";
+        let first = sheet_name(long, &mut taken);
+        let second = sheet_name(long, &mut taken);
+        assert_eq!(first.chars().count(), 31);
+        assert_eq!(second.chars().count(), 31);
+        assert!(second.ends_with(" (2)"), "{second}");
+        assert_eq!(sheet_name("[]", &mut taken), "Salle");
+    }
+}

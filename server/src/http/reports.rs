@@ -1,0 +1,163 @@
+//! Reports and exports over HTTP:
+//! - `GET /api/workshops/{id}/organiser` (the lead's token as `Authorization: Bearer`):
+//!   the organiser link, read-only access to the reports.
+//! - `GET /api/workshops/{id}/report.{html,md,csv,xlsx,json}` and
+//!   `…/campaign.{…}` (the workshop and every workshop of its campaign), with
+//!   `?key=<organiser key>` or the lead's token; `lang=fr|en`, `tz=<minutes east of
+//!   UTC>`, `live=1` (the HTML page reloads every 30 s), `download=1` (the HTML page
+//!   as a file).
+//! - `POST /api/import`: a JSON export back as live workshops.
+
+use std::sync::Arc;
+
+use atelier_shared::WorkshopId;
+use atelier_shared::api::{Archive, Imported, OrganiserAccess};
+use atelier_shared::protocol::Token;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::error::ApiError;
+use crate::clock;
+use crate::export::{self, Format, Lang, Options, Scope, Zone};
+use crate::hub::Hub;
+
+/// The lead's token, from `Authorization: Bearer …`.
+pub fn bearer(headers: &HeaderMap) -> Option<Token> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(|token| Token(token.trim().to_owned()))
+}
+
+/// The address people reach this server at: the configured public address or, without
+/// one, the one the asking browser used (a server bound to 0.0.0.0 cannot name itself).
+pub fn public_base(hub: &Hub, headers: &HeaderMap) -> String {
+    match (
+        &hub.config.public_url,
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    ) {
+        (None, Some(host)) => format!("http://{host}"),
+        _ => hub.public_url.clone(),
+    }
+}
+
+pub async fn organiser(
+    State(hub): State<Arc<Hub>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<OrganiserAccess>, ApiError> {
+    let token = bearer(&headers).ok_or(ApiError::NotFacilitator)?;
+    let id: WorkshopId = id.parse().map_err(|_| ApiError::NotFacilitator)?;
+    let key = hub.organiser_key(id, &token).await?;
+    let url = format!("{}/api/workshops/{id}/report.html?key={key}", public_base(&hub, &headers));
+    Ok(Json(OrganiserAccess { key, url }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportQuery {
+    key: Option<String>,
+    lang: Option<String>,
+    tz: Option<i32>,
+    #[serde(default)]
+    live: Option<String>,
+    #[serde(default)]
+    download: Option<String>,
+}
+
+pub async fn export(
+    State(hub): State<Arc<Hub>>,
+    Path((id, file)): Path<(String, String)>,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let (stem, extension) = file.rsplit_once('.').ok_or(ApiError::NotFound)?;
+    let campaign = match stem {
+        "report" => false,
+        "campaign" => true,
+        _ => return Err(ApiError::NotFound),
+    };
+    let format = Format::from_extension(extension).ok_or(ApiError::NotFound)?;
+    let lang = match query.lang.as_deref() {
+        None => Lang::default(),
+        Some(code) => Lang::parse(code)
+            .ok_or_else(|| ApiError::BadRequest(format!("unknown language {code:?}: use fr or en")))?,
+    };
+    let zone = match query.tz {
+        None => Zone::default(),
+        Some(minutes) => Zone::new(minutes).ok_or_else(|| {
+            ApiError::BadRequest(format!("tz={minutes}: an offset from UTC is within ±840 minutes"))
+        })?,
+    };
+    let id: WorkshopId = id.parse().map_err(|_| ApiError::NoAccess)?;
+    let lead = bearer(&headers);
+    let workshop = hub.readable_workshop(id, query.key.as_deref(), lead.as_ref()).await?;
+    let workshops = if campaign {
+        hub.campaign_of(workshop).await?
+    } else {
+        vec![workshop]
+    };
+    let options = Options {
+        lang,
+        zone,
+        generated: clock::now(),
+        // Links to the other formats carry what opened this one.
+        query: query.key.as_ref().map(|key| {
+            let mut q = format!("key={key}&lang={}", lang.code());
+            if let Some(tz) = query.tz {
+                q.push_str(&format!("&tz={tz}"));
+            }
+            q
+        }),
+        live: query.live.as_deref() == Some("1"),
+    };
+    let scope = Scope {
+        workshops: &workshops,
+        campaign,
+    };
+    let body = export::render(format, scope, &options);
+    if body.is_empty() {
+        return Err(ApiError::Internal);
+    }
+    let name = export::file_name(format, scope, &options);
+    let attachment = format != Format::Html || query.download.as_deref() == Some("1");
+    let disposition = if attachment {
+        format!("attachment; filename=\"{name}\"")
+    } else {
+        format!("inline; filename=\"{name}\"")
+    };
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|_| ApiError::Internal)?,
+            ),
+        ],
+        body,
+    )
+        .into_response();
+    if format == Format::Html {
+        let policy = export::html::content_security_policy();
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&policy).map_err(|_| ApiError::Internal)?,
+        );
+    }
+    Ok(response)
+}
+
+pub async fn import(
+    State(hub): State<Arc<Hub>>,
+    body: Result<Json<Archive>, JsonRejection>,
+) -> Result<(StatusCode, Json<Imported>), ApiError> {
+    let Json(archive) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let imported = hub.import(archive).await?;
+    tracing::info!(workshops = imported.workshops.len(), "archive imported");
+    Ok((StatusCode::CREATED, Json(imported)))
+}
