@@ -10,7 +10,7 @@ use atelier_shared::api::{Created, Joined};
 use atelier_shared::protocol::Token;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::{Method, Request, StatusCode};
+use hyper::{HeaderMap, Method, Request, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -74,6 +74,20 @@ impl TestServer {
         }
         let request = request.body(Full::new(Bytes::new())).expect("request");
         self.http.request(request).await.expect("HTTP response").status()
+    }
+
+    /// `GET path`, with `Authorization: Bearer token` when a token is given: the
+    /// status, the headers and the body's bytes.
+    pub async fn get(&self, path: &str, token: Option<&Token>) -> (StatusCode, HeaderMap, Bytes) {
+        let mut request = Request::builder().uri(self.url(path));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {}", token.0));
+        }
+        let request = request.body(Full::new(Bytes::new())).expect("request");
+        let response = self.http.request(request).await.expect("HTTP response");
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.expect("body").to_bytes();
+        (parts.status, parts.headers, bytes)
     }
 
     /// A GET whose answer is not JSON: its status, content type and text.

@@ -169,13 +169,13 @@ pub static EN: Labels = Labels {
         format!(
             "{} participant{} · {} posted · {} voted · {} note{} · {} dot{}",
             f.participants,
-            plural(f.participants),
+            plural_en(f.participants),
             f.contributors,
             f.voters,
             f.notes,
-            plural(f.notes),
+            plural_en(f.notes),
             f.dots,
-            plural(f.dots as usize),
+            plural_en(f.dots as usize),
         )
     },
     room: "Room",
@@ -187,7 +187,7 @@ pub static EN: Labels = Labels {
     rank: "Rank",
     note: "Note",
     points: "Dots",
-    dots: |n| format!("{n} dot{}", plural(n as usize)),
+    dots: |n| format!("{n} dot{}", plural_en(n as usize)),
     voters: "Voters",
     under: "Under",
     characterisation: "Characterisation of the needs",
@@ -227,8 +227,14 @@ pub static EN: Labels = Labels {
     yes: "yes",
 };
 
+/// French: "0 point", "1 point", "2 points".
 fn plural(n: usize) -> &'static str {
     if n > 1 { "s" } else { "" }
+}
+
+/// English: "0 dots", "1 dot", "2 dots".
+fn plural_en(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn duration_fr(minutes: u32) -> String {

@@ -1,0 +1,295 @@
+//! Reports over HTTP: the organiser link and who it lets in, every format served
+//! with its type and name, the report following the workshop live, and a campaign
+//! exported as JSON and imported back as the same campaign, ready to continue.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use atelier_server::Config;
+use atelier_server::catalog::Catalog;
+use atelier_server::export::{archive, fixture};
+use atelier_shared::api::{Archive, Imported, OrganiserAccess};
+use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, Token};
+use atelier_shared::{Command, NoteId, Workshop, WorkshopId};
+use atelier_tests::client::{closing, open};
+use atelier_tests::workshop::room_of;
+use atelier_tests::{TestServer, WsClient};
+use calamine::{Reader, Xlsx};
+use futures_util::SinkExt;
+use hyper::{Method, StatusCode};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+use uuid::Uuid;
+
+struct DataDir(PathBuf);
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn durable() -> (DataDir, Config) {
+    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
+    let config = Config {
+        data_dir: Some(dir.0.clone()),
+        ..Config::default()
+    };
+    (dir, config)
+}
+
+async fn organiser_key(server: &TestServer, workshop: WorkshopId, token: &Token) -> OrganiserAccess {
+    let (status, _, body) = server
+        .get(&format!("/api/workshops/{workshop}/organiser"), Some(token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    serde_json::from_slice(&body).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisers_read_every_format_with_their_key_and_nobody_else_does() {
+    let (_dir, config) = durable();
+    let server = TestServer::start_with(config.clone()).await;
+    let created = server.create_workshop("Atelier <b>du Gard</b>", &["Aude", "Gard"]).await;
+    let other = server.create_workshop("Un autre atelier", &["Hérault"]).await;
+    let joined = server.join(created.code.as_str(), "Alice").await;
+    let id = created.workshop;
+
+    // Only the lead gets the organiser link; asking again gives the same key.
+    let access = organiser_key(&server, id, &created.facilitator_secret).await;
+    assert_eq!(access.key.len(), 64);
+    assert!(access.url.ends_with(&format!("/api/workshops/{id}/report.html?key={}", access.key)));
+    assert_eq!(organiser_key(&server, id, &created.facilitator_secret).await, access);
+    let path = format!("/api/workshops/{id}/organiser");
+    for token in [None, Some(&joined.token), Some(&other.facilitator_secret)] {
+        let (status, _, _) = server.get(&path, token).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    // Every format, with its type, as a file but the page.
+    let formats = [
+        ("html", "text/html; charset=utf-8", "inline"),
+        ("md", "text/markdown; charset=utf-8", "attachment"),
+        ("csv", "text/csv; charset=utf-8", "attachment"),
+        ("json", "application/json", "attachment"),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "attachment",
+        ),
+    ];
+    for stem in ["report", "campaign"] {
+        for (extension, kind, disposition) in formats {
+            let path = format!("/api/workshops/{id}/{stem}.{extension}?key={}", access.key);
+            let (status, headers, body) = server.get(&path, None).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_eq!(headers["content-type"], kind);
+            let named = headers["content-disposition"].to_str().unwrap();
+            assert!(named.starts_with(disposition), "{named}");
+            assert!(named.contains(&format!(".{extension}\"")), "{named}");
+            assert_eq!(headers["cache-control"], "no-store");
+            assert!(!body.is_empty());
+        }
+    }
+    let (_, headers, page) = server
+        .get(&format!("/api/workshops/{id}/report.html?key={}", access.key), None)
+        .await;
+    let page = String::from_utf8(page.to_vec()).unwrap();
+    assert!(page.contains("Atelier &lt;b&gt;du Gard&lt;/b&gt;"));
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.starts_with("default-src 'none'"), "{policy}");
+    // The page links to the other formats with the same key.
+    assert!(page.contains(&format!("href=\"report.xlsx?key={}&amp;lang=fr\"", access.key)));
+    // The lead reads them with their own token too.
+    let (status, _, _) = server
+        .get(&format!("/api/workshops/{id}/report.md"), Some(&created.facilitator_secret))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Everyone else is refused alike, whatever they try.
+    let wrong = "0".repeat(64);
+    let other_key = organiser_key(&server, other.workshop, &other.facilitator_secret).await.key;
+    let refused = [
+        (format!("/api/workshops/{id}/report.md"), None),
+        (format!("/api/workshops/{id}/report.md?key={wrong}"), None),
+        (format!("/api/workshops/{id}/report.md?key=short"), None),
+        (format!("/api/workshops/{id}/report.md?key={other_key}"), None),
+        (format!("/api/workshops/{id}/report.md"), Some(&joined.token)),
+        (format!("/api/workshops/{id}/report.md"), Some(&other.facilitator_secret)),
+        (format!("/api/workshops/{}/report.md?key={wrong}", Uuid::new_v4()), None),
+        (format!("/api/workshops/not-an-id/report.md?key={}", access.key), None),
+    ];
+    for (path, token) in refused {
+        let (status, _, body) = server.get(&path, token).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error["error"], "forbidden");
+    }
+    for bad in ["report.pdf", "secret.md", "report"] {
+        let path = format!("/api/workshops/{id}/{bad}?key={}", access.key);
+        assert_eq!(server.get(&path, None).await.0, StatusCode::NOT_FOUND, "{bad}");
+    }
+    for bad in ["lang=de", "tz=9000", "tz=abc"] {
+        let path = format!("/api/workshops/{id}/report.md?key={}&{bad}", access.key);
+        assert_eq!(server.get(&path, None).await.0, StatusCode::BAD_REQUEST, "{bad}");
+    }
+
+    // The key opens reports, not the workshop: it is no websocket token.
+    let mut socket = open(&server).await;
+    let token = Token(format!("organiser.{}", access.key));
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: token.clone(),
+    };
+    socket.send(Message::text(hello.encode())).await.unwrap();
+    let (error, _) = closing(&mut socket).await;
+    assert_eq!(error.map(|(code, _)| code), Some(ErrorCode::UnknownToken));
+    assert_eq!(server.delete(&format!("/api/workshops/{id}"), Some(&token)).await, StatusCode::FORBIDDEN);
+
+    // The key survives a restart.
+    drop(server);
+    let again = TestServer::start_with(config).await;
+    let path = format!("/api/workshops/{id}/report.md?key={}", access.key);
+    assert_eq!(again.get(&path, None).await.0, StatusCode::OK);
+    assert_eq!(organiser_key(&again, id, &created.facilitator_secret).await.key, access.key);
+
+    // Deleting the workshop ends it.
+    assert_eq!(
+        again.delete(&format!("/api/workshops/{id}"), Some(&created.facilitator_secret)).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(again.get(&path, None).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_follows_the_workshop_as_it_happens() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("Atelier en direct", &["Aude"]).await;
+    let joined = server.join(created.code.as_str(), "Alice").await;
+    let access = organiser_key(&server, created.workshop, &created.facilitator_secret).await;
+    let path = |extension: &str| {
+        format!("/api/workshops/{}/report.{extension}?key={}&lang=en", created.workshop, access.key)
+    };
+    let (_, _, before) = server.get(&path("md"), None).await;
+    assert!(!String::from_utf8_lossy(&before).contains("Mobilité"));
+
+    let mut alice = WsClient::connect(&server, &joined.token).await;
+    let room = room_of(&alice);
+    let column = alice.workshop.current_step(room).unwrap().columns[0];
+    for text in ["Mobilité solidaire", "=1+1"] {
+        alice
+            .ok(Command::PostNote {
+                note: NoteId(Uuid::new_v4()),
+                room,
+                column,
+                text: text.into(),
+                colour: Default::default(),
+                parent: None,
+            })
+            .await;
+    }
+    let (_, _, after) = server.get(&path("md"), None).await;
+    let after = String::from_utf8_lossy(&after);
+    assert!(after.contains("Mobilité solidaire — Alice"), "{after}");
+    assert!(after.contains("1 participant · 1 posted · 0 voted · 2 notes · 0 dots"), "{after}");
+
+    let (_, _, workbook) = server.get(&path("xlsx"), None).await;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(workbook.to_vec())).unwrap();
+    assert_eq!(book.sheet_names(), ["Summary", "Aude"]);
+    let sheet = book.worksheet_range("Aude").unwrap();
+    let notes: Vec<String> = sheet.rows().skip(1).map(|row| row[4].to_string()).collect();
+    assert_eq!(notes, ["Mobilité solidaire", "'=1+1"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
+    let server = TestServer::start().await;
+    let campaign = fixture::campaign(&Catalog::builtin());
+    let archive: Archive = serde_json::from_slice(&archive::export(&campaign, fixture::GENERATED)).unwrap();
+    let (status, body) = server
+        .request(Method::POST, "/api/import", Some(serde_json::to_value(&archive).unwrap()))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let imported: Imported = serde_json::from_value(body).unwrap();
+    assert_eq!(imported.workshops.len(), 2);
+    let [first, second] = [&imported.workshops[0], &imported.workshops[1]];
+    assert_ne!(first.workshop, campaign[0].id);
+
+    // The second workshop's campaign export holds both, as they were.
+    let (status, _, json) = server
+        .get(
+            &format!("/api/workshops/{}/campaign.json", second.workshop),
+            Some(&second.facilitator_secret),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let again: Archive = serde_json::from_slice(&json).unwrap();
+    let titles: Vec<&str> = again.workshops.iter().map(|w| w.title.as_str()).collect();
+    assert_eq!(titles, [campaign[0].title.as_str(), campaign[1].title.as_str()]);
+    for (old, new) in campaign.iter().zip(&again.workshops) {
+        assert_eq!(new.notes.len(), old.notes.len());
+        assert_eq!(new.results, old.results);
+        assert_eq!(new.ballots.values().sum::<u32>(), old.ballots.values().sum::<u32>());
+        let names = |w: &Workshop| {
+            let mut names: Vec<String> = w.participants.values().map(|p| p.name.clone()).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names(new), names(old));
+    }
+    // The same report, whichever copy it is made from.
+    let (_, _, original) = {
+        let created = server
+            .request(Method::POST, "/api/import", Some(serde_json::to_value(&archive).unwrap()))
+            .await;
+        let copy: Imported = serde_json::from_value(created.1).unwrap();
+        server
+            .get(
+                &format!("/api/workshops/{}/campaign.csv", copy.workshops[1].workshop),
+                Some(&copy.workshops[1].facilitator_secret),
+            )
+            .await
+    };
+    let (_, _, reimported) = server
+        .get(
+            &format!("/api/workshops/{}/campaign.csv", second.workshop),
+            Some(&second.facilitator_secret),
+        )
+        .await;
+    assert_eq!(original, reimported);
+
+    // The imported workshops are live: people join with the new code, the lead runs
+    // them, and the campaign goes on from the second.
+    let joined = server.join(first.code.as_str(), "Zoé").await;
+    let mut lead = WsClient::connect(&server, &first.facilitator_secret).await;
+    lead.until(|c| c.workshop.participants.contains_key(&joined.participant))
+        .await;
+    let third = server
+        .create_from_template("yess-camp-3", Some((second.workshop, &second.facilitator_secret)))
+        .await;
+    let (_, _, json) = server
+        .get(
+            &format!("/api/workshops/{}/campaign.json", third.workshop),
+            Some(&third.facilitator_secret),
+        )
+        .await;
+    let campaign_now: Archive = serde_json::from_slice(&json).unwrap();
+    assert_eq!(campaign_now.workshops.len(), 3);
+    assert_eq!(campaign_now.workshops[2].origin, Some(second.workshop));
+
+    // A file that is not an archive changes nothing.
+    let before = server.hub.workshop_count();
+    for bad in [
+        json!({ "format": "trello", "version": 1, "exported": 0, "workshops": [] }),
+        json!({ "format": "atelier-archive", "version": 1, "exported": 0, "workshops": [] }),
+        json!({ "format": "atelier-archive", "version": 9, "exported": 0, "workshops": [] }),
+        json!({ "workshops": "nope" }),
+    ] {
+        let (status, body) = server.request(Method::POST, "/api/import", Some(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(!body["message"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(server.hub.workshop_count(), before);
+}
