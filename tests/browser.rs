@@ -791,3 +791,111 @@ async fn a_participant_who_loses_the_network_keeps_working_and_catches_up_withou
     alice.close().await.unwrap();
     lead.close().await.unwrap();
 }
+
+/// Pages of a PDF as Chromium writes it: one `/Type /Page` object each.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let marker = b"/Type /Page";
+    pdf.windows(marker.len() + 1)
+        .filter(|w| w.starts_with(marker) && !w[marker.len()].is_ascii_alphabetic())
+        .count()
+}
+
+#[tokio::test]
+async fn an_organiser_opens_the_printable_report_of_an_imported_campaign_and_prints_it() {
+    use atelier_server::catalog::Catalog;
+    use atelier_server::export::{archive, fixture};
+    use atelier_shared::api::Imported;
+    use fantoccini::wd::{PrintConfiguration, PrintSize};
+    use hyper::{Method, StatusCode};
+
+    let server = TestServer::start().await;
+    let campaign = fixture::campaign(&Catalog::builtin());
+    let archive: serde_json::Value =
+        serde_json::from_slice(&archive::export(&campaign, fixture::GENERATED)).unwrap();
+    let (status, body) = server.request(Method::POST, "/api/import", Some(archive)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let imported: Imported = serde_json::from_value(body).unwrap();
+    let first = &imported.workshops[0];
+
+    // The lead's report page: download links and the organiser link to hand on.
+    let driver = Driver::start().await;
+    let lead = driver.session().await;
+    let private = format!("/w/{}#k={}", first.workshop, first.facilitator_secret.0);
+    lead.goto(&server.url(&private)).await.unwrap();
+    wait(&lead, Locator::Css(".join-code"), "the cockpit").await;
+    lead.goto(&server.url(&format!("/w/{}/report", first.workshop)))
+        .await
+        .unwrap();
+    let xlsx = wait(
+        &lead,
+        Locator::XPath("//section[@aria-labelledby='exports-heading']//a[normalize-space()='Excel (XLSX)']"),
+        "the XLSX download",
+    )
+    .await;
+    let href = xlsx.attr("href").await.unwrap().unwrap();
+    assert!(
+        href.starts_with(&format!("/api/workshops/{}/report.xlsx?key=", first.workshop)),
+        "{href}"
+    );
+    assert!(
+        !href.contains(&first.facilitator_secret.0),
+        "the lead's token never goes into a link"
+    );
+    let link = field(&lead, "Lien organisateur (lecture seule)").await;
+    let started = Instant::now();
+    let url = loop {
+        let value = link.prop("value").await.unwrap().unwrap_or_default();
+        if !value.is_empty() {
+            break value;
+        }
+        assert!(started.elapsed() < PATIENCE, "the organiser link never came");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(url.contains("/report.html?key="), "{url}");
+    screenshot(&lead, "report-exports.png").await;
+
+    // The organiser, in another browser, with nothing but the link.
+    let organiser = driver.session().await;
+    organiser.goto(&url).await.unwrap();
+    wait_for_text(
+        &organiser,
+        "title",
+        "YESS CAMP Occitanie — Enquête sur les besoins",
+    )
+    .await;
+    let rooms = organiser.find_all(Locator::Css("section.room")).await.unwrap();
+    assert_eq!(rooms.len(), 6);
+    let charts = organiser.find_all(Locator::Css("svg.chart")).await.unwrap();
+    assert!(
+        charts.len() >= 13,
+        "a timeline and each room's rankings: {}",
+        charts.len()
+    );
+    // Hostile notes show as text; the page runs no script of theirs.
+    let hostile = format!("//td[normalize-space()={}]", literal(fixture::HOSTILE[0]));
+    wait(&organiser, Locator::XPath(&hostile), "the hostile note, as text").await;
+    let scripts = organiser
+        .execute("return document.scripts.length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(scripts, serde_json::json!(0));
+    organiser.set_window_size(1000, 1400).await.unwrap();
+    screenshot(&organiser, "report-organiser.png").await;
+
+    // Printed on A4: the cover, then each of the six rooms from a new page.
+    let a4 = PrintConfiguration::builder()
+        .size(PrintSize::A4)
+        .background(true)
+        .build()
+        .unwrap();
+    let pdf = organiser.print(a4).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pages = pdf_pages(&pdf);
+    assert!((7..=20).contains(&pages), "{pages} pages");
+    let saved = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-organiser.pdf");
+    std::fs::write(&saved, &pdf).unwrap();
+
+    for browser in [lead, organiser] {
+        browser.close().await.unwrap();
+    }
+}

@@ -52,7 +52,9 @@ async fn organiser_key(server: &TestServer, workshop: WorkshopId, token: &Token)
 async fn organisers_read_every_format_with_their_key_and_nobody_else_does() {
     let (_dir, config) = durable();
     let server = TestServer::start_with(config.clone()).await;
-    let created = server.create_workshop("Atelier <b>du Gard</b>", &["Aude", "Gard"]).await;
+    let created = server
+        .create_workshop("Atelier <b>du Gard</b>", &["Aude", "Gard"])
+        .await;
     let other = server.create_workshop("Un autre atelier", &["Hérault"]).await;
     let joined = server.join(created.code.as_str(), "Alice").await;
     let id = created.workshop;
@@ -60,8 +62,15 @@ async fn organisers_read_every_format_with_their_key_and_nobody_else_does() {
     // Only the lead gets the organiser link; asking again gives the same key.
     let access = organiser_key(&server, id, &created.facilitator_secret).await;
     assert_eq!(access.key.len(), 64);
-    assert!(access.url.ends_with(&format!("/api/workshops/{id}/report.html?key={}", access.key)));
-    assert_eq!(organiser_key(&server, id, &created.facilitator_secret).await, access);
+    assert!(
+        access
+            .url
+            .ends_with(&format!("/api/workshops/{id}/report.html?key={}", access.key))
+    );
+    assert_eq!(
+        organiser_key(&server, id, &created.facilitator_secret).await,
+        access
+    );
     let path = format!("/api/workshops/{id}/organiser");
     for token in [None, Some(&joined.token), Some(&other.facilitator_secret)] {
         let (status, _, _) = server.get(&path, token).await;
@@ -94,7 +103,10 @@ async fn organisers_read_every_format_with_their_key_and_nobody_else_does() {
         }
     }
     let (_, headers, page) = server
-        .get(&format!("/api/workshops/{id}/report.html?key={}", access.key), None)
+        .get(
+            &format!("/api/workshops/{id}/report.html?key={}", access.key),
+            None,
+        )
         .await;
     let page = String::from_utf8(page.to_vec()).unwrap();
     assert!(page.contains("Atelier &lt;b&gt;du Gard&lt;/b&gt;"));
@@ -104,22 +116,36 @@ async fn organisers_read_every_format_with_their_key_and_nobody_else_does() {
     assert!(page.contains(&format!("href=\"report.xlsx?key={}&amp;lang=fr\"", access.key)));
     // The lead reads them with their own token too.
     let (status, _, _) = server
-        .get(&format!("/api/workshops/{id}/report.md"), Some(&created.facilitator_secret))
+        .get(
+            &format!("/api/workshops/{id}/report.md"),
+            Some(&created.facilitator_secret),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
 
     // Everyone else is refused alike, whatever they try.
     let wrong = "0".repeat(64);
-    let other_key = organiser_key(&server, other.workshop, &other.facilitator_secret).await.key;
+    let other_key = organiser_key(&server, other.workshop, &other.facilitator_secret)
+        .await
+        .key;
     let refused = [
         (format!("/api/workshops/{id}/report.md"), None),
         (format!("/api/workshops/{id}/report.md?key={wrong}"), None),
         (format!("/api/workshops/{id}/report.md?key=short"), None),
         (format!("/api/workshops/{id}/report.md?key={other_key}"), None),
         (format!("/api/workshops/{id}/report.md"), Some(&joined.token)),
-        (format!("/api/workshops/{id}/report.md"), Some(&other.facilitator_secret)),
-        (format!("/api/workshops/{}/report.md?key={wrong}", Uuid::new_v4()), None),
-        (format!("/api/workshops/not-an-id/report.md?key={}", access.key), None),
+        (
+            format!("/api/workshops/{id}/report.md"),
+            Some(&other.facilitator_secret),
+        ),
+        (
+            format!("/api/workshops/{}/report.md?key={wrong}", Uuid::new_v4()),
+            None,
+        ),
+        (
+            format!("/api/workshops/not-an-id/report.md?key={}", access.key),
+            None,
+        ),
     ];
     for (path, token) in refused {
         let (status, _, body) = server.get(&path, token).await;
@@ -146,18 +172,26 @@ async fn organisers_read_every_format_with_their_key_and_nobody_else_does() {
     socket.send(Message::text(hello.encode())).await.unwrap();
     let (error, _) = closing(&mut socket).await;
     assert_eq!(error.map(|(code, _)| code), Some(ErrorCode::UnknownToken));
-    assert_eq!(server.delete(&format!("/api/workshops/{id}"), Some(&token)).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        server.delete(&format!("/api/workshops/{id}"), Some(&token)).await,
+        StatusCode::FORBIDDEN
+    );
 
     // The key survives a restart.
     drop(server);
     let again = TestServer::start_with(config).await;
     let path = format!("/api/workshops/{id}/report.md?key={}", access.key);
     assert_eq!(again.get(&path, None).await.0, StatusCode::OK);
-    assert_eq!(organiser_key(&again, id, &created.facilitator_secret).await.key, access.key);
+    assert_eq!(
+        organiser_key(&again, id, &created.facilitator_secret).await.key,
+        access.key
+    );
 
     // Deleting the workshop ends it.
     assert_eq!(
-        again.delete(&format!("/api/workshops/{id}"), Some(&created.facilitator_secret)).await,
+        again
+            .delete(&format!("/api/workshops/{id}"), Some(&created.facilitator_secret))
+            .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(again.get(&path, None).await.0, StatusCode::FORBIDDEN);
@@ -170,7 +204,10 @@ async fn the_report_follows_the_workshop_as_it_happens() {
     let joined = server.join(created.code.as_str(), "Alice").await;
     let access = organiser_key(&server, created.workshop, &created.facilitator_secret).await;
     let path = |extension: &str| {
-        format!("/api/workshops/{}/report.{extension}?key={}&lang=en", created.workshop, access.key)
+        format!(
+            "/api/workshops/{}/report.{extension}?key={}&lang=en",
+            created.workshop, access.key
+        )
     };
     let (_, _, before) = server.get(&path("md"), None).await;
     assert!(!String::from_utf8_lossy(&before).contains("Mobilité"));
@@ -193,7 +230,10 @@ async fn the_report_follows_the_workshop_as_it_happens() {
     let (_, _, after) = server.get(&path("md"), None).await;
     let after = String::from_utf8_lossy(&after);
     assert!(after.contains("Mobilité solidaire — Alice"), "{after}");
-    assert!(after.contains("1 participant · 1 posted · 0 voted · 2 notes · 0 dots"), "{after}");
+    assert!(
+        after.contains("1 participant · 1 posted · 0 voted · 2 notes · 0 dots"),
+        "{after}"
+    );
 
     let (_, _, workbook) = server.get(&path("xlsx"), None).await;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(workbook.to_vec())).unwrap();
@@ -209,7 +249,11 @@ async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
     let campaign = fixture::campaign(&Catalog::builtin());
     let archive: Archive = serde_json::from_slice(&archive::export(&campaign, fixture::GENERATED)).unwrap();
     let (status, body) = server
-        .request(Method::POST, "/api/import", Some(serde_json::to_value(&archive).unwrap()))
+        .request(
+            Method::POST,
+            "/api/import",
+            Some(serde_json::to_value(&archive).unwrap()),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let imported: Imported = serde_json::from_value(body).unwrap();
@@ -231,7 +275,10 @@ async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
     for (old, new) in campaign.iter().zip(&again.workshops) {
         assert_eq!(new.notes.len(), old.notes.len());
         assert_eq!(new.results, old.results);
-        assert_eq!(new.ballots.values().sum::<u32>(), old.ballots.values().sum::<u32>());
+        assert_eq!(
+            new.ballots.values().sum::<u32>(),
+            old.ballots.values().sum::<u32>()
+        );
         let names = |w: &Workshop| {
             let mut names: Vec<String> = w.participants.values().map(|p| p.name.clone()).collect();
             names.sort();
@@ -242,7 +289,11 @@ async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
     // The same report, whichever copy it is made from.
     let (_, _, original) = {
         let created = server
-            .request(Method::POST, "/api/import", Some(serde_json::to_value(&archive).unwrap()))
+            .request(
+                Method::POST,
+                "/api/import",
+                Some(serde_json::to_value(&archive).unwrap()),
+            )
             .await;
         let copy: Imported = serde_json::from_value(created.1).unwrap();
         server

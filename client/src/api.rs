@@ -2,7 +2,7 @@
 
 use atelier_shared::WorkshopId;
 use atelier_shared::api::{
-    CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined, TemplateSummary,
+    CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined, OrganiserAccess, TemplateSummary,
 };
 use atelier_shared::protocol::Token;
 use serde::Serialize;
@@ -59,6 +59,19 @@ pub async fn delete_workshop(workshop: WorkshopId, token: &Token) -> Result<(), 
         .await
         .map_err(|_| Failure::Unreachable)?;
     if ok { Ok(()) } else { Err(refusal(status, text)) }
+}
+
+/// The organiser key and link of the workshop; `token` must be its lead's.
+pub async fn organiser_access(workshop: WorkshopId, token: &Token) -> Result<OrganiserAccess, Failure> {
+    let path = format!("/api/workshops/{workshop}/organiser");
+    let (ok, status, text) = fetch::<()>("GET", &path, None, Some(token))
+        .await
+        .map_err(|_| Failure::Unreachable)?;
+    if ok {
+        serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
+    } else {
+        Err(refusal(status, text))
+    }
 }
 
 pub async fn code_info(code: &str) -> Result<CodeInfo, Failure> {

@@ -304,7 +304,11 @@ impl Hub {
                 .get(&id)
                 .is_some_and(|secret| secret.matches(&presented));
             let handle = self.workshop(id).filter(|_| genuine).ok_or(ApiError::NoAccess)?;
-            return Ok(handle.inspect().await.map_err(|_| ApiError::Unavailable)?.workshop);
+            return Ok(handle
+                .inspect()
+                .await
+                .map_err(|_| ApiError::Unavailable)?
+                .workshop);
         }
         match lead {
             Some(token) => match self.led_workshop(id, token).await {

@@ -55,7 +55,9 @@ fn golden(name: &str, actual: &[u8]) {
             .lines()
             .zip(actual.lines())
             .position(|(e, a)| e != a)
-            .map_or(expected.lines().count().min(actual.lines().count()) + 1, |i| i + 1);
+            .map_or(expected.lines().count().min(actual.lines().count()) + 1, |i| {
+                i + 1
+            });
         panic!(
             "{name} differs from its golden file from line {line}; the output is in {}",
             actual_path.display()
@@ -72,7 +74,10 @@ fn every_format_matches_its_golden_file() {
     golden("report.json", &render(Format::Json, &w, false, Lang::Fr));
     golden("report.en.md", &render(Format::Markdown, &w, false, Lang::En));
     let campaign = fixture::campaign(&Catalog::builtin());
-    golden("campaign.md", &render(Format::Markdown, &campaign, true, Lang::Fr));
+    golden(
+        "campaign.md",
+        &render(Format::Markdown, &campaign, true, Lang::Fr),
+    );
 }
 
 #[test]
@@ -88,12 +93,21 @@ fn the_report_holds_what_the_workshop_produced() {
     let needs = &aude.votes[0].columns[0];
     assert_eq!(needs.column, "Besoins du territoire");
     assert_eq!((needs.rows[0].rank, needs.rows[0].votes), (1, 2));
-    assert!(needs.rows.iter().any(|r| r.text == fixture::HOSTILE[0] && r.rank == 1));
+    assert!(
+        needs
+            .rows
+            .iter()
+            .any(|r| r.text == fixture::HOSTILE[0] && r.rank == 1)
+    );
     assert_eq!(aude.characterised.len(), 1);
     assert_eq!(aude.trees[0].causes.len(), 2);
     // Gard merged two emerging needs: the merged one is listed under its leader.
     let gard = &report.rooms[1];
-    let emerging = gard.columns.iter().find(|c| c.column == "Besoins émergents").expect("a column");
+    let emerging = gard
+        .columns
+        .iter()
+        .find(|c| c.column == "Besoins émergents")
+        .expect("a column");
     assert_eq!(emerging.notes.len(), 1);
     assert_eq!(emerging.notes[0].merged.len(), 1);
     assert!(report.timeline.notes.iter().sum::<u32>() == 18);
@@ -114,7 +128,15 @@ fn the_workbook_reads_back_with_a_summary_and_a_sheet_per_room() {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("a workbook calamine reads");
     assert_eq!(
         book.sheet_names(),
-        ["Synthèse", "Aude", "Gard", "Hérault", "Lozère", "Pyrénées-Orientales", "Occitanie"]
+        [
+            "Synthèse",
+            "Aude",
+            "Gard",
+            "Hérault",
+            "Lozère",
+            "Pyrénées-Orientales",
+            "Occitanie"
+        ]
     );
     let report = Report::of(&w);
     let summary = book.worksheet_range("Synthèse").expect("the summary");
@@ -125,8 +147,14 @@ fn the_workbook_reads_back_with_a_summary_and_a_sheet_per_room() {
     for (i, room) in report.rooms.iter().enumerate() {
         let row = 4 + i;
         assert_eq!(text(summary.get((row, 1))), room.name);
-        assert_eq!(summary.get((row, 4)), Some(&Data::Float(room.figures.participants as f64)));
-        assert_eq!(summary.get((row, 8)), Some(&Data::Float(f64::from(room.figures.dots))));
+        assert_eq!(
+            summary.get((row, 4)),
+            Some(&Data::Float(room.figures.participants as f64))
+        );
+        assert_eq!(
+            summary.get((row, 8)),
+            Some(&Data::Float(f64::from(room.figures.dots)))
+        );
     }
     let aude = book.worksheet_range("Aude").expect("Aude's sheet");
     assert_eq!(text(aude.get((0, 4))), "Note");
@@ -148,8 +176,13 @@ fn the_workbook_reads_back_with_a_summary_and_a_sheet_per_room() {
         })
         .expect("the hostile emerging need, as a string cell");
     assert_eq!(formula, format!("'{}", fixture::HOSTILE[1]));
-    let formulas = book.worksheet_formula("Aude").expect("the formulas of Aude's sheet");
-    assert!(formulas.cells().all(|(_, _, f)| f.is_empty()), "no cell holds a formula");
+    let formulas = book
+        .worksheet_formula("Aude")
+        .expect("the formulas of Aude's sheet");
+    assert!(
+        formulas.cells().all(|(_, _, f)| f.is_empty()),
+        "no cell holds a formula"
+    );
 }
 
 #[test]
@@ -160,13 +193,17 @@ fn hostile_text_is_inert_in_every_format() {
     let html = text(Format::Html);
     assert!(!html.contains("<script"), "no script element in the page");
     assert!(!html.contains("<b>"));
-    assert!(html.contains("&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt; Épicerie &lt;b&gt;solidaire&lt;/b&gt;"));
+    assert!(html.contains(
+        "&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt; Épicerie &lt;b&gt;solidaire&lt;/b&gt;"
+    ));
     assert!(!html.contains("href=\"javascript"));
 
     let md = text(Format::Markdown);
     assert!(md.contains("\\<script\\>alert\\(\\'note\\'\\)") || md.contains("\\<script\\>alert\\('note'\\)"));
     assert!(!md.contains("<script>"));
-    assert!(md.contains("\\| Tiers-lieu \\| \\[lien\\]\\(javascript:alert\\(1\\)\\) \\*\\*gras\\*\\* \\& co"));
+    assert!(
+        md.contains("\\| Tiers-lieu \\| \\[lien\\]\\(javascript:alert\\(1\\)\\) \\*\\*gras\\*\\* \\& co")
+    );
 
     let csv = text(Format::Csv);
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Cliquez\"\")\""));
@@ -180,7 +217,12 @@ fn hostile_text_is_inert_in_every_format() {
     // The archive keeps text exactly as typed: it is data, not a document.
     let json = text(Format::Json);
     let archive: Archive = serde_json::from_str(&json).expect("an archive");
-    let texts: Vec<&str> = archive.workshops.iter().flat_map(|w| w.notes.values()).map(|n| n.text.as_str()).collect();
+    let texts: Vec<&str> = archive
+        .workshops
+        .iter()
+        .flat_map(|w| w.notes.values())
+        .map(|n| n.text.as_str())
+        .collect();
     for hostile in fixture::HOSTILE {
         assert!(texts.contains(&hostile), "{hostile} kept as typed");
     }
@@ -221,12 +263,19 @@ fn the_archive_imports_as_the_same_campaign_under_new_ids() {
     .expect("the archive imports");
     assert_eq!(imported.len(), 2);
     assert_ne!(imported[0].id, campaign[0].id);
-    assert_eq!(imported[1].origin, Some(imported[0].id), "the second still continues the first");
+    assert_eq!(
+        imported[1].origin,
+        Some(imported[0].id),
+        "the second still continues the first"
+    );
     assert_eq!(imported[0].campaign, imported[1].campaign);
     assert_ne!(imported[0].campaign, campaign[0].campaign);
     for (old, new) in campaign.iter().zip(&imported) {
         assert!(old.participants.keys().all(|p| !new.participants.contains_key(p)));
-        assert_eq!(archive::lead(new).map(|l| new.participants[&l].role), Some(Role::Lead));
+        assert_eq!(
+            archive::lead(new).map(|l| new.participants[&l].role),
+            Some(Role::Lead)
+        );
     }
     assert_eq!(normalised(&imported), normalised(&campaign));
     // The imported campaign exports the same report.
@@ -247,7 +296,10 @@ fn a_broken_archive_is_refused_with_its_reason() {
     let fresh = uuid::Uuid::new_v4;
     let mut wrong = archive(vec![w.clone()]);
     wrong.format = "trello".into();
-    assert_eq!(archive::prepare(wrong, fresh), Err(ImportError::NotAnArchive("trello".into())));
+    assert_eq!(
+        archive::prepare(wrong, fresh),
+        Err(ImportError::NotAnArchive("trello".into()))
+    );
     let mut future = archive(vec![w.clone()]);
     future.version = 2;
     assert_eq!(archive::prepare(future, fresh), Err(ImportError::Version(2)));
@@ -260,7 +312,10 @@ fn a_broken_archive_is_refused_with_its_reason() {
     let note = orphan.notes.values_mut().next().expect("a note");
     note.room = atelier_shared::RoomId::from_u128(0xDEAD);
     let refused = archive::prepare(archive(vec![orphan]), fresh);
-    assert!(matches!(refused, Err(ImportError::Invalid { index: 1, .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(ImportError::Invalid { index: 1, .. })),
+        "{refused:?}"
+    );
     let mut leaderless = w;
     leaderless.participants.retain(|_, p| p.role != Role::Lead);
     let refused = archive::prepare(archive(vec![leaderless]), fresh);

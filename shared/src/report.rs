@@ -11,8 +11,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{Millis, NoteId, RoomId};
 use crate::ids::ColumnId;
+use crate::ids::{Millis, NoteId, RoomId};
 use crate::model::{Activity, ColumnKind, Note, Ranked, Role, Room, Source, Workshop};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,7 +216,13 @@ fn room_report(w: &Workshop, r: &Room, placed: &HashMap<NoteId, Placed>) -> Room
             let rules = step.vote_rules()?;
             let room_tally = rules.tally_room(room)?;
             let result = w.result(step.id, Some(room_tally))?;
-            Some(vote_report(w, &step.title, &step.columns, &result.ranking, Some(room)))
+            Some(vote_report(
+                w,
+                &step.title,
+                &step.columns,
+                &result.ranking,
+                Some(room),
+            ))
         })
         .filter(|v| !v.columns.is_empty())
         .collect();
@@ -336,7 +342,11 @@ fn vote_report(
 /// Each note's place in the last closed vote (in agenda order) that counted it.
 fn placements(w: &Workshop) -> HashMap<NoteId, Placed> {
     let mut placed = HashMap::new();
-    for step in w.steps.iter().filter(|s| matches!(s.activity, Activity::Vote { .. })) {
+    for step in w
+        .steps
+        .iter()
+        .filter(|s| matches!(s.activity, Activity::Vote { .. }))
+    {
         for result in w.results.iter().filter(|r| r.step == step.id) {
             for r in &result.ranking {
                 placed.insert(

@@ -3,14 +3,17 @@
 //! each retained note (solutions under needs), and the participation figures. It
 //! prints on A4 from the browser.
 
-use atelier_shared::model::ColumnKind;
+use atelier_shared::api::OrganiserAccess;
+use atelier_shared::model::{ColumnKind, Source};
 use atelier_shared::{Note, Role, RoomId, Workshop};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use super::board::TopBar;
+use super::board::{TopBar, me};
+use crate::api;
 use crate::browser;
 use crate::derive;
-use crate::i18n::{texts, tr};
+use crate::i18n::{Lang, texts, tr};
 use crate::route::{Route, navigate};
 use crate::session::Session;
 
@@ -33,7 +36,9 @@ fn Report() -> impl IntoView {
                 .filter(|p| p.role == Role::Participant)
                 .count();
             let dots: u32 = w.ballots.values().sum();
-            (w.rooms.len(), people, w.notes.len(), dots)
+            // Notes people posted, as the exports count them (not a map's).
+            let posted = w.notes.values().filter(|n| n.source == Source::Posted).count();
+            (w.rooms.len(), people, posted, dots)
         })
     });
     let rooms = Memo::new(move |_| {
@@ -50,6 +55,8 @@ fn Report() -> impl IntoView {
         })
     });
     let board = Route::Board(session.workshop_id);
+    let me = me(session);
+    let is_lead = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::Lead)));
     view! {
         <TopBar/>
         <main class="report" aria-labelledby="report-heading">
@@ -73,6 +80,9 @@ fn Report() -> impl IntoView {
                     }>{tr(|t| t.back_to_board)}</a>
                 </div>
             </header>
+            <Show when=move || is_lead.get()>
+                <Exports/>
+            </Show>
             <Show when=move || rooms.with(Vec::is_empty)>
                 <p class="empty">{tr(|t| t.report_empty)}</p>
             </Show>
@@ -80,6 +90,62 @@ fn Report() -> impl IntoView {
                 <RoomReport room=room.0 name=room.1 territory=room.2/>
             </For>
         </main>
+    }
+}
+
+/// The lead's download links, made with the organiser key (so the lead's own token
+/// never goes into a URL), and the organiser link to hand on.
+#[component]
+fn Exports() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let access = RwSignal::new(None::<OrganiserAccess>);
+    let failure = RwSignal::new(None::<String>);
+    if let Some(token) = session.token() {
+        spawn_local(async move {
+            match api::organiser_access(session.workshop_id, &token).await {
+                Ok(granted) => access.set(Some(granted)),
+                Err(error) => failure.set(Some(error.explain(texts()))),
+            }
+        });
+    }
+    let lang = expect_context::<RwSignal<Lang>>();
+    let links = move |stem: &'static str| {
+        let key = access.with(|a| a.as_ref().map(|a| a.key.clone()))?;
+        // Minutes east of UTC: the browser counts them the other way.
+        let tz = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+        let query = format!("key={key}&lang={}&tz={tz}", lang.get().code());
+        let base = format!("/api/workshops/{}/{stem}", session.workshop_id);
+        let formats = [
+            ("html", texts().export_page),
+            ("xlsx", "Excel (XLSX)"),
+            ("csv", "CSV"),
+            ("md", "Markdown"),
+            ("json", "JSON"),
+        ];
+        Some(
+            formats
+                .into_iter()
+                .map(|(extension, name)| {
+                    let href = format!("{base}.{extension}?{query}");
+                    let target = (extension == "html").then_some("_blank");
+                    let download = (extension != "html").then_some("");
+                    view! { <a class="button" href=href target=target rel="noopener" download=download>{name}</a> }
+                })
+                .collect_view(),
+        )
+    };
+    view! {
+        <section class="panel exports no-print" aria-labelledby="exports-heading">
+            <h3 id="exports-heading">{tr(|t| t.exports_heading)}</h3>
+            <p class="intro">{tr(|t| t.exports_intro)}</p>
+            <p class="export-row"><strong>{tr(|t| t.export_workshop)}" : "</strong>{move || links("report")}</p>
+            <p class="export-row"><strong>{tr(|t| t.export_campaign)}" : "</strong>{move || links("campaign")}</p>
+            <label for="organiser-link">{tr(|t| t.organiser_link)}</label>
+            <input id="organiser-link" class="organiser-link" type="text" readonly
+                prop:value=move || access.with(|a| a.as_ref().map(|a| a.url.clone()).unwrap_or_default())/>
+            <p class="hint">{tr(|t| t.organiser_hint)}</p>
+            {move || failure.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        </section>
     }
 }
 

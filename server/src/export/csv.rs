@@ -47,10 +47,15 @@ pub fn cells(row: &NoteRow<'_>, options: &Options) -> [Cell; 14] {
         Cell::Text(line.author.clone().unwrap_or_default()),
         Cell::Text((l.origin_of)(line.origin).to_owned()),
         Cell::Text(options.zone.date_time(line.created, options.lang)),
-        Cell::Text(if line.hidden { l.yes.to_owned() } else { String::new() }),
+        Cell::Text(if line.hidden {
+            l.yes.to_owned()
+        } else {
+            String::new()
+        }),
         Cell::Text(vote.map(|v| v.step.clone()).unwrap_or_default()),
         // A rank among notes without a dot says nothing.
-        vote.filter(|v| v.votes > 0).map_or(Cell::Empty, |v| Cell::Number(v.rank)),
+        vote.filter(|v| v.votes > 0)
+            .map_or(Cell::Empty, |v| Cell::Number(v.rank)),
         vote.map_or(Cell::Empty, |v| Cell::Number(v.votes)),
     ]
 }
@@ -86,7 +91,7 @@ pub fn render(reports: &[Report], options: &Options) -> String {
             push_row(
                 &mut out,
                 &mut cells(&row, options).into_iter().map(|cell| match cell {
-                    Cell::Text(text) => quote(&inert_cell(&text)),
+                    Cell::Text(text) => quote(inert_cell(&text)),
                     Cell::Number(n) => n.to_string(),
                     Cell::Empty => String::new(),
                 }),

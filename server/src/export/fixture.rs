@@ -114,7 +114,6 @@ fn open(
     number: u128,
     title: &str,
     lead: ParticipantId,
-    lead_name: &str,
     at: Millis,
     source: Option<&Workshop>,
 ) -> Workshop {
@@ -156,7 +155,7 @@ fn open(
         steps: instance.steps,
         notes: instance.notes,
         lead,
-        lead_name: lead_name.to_owned(),
+        lead_name: "Nadia Benali".to_owned(),
         now: at,
     };
     machine::create(spec).unwrap_or_else(|e| panic!("{e:?}"))
@@ -174,7 +173,12 @@ fn admit(w: &mut Workshop, number: u128, count: usize, lead: ParticipantId, from
         };
         run(w, Actor::System, admit, at);
         let room = Some(w.rooms[i % w.rooms.len()].id);
-        run(w, Actor::Member(lead), Command::MoveParticipant { participant, room }, at);
+        run(
+            w,
+            Actor::Member(lead),
+            Command::MoveParticipant { participant, room },
+            at,
+        );
     }
 }
 
@@ -187,7 +191,6 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
         0xA1,
         "YESS CAMP Occitanie — Enquête sur les besoins",
         lead,
-        "Nadia Benali",
         OPENED,
         None,
     );
@@ -198,7 +201,15 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
 
     let at = |minutes: u64| Millis(OPENED.0 + minutes * MINUTE);
     let clues = step(&w, "clues");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: clues }, at(25));
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: clues,
+        },
+        at(25),
+    );
     // Each room adds a new need and two emerging ones; Aude's are hostile.
     let mut posted = vec![[NoteId::from_u128(0); 3]; rooms];
     for r in 0..rooms {
@@ -220,7 +231,12 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
                 colour: Default::default(),
                 parent: None,
             };
-            run(&mut w, Actor::Member(author), post, at(30 + (r * 3 + k) as u64 * 3));
+            run(
+                &mut w,
+                Actor::Member(author),
+                post,
+                at(30 + (r * 3 + k) as u64 * 3),
+            );
         }
     }
     // Two duplicates merged in Gard.
@@ -235,7 +251,15 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
     );
 
     let selection = step(&w, "selection");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: selection }, at(85));
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: selection,
+        },
+        at(85),
+    );
     for r in 0..rooms {
         let room = w.rooms[r].id;
         let map: Vec<NoteId> = w.notes_in(room, needs).iter().map(|n| n.id).collect();
@@ -254,10 +278,23 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
             (b, posted[r][1]),
         ];
         for (i, (voter, note)) in ballots.into_iter().enumerate() {
-            run(&mut w, Actor::Member(voter), Command::Vote { note, dots: 1 }, at(90 + i as u64));
+            run(
+                &mut w,
+                Actor::Member(voter),
+                Command::Vote { note, dots: 1 },
+                at(90 + i as u64),
+            );
         }
         if r != 1 {
-            run(&mut w, Actor::Member(b), Command::Vote { note: posted[r][2], dots: 1 }, at(99));
+            run(
+                &mut w,
+                Actor::Member(b),
+                Command::Vote {
+                    note: posted[r][2],
+                    dots: 1,
+                },
+                at(99),
+            );
         }
         let close = Command::CloseVote {
             room: Some(room),
@@ -267,14 +304,31 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
     }
 
     let characterise = step(&w, "characterise");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: characterise }, at(105));
-    for r in 0..rooms {
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: characterise,
+        },
+        at(105),
+    );
+    for (r, notes) in posted.iter().enumerate() {
         let a = person(0xA1, r);
-        let note = posted[r][0];
+        let note = notes[0];
         let answers = [
-            (Field::Why, "Trois commerces ont fermé en deux ans ; les anciens font 30 km pour le pain."),
-            (Field::Who, "Les personnes âgées sans voiture, les familles monoparentales."),
-            (Field::Measure, "Nombre de villages sans commerce ; temps d'accès au premier service."),
+            (
+                Field::Why,
+                "Trois commerces ont fermé en deux ans ; les anciens font 30 km pour le pain.",
+            ),
+            (
+                Field::Who,
+                "Les personnes âgées sans voiture, les familles monoparentales.",
+            ),
+            (
+                Field::Measure,
+                "Nombre de villages sans commerce ; temps d'accès au premier service.",
+            ),
         ];
         for (i, (field, text)) in answers.into_iter().enumerate() {
             let command = Command::Characterise {
@@ -287,10 +341,18 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
     }
 
     let tree = step(&w, "tree");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: tree }, at(120));
-    for r in 0..rooms {
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: tree,
+        },
+        at(120),
+    );
+    for (r, notes) in posted.iter().enumerate() {
         let b = person(0xA1, r + rooms);
-        let note = posted[r][0];
+        let note = notes[0];
         let branches = [
             (Side::Consequence, "Départ des jeunes ménages"),
             (Side::Consequence, "Isolement des aînés"),
@@ -308,7 +370,15 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
         }
     }
     let report = step(&w, "report");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: report }, at(140));
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: report,
+        },
+        at(140),
+    );
     w
 }
 
@@ -323,7 +393,6 @@ pub fn yess_camp_2(catalog: &Catalog, first: &Workshop) -> Workshop {
         0xA2,
         "YESS CAMP Occitanie — Les suspects",
         lead,
-        "Nadia Benali",
         opened,
         Some(first),
     );
@@ -332,14 +401,24 @@ pub fn yess_camp_2(catalog: &Catalog, first: &Workshop) -> Workshop {
     let at = |minutes: u64| Millis(opened.0 + minutes * MINUTE);
     let (needs, solutions) = (column(&w, "needs"), column(&w, "solutions"));
     let suspects = step(&w, "suspects");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: suspects }, at(30));
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: suspects,
+        },
+        at(30),
+    );
     let rooms = w.rooms.len();
     for r in 0..rooms {
         let room = w.rooms[r].id;
         let p = person(0xA2, r);
         let recalled: Vec<NoteId> = w.notes_in(room, needs).iter().map(|n| n.id).collect();
         for (k, text) in SOLUTIONS.iter().enumerate() {
-            let Some(parent) = recalled.get(k % 2).copied() else { continue };
+            let Some(parent) = recalled.get(k % 2).copied() else {
+                continue;
+            };
             let post = Command::PostNote {
                 note: note_id(0xA2, r * 8 + k),
                 room,
@@ -352,14 +431,27 @@ pub fn yess_camp_2(catalog: &Catalog, first: &Workshop) -> Workshop {
         }
     }
     let lineup = step(&w, "lineup");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: lineup }, at(70));
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: lineup,
+        },
+        at(70),
+    );
     for r in 0..rooms {
         let room = w.rooms[r].id;
         let p = person(0xA2, r);
         for k in 0..SOLUTIONS.len() {
             let note = note_id(0xA2, r * 8 + k);
             if w.notes.contains_key(&note) && (k + r) % 3 != 2 {
-                run(&mut w, Actor::Member(p), Command::Vote { note, dots: 1 }, at(75 + k as u64));
+                run(
+                    &mut w,
+                    Actor::Member(p),
+                    Command::Vote { note, dots: 1 },
+                    at(75 + k as u64),
+                );
             }
         }
         let close = Command::CloseVote {
@@ -369,7 +461,15 @@ pub fn yess_camp_2(catalog: &Catalog, first: &Workshop) -> Workshop {
         run(&mut w, lead_acts, close, at(85));
     }
     let report = step(&w, "report");
-    run(&mut w, lead_acts, Command::GoToStep { room: None, step: report }, at(90));
+    run(
+        &mut w,
+        lead_acts,
+        Command::GoToStep {
+            room: None,
+            step: report,
+        },
+        at(90),
+    );
     w
 }
 

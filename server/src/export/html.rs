@@ -85,14 +85,15 @@ fn downloads(out: &mut String, campaign: bool, query: &str, live: bool, l: &Labe
         esc(l.print)
     );
     let (live_query, live_label) = if live {
-        (query.to_owned(), "⏸")
+        (query.to_owned(), l.stop_live)
     } else {
-        (format!("{query}&live=1"), "⟳")
+        (format!("{query}&live=1"), l.follow_live)
     };
     let _ = write!(
         out,
-        r#"<a class="button" href="{stem}.html?{}" title="30 s">{live_label}</a></nav>"#,
-        esc(&live_query)
+        r#"<a class="button" href="{stem}.html?{}">{}</a></nav>"#,
+        esc(&live_query),
+        esc(live_label)
     );
 }
 
@@ -113,7 +114,11 @@ fn workshop(out: &mut String, report: &Report, options: &Options, l: &Labels) {
     );
     summary(out, report, l);
     if !report.votes.is_empty() {
-        let _ = write!(out, r#"<section class="votes"><h2>{}</h2>"#, esc(l.workshop_votes));
+        let _ = write!(
+            out,
+            r#"<section class="votes"><h2>{}</h2>"#,
+            esc(l.workshop_votes)
+        );
         for vote in &report.votes {
             votes(out, vote, true, l);
         }
@@ -271,7 +276,11 @@ fn votes(out: &mut String, vote: &VoteReport, rooms: bool, l: &Labels) {
             if rooms {
                 let _ = write!(out, "<td>{}</td>", esc(row.room.as_deref().unwrap_or_default()));
             }
-            let _ = write!(out, r#"<td class="n">{}</td><td class="n">{}</td></tr>"#, row.votes, row.voters);
+            let _ = write!(
+                out,
+                r#"<td class="n">{}</td><td class="n">{}</td></tr>"#,
+                row.votes, row.voters
+            );
         }
         out.push_str("</tbody></table></div>");
     }

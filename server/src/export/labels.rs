@@ -86,6 +86,8 @@ pub struct Labels {
     pub notes: &'static str,
     pub downloads: &'static str,
     pub print: &'static str,
+    pub follow_live: &'static str,
+    pub stop_live: &'static str,
     pub yes: &'static str,
 }
 
@@ -156,6 +158,8 @@ pub static FR: Labels = Labels {
     notes: "Notes",
     downloads: "Télécharger",
     print: "Imprimer ou enregistrer en PDF",
+    follow_live: "Suivre en direct (toutes les 30 s)",
+    stop_live: "Arrêter le suivi en direct",
     yes: "oui",
 };
 
@@ -224,6 +228,8 @@ pub static EN: Labels = Labels {
     notes: "Notes",
     downloads: "Download",
     print: "Print or save as PDF",
+    follow_live: "Follow live (every 30 s)",
+    stop_live: "Stop following live",
     yes: "yes",
 };
 
@@ -321,7 +327,10 @@ mod tests {
         assert_eq!(Zone::new(-210).map(Zone::name).as_deref(), Some("UTC-03:30"));
         assert_eq!(Zone::new(15 * 60), None);
         // A leap day and the epoch.
-        assert_eq!(Zone::default().date_time(Millis(951_782_400_000), Lang::En), "2000-02-29 00:00");
+        assert_eq!(
+            Zone::default().date_time(Millis(951_782_400_000), Lang::En),
+            "2000-02-29 00:00"
+        );
         assert_eq!(Zone::default().date_time(Millis(0), Lang::En), "1970-01-01 00:00");
     }
 }

@@ -189,7 +189,12 @@ fn note(line: &NoteLine, l: &Labels) -> String {
         about.push(l.hidden.to_lowercase());
     }
     if let Some(vote) = line.vote.as_ref().filter(|v| v.votes > 0) {
-        about.push(format!("{} ({} {})", (l.dots)(vote.votes), l.rank.to_lowercase(), vote.rank));
+        about.push(format!(
+            "{} ({} {})",
+            (l.dots)(vote.votes),
+            l.rank.to_lowercase(),
+            vote.rank
+        ));
     }
     if !about.is_empty() {
         text.push_str(" — ");
@@ -234,8 +239,14 @@ mod tests {
 
     #[test]
     fn typed_text_cannot_become_markup() {
-        assert_eq!(md("<script>alert(1)</script>"), "\\<script\\>alert\\(1\\)\\</script\\>");
-        assert_eq!(md("[clic](javascript:alert(1))"), "\\[clic\\]\\(javascript:alert\\(1\\)\\)");
+        assert_eq!(
+            md("<script>alert(1)</script>"),
+            "\\<script\\>alert\\(1\\)\\</script\\>"
+        );
+        assert_eq!(
+            md("[clic](javascript:alert(1))"),
+            "\\[clic\\]\\(javascript:alert\\(1\\)\\)"
+        );
         assert_eq!(md("a | b\n# titre"), "a \\| b \\# titre");
         assert_eq!(md("**gras** &amp;"), "\\*\\*gras\\*\\* \\&amp;");
         assert_eq!(md("Épicerie solidaire"), "Épicerie solidaire");

@@ -38,7 +38,13 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [Format::Html, Format::Markdown, Format::Xlsx, Format::Csv, Format::Json];
+    pub const ALL: [Format; 5] = [
+        Format::Html,
+        Format::Markdown,
+        Format::Xlsx,
+        Format::Csv,
+        Format::Json,
+    ];
 
     pub fn from_extension(extension: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.extension() == extension)
@@ -156,6 +162,8 @@ fn slug(text: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoteRow<'a> {
     pub workshop: &'a str,
+    /// The room's place in the workshop (names may repeat).
+    pub room_index: usize,
     pub room: &'a str,
     pub territory: &'a str,
     pub column: &'a str,
@@ -168,11 +176,12 @@ pub struct NoteRow<'a> {
 /// note they were merged into.
 pub fn note_rows(report: &Report) -> Vec<NoteRow<'_>> {
     let mut rows = Vec::new();
-    for room in &report.rooms {
+    for (room_index, room) in report.rooms.iter().enumerate() {
         for column in &room.columns {
             for line in &column.notes {
                 let row = |line, merged_into| NoteRow {
                     workshop: &report.title,
+                    room_index,
                     room: &room.name,
                     territory: room.territory.as_deref().unwrap_or_default(),
                     column: &column.column,
@@ -205,7 +214,10 @@ mod tests {
 
     #[test]
     fn file_names_are_plain_ascii() {
-        assert_eq!(slug("YESS CAMP 1 — Sélection « besoins »"), "yess-camp-1-selection-besoins");
+        assert_eq!(
+            slug("YESS CAMP 1 — Sélection « besoins »"),
+            "yess-camp-1-selection-besoins"
+        );
         assert_eq!(slug("<script>"), "script");
         assert_eq!(slug("——"), "atelier");
         assert_eq!(slug("Œuvre"), "oeuvre");

@@ -62,7 +62,12 @@ fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError>
             text(summary, row, 1, &room.name)?;
             text(summary, row, 2, room.territory.as_deref().unwrap_or_default())?;
             text(summary, row, 3, &room.step)?;
-            for (col, n) in [(4, f.participants), (5, f.contributors), (6, f.voters), (7, f.notes)] {
+            for (col, n) in [
+                (4, f.participants),
+                (5, f.contributors),
+                (6, f.voters),
+                (7, f.notes),
+            ] {
                 summary.write_number(row, col, n as f64)?;
             }
             summary.write_number(row, 8, f.dots)?;
@@ -70,7 +75,9 @@ fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError>
         }
     }
     row += 1;
-    let ranking_header = [l.workshop, l.room, l.vote, l.column, l.rank, l.note, l.under, l.points, l.voters];
+    let ranking_header = [
+        l.workshop, l.room, l.vote, l.column, l.rank, l.note, l.under, l.points, l.voters,
+    ];
     write_header(summary, row, &ranking_header, &bold)?;
     row += 1;
     for report in reports {
@@ -101,7 +108,7 @@ fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError>
 
     for (w, report) in reports.iter().enumerate() {
         let rows = note_rows(report);
-        for room in &report.rooms {
+        for (index, room) in report.rooms.iter().enumerate() {
             let prefix = if reports.len() > 1 {
                 format!("{} ", w + 1)
             } else {
@@ -111,8 +118,7 @@ fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError>
             sheet.set_name(sheet_name(&format!("{prefix}{}", room.name), &mut names))?;
             write_header(sheet, 0, &header(l), &bold)?;
             sheet.set_freeze_panes(1, 0)?;
-            let mut r = 1;
-            for row in rows.iter().filter(|row| row.room == room.name) {
+            for (r, row) in (1..).zip(rows.iter().filter(|row| row.room_index == index)) {
                 for (col, cell) in cells(row, options).into_iter().enumerate() {
                     let col = col as u16;
                     match cell {
@@ -125,9 +131,17 @@ fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError>
                         Cell::Empty => {}
                     }
                 }
-                r += 1;
             }
-            for (col, width) in [(0, 24), (1, 16), (3, 22), (4, 48), (5, 30), (6, 30), (7, 18), (11, 24)] {
+            for (col, width) in [
+                (0, 24),
+                (1, 16),
+                (3, 22),
+                (4, 48),
+                (5, 30),
+                (6, 30),
+                (7, 18),
+                (11, 24),
+            ] {
                 sheet.set_column_width(col, width)?;
             }
         }
@@ -154,10 +168,20 @@ fn text(sheet: &mut Worksheet, row: u32, col: u16, value: &str) -> Result<(), Xl
 fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
     let clean: String = wanted
         .chars()
-        .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let clean = clean.trim().trim_matches('\'').trim();
-    let base: String = if clean.is_empty() { "Salle".to_owned() } else { clean.chars().take(31).collect() };
+    let base: String = if clean.is_empty() {
+        "Salle".to_owned()
+    } else {
+        clean.chars().take(31).collect()
+    };
     // Excel keeps "History" for itself.
     taken.insert("history".to_owned());
     let mut name = base.clone();

@@ -18,13 +18,17 @@ pub enum ApiError {
     BadRequest(String),
     #[error("the workshop is not available right now; try again in a moment")]
     Unavailable,
-    #[error("no such export: ask for report.FORMAT or campaign.FORMAT, FORMAT being html, md, csv, xlsx or json")]
+    #[error(
+        "no such export: ask for report.FORMAT or campaign.FORMAT, FORMAT being html, md, csv, xlsx or json"
+    )]
     NotFound,
     #[error("no such template")]
     UnknownTemplate,
     #[error("only the lead facilitator of that workshop may do this")]
     NotFacilitator,
-    #[error("this key does not open that workshop's reports: ask its lead facilitator for the organiser link")]
+    #[error(
+        "this key does not open that workshop's reports: ask its lead facilitator for the organiser link"
+    )]
     NoAccess,
     /// A fault of the server's own (details go to the log, not the client).
     #[error("something went wrong on the server")]

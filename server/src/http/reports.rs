@@ -54,7 +54,10 @@ pub async fn organiser(
     let token = bearer(&headers).ok_or(ApiError::NotFacilitator)?;
     let id: WorkshopId = id.parse().map_err(|_| ApiError::NotFacilitator)?;
     let key = hub.organiser_key(id, &token).await?;
-    let url = format!("{}/api/workshops/{id}/report.html?key={key}", public_base(&hub, &headers));
+    let url = format!(
+        "{}/api/workshops/{id}/report.html?key={key}",
+        public_base(&hub, &headers)
+    );
     Ok(Json(OrganiserAccess { key, url }))
 }
 
@@ -96,7 +99,9 @@ pub async fn export(
     };
     let id: WorkshopId = id.parse().map_err(|_| ApiError::NoAccess)?;
     let lead = bearer(&headers);
-    let workshop = hub.readable_workshop(id, query.key.as_deref(), lead.as_ref()).await?;
+    let workshop = hub
+        .readable_workshop(id, query.key.as_deref(), lead.as_ref())
+        .await?;
     let workshops = if campaign {
         hub.campaign_of(workshop).await?
     } else {
@@ -133,7 +138,10 @@ pub async fn export(
     };
     let mut response = (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&disposition).map_err(|_| ApiError::Internal)?,
