@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use atelier_shared::api::{
-    CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined, TemplateSummary,
+    CodeInfo, CreateWorkshop, Created, ErrorBody, Imported, JoinRequest, Joined, OrganiserAccess,
+    TemplateSummary,
 };
 use atelier_shared::protocol::{ClientMsg, ServerMsg};
 use serde::Serialize;
@@ -64,6 +65,8 @@ fn every_example_in_the_protocol_document_is_exact() {
             "json http:join_request" => drop(round_trip::<JoinRequest>(&json, &info)),
             "json http:joined" => drop(round_trip::<Joined>(&json, &info)),
             "json http:error" => drop(round_trip::<ErrorBody>(&json, &info)),
+            "json http:organiser" => drop(round_trip::<OrganiserAccess>(&json, &info)),
+            "json http:imported" => drop(round_trip::<Imported>(&json, &info)),
             other => panic!("an example with an unknown info string: ```{other}"),
         }
         checked += 1;
