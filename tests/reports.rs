@@ -245,7 +245,8 @@ async fn the_report_follows_the_workshop_as_it_happens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
-    let server = TestServer::start().await;
+    let (_dir, config) = durable();
+    let server = TestServer::start_with(config.clone()).await;
     let campaign = fixture::campaign(&Catalog::builtin());
     let archive: Archive = serde_json::from_slice(&archive::export(&campaign, fixture::GENERATED)).unwrap();
     let (status, body) = server
@@ -343,4 +344,21 @@ async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
         assert!(!body["message"].as_str().unwrap().is_empty());
     }
     assert_eq!(server.hub.workshop_count(), before);
+
+    // Imported workshops are as durable as any: after a restart, the campaign is whole
+    // and its lead's token still works.
+    drop(lead);
+    drop(server);
+    let again = TestServer::start_with(config).await;
+    let (status, _, json) = again
+        .get(
+            &format!("/api/workshops/{}/campaign.json", third.workshop),
+            Some(&third.facilitator_secret),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let restored: Archive = serde_json::from_slice(&json).unwrap();
+    assert_eq!(restored.workshops, campaign_now.workshops);
+    let lead = WsClient::connect(&again, &first.facilitator_secret).await;
+    assert!(lead.workshop.participants.contains_key(&joined.participant));
 }
