@@ -3,38 +3,17 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use std::path::PathBuf;
-
-use atelier_server::Config;
 use atelier_shared::model::TimerState;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION};
 use atelier_shared::{Colour, Command, NoteId, Workshop, WorkshopId};
 use atelier_tests::client::{closing, open};
+use atelier_tests::server::durable;
 use atelier_tests::workshop::{assert_replica, room_of, step};
 use atelier_tests::{TestServer, WsClient};
 use futures_util::SinkExt;
 use hyper::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
-
-/// A data directory of its own, removed at the end.
-struct DataDir(PathBuf);
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A configuration with a data directory of its own (removed with the `DataDir`).
-fn durable() -> (DataDir, Config) {
-    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
-    let config = Config {
-        data_dir: Some(dir.0.clone()),
-        ..Config::default()
-    };
-    (dir, config)
-}
 
 /// The workshop as its actor holds it.
 async fn state(server: &TestServer, workshop: WorkshopId) -> Workshop {

@@ -5,15 +5,14 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use std::io::Cursor;
-use std::path::PathBuf;
 
-use atelier_server::Config;
 use atelier_server::catalog::Catalog;
 use atelier_server::export::{archive, fixture};
 use atelier_shared::api::{Archive, Imported, OrganiserAccess};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, Token};
 use atelier_shared::{Command, NoteId, Workshop, WorkshopId};
 use atelier_tests::client::{closing, open};
+use atelier_tests::server::durable;
 use atelier_tests::workshop::room_of;
 use atelier_tests::{TestServer, WsClient};
 use calamine::{Reader, Xlsx};
@@ -22,23 +21,6 @@ use hyper::{Method, StatusCode};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
-
-struct DataDir(PathBuf);
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn durable() -> (DataDir, Config) {
-    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", Uuid::new_v4())));
-    let config = Config {
-        data_dir: Some(dir.0.clone()),
-        ..Config::default()
-    };
-    (dir, config)
-}
 
 async fn organiser_key(server: &TestServer, workshop: WorkshopId, token: &Token) -> OrganiserAccess {
     let (status, _, body) = server

@@ -166,6 +166,27 @@ impl Drop for TestServer {
     }
 }
 
+/// A data directory of its own, removed when dropped.
+#[derive(Debug)]
+pub struct DataDir(pub PathBuf);
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A configuration with a data directory of its own (removed with the `DataDir`):
+/// a server started with it, stopped and started again, finds its workshops.
+pub fn durable() -> (DataDir, Config) {
+    let dir = DataDir(std::env::temp_dir().join(format!("atelier-data-{}", uuid::Uuid::new_v4())));
+    let config = Config {
+        data_dir: Some(dir.0.clone()),
+        ..Config::default()
+    };
+    (dir, config)
+}
+
 /// Where `cargo xtask dist` puts the built client.
 pub fn dist_dir() -> PathBuf {
     match std::env::var_os("ATELIER_DIST") {
