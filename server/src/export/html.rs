@@ -368,6 +368,10 @@ dd { margin: 0 0 0 16px; white-space: pre-wrap; }
   body { background: #fff; padding: 0; font-size: 11pt; }
   .no-print { display: none !important; }
   .room { break-before: page; }
+  .workshop, .cover { max-width: none; }
+  table { font-size: 9.5pt; table-layout: auto; }
+  th, td { padding: 3px 5px; }
+  .n { width: auto; }
   h2, h3, h4 { break-after: avoid; }
   tr, .chart, .dossier, .tree, .attached li, .column li { break-inside: avoid; }
   .dossier, .tree, .attached, .column, table { background: #fff; }
