@@ -37,11 +37,11 @@ impl Failure {
 }
 
 pub async fn create_workshop(request: &CreateWorkshop) -> Result<Created, Failure> {
-    call("POST", "/api/workshops", Some(request)).await
+    call("POST", "/api/workshops", Some(request), None).await
 }
 
 pub async fn templates() -> Result<Vec<TemplateSummary>, Failure> {
-    call::<(), _>("GET", "/api/templates", None).await
+    call::<(), _>("GET", "/api/templates", None, None).await
 }
 
 pub async fn join(code: &str, name: &str) -> Result<Joined, Failure> {
@@ -49,7 +49,7 @@ pub async fn join(code: &str, name: &str) -> Result<Joined, Failure> {
         code: code.to_owned(),
         name: name.to_owned(),
     };
-    call("POST", "/api/join", Some(&request)).await
+    call("POST", "/api/join", Some(&request), None).await
 }
 
 /// Deletes the workshop for good; `token` must be its lead's.
@@ -64,27 +64,21 @@ pub async fn delete_workshop(workshop: WorkshopId, token: &Token) -> Result<(), 
 /// The organiser key and link of the workshop; `token` must be its lead's.
 pub async fn organiser_access(workshop: WorkshopId, token: &Token) -> Result<OrganiserAccess, Failure> {
     let path = format!("/api/workshops/{workshop}/organiser");
-    let (ok, status, text) = fetch::<()>("GET", &path, None, Some(token))
-        .await
-        .map_err(|_| Failure::Unreachable)?;
-    if ok {
-        serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
-    } else {
-        Err(refusal(status, text))
-    }
+    call::<(), _>("GET", &path, None, Some(token)).await
 }
 
 pub async fn code_info(code: &str) -> Result<CodeInfo, Failure> {
     let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    call::<(), _>("GET", &format!("/api/join/{code}"), None).await
+    call::<(), _>("GET", &format!("/api/join/{code}"), None, None).await
 }
 
 async fn call<B: Serialize, R: DeserializeOwned>(
     method: &str,
     path: &str,
     body: Option<&B>,
+    bearer: Option<&Token>,
 ) -> Result<R, Failure> {
-    let (ok, status, text) = fetch(method, path, body, None)
+    let (ok, status, text) = fetch(method, path, body, bearer)
         .await
         .map_err(|_| Failure::Unreachable)?;
     if ok {

@@ -96,13 +96,7 @@ impl Hub {
         for workshop in loaded.workshops {
             self.codes.insert(workshop.code.clone(), workshop.id);
             let receipts = receipts.remove(&workshop.id).unwrap_or_default();
-            let handle = workshop::spawn(
-                workshop,
-                receipts,
-                self.config.limits.inbox_requests,
-                self.store.clone(),
-            );
-            self.workshops.insert(handle.id, handle);
+            self.start(workshop, receipts);
         }
         for (workshop, token) in loaded.credentials {
             if let Some(key) = token.0.strip_prefix(secret::ORGANISER_PREFIX) {
@@ -196,31 +190,54 @@ impl Hub {
         let workshop = machine::create(spec).inspect_err(|_| {
             self.codes.remove(&code);
         })?;
-        let created = Created {
-            workshop: workshop.id,
-            join_url: format!("{}/j/{}", self.public_url, workshop.code),
-            code: workshop.code.clone(),
-            facilitator: lead,
-            facilitator_secret: self.issue_credential(workshop.id, lead),
-        };
-        // Durable before anyone hears of it.
-        self.persist(vec![
-            Record::Created {
-                workshop: Box::new(workshop.clone()),
-            },
-            Record::Credential {
-                workshop: workshop.id,
-                token: created.facilitator_secret.clone(),
-            },
-        ])
-        .await?;
+        let created = self.launch(vec![(workshop, lead)]).await?;
+        created.into_iter().next().ok_or(ApiError::Internal)
+    }
+
+    /// Starts the actor of a workshop the store already holds.
+    fn start(&self, workshop: Workshop, receipts: Receipts) {
         let handle = workshop::spawn(
             workshop,
-            Receipts::default(),
+            receipts,
             self.config.limits.inbox_requests,
             self.store.clone(),
         );
         self.workshops.insert(handle.id, handle);
+    }
+
+    /// New workshops, their codes reserved, each given a token for its lead: durable,
+    /// all of them or none, before anyone hears of them, then started. If the store
+    /// cannot write, their codes and tokens are released.
+    async fn launch(&self, workshops: Vec<(Workshop, ParticipantId)>) -> Result<Vec<Created>, ApiError> {
+        let mut created = Vec::with_capacity(workshops.len());
+        let mut records = Vec::with_capacity(2 * workshops.len());
+        for (workshop, lead) in &workshops {
+            let token = self.issue_credential(workshop.id, *lead);
+            records.push(Record::Created {
+                workshop: Box::new(workshop.clone()),
+            });
+            records.push(Record::Credential {
+                workshop: workshop.id,
+                token: token.clone(),
+            });
+            created.push(Created {
+                workshop: workshop.id,
+                join_url: format!("{}/j/{}", self.public_url, workshop.code),
+                code: workshop.code.clone(),
+                facilitator: *lead,
+                facilitator_secret: token,
+            });
+        }
+        if let Err(error) = self.persist(records).await {
+            for (workshop, lead) in &workshops {
+                self.codes.remove(&workshop.code);
+                self.credentials.remove(lead);
+            }
+            return Err(error);
+        }
+        for (workshop, _) in workshops {
+            self.start(workshop, Receipts::default());
+        }
         Ok(created)
     }
 
@@ -345,47 +362,15 @@ impl Hub {
     pub async fn import(&self, archive: Archive) -> Result<Imported, ApiError> {
         let workshops =
             archive::prepare(archive, Uuid::new_v4).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        let mut imported = Vec::with_capacity(workshops.len());
-        let mut records = Vec::new();
-        let mut ready = Vec::new();
+        let mut ready = Vec::with_capacity(workshops.len());
         for mut workshop in workshops {
             let lead = archive::lead(&workshop).ok_or(ApiError::Internal)?;
             workshop.code = self.reserve_code(workshop.id);
-            let token = self.issue_credential(workshop.id, lead);
-            records.push(Record::Created {
-                workshop: Box::new(workshop.clone()),
-            });
-            records.push(Record::Credential {
-                workshop: workshop.id,
-                token: token.clone(),
-            });
-            imported.push(Created {
-                workshop: workshop.id,
-                join_url: format!("{}/j/{}", self.public_url, workshop.code),
-                code: workshop.code.clone(),
-                facilitator: lead,
-                facilitator_secret: token,
-            });
-            ready.push(workshop);
+            ready.push((workshop, lead));
         }
-        // Durable, all of them or none, before anyone hears of them.
-        if let Err(error) = self.persist(records).await {
-            for (workshop, created) in ready.iter().zip(&imported) {
-                self.codes.remove(&workshop.code);
-                self.credentials.remove(&created.facilitator);
-            }
-            return Err(error);
-        }
-        for workshop in ready {
-            let handle = workshop::spawn(
-                workshop,
-                Receipts::default(),
-                self.config.limits.inbox_requests,
-                self.store.clone(),
-            );
-            self.workshops.insert(handle.id, handle);
-        }
-        Ok(Imported { workshops: imported })
+        Ok(Imported {
+            workshops: self.launch(ready).await?,
+        })
     }
 
     /// Admits `name` into the workshop with `code` and gives them their token.

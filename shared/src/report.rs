@@ -199,7 +199,7 @@ impl Report {
             title: w.title.clone(),
             template: w.template.clone(),
             created: w.created,
-            figures: figures(w, None),
+            figures: Figures::of(w, None),
             votes: workshop_votes,
             rooms: w.rooms.iter().map(|room| room_report(w, room, &placed)).collect(),
             timeline: timeline(w),
@@ -287,7 +287,7 @@ fn room_report(w: &Workshop, r: &Room, placed: &HashMap<NoteId, Placed>) -> Room
         name: r.name.clone(),
         territory: r.territory.clone(),
         step: w.step(r.step).map(|s| s.title.clone()).unwrap_or_default(),
-        figures: figures(w, Some(room)),
+        figures: Figures::of(w, Some(room)),
         votes,
         characterised,
         trees,
@@ -390,38 +390,50 @@ fn note_line(w: &Workshop, n: &Note, placed: &HashMap<NoteId, Placed>) -> NoteLi
     }
 }
 
-fn figures(w: &Workshop, room: Option<RoomId>) -> Figures {
-    let here = |r: RoomId| room.is_none_or(|room| room == r);
-    let participants: BTreeSet<_> = w
-        .participants
-        .values()
-        .filter(|p| p.role == Role::Participant)
-        .filter(|p| room.is_none() || p.room == room)
-        .map(|p| p.id)
-        .collect();
-    let posted = || {
-        w.notes
+impl Figures {
+    /// The figures of the whole workshop, or of one room.
+    pub fn of(w: &Workshop, room: Option<RoomId>) -> Figures {
+        let here = |r: RoomId| room.is_none_or(|room| room == r);
+        let participants = w
+            .participants
             .values()
-            .filter(move |n| here(n.room) && n.source == Source::Posted)
-    };
-    let contributors: BTreeSet<_> = posted()
-        .filter_map(|n| n.author)
-        .filter(|a| w.participants.get(a).is_some_and(|p| p.role == Role::Participant))
-        .collect();
-    let mut voters = BTreeSet::new();
-    let mut dots = 0;
-    for (ballot, n) in &w.ballots {
-        if w.notes.get(&ballot.note).is_some_and(|note| here(note.room)) {
-            dots += n;
-            voters.insert(ballot.voter);
+            .filter(|p| p.role == Role::Participant && (room.is_none() || p.room == room))
+            .count();
+        let posted = || {
+            w.notes
+                .values()
+                .filter(move |n| here(n.room) && n.source == Source::Posted)
+        };
+        let contributors: BTreeSet<_> = posted()
+            .filter_map(|n| n.author)
+            .filter(|a| w.participants.get(a).is_some_and(|p| p.role == Role::Participant))
+            .collect();
+        let mut voters = BTreeSet::new();
+        let mut dots = 0;
+        for (ballot, n) in &w.ballots {
+            if w.notes.get(&ballot.note).is_some_and(|note| here(note.room)) {
+                dots += n;
+                voters.insert(ballot.voter);
+            }
+        }
+        Figures {
+            participants,
+            contributors: contributors.len(),
+            voters: voters.len(),
+            notes: posted().count(),
+            dots,
         }
     }
-    Figures {
-        participants: participants.len(),
-        contributors: contributors.len(),
-        voters: voters.len(),
-        notes: posted().count(),
-        dots,
+
+    /// Participants, contributors, voters, notes, dots: the columns of a summary table.
+    pub fn counts(&self) -> [u64; 5] {
+        [
+            self.participants as u64,
+            self.contributors as u64,
+            self.voters as u64,
+            self.notes as u64,
+            u64::from(self.dots),
+        ]
     }
 }
 

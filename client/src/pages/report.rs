@@ -4,7 +4,8 @@
 //! prints on A4 from the browser.
 
 use atelier_shared::api::OrganiserAccess;
-use atelier_shared::model::{ColumnKind, Source};
+use atelier_shared::model::ColumnKind;
+use atelier_shared::report::Figures;
 use atelier_shared::{Note, Role, RoomId, Workshop};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,15 +31,9 @@ fn Report() -> impl IntoView {
     let figures = Memo::new(move |_| {
         workshop.with(|w| {
             let Some(w) = w.as_ref() else { return (0, 0, 0, 0) };
-            let people = w
-                .participants
-                .values()
-                .filter(|p| p.role == Role::Participant)
-                .count();
-            let dots: u32 = w.ballots.values().sum();
-            // Notes people posted, as the exports count them (not a map's).
-            let posted = w.notes.values().filter(|n| n.source == Source::Posted).count();
-            (w.rooms.len(), people, posted, dots)
+            // Counted as the exports count them: notes people posted, not a map's.
+            let f = Figures::of(w, None);
+            (w.rooms.len(), f.participants, f.notes, f.dots)
         })
     });
     let rooms = Memo::new(move |_| {

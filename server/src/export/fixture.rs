@@ -100,6 +100,13 @@ fn step(w: &Workshop, key: &str) -> StepId {
         .unwrap_or_else(|| panic!("the template has no step {key}"))
 }
 
+/// The lead sends every room to the step `key`; returns its id.
+fn every_room_to(w: &mut Workshop, lead: ParticipantId, key: &str, at: Millis) -> StepId {
+    let step = step(w, key);
+    run(w, Actor::Member(lead), Command::GoToStep { room: None, step }, at);
+    step
+}
+
 fn column(w: &Workshop, key: &str) -> ColumnId {
     w.columns
         .iter()
@@ -200,16 +207,7 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
     let (needs, emerging) = (column(&w, "needs"), column(&w, "emerging"));
 
     let at = |minutes: u64| Millis(OPENED.0 + minutes * MINUTE);
-    let clues = step(&w, "clues");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: clues,
-        },
-        at(25),
-    );
+    every_room_to(&mut w, lead, "clues", at(25));
     // Each room adds a new need and two emerging ones; Aude's are hostile.
     let mut posted = vec![[NoteId::from_u128(0); 3]; rooms];
     for r in 0..rooms {
@@ -250,16 +248,7 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
         at(80),
     );
 
-    let selection = step(&w, "selection");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: selection,
-        },
-        at(85),
-    );
+    let selection = every_room_to(&mut w, lead, "selection", at(85));
     for r in 0..rooms {
         let room = w.rooms[r].id;
         let map: Vec<NoteId> = w.notes_in(room, needs).iter().map(|n| n.id).collect();
@@ -303,16 +292,7 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
         run(&mut w, lead_acts, close, at(100));
     }
 
-    let characterise = step(&w, "characterise");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: characterise,
-        },
-        at(105),
-    );
+    every_room_to(&mut w, lead, "characterise", at(105));
     for (r, notes) in posted.iter().enumerate() {
         let a = person(0xA1, r);
         let note = notes[0];
@@ -340,16 +320,7 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
         }
     }
 
-    let tree = step(&w, "tree");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: tree,
-        },
-        at(120),
-    );
+    every_room_to(&mut w, lead, "tree", at(120));
     for (r, notes) in posted.iter().enumerate() {
         let b = person(0xA1, r + rooms);
         let note = notes[0];
@@ -369,16 +340,7 @@ pub fn yess_camp_1(catalog: &Catalog) -> Workshop {
             run(&mut w, Actor::Member(b), command, at(125 + i as u64));
         }
     }
-    let report = step(&w, "report");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: report,
-        },
-        at(140),
-    );
+    every_room_to(&mut w, lead, "report", at(140));
     w
 }
 
@@ -400,16 +362,7 @@ pub fn yess_camp_2(catalog: &Catalog, first: &Workshop) -> Workshop {
     admit(&mut w, 0xA2, 1, lead, Millis(opened.0 + 2 * MINUTE));
     let at = |minutes: u64| Millis(opened.0 + minutes * MINUTE);
     let (needs, solutions) = (column(&w, "needs"), column(&w, "solutions"));
-    let suspects = step(&w, "suspects");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: suspects,
-        },
-        at(30),
-    );
+    every_room_to(&mut w, lead, "suspects", at(30));
     let rooms = w.rooms.len();
     for r in 0..rooms {
         let room = w.rooms[r].id;
@@ -430,16 +383,7 @@ pub fn yess_camp_2(catalog: &Catalog, first: &Workshop) -> Workshop {
             run(&mut w, Actor::Member(p), post, at(35 + (r * 3 + k) as u64));
         }
     }
-    let lineup = step(&w, "lineup");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: lineup,
-        },
-        at(70),
-    );
+    let lineup = every_room_to(&mut w, lead, "lineup", at(70));
     for r in 0..rooms {
         let room = w.rooms[r].id;
         let p = person(0xA2, r);
@@ -460,16 +404,7 @@ pub fn yess_camp_2(catalog: &Catalog, first: &Workshop) -> Workshop {
         };
         run(&mut w, lead_acts, close, at(85));
     }
-    let report = step(&w, "report");
-    run(
-        &mut w,
-        lead_acts,
-        Command::GoToStep {
-            room: None,
-            step: report,
-        },
-        at(90),
-    );
+    every_room_to(&mut w, lead, "report", at(90));
     w
 }
 

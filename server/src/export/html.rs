@@ -149,23 +149,21 @@ fn summary(out: &mut String, report: &Report, l: &Labels) {
         esc(l.room),
         esc(l.current_step)
     );
-    for title in ["Participants", l.contributors, l.voters, l.notes, l.points] {
+    for title in l.figure_columns() {
         let _ = write!(out, r#"<th scope="col" class="n">{}</th>"#, esc(title));
     }
     out.push_str("</tr></thead><tbody>");
     for room in &report.rooms {
-        let f = room.figures;
         let _ = write!(
             out,
-            r#"<tr><td>{}</td><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            "<tr><td>{}</td><td>{}</td>",
             esc(&room.label()),
-            esc(&room.step),
-            f.participants,
-            f.contributors,
-            f.voters,
-            f.notes,
-            f.dots
+            esc(&room.step)
         );
+        for n in room.figures.counts() {
+            let _ = write!(out, r#"<td class="n">{n}</td>"#);
+        }
+        out.push_str("</tr>");
     }
     out.push_str("</tbody></table></section>");
 }

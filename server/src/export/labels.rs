@@ -233,6 +233,19 @@ pub static EN: Labels = Labels {
     yes: "yes",
 };
 
+impl Labels {
+    /// The headers of [`Figures::counts`], in its order.
+    pub fn figure_columns(&self) -> [&'static str; 5] {
+        [
+            "Participants",
+            self.contributors,
+            self.voters,
+            self.notes,
+            self.points,
+        ]
+    }
+}
+
 /// French: "0 point", "1 point", "2 points".
 fn plural(n: usize) -> &'static str {
     if n > 1 { "s" } else { "" }

@@ -40,24 +40,17 @@ fn workshop(out: &mut String, report: &Report, options: &Options, l: &Labels) {
     );
     let _ = writeln!(out, "{}\n", (l.figures)(&report.figures));
     let _ = writeln!(out, "## {}\n", l.by_room);
-    let _ = writeln!(
-        out,
-        "| {} | {} | Participants | {} | {} | {} | {} |",
-        l.room, l.current_step, l.contributors, l.voters, l.notes, l.points
-    );
+    let header = [l.room, l.current_step].into_iter().chain(l.figure_columns());
+    let _ = writeln!(out, "| {} |", header.collect::<Vec<_>>().join(" | "));
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for room in &report.rooms {
-        let f = room.figures;
+        let counts = room.figures.counts().map(|n| n.to_string());
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} |",
             md(&room.label()),
             md(&room.step),
-            f.participants,
-            f.contributors,
-            f.voters,
-            f.notes,
-            f.dots
+            counts.join(" | ")
         );
     }
     out.push('\n');

@@ -42,35 +42,21 @@ fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError>
     );
     summary.write_string(row, 0, generated)?;
     row += 2;
-    let figure_header = [
-        l.workshop,
-        l.room,
-        l.territory,
-        l.current_step,
-        "Participants",
-        "Contributions",
-        l.voters,
-        "Notes",
-        l.points,
-    ];
+    let figure_header: Vec<&str> = [l.workshop, l.room, l.territory, l.current_step]
+        .into_iter()
+        .chain(l.figure_columns())
+        .collect();
     write_header(summary, row, &figure_header, &bold)?;
     row += 1;
     for report in reports {
         for room in &report.rooms {
-            let f = room.figures;
             text(summary, row, 0, &report.title)?;
             text(summary, row, 1, &room.name)?;
             text(summary, row, 2, room.territory.as_deref().unwrap_or_default())?;
             text(summary, row, 3, &room.step)?;
-            for (col, n) in [
-                (4, f.participants),
-                (5, f.contributors),
-                (6, f.voters),
-                (7, f.notes),
-            ] {
+            for (col, n) in (4..).zip(room.figures.counts()) {
                 summary.write_number(row, col, n as f64)?;
             }
-            summary.write_number(row, 8, f.dots)?;
             row += 1;
         }
     }

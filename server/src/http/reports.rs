@@ -66,9 +66,7 @@ pub struct ExportQuery {
     key: Option<String>,
     lang: Option<String>,
     tz: Option<i32>,
-    #[serde(default)]
     live: Option<String>,
-    #[serde(default)]
     download: Option<String>,
 }
 
