@@ -24,7 +24,14 @@ impl Server {
     pub async fn start(binary: &Path, store: bool) -> Result<Server> {
         let mut command = Command::new(binary);
         command
-            .args(["--addr", "127.0.0.1:0", "--static-dir", "/nonexistent"])
+            // Thousands of clients from one address, sending as fast as the scenario says.
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--static-dir",
+                "/nonexistent",
+                "--no-rate-limits",
+            ])
             .env("RUST_LOG", "warn,atelier=info,atelier_server=warn")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())

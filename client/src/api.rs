@@ -30,6 +30,7 @@ impl Failure {
             Failure::Refused(body) => match (&body.rejection, body.error.as_str()) {
                 (Some(rejection), _) => (t.rejection)(rejection),
                 (None, "unknown_code") => t.unknown_code.into(),
+                (None, "too_many_requests") => (t.slow_down)(body.retry_after_secs.unwrap_or(30)),
                 _ => t.server_error.into(),
             },
         }
@@ -93,6 +94,7 @@ fn refusal(status: u16, text: String) -> Failure {
         error: format!("http_{status}"),
         message: text,
         rejection: None,
+        retry_after_secs: None,
     });
     Failure::Refused(body)
 }

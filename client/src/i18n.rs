@@ -3,7 +3,7 @@
 
 use atelier_shared::model::{Assignment, Field, Side};
 use atelier_shared::protocol::ErrorCode;
-use atelier_shared::rejection::{Counted, TextField};
+use atelier_shared::rejection::{Counted, Paced, TextField};
 use atelier_shared::{Colour, Rejection, Role};
 use leptos::prelude::*;
 
@@ -127,6 +127,8 @@ pub struct Texts {
     pub page_not_found: &'static str,
 
     pub unknown_code: &'static str,
+    /// Too many attempts from this address; the seconds to wait.
+    pub slow_down: fn(u32) -> String,
     pub server_unreachable: &'static str,
     pub server_error: &'static str,
     pub reload: &'static str,
@@ -342,6 +344,7 @@ pub static FR: Texts = Texts {
     page_not_found: "Cette page n'existe pas.",
 
     unknown_code: "Aucun atelier ne correspond à ce code. Vérifiez-le auprès de l'animation.",
+    slow_down: |secs| format!("Trop de tentatives depuis votre connexion. Réessayez dans {secs} secondes."),
     server_unreachable: "Le serveur ne répond pas. Vérifiez votre connexion, puis réessayez.",
     server_error: "Le serveur n'a pas pu traiter la demande. Réessayez dans un instant.",
     reload: "Recharger la page",
@@ -574,6 +577,14 @@ pub static FR: Texts = Texts {
         Rejection::UnknownNote => "Cette note n'existe plus.".into(),
         Rejection::DuplicateId => "Cette action a déjà été prise en compte.".into(),
         Rejection::EmptyText { field } => format!("{} est vide.", fr_field(*field)),
+        Rejection::TextTooLong {
+            field: TextField::Note,
+            len,
+            max,
+        } => format!(
+            "Note trop longue : {len} caractères pour {max} au plus. Une note se lit d'un coup d'œil \
+             sur l'écran partagé : gardez l'idée, les détails iront dans la caractérisation."
+        ),
         Rejection::TextTooLong { field, len, max } => {
             format!(
                 "{} est trop long : {len} caractères pour {max} au plus.",
@@ -583,6 +594,13 @@ pub static FR: Texts = Texts {
         Rejection::ControlCharacters { field } => {
             format!(
                 "{} contient des caractères invisibles non autorisés.",
+                fr_field(*field)
+            )
+        }
+        Rejection::UnreadableText { field } => {
+            format!(
+                "{} contient des caractères qui brouilleraient son affichage (inversion du sens \
+                 d'écriture, accents empilés).",
                 fr_field(*field)
             )
         }
@@ -627,6 +645,17 @@ pub static FR: Texts = Texts {
         Rejection::LastLead => "L'atelier doit garder au moins une personne à l'animation.".into(),
         Rejection::ChoiceNotAllowed => "L'animation répartit les participants dans les salles.".into(),
         Rejection::JoiningClosed => "L'atelier n'accepte plus de nouveaux participants.".into(),
+        Rejection::TooFast {
+            what,
+            per_minute,
+            retry_secs,
+        } => format!(
+            "Doucement : {per_minute} {} par minute au plus. Réessayez dans {retry_secs} s.",
+            match what {
+                Paced::Notes => "notes",
+                Paced::Commands => "actions",
+            }
+        ),
     },
     error: |code| match code {
         ErrorCode::Malformed | ErrorCode::Binary | ErrorCode::AlreadyGreeted | ErrorCode::HelloExpected => {
@@ -639,6 +668,10 @@ pub static FR: Texts = Texts {
         ErrorCode::Lagging | ErrorCode::Idle => "La connexion a décroché : reconnexion en cours.",
         ErrorCode::ServerBusy => "Le serveur est très sollicité : nouvel essai dans un instant.",
         ErrorCode::ShuttingDown => "Le serveur redémarre : reconnexion en cours.",
+        ErrorCode::RateLimited => "Trop d'actions d'un coup : patientez un instant.",
+        ErrorCode::TooManyConnections => {
+            "Trop de connexions depuis votre réseau : fermez les onglets Atelier en trop."
+        }
     },
 };
 
@@ -747,6 +780,7 @@ pub static EN: Texts = Texts {
     page_not_found: "This page does not exist.",
 
     unknown_code: "No workshop has this code. Check it with your facilitator.",
+    slow_down: |secs| format!("Too many attempts from your connection. Try again in {secs} seconds."),
     server_unreachable: "The server does not answer. Check your connection, then try again.",
     server_error: "The server could not handle the request. Try again in a moment.",
     reload: "Reload the page",
@@ -965,6 +999,14 @@ pub static EN: Texts = Texts {
         Rejection::NameTaken => {
             "Someone in this workshop already uses this name: add an initial, for example.".into()
         }
+        Rejection::TextTooLong {
+            field: TextField::Note,
+            len,
+            max,
+        } => format!(
+            "Note too long: {len} characters, at most {max}. A note is read at a glance on the shared \
+             screen: keep the idea, details go into the characterisation."
+        ),
         other => {
             let mut message = other.to_string();
             if let Some(first) = message.get_mut(0..1) {
@@ -984,5 +1026,7 @@ pub static EN: Texts = Texts {
         ErrorCode::Lagging | ErrorCode::Idle => "The connection dropped: reconnecting.",
         ErrorCode::ServerBusy => "The server is very busy: trying again in a moment.",
         ErrorCode::ShuttingDown => "The server is restarting: reconnecting.",
+        ErrorCode::RateLimited => "Too many actions at once: wait a moment.",
+        ErrorCode::TooManyConnections => "Too many connections from your network: close extra Atelier tabs.",
     },
 };

@@ -1,8 +1,14 @@
 //! Every tunable number of the server, in one place, with the reason for its default.
+//!
+//! Limits the browser must know too (note length, rooms, participants and notes per
+//! workshop) are part of the protocol, not of one server's configuration: they are in
+//! `atelier_shared::text` and `atelier_shared::machine`. `docs/security.md` lists both.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::guard::Rate;
 
 /// How the server runs.
 #[derive(Clone, Debug)]
@@ -18,6 +24,11 @@ pub struct Config {
     /// Where the store keeps workshops (`atelier.db`). `None`: in memory only, lost at
     /// exit (tests; the durability-off benchmark).
     pub data_dir: Option<PathBuf>,
+    /// Behind a reverse proxy, every request comes from the proxy's address: with
+    /// this set, the client's address is the last one the proxy appended to
+    /// `X-Forwarded-For`. Set it only behind such a proxy, or anyone could claim any
+    /// address.
+    pub trust_forwarded_for: bool,
     pub limits: Limits,
 }
 
@@ -28,6 +39,7 @@ impl Default for Config {
             public_url: None,
             static_dir: PathBuf::from("dist"),
             data_dir: None,
+            trust_forwarded_for: false,
             limits: Limits::default(),
         }
     }
@@ -75,6 +87,29 @@ pub struct Limits {
     pub ws_write_buffer: usize,
     /// Requests waiting for one workshop's actor.
     pub inbox_requests: usize,
+
+    // Paces. `None` lifts a limit (load tests on loopback: `atelier --no-rate-limits`).
+    /// Messages one connection may send. Nobody clicks 30 times a second, even
+    /// placing dots in a hurry; a script does. Over the pace a command is rejected
+    /// (`too_fast`) and anything else answered `rate_limited`: nothing is applied.
+    pub commands: Option<Rate>,
+    /// Notes one person may post, all their connections together: 10 at once (pasting
+    /// prepared ideas), then 30 a minute (one every 2 s: nobody types faster). This is
+    /// what keeps one participant from burying a board under notes.
+    pub notes: Option<Rate>,
+    /// Joins from one network address. A hybrid event can put a whole room behind one
+    /// venue's NAT: 60 people at once, then one a second.
+    pub joins: Option<Rate>,
+    /// Lookups of a code that opens nothing, from one network address: 10 typos, then
+    /// one every 30 s. A guesser gets 2,880 tries a day, each with a chance of
+    /// (live workshops) / 31⁶ ≈ 1 in 887 million per live workshop.
+    pub code_guesses: Option<Rate>,
+    /// Workshops created or imported from one network address: an organiser preparing
+    /// a campaign creates a handful; 20 at once, then one every 10 s.
+    pub creations: Option<Rate>,
+    /// Websocket connections open at once from one network address: a venue of 100
+    /// people behind one NAT with two tabs each fits.
+    pub connections_per_address: Option<usize>,
 }
 
 impl Default for Limits {
@@ -94,6 +129,28 @@ impl Default for Limits {
             ws_read_buffer: 4 * 1024,
             ws_write_buffer: 0,
             inbox_requests: 4096,
+            commands: Some(Rate::per_second(30, 60)),
+            notes: Some(Rate::per_minute(30, 10)),
+            joins: Some(Rate::per_minute(60, 60)),
+            code_guesses: Some(Rate::per_minute(2, 10)),
+            creations: Some(Rate::per_minute(6, 20)),
+            connections_per_address: Some(250),
+        }
+    }
+}
+
+impl Limits {
+    /// These limits without paces nor per-address counts: for load generators, which
+    /// open thousands of connections from one address and send as fast as asked.
+    pub fn unpaced(self) -> Limits {
+        Limits {
+            commands: None,
+            notes: None,
+            joins: None,
+            code_guesses: None,
+            creations: None,
+            connections_per_address: None,
+            ..self
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The server's shared state: where every live workshop is, who holds which
 //! credential, how many connections are open. Handed to handlers as `Arc<Hub>`.
 
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use atelier_shared::api::{Archive, CreateWorkshop, Created, Imported, Joined};
 use atelier_shared::machine::{self, NewRoom, NewWorkshop};
@@ -20,6 +22,7 @@ use crate::catalog::{Catalog, DEFAULT_TEMPLATE};
 use crate::clock;
 use crate::config::Config;
 use crate::export::archive;
+use crate::guard::{self, Guards};
 use crate::http::error::ApiError;
 use crate::secret::{self, Secret};
 use crate::store::{Committer, Loaded, Receipts, Record};
@@ -50,6 +53,8 @@ pub struct Hub {
     shutdown: watch::Sender<bool>,
     /// Where workshops are made durable; `None`: in memory only.
     store: Option<Committer>,
+    /// Paces and counts per network address.
+    pub guards: Guards,
 }
 
 #[derive(Debug)]
@@ -58,23 +63,32 @@ struct Credential {
     secret: Secret,
 }
 
-/// A connection's claim on the connection budget; gives it back when dropped.
+/// A connection's claim on the connection budget, the server's and its address's;
+/// gives both back when dropped.
 #[derive(Debug)]
 pub struct ConnectionSlot<'a> {
     hub: &'a Hub,
+    ip: IpAddr,
     pub id: ConnId,
 }
 
 impl Drop for ConnectionSlot<'_> {
     fn drop(&mut self) {
+        self.hub.guards.connections.close(self.ip);
         self.hub.connections.send_modify(|n| *n -= 1);
     }
+}
+
+/// Why a connection was not admitted.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Full {
+    Server,
+    Address,
 }
 
 impl Hub {
     pub fn new(config: Config, public_url: String, store: Option<Committer>) -> Hub {
         Hub {
-            config,
             catalog: Catalog::builtin(),
             public_url,
             workshops: DashMap::new(),
@@ -85,6 +99,8 @@ impl Hub {
             next_conn: AtomicU64::new(1),
             shutdown: watch::Sender::new(false),
             store,
+            guards: Guards::new(&config.limits),
+            config,
         }
     }
 
@@ -196,12 +212,7 @@ impl Hub {
 
     /// Starts the actor of a workshop the store already holds.
     fn start(&self, workshop: Workshop, receipts: Receipts) {
-        let handle = workshop::spawn(
-            workshop,
-            receipts,
-            self.config.limits.inbox_requests,
-            self.store.clone(),
-        );
+        let handle = workshop::spawn(workshop, receipts, &self.config.limits, self.store.clone());
         self.workshops.insert(handle.id, handle);
     }
 
@@ -373,9 +384,31 @@ impl Hub {
         })
     }
 
+    /// The workshop `code` opens, for a request from `ip`. Codes that open nothing
+    /// count against the address's allowance of guesses; once it is spent, even a
+    /// right code is refused until it comes back, so that guessing learns nothing.
+    pub fn open_code(&self, ip: IpAddr, code: &str) -> Result<WorkshopHandle, ApiError> {
+        let now = Instant::now();
+        let paced = |wait| ApiError::TooManyRequests {
+            retry_after: guard::seconds(wait),
+        };
+        self.guards.code_guesses.check(ip, now).map_err(paced)?;
+        self.by_code(code)
+            .ok_or_else(|| match self.guards.code_guesses.take(ip, now) {
+                Ok(()) => ApiError::UnknownCode,
+                Err(wait) => paced(wait),
+            })
+    }
+
     /// Admits `name` into the workshop with `code` and gives them their token.
-    pub async fn join(&self, code: &str, name: &str) -> Result<Joined, ApiError> {
-        let handle = self.by_code(code).ok_or(ApiError::UnknownCode)?;
+    pub async fn join(&self, ip: IpAddr, code: &str, name: &str) -> Result<Joined, ApiError> {
+        self.guards
+            .joins
+            .take(ip, Instant::now())
+            .map_err(|wait| ApiError::TooManyRequests {
+                retry_after: guard::seconds(wait),
+            })?;
+        let handle = self.open_code(ip, code)?;
         let participant = ParticipantId(Uuid::new_v4());
         let admit = Command::Admit {
             participant,
@@ -429,8 +462,12 @@ impl Hub {
         Some((self.workshop(workshop)?, participant))
     }
 
-    /// Takes a connection slot, unless the server is full.
-    pub fn open_connection(&self) -> Option<ConnectionSlot<'_>> {
+    /// Takes a connection slot for a client at `ip`, unless the server, or that
+    /// address's share of it, is full.
+    pub fn open_connection(&self, ip: IpAddr) -> Result<ConnectionSlot<'_>, Full> {
+        if !self.guards.connections.open(ip) {
+            return Err(Full::Address);
+        }
         let limit = self.config.limits.max_connections;
         let admitted = self.connections.send_if_modified(|n| {
             let room = *n < limit;
@@ -439,8 +476,13 @@ impl Hub {
             }
             room
         });
-        admitted.then(|| ConnectionSlot {
+        if !admitted {
+            self.guards.connections.close(ip);
+            return Err(Full::Server);
+        }
+        Ok(ConnectionSlot {
             hub: self,
+            ip,
             id: self.next_conn.fetch_add(1, Ordering::Relaxed),
         })
     }

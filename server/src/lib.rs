@@ -12,6 +12,8 @@
 //!   and the import of a JSON archive.
 //! - [`catalog`]: the built-in templates and maps, compiled in.
 //! - [`secret`]: randomness, tokens and constant-time checks; [`clock`]: the time.
+//! - [`guard`]: paces and counts per connection, participant and network address
+//!   (rate limits, code guessing, connections per address).
 //! - [`store`]: durable storage (SQLite in the data directory) and its group commit.
 //!
 //! Tests and `main` build the same application with [`app`] and run it with [`serve`].
@@ -20,6 +22,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod export;
+pub mod guard;
 pub mod http;
 pub mod hub;
 pub mod secret;
@@ -36,6 +39,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 pub use config::{Config, Limits};
+pub use guard::Rate;
 pub use hub::Hub;
 use store::sqlite::SqliteStore;
 use store::{Committer, Loaded, Store};

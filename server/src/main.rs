@@ -29,6 +29,14 @@ struct Args {
     /// Keep workshops in memory only (they are lost when the server stops).
     #[arg(long, env = "ATELIER_IN_MEMORY")]
     in_memory: bool,
+    /// Behind a reverse proxy: take the client's address from the last entry of
+    /// X-Forwarded-For (only set this behind a proxy that writes it).
+    #[arg(long, env = "ATELIER_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Lift the rate limits and the per-address limits: for load tests on loopback
+    /// only, never on a server people use.
+    #[arg(long, env = "ATELIER_NO_RATE_LIMITS")]
+    no_rate_limits: bool,
 }
 
 #[tokio::main]
@@ -54,7 +62,17 @@ async fn run() -> anyhow::Result<()> {
         public_url: args.public_url,
         static_dir: args.static_dir,
         data_dir: (!args.in_memory).then_some(args.data_dir),
+        trust_forwarded_for: args.trust_forwarded_for,
         ..Config::default()
+    };
+    let config = if args.no_rate_limits {
+        tracing::warn!("rate limits lifted (--no-rate-limits): for load tests only");
+        Config {
+            limits: config.limits.unpaced(),
+            ..config
+        }
+    } else {
+        config
     };
     if !config.static_dir.join("index.html").is_file() {
         tracing::warn!(

@@ -43,7 +43,7 @@ fn connect(hub: &Arc<Hub>, room: usize) -> Peer {
         said.recv().await.map(|message| (message, said))
     }));
     let peer_addr = SocketAddr::from(([127, 0, 0, 1], 50_000));
-    tokio::spawn(connection::run(hub.clone(), sink, stream, peer_addr));
+    tokio::spawn(connection::run(hub.clone(), sink, stream, peer_addr.ip()));
     Peer { say, heard }
 }
 
@@ -109,6 +109,8 @@ async fn a_connection_that_cannot_keep_up_is_closed_with_a_reason_and_the_room_g
     config.limits.outbox_messages = 8;
     // Only the full queue may end this connection, not a stuck write.
     config.limits.write_timeout = std::time::Duration::from_secs(3600);
+    // Fifty notes in an instant: faster than anyone may post.
+    config.limits.notes = None;
     let f = fixture(config).await;
     let (handle, lead) = f.hub.authenticate(&f.lead).unwrap();
     let room = handle.inspect().await.unwrap().workshop.rooms[0].id;

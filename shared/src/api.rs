@@ -104,13 +104,17 @@ pub struct Health {
 /// The body of every error response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    /// Stable, for programs: `unknown_code`, `rejected`, `bad_request`, `unavailable`.
+    /// Stable, for programs: `unknown_code`, `rejected`, `bad_request`, `unavailable`,
+    /// `too_many_requests`, … (the list is in `docs/protocol.md`).
     pub error: String,
     /// For people (English); clients translate from `error` and `rejection`.
     pub message: String,
     /// The typed reason, when the state machine refused the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<Rejection>,
+    /// With `too_many_requests`: when trying again will work (also in `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u32>,
 }
 
 /// What `ARCHIVE_FORMAT` files are called in their `format` field.

@@ -110,6 +110,11 @@ pub enum ErrorCode {
     ShuttingDown,
     /// No message in too long.
     Idle,
+    /// This connection sends faster than a person can: the message was ignored. The
+    /// connection stays open. (Commands over the rate are `Rejected` with `too_fast`.)
+    RateLimited,
+    /// Too many connections from the same network address: close other tabs.
+    TooManyConnections,
 }
 
 impl ErrorCode {
@@ -117,7 +122,9 @@ impl ErrorCode {
     /// when the connection stays open.
     pub fn close_code(self) -> Option<u16> {
         match self {
-            ErrorCode::Malformed | ErrorCode::Binary | ErrorCode::AlreadyGreeted => None,
+            ErrorCode::Malformed | ErrorCode::Binary | ErrorCode::AlreadyGreeted | ErrorCode::RateLimited => {
+                None
+            }
             // Only fatal past the hard limit; the code the close then carries:
             ErrorCode::TooLarge => Some(1009),
             ErrorCode::ServerBusy => Some(1013),
@@ -128,6 +135,7 @@ impl ErrorCode {
             ErrorCode::WorkshopDeleted => Some(4004),
             ErrorCode::Lagging => Some(4008),
             ErrorCode::Idle => Some(4009),
+            ErrorCode::TooManyConnections => Some(4029),
         }
     }
 
@@ -142,7 +150,7 @@ impl ErrorCode {
 
     /// The error a close code stands for, if it is one of ours.
     pub fn from_close_code(code: u16) -> Option<ErrorCode> {
-        const FATAL: [ErrorCode; 9] = [
+        const FATAL: [ErrorCode; 10] = [
             ErrorCode::TooLarge,
             ErrorCode::ServerBusy,
             ErrorCode::ShuttingDown,
@@ -152,6 +160,7 @@ impl ErrorCode {
             ErrorCode::WorkshopDeleted,
             ErrorCode::Lagging,
             ErrorCode::Idle,
+            ErrorCode::TooManyConnections,
         ];
         FATAL.into_iter().find(|e| e.close_code() == Some(code))
     }

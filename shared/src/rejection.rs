@@ -41,6 +41,10 @@ pub enum Rejection {
     },
     #[error("the {field} contains control characters")]
     ControlCharacters { field: TextField },
+    /// Direction overrides (which reorder what is displayed) or a pile of combining
+    /// marks (which spills over the text around it).
+    #[error("the {field} contains characters that would garble its display")]
+    UnreadableText { field: TextField },
     #[error("someone in this workshop already uses this name")]
     NameTaken,
     #[error("the same name is given twice")]
@@ -87,6 +91,33 @@ pub enum Rejection {
     ChoiceNotAllowed,
     #[error("this workshop does not accept new participants")]
     JoiningClosed,
+    /// Set by the server, not the state machine: a person posts, or a connection
+    /// sends, faster than anyone types or clicks.
+    #[error("too many {what} too quickly (at most {per_minute} a minute): try again in {retry_secs} s")]
+    TooFast {
+        what: Paced,
+        per_minute: u32,
+        retry_secs: u32,
+    },
+}
+
+/// What a pace rejection is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Paced {
+    /// Notes one person posts, from all their connections together.
+    Notes,
+    /// Messages one connection sends.
+    Commands,
+}
+
+impl std::fmt::Display for Paced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Paced::Notes => "notes",
+            Paced::Commands => "commands",
+        })
+    }
 }
 
 /// Which text a text rejection is about.

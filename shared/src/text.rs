@@ -57,14 +57,22 @@ pub fn label(text: &str) -> Result<String, Rejection> {
     clean(text, TextField::Label, LABEL_MAX_CHARS, false)
 }
 
+/// Combining marks one letter may carry. Written languages stack two or three (a
+/// Vietnamese vowel has two); dozens make "zalgo" text that spills over the lines
+/// above and below it.
+pub const MAX_MARKS_IN_A_ROW: usize = 4;
+
 fn clean(text: &str, field: TextField, max: usize, multiline: bool) -> Result<String, Rejection> {
     let trimmed = text.trim();
-    if trimmed.is_empty() {
+    if trimmed.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
         return Err(Rejection::EmptyText { field });
     }
     let allowed = |c: char| multiline && (c == '\n' || c == '\t');
     if trimmed.chars().any(|c| is_invisible_control(c) && !allowed(c)) {
         return Err(Rejection::ControlCharacters { field });
+    }
+    if trimmed.chars().any(is_direction_control) || marks_pile_up(trimmed) {
+        return Err(Rejection::UnreadableText { field });
     }
     let len = trimmed.chars().count();
     if len > max {
@@ -76,6 +84,57 @@ fn clean(text: &str, field: TextField, max: usize, multiline: bool) -> Result<St
 /// C0/C1 controls, and the Unicode line/paragraph separators that break layouts.
 fn is_invisible_control(c: char) -> bool {
     c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// Characters that take no room and show nothing: zero-width spaces and joiners,
+/// the soft hyphen, variation selectors, fillers that render as blanks. They have uses
+/// inside text (emoji sequences), but a text made only of them is empty, and two
+/// names that differ only by them are the same name.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
+/// Embeddings, overrides and isolates: they reorder how the text, and what follows
+/// it on screen, is displayed ("Trojan Source"). Right-to-left scripts display right
+/// without them; the marks U+200E/U+200F stay allowed.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Combining marks of the blocks used to pile diacritics up.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{0483}'..='\u{0489}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Whether some letter carries more than [`MAX_MARKS_IN_A_ROW`] combining marks.
+fn marks_pile_up(text: &str) -> bool {
+    let mut run = 0;
+    text.chars().any(|c| {
+        run = if is_combining_mark(c) { run + 1 } else { 0 };
+        run > MAX_MARKS_IN_A_ROW
+    })
 }
 
 #[cfg(test)]
@@ -126,5 +185,35 @@ mod tests {
         assert!(note("a\u{2028}b").is_err());
         assert!(name("Ma\nrie").is_err());
         assert!(title("Atelier\t1").is_err());
+    }
+
+    #[test]
+    fn text_of_invisible_characters_only_is_empty() {
+        for blank in ["\u{200B}", " \u{200B}\u{FEFF} ", "\u{2800}\u{3164}", "\u{00AD}"] {
+            assert_eq!(
+                name(blank),
+                Err(Rejection::EmptyText {
+                    field: TextField::Name
+                }),
+                "{blank:?}"
+            );
+        }
+        // Inside text they have their uses: a family emoji is joined by U+200D.
+        assert!(note("Familles 👨\u{200D}👩\u{200D}👧 accueillies").is_ok());
+    }
+
+    #[test]
+    fn direction_overrides_and_piled_up_marks_are_refused() {
+        let unreadable = |field| Err(Rejection::UnreadableText { field });
+        // "Trojan Source": the note would display as something else than it says.
+        assert_eq!(note("Budget \u{202E}0001\u{202C} €"), unreadable(TextField::Note));
+        assert_eq!(name("Alice\u{2066}"), unreadable(TextField::Name));
+        let zalgo = format!("Z{}algo", "\u{0301}\u{0316}\u{0334}".repeat(10));
+        assert_eq!(note(&zalgo), unreadable(TextField::Note));
+        // Real languages pass: Vietnamese stacks two marks, Arabic and Hebrew need no
+        // override, and a right-to-left mark is allowed.
+        assert!(note("Vie\u{0323}\u{0302}t Nam").is_ok());
+        assert!(note("جمعية محلية").is_ok());
+        assert!(name("שרה\u{200F}").is_ok());
     }
 }

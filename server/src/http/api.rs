@@ -13,14 +13,17 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 
+use super::ClientIp;
 use super::error::ApiError;
 use super::reports::{bearer, public_base};
 use crate::hub::Hub;
 
 pub async fn create_workshop(
     State(hub): State<Arc<Hub>>,
+    ClientIp(ip): ClientIp,
     body: Result<Json<CreateWorkshop>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    super::pace_creation(&hub, ip)?;
     let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let created = hub.create_workshop(request).await?;
     tracing::info!(workshop = %created.workshop, code = %created.code, "workshop created");
@@ -42,9 +45,10 @@ pub async fn delete_workshop(
 
 pub async fn code_info(
     State(hub): State<Arc<Hub>>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
 ) -> Result<Json<CodeInfo>, ApiError> {
-    let handle = hub.by_code(&code).ok_or(ApiError::UnknownCode)?;
+    let handle = hub.open_code(ip, &code)?;
     Ok(Json(CodeInfo {
         workshop: handle.id,
         title: handle.title.to_string(),
@@ -56,11 +60,12 @@ pub async fn code_info(
 /// facilitator's browser used: both reach this server.
 pub async fn join_qr(
     State(hub): State<Arc<Hub>>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let code = JoinCode::parse(&code).ok_or(ApiError::UnknownCode)?;
-    hub.by_code(code.as_str()).ok_or(ApiError::UnknownCode)?;
+    hub.open_code(ip, code.as_str())?;
     let link = format!("{}/j/{code}", public_base(&hub, &headers));
     let svg =
         qr_svg(&link).ok_or_else(|| ApiError::BadRequest("this link is too long for a QR code".into()))?;
@@ -85,10 +90,11 @@ fn qr_svg(text: &str) -> Option<String> {
 
 pub async fn join(
     State(hub): State<Arc<Hub>>,
+    ClientIp(ip): ClientIp,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Json<Joined>, ApiError> {
     let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let joined = hub.join(&request.code, &request.name).await?;
+    let joined = hub.join(ip, &request.code, &request.name).await?;
     tracing::info!(workshop = %joined.workshop, participant = %joined.participant, "participant joined");
     Ok(Json(joined))
 }

@@ -4,7 +4,7 @@
 use atelier_shared::Rejection;
 use atelier_shared::api::ErrorBody;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use thiserror::Error;
 
@@ -30,6 +30,8 @@ pub enum ApiError {
         "this key does not open that workshop's reports: ask its lead facilitator for the organiser link"
     )]
     NoAccess,
+    #[error("too many attempts from your address: try again in {retry_after} s")]
+    TooManyRequests { retry_after: u32 },
     /// A fault of the server's own (details go to the log, not the client).
     #[error("something went wrong on the server")]
     Internal,
@@ -46,7 +48,12 @@ impl IntoResponse for ApiError {
             ApiError::UnknownTemplate => (StatusCode::NOT_FOUND, "unknown_template"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::NotFacilitator | ApiError::NoAccess => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
         };
         let rejection = match &self {
             ApiError::Rejected(rejection) => Some(rejection.clone()),
@@ -56,7 +63,14 @@ impl IntoResponse for ApiError {
             error: error.to_owned(),
             message: self.to_string(),
             rejection,
+            retry_after_secs: retry_after,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }

@@ -4,17 +4,54 @@ pub mod api;
 pub mod error;
 pub mod reports;
 
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::routing::{delete, get, post};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::guard;
+use crate::http::error::ApiError;
 use crate::hub::Hub;
 use crate::ws;
+
+/// The address a request comes from, as rate limits see it (see
+/// [`guard::client_ip`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<Arc<Hub>> for ClientIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, hub: &Arc<Hub>) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |info| info.0);
+        Ok(ClientIp(guard::client_ip(
+            peer,
+            &parts.headers,
+            hub.config.trust_forwarded_for,
+        )))
+    }
+}
+
+/// Counts a workshop created or imported from `ip`, if its allowance permits.
+pub fn pace_creation(hub: &Hub, ip: IpAddr) -> Result<(), ApiError> {
+    hub.guards
+        .creations
+        .take(ip, Instant::now())
+        .map_err(|wait| ApiError::TooManyRequests {
+            retry_after: guard::seconds(wait),
+        })
+}
 
 /// The whole application; tests build exactly this.
 pub fn router(hub: Arc<Hub>) -> Router {
@@ -57,18 +94,55 @@ pub fn router(hub: Arc<Hub>) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    Router::new()
+    let https = hub.public_url.starts_with("https://");
+    let mut app = Router::new()
         .nest("/api", api)
         .route("/ws", get(ws::upgrade))
         .nest("/pkg", bundle)
-        .merge(page)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .with_state(hub)
+        .merge(page);
+    for (name, value) in SECURITY_HEADERS {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    // The printable report sets its own, stricter policy.
+    app = app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(APP_POLICY),
+    ));
+    if https {
+        // Only meaningful, and only safe to promise, when served over TLS.
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
+    app.with_state(hub)
 }
+
+/// What the browser client needs and nothing more: its own scripts and WebAssembly,
+/// its stylesheet (and the `style` attributes its components set), images from this
+/// server (the QR code), websockets and fetches to this server. No page may frame it,
+/// so no other site can overlay it to trick a click.
+pub const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// On every response.
+const SECURITY_HEADERS: [(header::HeaderName, &str); 5] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    // For browsers older than `frame-ancestors`.
+    (header::X_FRAME_OPTIONS, "DENY"),
+    // No other site's window keeps a handle on ours (and the other way round).
+    (
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    ),
+    // A workshop tool needs no camera, microphone, location or payment.
+    (
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    ),
+];

@@ -20,6 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::ClientIp;
 use super::error::ApiError;
 use crate::clock;
 use crate::export::{self, Format, Lang, Options, Scope, Zone};
@@ -160,8 +161,10 @@ pub async fn export(
 
 pub async fn import(
     State(hub): State<Arc<Hub>>,
+    ClientIp(ip): ClientIp,
     body: Result<Json<Archive>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Imported>), ApiError> {
+    super::pace_creation(&hub, ip)?;
     let Json(archive) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let imported = hub.import(archive).await?;
     tracing::info!(workshops = imported.workshops.len(), "archive imported");

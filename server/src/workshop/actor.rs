@@ -19,6 +19,7 @@ use atelier_shared::model::TimerState;
 use atelier_shared::protocol::{
     ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame, event_json, event_json_frame,
 };
+use atelier_shared::rejection::Paced;
 use atelier_shared::{Actor, Command, Event, ParticipantId, Rejection, Sight, Viewer, Workshop, apply};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
@@ -27,15 +28,18 @@ use tracing::{debug, info, warn};
 
 use super::{ConnId, Gone, Inspection, Outbox, Reply, Request, WorkshopHandle};
 use crate::clock;
+use crate::config::Limits;
+use crate::guard::{self, Pace, Rate};
 use crate::store::{CommandKey, Committer, Receipts, Record};
 
 /// Starts the actor of `workshop` and returns its address.
 pub fn spawn(
     workshop: Workshop,
     receipts: Receipts,
-    inbox_capacity: usize,
+    limits: &Limits,
     store: Option<Committer>,
 ) -> WorkshopHandle {
+    let inbox_capacity = limits.inbox_requests;
     let (inbox, requests) = mpsc::channel(inbox_capacity);
     let id = workshop.id;
     let campaign = workshop.campaign;
@@ -47,6 +51,8 @@ pub fn spawn(
         receipts,
         store,
         settling: Vec::new(),
+        notes_rate: limits.notes,
+        note_paces: HashMap::new(),
     };
     tokio::spawn(actor.run(requests));
     WorkshopHandle {
@@ -68,6 +74,9 @@ struct WorkshopActor {
     store: Option<Committer>,
     /// Commands applied but not yet durable, hence not yet published nor answered.
     settling: Vec<Applied>,
+    /// How fast one person may post notes, all their connections together.
+    notes_rate: Option<Rate>,
+    note_paces: HashMap<ParticipantId, Pace>,
 }
 
 /// A command applied to the state, waiting for its events to be durable.
@@ -225,7 +234,39 @@ impl WorkshopActor {
             });
             return;
         }
+        let posting = match (actor, &command) {
+            (Actor::Member(author), Command::PostNote { .. }) => self.notes_rate.map(|rate| (author, rate)),
+            _ => None,
+        };
+        let now = Instant::now();
+        if let Some((author, rate)) = posting
+            && let Some(Err(wait)) = self
+                .note_paces
+                .get(&author)
+                .map(|pace| pace.check(rate, now.into_std()))
+        {
+            self.settling.push(Applied {
+                outcome: Err(Rejection::TooFast {
+                    what: Paced::Notes,
+                    per_minute: rate.in_a_minute(),
+                    retry_secs: guard::seconds(wait),
+                }),
+                first_seq,
+                receipt: None,
+                reply,
+            });
+            return;
+        }
         let outcome = apply(&mut self.workshop, actor, command, clock::now());
+        if let Some((author, rate)) = posting
+            && outcome.is_ok()
+        {
+            let pace = self
+                .note_paces
+                .entry(author)
+                .or_insert_with(|| Pace::new(now.into_std()));
+            let _ = pace.take(rate, now.into_std());
+        }
         let receipt = key.filter(|_| outcome.as_ref().is_ok_and(|events| !events.is_empty()));
         if let Some(key) = receipt {
             self.receipts.insert(key);

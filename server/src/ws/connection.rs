@@ -5,12 +5,14 @@
 //! whole frames on the connection's bounded queue; the writer merges whatever is
 //! queued into one frame. Every way out says why, with a typed error and a close code.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use std::time::Instant;
 
-use atelier_shared::ParticipantId;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, claimed_version};
+use atelier_shared::rejection::Paced;
+use atelier_shared::{ParticipantId, Rejection};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{mpsc, oneshot};
@@ -19,7 +21,8 @@ use tracing::{Instrument, debug, field, info_span};
 
 use crate::clock;
 use crate::config::Limits;
-use crate::hub::Hub;
+use crate::guard::{self, Pace};
+use crate::hub::{Full, Hub};
 use crate::workshop::{ConnId, Outbox, WorkshopHandle};
 
 /// How a connection ended.
@@ -38,17 +41,31 @@ impl Ending {
 }
 
 /// Serves one websocket until it ends.
-pub async fn run<S, R>(hub: Arc<Hub>, mut sink: S, mut stream: R, peer: SocketAddr)
+pub async fn run<S, R>(hub: Arc<Hub>, mut sink: S, mut stream: R, ip: IpAddr)
 where
     S: Sink<Message, Error = axum::Error> + Unpin,
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
-    let Some(slot) = hub.open_connection() else {
-        let ending = Ending::error(ErrorCode::ServerBusy, "the server is full; try again in a minute");
-        say_goodbye(&mut sink, ending).await;
-        return;
+    let slot = match hub.open_connection(ip) {
+        Ok(slot) => slot,
+        Err(full) => {
+            let ending = match full {
+                Full::Server => {
+                    Ending::error(ErrorCode::ServerBusy, "the server is full; try again in a minute")
+                }
+                Full::Address => Ending::error(
+                    ErrorCode::TooManyConnections,
+                    format!(
+                        "too many connections from your network address (at most {}): close other tabs",
+                        hub.config.limits.connections_per_address.unwrap_or_default()
+                    ),
+                ),
+            };
+            say_goodbye(&mut sink, ending).await;
+            return;
+        }
     };
-    let span = info_span!("conn", id = slot.id, %peer, workshop = field::Empty, participant = field::Empty);
+    let span = info_span!("conn", id = slot.id, %ip, workshop = field::Empty, participant = field::Empty);
     async {
         let limits = &hub.config.limits;
         let (handle, participant) = match greet(&hub, &mut stream, limits).await {
@@ -75,12 +92,13 @@ where
             conn: slot.id,
         };
         let mut shutdown = hub.shutdown_signal();
-        let reader = Reader {
+        let mut reader = Reader {
             handle: &handle,
             conn: slot.id,
             participant,
             outbox,
             limits,
+            pace: Pace::new(Instant::now()),
         };
         let ending = tokio::select! {
             ending = write(&mut sink, queue, limits) => ending,
@@ -185,10 +203,12 @@ struct Reader<'a> {
     /// the queue with the actor, so ordering is preserved.
     outbox: Outbox,
     limits: &'a Limits,
+    /// How fast this connection has been sending.
+    pace: Pace,
 }
 
 impl Reader<'_> {
-    async fn read<R>(&self, stream: &mut R) -> Ending
+    async fn read<R>(&mut self, stream: &mut R) -> Ending
     where
         R: Stream<Item = Result<Message, axum::Error>> + Unpin,
     {
@@ -212,7 +232,7 @@ impl Reader<'_> {
         }
     }
 
-    async fn on_text(&self, text: &str) -> Result<(), Ending> {
+    async fn on_text(&mut self, text: &str) -> Result<(), Ending> {
         let max = self.limits.max_message_bytes;
         if text.len() > max {
             return self.tell(
@@ -220,20 +240,40 @@ impl Reader<'_> {
                 format!("message too large: at most {max} bytes"),
             );
         }
-        match ClientMsg::decode(text) {
-            Ok(ClientMsg::Command { id, command }) => self
+        let paced = self.limits.commands.map_or(Ok(()), |rate| {
+            self.pace.take(rate, Instant::now()).map_err(|wait| (rate, wait))
+        });
+        match (ClientMsg::decode(text), paced) {
+            (Ok(ClientMsg::Command { id, .. }), Err((rate, wait))) => {
+                let rejection = Rejection::TooFast {
+                    what: Paced::Commands,
+                    per_minute: rate.in_a_minute(),
+                    retry_secs: guard::seconds(wait),
+                };
+                let rejected = ServerMsg::Rejected {
+                    id,
+                    message: rejection.to_string(),
+                    rejection,
+                };
+                self.queue(Utf8Bytes::from(rejected.to_frame()))
+            }
+            (_, Err(_)) => self.tell(
+                ErrorCode::RateLimited,
+                "too many messages at once: this one was ignored",
+            ),
+            (Ok(ClientMsg::Command { id, command }), Ok(())) => self
                 .handle
                 .submit(self.conn, self.participant, id, command)
                 .await
                 .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")),
-            Ok(ClientMsg::Ping) => {
+            (Ok(ClientMsg::Ping), Ok(())) => {
                 self.queue(Utf8Bytes::from(ServerMsg::Pong { now: clock::now() }.to_frame()))
             }
-            Ok(ClientMsg::Hello { .. }) => self.tell(
+            (Ok(ClientMsg::Hello { .. }), Ok(())) => self.tell(
                 ErrorCode::AlreadyGreeted,
                 "this connection has already said hello",
             ),
-            Err(error) => self.tell(ErrorCode::Malformed, format!("unreadable message: {error}")),
+            (Err(error), Ok(())) => self.tell(ErrorCode::Malformed, format!("unreadable message: {error}")),
         }
     }
 

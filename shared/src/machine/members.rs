@@ -147,9 +147,16 @@ fn relocate(who: &Participant, room: Option<RoomId>) -> Vec<Event> {
     }]
 }
 
-/// Names are compared as people read them: "Marie  Dupont" is "marie dupont".
+/// Names are compared as people read them: "Marie  Dupont" is "marie dupont", and
+/// "Ali\u{200B}ce" (with a zero-width space) is "Alice".
 pub fn same_name(a: &str, b: &str) -> bool {
-    let fold = |s: &str| s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    let fold = |s: &str| {
+        let visible: String = s.chars().filter(|c| !text::is_invisible(*c)).collect();
+        visible
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
     fold(a) == fold(b)
 }
 

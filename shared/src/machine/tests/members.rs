@@ -73,6 +73,13 @@ fn names_are_unique_regardless_of_case_and_spacing_and_must_be_valid() {
         admit_command(101, "  marie   DUPONT "),
         Rejection::NameTaken,
     );
+    // An invisible character does not make another person of the same name.
+    refuse(
+        &mut w,
+        Actor::System,
+        admit_command(101, "Marie Du\u{200B}pont"),
+        Rejection::NameTaken,
+    );
     refuse(
         &mut w,
         Actor::System,
