@@ -372,4 +372,183 @@ mod tests {
         assert!(!ErrorCode::UnknownToken.retry());
         assert!(ErrorCode::Lagging.retry());
     }
+
+    /// The decoder against whatever arrives: random bytes, and valid messages broken
+    /// in every way a byte can break them. It never panics, and what it accepts reads
+    /// back the same once written again.
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::ids::ParticipantId;
+        use crate::map::MapItem;
+        use crate::model::{Assignment, Settings};
+
+        fn valid() -> Vec<String> {
+            let command = |id, command| ClientMsg::Command { id, command }.encode();
+            vec![
+                ClientMsg::Hello {
+                    protocol: PROTOCOL_VERSION,
+                    token: Token("0a.ff".into()),
+                }
+                .encode(),
+                ClientMsg::Ping.encode(),
+                command(
+                    1,
+                    Command::PostNote {
+                        note: NoteId::from_u128(1),
+                        room: RoomId::from_u128(2),
+                        column: ColumnId::from_u128(3),
+                        text: "Mobilité <b>&</b> \"santé\"\n".into(),
+                        colour: Colour::Pink,
+                        parent: Some(NoteId::from_u128(4)),
+                    },
+                ),
+                command(
+                    u64::MAX,
+                    Command::Vote {
+                        note: NoteId::from_u128(1),
+                        dots: 3,
+                    },
+                ),
+                command(
+                    3,
+                    Command::SetRole {
+                        participant: ParticipantId::from_u128(9),
+                        role: crate::Role::Lead,
+                    },
+                ),
+                command(
+                    4,
+                    Command::UpdateSettings {
+                        settings: Settings {
+                            assignment: Assignment::Choice,
+                            joining_open: false,
+                        },
+                    },
+                ),
+                command(
+                    5,
+                    Command::ImportMap {
+                        import: uuid::Uuid::from_u128(7),
+                        column: ColumnId::from_u128(3),
+                        room: None,
+                        items: vec![MapItem {
+                            text: "Fablab".into(),
+                            colour: None,
+                            territory: Some("Gard".into()),
+                        }],
+                    },
+                ),
+                command(6, Command::AddTime { seconds: -60 }),
+            ]
+        }
+
+        /// Decodes without panicking; what decodes survives a round trip.
+        fn decode_is_sound(text: &str) -> Result<(), TestCaseError> {
+            let _ = claimed_version(text);
+            let _ = ServerMsg::decode_frame(text);
+            if let Ok(message) = ClientMsg::decode(text) {
+                prop_assert_eq!(ClientMsg::decode(&message.encode()).ok(), Some(message));
+            }
+            Ok(())
+        }
+
+        /// What a byte-level mutation does to a message.
+        #[derive(Clone, Debug)]
+        enum Mutation {
+            Truncate(usize),
+            Delete(usize),
+            Insert(usize, char),
+            Replace(usize, char),
+            /// Swaps a JSON value for one of another type.
+            Retype(usize, &'static str),
+        }
+
+        fn mutation() -> impl Strategy<Value = Mutation> {
+            let significant = prop::sample::select(vec![
+                '{', '}', '[', ']', '"', ':', ',', '\\', '0', '9', '-', 'e', '.', 'n', 't', ' ', 'é',
+                '\u{0}', '\u{202E}',
+            ]);
+            let values = prop::sample::select(vec![
+                "null",
+                "true",
+                "-1",
+                "1e999",
+                "18446744073709551616",
+                "\"\"",
+                "[]",
+                "{}",
+                "\"x\"",
+                "0.5",
+            ]);
+            prop_oneof![
+                any::<usize>().prop_map(Mutation::Truncate),
+                any::<usize>().prop_map(Mutation::Delete),
+                (any::<usize>(), significant.clone()).prop_map(|(at, c)| Mutation::Insert(at, c)),
+                (any::<usize>(), significant).prop_map(|(at, c)| Mutation::Replace(at, c)),
+                (any::<usize>(), values).prop_map(|(at, v)| Mutation::Retype(at, v)),
+            ]
+        }
+
+        fn mutate(text: &str, mutation: &Mutation) -> String {
+            let chars: Vec<char> = text.chars().collect();
+            let at = |n: usize| n % (chars.len() + 1);
+            let mut out = chars.clone();
+            match *mutation {
+                Mutation::Truncate(n) => out.truncate(at(n)),
+                Mutation::Delete(n) => {
+                    if at(n) < out.len() {
+                        out.remove(at(n));
+                    }
+                }
+                Mutation::Insert(n, c) => out.insert(at(n), c),
+                Mutation::Replace(n, c) => {
+                    if at(n) < out.len() {
+                        out[at(n)] = c;
+                    }
+                }
+                Mutation::Retype(n, value) => {
+                    // The value after the n-th colon, up to the next `,` or `}`.
+                    let colons: Vec<usize> = (0..chars.len()).filter(|&i| chars[i] == ':').collect();
+                    if let Some(&colon) = colons.get(n % colons.len().max(1)) {
+                        let end = (colon + 1..chars.len())
+                            .find(|&i| chars[i] == ',' || chars[i] == '}')
+                            .unwrap_or(chars.len());
+                        out.splice(colon + 1..end, value.chars());
+                    }
+                }
+            }
+            out.into_iter().collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+            #[test]
+            fn random_bytes_never_panic_the_decoder(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+                decode_is_sound(&String::from_utf8_lossy(&bytes))?;
+            }
+
+            #[test]
+            fn broken_messages_are_refused_or_read_soundly(
+                pick in any::<prop::sample::Index>(),
+                mutations in prop::collection::vec(mutation(), 1..4),
+            ) {
+                let corpus = valid();
+                let mut text = corpus[pick.index(corpus.len())].clone();
+                for m in &mutations {
+                    text = mutate(&text, m);
+                }
+                decode_is_sound(&text)?;
+            }
+        }
+
+        #[test]
+        fn the_valid_corpus_is_valid() {
+            for text in valid() {
+                assert!(ClientMsg::decode(&text).is_ok(), "{text}");
+            }
+        }
+    }
 }

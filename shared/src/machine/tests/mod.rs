@@ -7,6 +7,7 @@ mod details;
 mod members;
 mod notes;
 mod properties;
+mod roles;
 mod rooms;
 mod sight;
 mod timer;
