@@ -143,6 +143,7 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     );
     assert_ne!(facilitator.title().await.unwrap(), "pwned");
     wait_for_text(&facilitator, "note-author", "Alice Martin").await;
+
     wait_for_text(&facilitator, "room-stats", "1 participant · 2 notes").await;
 
     screenshot(&facilitator, "board-facilitator.png").await;
@@ -228,6 +229,21 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     wait_for_text(&participant, "status", "Live").await;
     field(&participant, "New note in “Besoins prioritaires”").await;
     screenshot(&participant, "board-phone-english.png").await;
+
+    // A hostile name is text too, in the facilitator's list of people.
+    let hostile_name = "<img src=x onerror=\"document.title='pwned'\">Zoé";
+    server.join(&code, hostile_name).await;
+    let listed = format!(
+        "//ul[contains(@class, 'people-list')]//label[.={}]",
+        literal(hostile_name)
+    );
+    wait(&facilitator, Locator::XPath(&listed), "the hostile name, as text").await;
+    let people_images = facilitator
+        .find_all(Locator::Css(".people-list img"))
+        .await
+        .unwrap();
+    assert!(people_images.is_empty(), "markup in a name was not rendered");
+    assert_ne!(facilitator.title().await.unwrap(), "pwned");
 
     bob.close().await.unwrap();
     facilitator.close().await.unwrap();

@@ -39,7 +39,7 @@ impl Rate {
 
     /// The sustained rate, for error messages.
     pub fn in_a_minute(self) -> u32 {
-        u32::try_from(60_000 / self.every.as_millis().max(1)).unwrap_or(u32::MAX)
+        u32::try_from(60_000_000 / self.every.as_micros().max(1)).unwrap_or(u32::MAX)
     }
 }
 

@@ -138,6 +138,34 @@ impl TestServer {
         serde_json::from_value(created).expect("a creation answer")
     }
 
+    /// A request with extra headers; the answer's status, headers and JSON body
+    /// (`null` when it is not JSON).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, String)],
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut request = Request::builder().method(method).uri(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let body = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
+        let request = request
+            .header("content-type", "application/json")
+            .body(Full::new(body))
+            .expect("a valid request");
+        let response = self.http.request(request).await.expect("the server answers");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (
+            status,
+            headers,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
     pub async fn join(&self, code: &str, name: &str) -> Joined {
         let (status, joined) = self.try_join(code, name).await;
         assert_eq!(status, StatusCode::OK, "{joined}");
