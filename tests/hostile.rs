@@ -44,7 +44,7 @@ impl Tally {
 
     fn report(&self, test: &str, outcome: &str) {
         let kinds: Vec<String> = self.0.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-        println!(
+        eprintln!(
             "{test}: {} hostile inputs tried ({}); {outcome}",
             self.total(),
             kinds.join(", ")
@@ -688,7 +688,7 @@ async fn floods_are_paced_and_the_room_goes_on() {
         "{too_fast_commands} paced in {elapsed:?}"
     );
     assert!(too_fast_commands > 0 && too_fast_notes > 0);
-    println!(
+    eprintln!(
         "flood: 400 notes in {elapsed:?}: {accepted} posted, {too_fast_notes} over the notes pace, \
          {too_fast_commands} over the commands pace"
     );
@@ -744,8 +744,10 @@ async fn floods_are_paced_and_the_room_goes_on() {
 
 #[tokio::test]
 async fn guessing_codes_is_slowed_to_uselessness() {
-    let mut config = Config::default();
-    config.trust_forwarded_for = true;
+    let config = Config {
+        trust_forwarded_for: true,
+        ..Config::default()
+    };
     let server = TestServer::start_with(config).await;
     let created = server.create_workshop("YESS CAMP 1", &["Aude"]).await;
     let guesses = server.hub.config.limits.code_guesses.unwrap();
