@@ -122,11 +122,11 @@ pub fn router(hub: Arc<Hub>) -> Router {
 }
 
 /// What the browser client needs and nothing more: its own scripts and WebAssembly,
-/// its stylesheet (and the `style` attributes its components set), images from this
+/// its stylesheet (no inline style: the components set none), images from this
 /// server (the QR code), websockets and fetches to this server. No page may frame it,
 /// so no other site can overlay it to trick a click.
 pub const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; \
+    style-src 'self'; img-src 'self'; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// On every response.
