@@ -410,26 +410,34 @@ impl Hub {
             })?;
         let handle = self.open_code(ip, code)?;
         let participant = ParticipantId(Uuid::new_v4());
+        // The credential is durable before the participant exists: a crash in between
+        // leaves a credential nobody was given (harmless), never a participant nobody
+        // can be, whose name would then be taken for good.
+        let token = self.issue_credential(handle.id, participant);
+        let record = Record::Credential {
+            workshop: handle.id,
+            token: token.clone(),
+        };
         let admit = Command::Admit {
             participant,
             name: name.to_owned(),
             role: Role::Participant,
         };
-        let events = handle
-            .command(Actor::System, admit)
-            .await
-            .map_err(|_| ApiError::Unavailable)?
-            .map_err(ApiError::Rejected)?;
+        let admitted = match self.persist(vec![record]).await {
+            Ok(()) => match handle.command(Actor::System, admit).await {
+                Ok(Ok(events)) => Ok(events),
+                Ok(Err(rejection)) => Err(ApiError::Rejected(rejection)),
+                Err(_) => Err(ApiError::Unavailable),
+            },
+            Err(error) => Err(error),
+        };
+        let events = admitted.inspect_err(|_| {
+            self.credentials.remove(&participant);
+        })?;
         let room = events.iter().find_map(|e| match e {
             Event::ParticipantJoined { participant: p } if p.id == participant => p.room,
             _ => None,
         });
-        let token = self.issue_credential(handle.id, participant);
-        self.persist(vec![Record::Credential {
-            workshop: handle.id,
-            token: token.clone(),
-        }])
-        .await?;
         Ok(Joined {
             workshop: handle.id,
             participant,
