@@ -19,7 +19,9 @@ use atelier_shared::api::Created;
 use atelier_shared::model::{Assignment, Settings};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
 use atelier_shared::rejection::Paced;
-use atelier_shared::{Colour, ColumnId, Command, NoteId, ParticipantId, Rejection, Role, RoomId, Workshop};
+use atelier_shared::{
+    Colour, ColumnId, Command, JoinCode, NoteId, ParticipantId, Rejection, Role, RoomId, Workshop,
+};
 use atelier_tests::client::{closing, open};
 use atelier_tests::{TestServer, WsClient};
 use futures_util::SinkExt;
@@ -734,6 +736,7 @@ async fn floods_are_paced_and_the_room_goes_on() {
     // Meanwhile the lead works as usual, and the flood is over for Alice once the
     // pace allows.
     s.lead.ok(post(aude, column, "L'animation poste").1).await;
+    // The paces run on the server's real clock: there is no event to wait on but time.
     tokio::time::sleep(notes.every + commands.every).await;
     s.alice.ok(post(aude, column, "Je me calme").1).await;
     tally.report(
@@ -758,8 +761,8 @@ async fn guessing_codes_is_slowed_to_uselessness() {
     // right code, whichever endpoint they try.
     let attacker = from("203.0.113.66");
     for n in 0..guesses.burst {
-        let body =
-            json!({ "code": format!("ZZZZ{:02}", n % 10).replace('0', "A").replace('1', "B"), "name": "X" });
+        let last = char::from(JoinCode::ALPHABET[n as usize]);
+        let body = json!({ "code": format!("ZZZZZ{last}"), "name": "X" });
         let (status, _, _) = server
             .send(Method::POST, "/api/join", Some(body), &attacker)
             .await;
@@ -815,22 +818,26 @@ async fn connections_per_address_are_capped_and_foreign_pages_cannot_connect() {
     assert_eq!(error.unwrap().0, ErrorCode::TooManyConnections);
     assert_eq!(u16::from(close.unwrap().code), 4029);
     // One closes: a new one gets in.
-    drop(open_ones.pop());
     let mut connections = server.hub.connections();
-    tokio::time::timeout(Duration::from_secs(5), connections.wait_for(|n| *n == 2))
-        .await
-        .unwrap()
-        .unwrap();
+    let mut close_one = async |open_ones: &mut Vec<WsClient>| {
+        drop(open_ones.pop());
+        let left = open_ones.len();
+        tokio::time::timeout(Duration::from_secs(5), connections.wait_for(|n| *n == left))
+            .await
+            .unwrap()
+            .unwrap();
+    };
+    close_one(&mut open_ones).await;
     open_ones.push(WsClient::connect(&server, &token).await);
 
-    // A page of another site cannot open a websocket here; our own page can.
+    // A page of another site cannot open a websocket here (refused before it takes a
+    // slot); our own page can.
+    close_one(&mut open_ones).await;
     for (origin, allowed) in [
         ("https://evil.example", false),
         ("null", false),
         (&format!("http://{}", server.addr) as &str, true),
     ] {
-        drop(open_ones.pop());
-        tokio::time::sleep(Duration::from_millis(100)).await;
         let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
         request.headers_mut().insert("origin", origin.parse().unwrap());
         let outcome = tokio_tungstenite::connect_async(request).await;

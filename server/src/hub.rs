@@ -22,7 +22,7 @@ use crate::catalog::{Catalog, DEFAULT_TEMPLATE};
 use crate::clock;
 use crate::config::Config;
 use crate::export::archive;
-use crate::guard::{self, Guards};
+use crate::guard::Guards;
 use crate::http::error::ApiError;
 use crate::secret::{self, Secret};
 use crate::store::{Committer, Loaded, Receipts, Record};
@@ -389,15 +389,12 @@ impl Hub {
     /// right code is refused until it comes back, so that guessing learns nothing.
     pub fn open_code(&self, ip: IpAddr, code: &str) -> Result<WorkshopHandle, ApiError> {
         let now = Instant::now();
-        let paced = |wait| ApiError::TooManyRequests {
-            retry_after: guard::seconds(wait),
-        };
-        self.guards.code_guesses.check(ip, now).map_err(paced)?;
-        self.by_code(code)
-            .ok_or_else(|| match self.guards.code_guesses.take(ip, now) {
-                Ok(()) => ApiError::UnknownCode,
-                Err(wait) => paced(wait),
-            })
+        let guesses = &self.guards.code_guesses;
+        guesses.check(ip, now).map_err(ApiError::too_many_requests)?;
+        self.by_code(code).ok_or_else(|| match guesses.take(ip, now) {
+            Ok(()) => ApiError::UnknownCode,
+            Err(wait) => ApiError::too_many_requests(wait),
+        })
     }
 
     /// Admits `name` into the workshop with `code` and gives them their token.
@@ -405,9 +402,7 @@ impl Hub {
         self.guards
             .joins
             .take(ip, Instant::now())
-            .map_err(|wait| ApiError::TooManyRequests {
-                retry_after: guard::seconds(wait),
-            })?;
+            .map_err(ApiError::too_many_requests)?;
         let handle = self.open_code(ip, code)?;
         let participant = ParticipantId(Uuid::new_v4());
         // The credential is durable before the participant exists: a crash in between

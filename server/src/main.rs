@@ -57,7 +57,7 @@ async fn run() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let args = Args::parse();
-    let config = Config {
+    let mut config = Config {
         addr: args.addr,
         public_url: args.public_url,
         static_dir: args.static_dir,
@@ -65,15 +65,10 @@ async fn run() -> anyhow::Result<()> {
         trust_forwarded_for: args.trust_forwarded_for,
         ..Config::default()
     };
-    let config = if args.no_rate_limits {
+    if args.no_rate_limits {
         tracing::warn!("rate limits lifted (--no-rate-limits): for load tests only");
-        Config {
-            limits: config.limits.unpaced(),
-            ..config
-        }
-    } else {
-        config
-    };
+        config.limits = config.limits.unpaced();
+    }
     if !config.static_dir.join("index.html").is_file() {
         tracing::warn!(
             dir = %config.static_dir.display(),

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::ColumnId;
 use crate::ids::{Millis, NoteId, RoomId};
-use crate::model::{Activity, ColumnKind, Note, Ranked, Role, Room, Source, Workshop};
+use crate::model::{Activity, Column, ColumnKind, Note, Ranked, Role, Room, Source, Workshop};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
@@ -207,6 +207,33 @@ impl Report {
     }
 }
 
+/// The notes of `room` that hang under others (solutions under their need): for each
+/// attached column, each parent, oldest first, with the notes under it.
+pub fn under_parents(w: &Workshop, room: RoomId) -> Vec<(&Column, &Note, Vec<&Note>)> {
+    let mut groups = Vec::new();
+    for column in &w.columns {
+        if !matches!(column.kind, ColumnKind::Attached { .. }) {
+            continue;
+        }
+        let children = w.notes_in(room, column.id);
+        let mut parents: Vec<&Note> = children
+            .iter()
+            .filter_map(|c| c.parent.and_then(|p| w.notes.get(&p)))
+            .collect();
+        parents.sort_by_key(|p| (p.created, p.id));
+        parents.dedup_by_key(|p| p.id);
+        for parent in parents {
+            let under = children
+                .iter()
+                .copied()
+                .filter(|c| c.parent == Some(parent.id))
+                .collect();
+            groups.push((column, parent, under));
+        }
+    }
+    groups
+}
+
 fn room_report(w: &Workshop, r: &Room, placed: &HashMap<NoteId, Placed>) -> RoomReport {
     let room = r.id;
     let votes = w
@@ -248,32 +275,18 @@ fn room_report(w: &Workshop, r: &Room, placed: &HashMap<NoteId, Placed>) -> Room
         })
         .collect();
     let line = |n: &Note| note_line(w, n, placed);
-    let mut attached = Vec::new();
-    for column in &w.columns {
-        if !matches!(column.kind, ColumnKind::Attached { .. }) {
-            continue;
-        }
-        let children = w.notes_in(room, column.id);
-        let mut parents: Vec<&Note> = children
-            .iter()
-            .filter_map(|c| c.parent.and_then(|p| w.notes.get(&p)))
-            .collect();
-        parents.sort_by_key(|p| (p.created, p.id));
-        parents.dedup_by_key(|p| p.id);
-        for parent in parents {
-            let mut notes: Vec<NoteLine> = children
-                .iter()
-                .filter(|c| c.parent == Some(parent.id))
-                .map(|c| line(c))
-                .collect();
+    let attached = under_parents(w, room)
+        .into_iter()
+        .map(|(column, parent, children)| {
+            let mut notes: Vec<NoteLine> = children.into_iter().map(line).collect();
             notes.sort_by_key(|n| std::cmp::Reverse(n.vote.as_ref().map_or(0, |v| v.votes)));
-            attached.push(Attached {
+            Attached {
                 column: column.title.clone(),
                 parent: parent.text.clone(),
                 notes,
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let columns = w
         .columns
         .iter()

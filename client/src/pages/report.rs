@@ -4,8 +4,7 @@
 //! prints on A4 from the browser.
 
 use atelier_shared::api::OrganiserAccess;
-use atelier_shared::model::ColumnKind;
-use atelier_shared::report::Figures;
+use atelier_shared::report::{self, Figures};
 use atelier_shared::{Note, Role, RoomId, Workshop};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -243,30 +242,15 @@ fn room_report(w: &Workshop, room: RoomId) -> impl IntoView + use<> {
         .map(|(_, r)| r)
         .unwrap_or_default();
     let votes_of = |id| ranking.iter().find(|r| r.note == id).map(|r| r.votes);
-    let attached = w
-        .columns
-        .iter()
-        .filter(|c| matches!(c.kind, ColumnKind::Attached { .. }))
-        .flat_map(|column| {
-            let children = w.notes_in(room, column.id);
-            let mut parents: Vec<&Note> = children
+    let attached = report::under_parents(w, room)
+        .into_iter()
+        .map(|(column, parent, children)| {
+            let mut under: Vec<(String, Option<u32>)> = children
                 .iter()
-                .filter_map(|c| c.parent.and_then(|p| w.notes.get(&p)))
+                .map(|c| (c.text.clone(), votes_of(c.id)))
                 .collect();
-            parents.sort_by_key(|p| (p.created, p.id));
-            parents.dedup_by_key(|p| p.id);
-            parents
-                .into_iter()
-                .map(|parent| {
-                    let mut under: Vec<(String, Option<u32>)> = children
-                        .iter()
-                        .filter(|c| c.parent == Some(parent.id))
-                        .map(|c| (c.text.clone(), votes_of(c.id)))
-                        .collect();
-                    under.sort_by_key(|(_, v)| std::cmp::Reverse(v.unwrap_or(0)));
-                    (column.title.clone(), parent.text.clone(), under)
-                })
-                .collect::<Vec<_>>()
+            under.sort_by_key(|(_, v)| std::cmp::Reverse(v.unwrap_or(0)));
+            (column.title.clone(), parent.text.clone(), under)
         })
         .collect::<Vec<_>>();
 

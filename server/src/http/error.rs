@@ -37,6 +37,15 @@ pub enum ApiError {
     Internal,
 }
 
+impl ApiError {
+    /// A paced request refused: try again after `wait`.
+    pub fn too_many_requests(wait: std::time::Duration) -> ApiError {
+        ApiError::TooManyRequests {
+            retry_after: crate::guard::seconds(wait),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error) = match &self {

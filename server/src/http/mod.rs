@@ -48,9 +48,7 @@ pub fn pace_creation(hub: &Hub, ip: IpAddr) -> Result<(), ApiError> {
     hub.guards
         .creations
         .take(ip, Instant::now())
-        .map_err(|wait| ApiError::TooManyRequests {
-            retry_after: guard::seconds(wait),
-        })
+        .map_err(ApiError::too_many_requests)
 }
 
 /// The whole application; tests build exactly this.

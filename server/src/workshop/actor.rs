@@ -234,38 +234,29 @@ impl WorkshopActor {
             });
             return;
         }
+        // Notes are paced per person here, where all their connections meet.
         let posting = match (actor, &command) {
             (Actor::Member(author), Command::PostNote { .. }) => self.notes_rate.map(|rate| (author, rate)),
             _ => None,
         };
-        let now = Instant::now();
-        if let Some((author, rate)) = posting
-            && let Some(Err(wait)) = self
-                .note_paces
-                .get(&author)
-                .map(|pace| pace.check(rate, now.into_std()))
-        {
-            self.settling.push(Applied {
-                outcome: Err(Rejection::TooFast {
-                    what: Paced::Notes,
-                    per_minute: rate.in_a_minute(),
-                    retry_secs: guard::seconds(wait),
-                }),
-                first_seq,
-                receipt: None,
-                reply,
-            });
-            return;
-        }
-        let outcome = apply(&mut self.workshop, actor, command, clock::now());
+        let now = std::time::Instant::now();
+        let too_fast = posting.and_then(|(author, rate)| {
+            let wait = self.note_paces.get(&author)?.check(rate, now).err()?;
+            Some(Rejection::TooFast {
+                what: Paced::Notes,
+                per_minute: rate.in_a_minute(),
+                retry_secs: guard::seconds(wait),
+            })
+        });
+        let outcome = match too_fast {
+            Some(rejection) => Err(rejection),
+            None => apply(&mut self.workshop, actor, command, clock::now()),
+        };
         if let Some((author, rate)) = posting
             && outcome.is_ok()
         {
-            let pace = self
-                .note_paces
-                .entry(author)
-                .or_insert_with(|| Pace::new(now.into_std()));
-            let _ = pace.take(rate, now.into_std());
+            let pace = self.note_paces.entry(author).or_insert_with(|| Pace::new(now));
+            let _ = pace.take(rate, now);
         }
         let receipt = key.filter(|_| outcome.as_ref().is_ok_and(|events| !events.is_empty()));
         if let Some(key) = receipt {
