@@ -1,20 +1,87 @@
 //! `atelier-bench`: drives a real Atelier server over real websockets on loopback and
-//! prints one Markdown table row per run. `cargo xtask bench` builds everything in
-//! release mode and runs the scenarios of BENCHMARKS.md.
+//! prints Markdown tables. `cargo xtask bench` builds everything in release mode and
+//! runs the scenarios of BENCHMARKS.md.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use atelier_bench::scenario::{self, Outcome, Workload};
-use clap::{Parser, ValueEnum};
+use anyhow::Result;
+use atelier_bench::crowd::Shape;
+use atelier_bench::load::{self, Timing};
+use atelier_bench::{burst, memory};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(about)]
-struct Args {
+struct Cli {
     /// The server binary (build it with `cargo build --release`).
-    #[arg(long, default_value = "target/release/atelier")]
+    #[arg(long, global = true, default_value = "target/release/atelier")]
     server: PathBuf,
+    /// With the store (every acknowledged command on disk first), without, or both.
+    #[arg(long, global = true, value_enum, default_value_t = Store::Both)]
+    store: Store,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Debug, Subcommand)]
+enum Scenario {
+    /// Scenarios 1 and 5: everyone sends at a steady rate.
+    Steady {
+        #[command(flatten)]
+        crowd: Crowd,
+        /// Operations per second per participant, one run each; 0: each sends its
+        /// next command as soon as the last is acknowledged.
+        #[arg(long, value_delimiter = ',', default_value = "1,5,10,20")]
+        rate: Vec<f64>,
+        /// Seconds measured, after the warm-up.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 2.0)]
+        warmup: f64,
+        /// Record a CPU profile of the server over the measured seconds (`perf record`).
+        #[arg(long)]
+        perf: Option<PathBuf>,
+    },
+    /// Scenario 2: the offered load rises until deliveries miss p99 < 50 ms.
+    Capacity {
+        /// Connected participants, in workshops of about 42.
+        #[arg(long, value_delimiter = ',', default_value = "500,2000,10000")]
+        people: Vec<usize>,
+        /// People per room.
+        #[arg(long, value_delimiter = ',', default_value = "42,7")]
+        room: Vec<usize>,
+        /// Offered deliveries per second, level by level.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "100000,200000,300000,400000,600000,800000,1000000,1250000,1500000,2000000"
+        )]
+        levels: Vec<f64>,
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 2.0)]
+        warmup: f64,
+    },
+    /// Scenario 3: timer, 3 notes each within 10 s, 3 dots each within 10 s; then
+    /// every note and dot is checked.
+    Burst {
+        #[command(flatten)]
+        crowd: Crowd,
+    },
+    /// Scenario 4: the server's memory per idle connected participant.
+    Memory {
+        #[command(flatten)]
+        crowd: Crowd,
+        /// Participants connected between two readings.
+        #[arg(long, default_value_t = 1000)]
+        step: usize,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Args)]
+struct Crowd {
     #[arg(long, default_value_t = 1)]
     workshops: usize,
     /// Participants per workshop.
@@ -23,21 +90,16 @@ struct Args {
     /// Rooms per workshop (participants are spread evenly).
     #[arg(long, default_value_t = 1)]
     rooms: usize,
-    /// Operations per second per participant; 0: each sends its next command as soon
-    /// as the last is acknowledged.
-    #[arg(long, default_value_t = 1.0)]
-    rate: f64,
-    /// Seconds measured, after the warm-up.
-    #[arg(long, default_value_t = 10.0)]
-    seconds: f64,
-    #[arg(long, default_value_t = 2.0)]
-    warmup: f64,
-    /// With the store (every acknowledged command on disk first), without, or both.
-    #[arg(long, value_enum, default_value_t = Store::Both)]
-    store: Store,
-    /// Print the table's header first.
-    #[arg(long)]
-    header: bool,
+}
+
+impl From<Crowd> for Shape {
+    fn from(c: Crowd) -> Shape {
+        Shape {
+            workshops: c.workshops,
+            participants: c.participants,
+            rooms: c.rooms,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -47,36 +109,113 @@ enum Store {
     Both,
 }
 
+impl Store {
+    fn each(self) -> Vec<bool> {
+        match self {
+            Store::On => vec![true],
+            Store::Off => vec![false],
+            Store::Both => vec![false, true],
+        }
+    }
+}
+
+#[allow(clippy::print_stdout)] // the tables are this program's output
+fn print(text: &str) {
+    println!("{text}");
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
-    let stores = match args.store {
-        Store::On => vec![true],
-        Store::Off => vec![false],
-        Store::Both => vec![false, true],
-    };
-    #[allow(clippy::print_stdout)] // the table is this program's output
-    if args.header {
-        println!("{}", Outcome::HEADER);
+    let cli = Cli::parse();
+    match run(&cli.server, cli.store, cli.scenario).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("atelier-bench: {error:#}");
+            ExitCode::FAILURE
+        }
     }
-    for store in stores {
-        let workload = Workload {
-            workshops: args.workshops,
-            participants: args.participants,
-            rooms: args.rooms,
-            rate: (args.rate > 0.0).then_some(args.rate),
-            warmup: Duration::from_secs_f64(args.warmup),
-            measured: Duration::from_secs_f64(args.seconds),
-            store,
-        };
-        match scenario::run(&args.server, workload).await {
-            #[allow(clippy::print_stdout)]
-            Ok(mut outcome) => println!("{}", outcome.row()),
-            Err(error) => {
-                eprintln!("atelier-bench: {error:#}");
-                return ExitCode::FAILURE;
+}
+
+async fn run(server: &Path, store: Store, scenario: Scenario) -> Result<()> {
+    match scenario {
+        Scenario::Steady {
+            crowd,
+            rate,
+            seconds,
+            warmup,
+            perf,
+        } => {
+            print(&load::steady_header());
+            let timing = Timing {
+                warmup: Duration::from_secs_f64(warmup),
+                measured: Duration::from_secs_f64(seconds),
+                drain: Duration::from_secs(2),
+            };
+            for rate in rate {
+                for store in store.each() {
+                    let rate = (rate > 0.0).then_some(rate);
+                    let row =
+                        load::steady(server, crowd.into(), rate, timing, store, perf.as_deref()).await?;
+                    print(&row);
+                }
+            }
+        }
+        Scenario::Capacity {
+            people,
+            room,
+            levels,
+            seconds,
+            warmup,
+        } => {
+            print(&load::capacity_header());
+            let timing = Timing {
+                warmup: Duration::from_secs_f64(warmup),
+                measured: Duration::from_secs_f64(seconds),
+                drain: Duration::from_secs(1),
+            };
+            let mut summary = Vec::new();
+            for &people in &people {
+                for &size in &room {
+                    for store in store.each() {
+                        let shape = workshops_of(people, size);
+                        let (rows, capacity) = load::capacity(server, shape, &levels, timing, store).await?;
+                        for row in rows {
+                            print(&row);
+                        }
+                        summary.push(format!(
+                            "- {} people in rooms of {size}, store {}: **{capacity:.0} deliveries/s** at p99 < {} ms",
+                            shape.people(),
+                            load::on_off(store),
+                            load::GOAL_P99_MS
+                        ));
+                    }
+                }
+            }
+            print(&format!("\nSustained capacity:\n{}", summary.join("\n")));
+        }
+        Scenario::Burst { crowd } => {
+            print(&burst::header());
+            for store in store.each() {
+                print(&burst::run(server, crowd.into(), store).await?);
+            }
+        }
+        Scenario::Memory { crowd, step } => {
+            print(&memory::header());
+            for store in store.each() {
+                print(&memory::run(server, crowd.into(), step, store).await?);
             }
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
+}
+
+/// About `people` in workshops of about 42, in rooms of `size`.
+fn workshops_of(people: usize, size: usize) -> Shape {
+    let rooms = (42 / size).max(1);
+    let participants = rooms * size;
+    Shape {
+        workshops: (people as f64 / participants as f64).round().max(1.0) as usize,
+        participants,
+        rooms,
+    }
 }

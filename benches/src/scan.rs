@@ -11,18 +11,18 @@ pub fn note_text(author: u32, sent_micros: u64) -> String {
 /// What one server frame holds that the generator cares about.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Seen {
-    /// Acknowledgements (a connection's commands are answered in order).
-    pub acks: usize,
-    /// Rejections: a workload should have none.
-    pub rejections: usize,
+    /// Acknowledgements (a connection's commands are answered in order), by id.
+    pub acks: Vec<u64>,
+    /// Rejections (a workload should have none), by id.
+    pub rejections: Vec<u64>,
     /// (author, sent) of every generated note the frame carries.
     pub notes: Vec<(u32, u64)>,
 }
 
 pub fn scan(frame: &str) -> Seen {
     let mut seen = Seen {
-        acks: frame.matches(r#""type":"ack""#).count(),
-        rejections: frame.matches(r#""type":"rejected""#).count(),
+        acks: ids(frame, r#""type":"ack","id":"#),
+        rejections: ids(frame, r#""type":"rejected","id":"#),
         notes: Vec::new(),
     };
     let mut rest = frame;
@@ -33,6 +33,18 @@ pub fn scan(frame: &str) -> Seen {
         }
     }
     seen
+}
+
+/// The number after each `prefix`.
+fn ids(frame: &str, prefix: &str) -> Vec<u64> {
+    frame
+        .match_indices(prefix)
+        .filter_map(|(at, _)| {
+            let digits = &frame[at + prefix.len()..];
+            let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+            digits[..end].parse().ok()
+        })
+        .collect()
 }
 
 /// `author@micros@...` → (author, micros).
@@ -49,12 +61,12 @@ mod tests {
     #[test]
     fn acks_rejections_and_stamped_notes_are_found_in_a_frame() {
         let frame = format!(
-            r#"[{{"type":"event","seq":3,"event":{{"kind":"note_posted","note":{{"text":"{}"}}}}}},{{"type":"ack","id":7,"seq":3}},{{"type":"rejected","id":8}},{{"type":"event","event":{{"text":"t@not a stamp"}}}}]"#,
+            r#"[{{"type":"event","seq":3,"event":{{"kind":"note_posted","note":{{"text":"{}"}}}}}},{{"type":"ack","id":7,"seq":3}},{{"type":"rejected","id":8,"message":"no"}},{{"type":"event","event":{{"text":"t@not a stamp"}}}}]"#,
             note_text(12, 345_678)
         );
         let seen = scan(&frame);
-        assert_eq!(seen.acks, 1);
-        assert_eq!(seen.rejections, 1);
+        assert_eq!(seen.acks, vec![7]);
+        assert_eq!(seen.rejections, vec![8]);
         assert_eq!(seen.notes, vec![(12, 345_678)]);
     }
 }

@@ -73,8 +73,33 @@ impl Server {
         Usage::of(&self.pid.to_string())
     }
 
+    /// Starts recording a CPU profile of the server (`perf record`, call graphs) into
+    /// `file` for `duration`.
+    pub fn profile(&self, file: &Path, duration: Duration) -> Result<Child> {
+        Command::new("perf")
+            .args(["record", "-e", "cpu-clock", "-F", "499", "-g", "-p"])
+            .arg(self.pid.to_string())
+            .arg("-o")
+            .arg(file)
+            .arg("--")
+            .args(["sleep", &format!("{}", duration.as_secs_f64())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start perf (Debian: apt-get install linux-perf)")
+    }
+
+    /// Asks the server to stop (SIGTERM, as a service manager would), and kills it if
+    /// it has not within 10 s.
     pub async fn stop(mut self) {
-        let _ = self.child.kill().await;
+        let asked = Command::new("kill")
+            .args(["-TERM", &self.pid.to_string()])
+            .status()
+            .await
+            .is_ok_and(|status| status.success());
+        if !asked || timeout(Duration::from_secs(10), self.child.wait()).await.is_err() {
+            let _ = self.child.kill().await;
+        }
         if let Some(dir) = self.data_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }

@@ -82,7 +82,10 @@ pub struct Limits {
     /// Live websocket connections on this server at once.
     pub max_connections: usize,
     /// Buffers of each websocket. Tungstenite's defaults (128 KiB each) would cost
-    /// 256 KiB per idle participant; our messages are small.
+    /// 256 KiB per idle participant; our messages are small. The read buffer is
+    /// resident whole (tungstenite zero-fills it before each read), so it is sized for
+    /// a command (a few hundred bytes); a longer message grows it as needed.
+    /// BENCHMARKS.md, scenario 4, has the memory of a connection piece by piece.
     pub ws_read_buffer: usize,
     pub ws_write_buffer: usize,
     /// Requests waiting for one workshop's actor.
@@ -126,7 +129,7 @@ impl Default for Limits {
             ping_interval: Duration::from_secs(25),
             write_timeout: Duration::from_secs(10),
             max_connections: 20_000,
-            ws_read_buffer: 4 * 1024,
+            ws_read_buffer: 1024,
             ws_write_buffer: 0,
             inbox_requests: 4096,
             commands: Some(Rate::per_second(30, 60)),

@@ -93,24 +93,48 @@ fn test(args: &[String]) -> Result<()> {
 /// The scenarios BENCHMARKS.md reports, or one run with the flags given.
 const SCENARIOS: &[(&str, &[&str])] = &[
     (
-        "One workshop, 42 people in one room, 1 op/s each",
-        &["--rate", "1"],
+        "Scenarios 1 and 5: one workshop, 42 people in one room, 1, 5, 10 and 20 op/s each, store off and on",
+        &["steady"],
     ),
     (
-        "One workshop, 42 people in one room, 5 op/s each",
-        &["--rate", "5"],
+        "Saturation: 50 workshops of 8 (400 people), each sending as soon as acknowledged",
+        &[
+            "steady",
+            "--workshops",
+            "50",
+            "--participants",
+            "8",
+            "--rate",
+            "0",
+        ],
     ),
     (
-        "One workshop, 42 people in one room, 10 op/s each",
-        &["--rate", "10"],
+        "Scenario 2 (and 5): capacity at p99 < 50 ms, 500, 2,000 and 10,000 people in rooms of 42 and 7",
+        &["capacity"],
     ),
     (
-        "One workshop, 42 people in one room, 20 op/s each",
-        &["--rate", "20"],
+        "Scenario 3: the burst, 240 workshops of 42 people in 6 rooms",
+        &[
+            "burst",
+            "--workshops",
+            "240",
+            "--participants",
+            "42",
+            "--rooms",
+            "6",
+        ],
     ),
     (
-        "50 workshops of 8 (400 people), each sending as soon as acknowledged",
-        &["--workshops", "50", "--participants", "8", "--rate", "0"],
+        "Scenario 4: memory per idle participant, 0 to 10,038 connections",
+        &[
+            "memory",
+            "--workshops",
+            "239",
+            "--participants",
+            "42",
+            "--rooms",
+            "6",
+        ],
     ),
 ];
 
@@ -131,10 +155,9 @@ fn bench(args: &[String]) -> Result<()> {
     let server = root.join("target/release/atelier");
     let generate = |flags: &[&str]| {
         std::process::Command::new(&generator)
+            .args(flags)
             .arg("--server")
             .arg(&server)
-            .arg("--header")
-            .args(flags)
             .status_ok()
     };
     let flags: Vec<&str> = args

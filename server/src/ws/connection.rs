@@ -301,26 +301,42 @@ async fn write<S>(sink: &mut S, mut queue: mpsc::Receiver<Utf8Bytes>, limits: &L
 where
     S: Sink<Message, Error = axum::Error> + Unpin,
 {
-    let mut batch = Vec::with_capacity(16);
+    // Grows only when frames queue up: an idle connection keeps no slots.
+    let mut batch = Vec::new();
     let start = tokio::time::Instant::now() + limits.ping_interval;
     let mut ping = interval_at(start, limits.ping_interval);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
-        let message = tokio::select! {
+        let ping_due = tokio::select! {
             received = queue.recv_many(&mut batch, limits.max_batch) => {
                 if received == 0 {
                     return Ending::error(ErrorCode::ShuttingDown, "the workshop is closing");
                 }
-                let frame = if batch.len() == 1 {
-                    batch.pop().unwrap_or_default()
-                } else {
-                    let joined = ServerMsg::join_frames(batch.iter().map(|f| f.as_str()));
-                    batch.clear();
-                    Utf8Bytes::from(joined)
-                };
-                Message::Text(frame)
+                false
             }
-            _ = ping.tick() => Message::Ping(Default::default()),
+            _ = ping.tick() => true,
+        };
+        let message = if ping_due {
+            Message::Ping(Default::default())
+        } else {
+            // Let the tasks ready to run (the room's actor, other connections) add to
+            // the batch first. Under load one write then carries several events: the
+            // write, not the event, is what costs (BENCHMARKS.md, "where the time
+            // goes"). When the server is idle this is one trip through the scheduler.
+            tokio::task::yield_now().await;
+            while batch.len() < limits.max_batch
+                && let Ok(frame) = queue.try_recv()
+            {
+                batch.push(frame);
+            }
+            let frame = if batch.len() == 1 {
+                batch.pop().unwrap_or_default()
+            } else {
+                let joined = ServerMsg::join_frames(batch.iter().map(|f| f.as_str()));
+                batch.clear();
+                Utf8Bytes::from(joined)
+            };
+            Message::Text(frame)
         };
         match timeout(limits.write_timeout, sink.send(message)).await {
             Ok(Ok(())) => {}
