@@ -149,14 +149,14 @@ struct Lead {
 }
 
 /// Runs the burst; returns the table's rows and the verification's lines.
-pub async fn run(binary: &Path, shape: Shape, store: bool) -> Result<String> {
+pub async fn run(binary: &Path, shape: Shape, spread: Duration, store: bool) -> Result<String> {
     let server = Server::start(binary, store).await?;
-    let outcome = drive(&server, shape, store).await;
+    let outcome = drive(&server, shape, spread, store).await;
     server.stop().await;
     outcome
 }
 
-async fn drive(server: &Server, shape: Shape, store: bool) -> Result<String> {
+async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> Result<String> {
     let host = server.host.as_str();
     let created = crowd::create(host, shape).await?;
     let participants = crowd::connect(host, &created).await?;
@@ -179,12 +179,16 @@ async fn drive(server: &Server, shape: Shape, store: bool) -> Result<String> {
     let each = shape.participants;
 
     // ——— Timer, then notes ———
-    let timer_at = Instant::now() + Duration::from_millis(500);
-    let notes_from = timer_at + Duration::from_secs(1);
+    // Lead `w` starts its timer at `timer_at(w)`: all at once, or spread.
+    let timer_base = Instant::now() + Duration::from_millis(500);
+    let workshops = created.len();
+    let timer_at = move |w: usize| timer_base + spread.mul_f64(w as f64 / workshops as f64);
+    let notes_from = timer_base + spread + Duration::from_secs(1);
     let notes_until = notes_from + WINDOW + DRAIN;
     let lead_runs: Vec<_> = leads
         .into_iter()
-        .map(|mut lead| {
+        .enumerate()
+        .map(|(w, mut lead)| {
             tokio::spawn(async move {
                 let start = Command::StartTimer {
                     seconds: 30 * 60,
@@ -194,7 +198,7 @@ async fn drive(server: &Server, shape: Shape, store: bool) -> Result<String> {
                     &mut lead.socket,
                     &mut lead.sent,
                     None,
-                    vec![(timer_at, start)],
+                    vec![(timer_at(w), start)],
                     notes_until,
                     None,
                 )
@@ -222,7 +226,7 @@ async fn drive(server: &Server, shape: Shape, store: bool) -> Result<String> {
                     me,
                     script,
                     notes_until,
-                    Some(timer_at),
+                    Some(timer_at(p.index as usize / each)),
                 )
                 .await;
                 (p, tally)
@@ -367,8 +371,13 @@ async fn drive(server: &Server, shape: Shape, store: bool) -> Result<String> {
         shape.rooms
     );
     out.push_str(&format!(
-        "| {label} | timer started by {} leads | {} | — | — | {} | {missing_timer} | {} | — | — | — | — |\n",
+        "| {label} | timer started by {} leads{} | {} | — | — | {} | {missing_timer} | {} | — | — | — | — |\n",
         created.len(),
+        if spread.is_zero() {
+            " at once".to_owned()
+        } else {
+            format!(" over {} s", spread.as_secs_f64())
+        },
         created.len(),
         timer.len(),
         three(&mut timer),

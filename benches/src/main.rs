@@ -45,12 +45,13 @@ enum Scenario {
         perf: Option<PathBuf>,
     },
     /// Scenario 2: the offered load rises until deliveries miss p99 < 50 ms.
+    /// Rooms of 10 are 4 per workshop of 40; rooms of 7, 6 per workshop of 42.
     Capacity {
         /// Connected participants, in workshops of about 42.
         #[arg(long, value_delimiter = ',', default_value = "500,2000,10000")]
         people: Vec<usize>,
         /// People per room.
-        #[arg(long, value_delimiter = ',', default_value = "42,7")]
+        #[arg(long, value_delimiter = ',', default_value = "42,10,7")]
         room: Vec<usize>,
         /// Offered deliveries per second, level by level.
         #[arg(
@@ -69,6 +70,10 @@ enum Scenario {
     Burst {
         #[command(flatten)]
         crowd: Crowd,
+        /// Seconds over which the leads start their timers, one after the other;
+        /// 0: all in the same instant.
+        #[arg(long, value_delimiter = ',', default_value = "0,1")]
+        timer_spread: Vec<f64>,
     },
     /// Scenario 4: the server's memory per idle connected participant.
     Memory {
@@ -193,10 +198,13 @@ async fn run(server: &Path, store: Store, scenario: Scenario) -> Result<()> {
             }
             print(&format!("\nSustained capacity:\n{}", summary.join("\n")));
         }
-        Scenario::Burst { crowd } => {
+        Scenario::Burst { crowd, timer_spread } => {
             print(&burst::header());
             for store in store.each() {
-                print(&burst::run(server, crowd.into(), store).await?);
+                for &spread in &timer_spread {
+                    let spread = Duration::from_secs_f64(spread);
+                    print(&burst::run(server, crowd.into(), spread, store).await?);
+                }
             }
         }
         Scenario::Memory { crowd, step } => {
