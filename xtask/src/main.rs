@@ -109,7 +109,7 @@ const SCENARIOS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "Scenario 2 (and 5): capacity at p99 < 50 ms, 500, 2,000 and 10,000 people in rooms of 42 and 7",
+        "Scenario 2 (and 5): capacity at p99 < 50 ms, 500, 2,000 and 10,000 people in rooms of 42, 10 and 7, store off and on",
         &["capacity"],
     ),
     (
