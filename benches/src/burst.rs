@@ -233,7 +233,10 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
             })
         })
         .collect();
-    let (notes, mut timer) = (measure_window(server, notes_from).await?, Latencies::default());
+    // The timer's second: the participants post nothing until `notes_from`.
+    let timing = measure_window(server, timer_base, notes_from).await?;
+    let notes = measure_window(server, notes_from, notes_from + WINDOW).await?;
+    let mut timer = Latencies::default();
     let mut phase_notes = Phase {
         server_cpu: notes.0,
         generator_cpu: notes.1,
@@ -326,7 +329,7 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
             })
         })
         .collect();
-    let votes = measure_window(server, votes_from).await?;
+    let votes = measure_window(server, votes_from, votes_from + WINDOW).await?;
     let mut phase_votes = Phase {
         server_cpu: votes.0,
         generator_cpu: votes.1,
@@ -371,7 +374,7 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
         shape.rooms
     );
     out.push_str(&format!(
-        "| {label} | timer started by {} leads{} | {} | — | — | {} | {missing_timer} | {} | — | — | — | — |\n",
+        "| {label} | timer started by {} leads{} | {} | — | — | {} | {missing_timer} | {} | — | — | {:.2} | {:.2} |\n",
         created.len(),
         if spread.is_zero() {
             " at once".to_owned()
@@ -381,6 +384,8 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
         created.len(),
         timer.len(),
         three(&mut timer),
+        timing.0,
+        timing.1,
     ));
     for (name, commands, mut phase) in [
         ("notes", people * NOTES_EACH, phase_notes),
@@ -429,13 +434,13 @@ pub fn header() -> String {
     format!("{header}\n{}", rule(header.matches('|').count() - 1))
 }
 
-/// Server and generator CPU (cores) over the window starting at `from`.
-async fn measure_window(server: &Server, from: Instant) -> Result<(f64, f64)> {
+/// Server and generator CPU (cores) from `from` to `until`.
+async fn measure_window(server: &Server, from: Instant, until: Instant) -> Result<(f64, f64)> {
     sleep_until(from).await;
     let (server_before, generator_before) = (server.usage()?, Usage::of("self")?);
-    sleep_until(from + WINDOW).await;
+    sleep_until(until).await;
     let (server_after, generator_after) = (server.usage()?, Usage::of("self")?);
-    let seconds = WINDOW.as_secs_f64();
+    let seconds = until.duration_since(from).as_secs_f64();
     Ok((
         (server_after.cpu_seconds - server_before.cpu_seconds) / seconds,
         (generator_after.cpu_seconds - generator_before.cpu_seconds) / seconds,
