@@ -409,9 +409,14 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
         ));
     }
     out.push_str(&format!(
-        "\nChecked afterwards, from each lead's fresh snapshot ({store} store, server RSS {:.0} MiB at the end): {check}\n",
+        "\nStore {store}, timers {timers}: checked afterwards, from each lead's fresh snapshot (server RSS {:.0} MiB at the end): {check}\n",
         rss_kib as f64 / 1024.0,
-        store = on_off(store)
+        store = on_off(store),
+        timers = if spread.is_zero() {
+            "at once".to_owned()
+        } else {
+            format!("over {} s", spread.as_secs_f64())
+        },
     ));
     Ok(out)
 }

@@ -199,17 +199,17 @@ async fn run(server: &Path, store: Store, scenario: Scenario) -> Result<()> {
             print(&format!("\nSustained capacity:\n{}", summary.join("\n")));
         }
         Scenario::Burst { crowd, timer_spread } => {
-            print(&burst::header());
             for store in store.each() {
                 for &spread in &timer_spread {
+                    print(&burst::header());
                     let spread = Duration::from_secs_f64(spread);
                     print(&burst::run(server, crowd.into(), spread, store).await?);
                 }
             }
         }
         Scenario::Memory { crowd, step } => {
-            print(&memory::header());
             for store in store.each() {
+                print(&memory::header());
                 print(&memory::run(server, crowd.into(), step, store).await?);
             }
         }
