@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use atelier_shared::{Activity, Command, NoteId, ParticipantId, RoomId, StepId};
 use futures_util::StreamExt;
+use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -148,6 +149,43 @@ struct Lead {
     vote: StepId,
 }
 
+type LeadRun = JoinHandle<(Lead, Tally)>;
+
+/// Each lead sends one command at its instant (`command` of its position and itself),
+/// then reads until `until`.
+fn leads_send(
+    leads: Vec<Lead>,
+    until: Instant,
+    command: impl Fn(usize, &Lead) -> (Instant, Command),
+) -> Vec<LeadRun> {
+    leads
+        .into_iter()
+        .enumerate()
+        .map(|(w, mut lead)| {
+            let script = vec![command(w, &lead)];
+            tokio::spawn(async move {
+                let tally = play(&mut lead.socket, &mut lead.sent, None, script, until, None).await;
+                (lead, tally)
+            })
+        })
+        .collect()
+}
+
+/// The leads back, once their phase is over, with the notes they received; their
+/// rejections and drops count in `phase`.
+async fn leads_back(runs: Vec<LeadRun>, phase: &mut Phase) -> Result<(Vec<Lead>, Latencies)> {
+    let mut leads = Vec::with_capacity(runs.len());
+    let mut deliveries = Latencies::default();
+    for run in runs {
+        let (lead, tally) = run.await?;
+        phase.rejections += tally.rejections;
+        phase.dropped += usize::from(tally.dropped);
+        deliveries.merge(tally.deliveries);
+        leads.push(lead);
+    }
+    Ok((leads, deliveries))
+}
+
 /// Runs the burst; returns the table's rows and the verification's lines.
 pub async fn run(binary: &Path, shape: Shape, spread: Duration, store: bool) -> Result<String> {
     let server = Server::start(binary, store).await?;
@@ -185,28 +223,13 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
     let timer_at = move |w: usize| timer_base + spread.mul_f64(w as f64 / workshops as f64);
     let notes_from = timer_base + spread + Duration::from_secs(1);
     let notes_until = notes_from + WINDOW + DRAIN;
-    let lead_runs: Vec<_> = leads
-        .into_iter()
-        .enumerate()
-        .map(|(w, mut lead)| {
-            tokio::spawn(async move {
-                let start = Command::StartTimer {
-                    seconds: 30 * 60,
-                    auto_lock: false,
-                };
-                let tally = play(
-                    &mut lead.socket,
-                    &mut lead.sent,
-                    None,
-                    vec![(timer_at(w), start)],
-                    notes_until,
-                    None,
-                )
-                .await;
-                (lead, tally)
-            })
-        })
-        .collect();
+    let lead_runs = leads_send(leads, notes_until, |w, _| {
+        let start = Command::StartTimer {
+            seconds: 30 * 60,
+            auto_lock: false,
+        };
+        (timer_at(w), start)
+    });
     let runs: Vec<_> = participants
         .into_iter()
         .map(|mut p| {
@@ -252,15 +275,7 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
         participants.push(p);
     }
     let missing_timer = people - timer.len();
-    let mut leads = Vec::with_capacity(lead_runs.len());
-    let mut lead_deliveries = Latencies::default();
-    for run in lead_runs {
-        let (lead, tally) = run.await?;
-        phase_notes.rejections += tally.rejections;
-        phase_notes.dropped += usize::from(tally.dropped);
-        lead_deliveries.merge(tally.deliveries);
-        leads.push(lead);
-    }
+    let (leads, lead_deliveries) = leads_back(lead_runs, &mut phase_notes).await?;
     // Each note reaches the other people of its room and the lead.
     let room_sizes = room_sizes(&participants, each);
     phase_notes.expected_deliveries = room_sizes
@@ -277,27 +292,13 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
     let votes_from = step_at + Duration::from_secs(1);
     let votes_until = votes_from + WINDOW + DRAIN;
     let targets = vote_targets(&participants, each);
-    let lead_runs: Vec<_> = leads
-        .into_iter()
-        .map(|mut lead| {
-            tokio::spawn(async move {
-                let go = Command::GoToStep {
-                    room: None,
-                    step: lead.vote,
-                };
-                let tally = play(
-                    &mut lead.socket,
-                    &mut lead.sent,
-                    None,
-                    vec![(step_at, go)],
-                    votes_until,
-                    None,
-                )
-                .await;
-                (lead, tally)
-            })
-        })
-        .collect();
+    let lead_runs = leads_send(leads, votes_until, |_, lead| {
+        let go = Command::GoToStep {
+            room: None,
+            step: lead.vote,
+        };
+        (step_at, go)
+    });
     let runs: Vec<_> = participants
         .into_iter()
         .zip(targets)
@@ -347,13 +348,8 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
         dots_sent.insert(p.index, acked);
         participants.push(p);
     }
-    let mut leads = Vec::with_capacity(lead_runs.len());
-    for run in lead_runs {
-        let (lead, tally) = run.await?;
-        phase_votes.rejections += tally.rejections;
-        phase_votes.dropped += usize::from(tally.dropped);
-        leads.push(lead);
-    }
+    // What the leads see of votes is not counted as deliveries.
+    let (leads, _) = leads_back(lead_runs, &mut phase_votes).await?;
     let rss_kib = server.usage()?.rss_kib;
 
     // ——— What the server kept ———
