@@ -186,6 +186,19 @@ async fn expect_refusal(client: &mut WsClient, command: Command) -> Rejection {
     }
 }
 
+/// Sends commands that must each be refused, counting them as `kind`.
+async fn expect_refusals(
+    client: &mut WsClient,
+    commands: impl IntoIterator<Item = Command>,
+    tally: &mut Tally,
+    kind: &'static str,
+) {
+    for command in commands {
+        expect_refusal(client, command).await;
+        tally.count(kind);
+    }
+}
+
 /// Every way of breaking a valid message's JSON: each prefix, and each value made
 /// another type.
 fn broken_versions(valid: &str) -> Vec<String> {
@@ -514,31 +527,22 @@ async fn a_hostile_client_gets_an_answer_for_everything_and_changes_nothing() {
         },
         Command::ChooseRoom { room: lozere },
     ];
-    for command in elsewhere {
-        expect_refusal(&mut s.alice, command).await;
-        tally.count("other room or workshop");
-    }
+    expect_refusals(&mut s.alice, elsewhere, &mut tally, "other room or workshop").await;
     // Another workshop's lead has no power here: whatever names workshop A's rooms,
     // notes or people is unknown to theirs.
-    for command in aimed_at_a(&s) {
-        expect_refusal(&mut s.other_lead, command).await;
-        tally.count("other room or workshop");
-    }
+    let aimed = aimed_at_a(&s);
+    expect_refusals(&mut s.other_lead, aimed, &mut tally, "other room or workshop").await;
 
     // Above one's role: a participant, an observer, and (for what only the lead may
     // do, or only in another room) a room facilitator.
     // (Which rule refuses first may be the step's; `machine::tests::roles` proves
     // each command is refused for its role alone.)
     let alice = s.alice.you;
-    for command in facilitator_commands(&s, alice) {
-        expect_refusal(&mut s.alice, command).await;
-        tally.count("role escalation");
-    }
+    let commands = facilitator_commands(&s, alice);
+    expect_refusals(&mut s.alice, commands, &mut tally, "role escalation").await;
     let olga = s.olga.you;
-    for command in facilitator_commands(&s, olga) {
-        expect_refusal(&mut s.olga, command).await;
-        tally.count("role escalation");
-    }
+    let commands = facilitator_commands(&s, olga);
+    expect_refusals(&mut s.olga, commands, &mut tally, "role escalation").await;
     let observer_posts = [
         post(aude, column, "Je ne fais que regarder").1,
         Command::Vote {
@@ -547,22 +551,19 @@ async fn a_hostile_client_gets_an_answer_for_everything_and_changes_nothing() {
         },
         Command::SetReady { ready: true },
     ];
-    for command in observer_posts {
-        expect_refusal(&mut s.olga, command).await;
-        tally.count("role escalation");
-    }
+    expect_refusals(&mut s.olga, observer_posts, &mut tally, "role escalation").await;
     let ines = s.ines.you;
     let bobs_note = s.bobs_note;
-    let lead_only = facilitator_commands(&s, ines).into_iter().filter(|c| match c {
-        // Hers to do, in Gard.
-        Command::Lock { room: Some(r), .. } | Command::GoToStep { room: Some(r), .. } => *r != gard,
-        Command::DeleteNote { note } => *note != bobs_note,
-        _ => true,
-    });
-    for command in lead_only {
-        expect_refusal(&mut s.ines, command).await;
-        tally.count("role escalation");
-    }
+    let lead_only: Vec<Command> = facilitator_commands(&s, ines)
+        .into_iter()
+        .filter(|c| match c {
+            // Hers to do, in Gard.
+            Command::Lock { room: Some(r), .. } | Command::GoToStep { room: Some(r), .. } => *r != gard,
+            Command::DeleteNote { note } => *note != bobs_note,
+            _ => true,
+        })
+        .collect();
+    expect_refusals(&mut s.ines, lead_only, &mut tally, "role escalation").await;
 
     // Text no one should have to read.
     let too_long = "x".repeat(atelier_shared::text::NOTE_MAX_CHARS + 1);

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use atelier_shared::{Activity, Command, NoteId, ParticipantId, RoomId, StepId};
+use atelier_shared::{Activity, Command, NoteId, ParticipantId, RoomId, StepId, Workshop};
 use futures_util::StreamExt;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep_until};
@@ -188,10 +188,10 @@ async fn leads_back(runs: Vec<LeadRun>, phase: &mut Phase) -> Result<(Vec<Lead>,
 
 /// Runs the burst; returns the table's rows and the verification's lines.
 pub async fn run(binary: &Path, shape: Shape, spread: Duration, store: bool) -> Result<String> {
-    let server = Server::start(binary, store).await?;
-    let outcome = drive(&server, shape, spread, store).await;
-    server.stop().await;
-    outcome
+    Server::with(binary, store, async |server| {
+        drive(server, shape, spread, store).await
+    })
+    .await
 }
 
 async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> Result<String> {
@@ -201,16 +201,10 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
     let mut leads = Vec::with_capacity(created.len());
     for workshop in &created {
         let (socket, welcome, _) = handshake(host, workshop.lead.clone()).await?;
-        let vote = welcome
-            .steps
-            .iter()
-            .find(|s| matches!(s.activity, Activity::Vote { .. }))
-            .context("the template has a vote")?
-            .id;
         leads.push(Lead {
             socket,
             sent: 0,
-            vote,
+            vote: vote_step(&welcome)?,
         });
     }
     let people = participants.len();
@@ -354,13 +348,16 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
 
     // ——— What the server kept ———
     let check = verify(host, &created, &participants, &dots_sent, each).await?;
-    for lead in leads {
-        drop(lead.socket);
-    }
+    drop(leads);
     for p in participants {
         p.close().await;
     }
 
+    let timers = if spread.is_zero() {
+        "at once".to_owned()
+    } else {
+        format!("over {} s", spread.as_secs_f64())
+    };
     let mut out = String::new();
     let label = format!(
         "{} | {} × {} ({} rooms)",
@@ -370,13 +367,8 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
         shape.rooms
     );
     out.push_str(&format!(
-        "| {label} | timer started by {} leads{} | {} | — | — | {} | {missing_timer} | {} | — | — | {:.2} | {:.2} |\n",
+        "| {label} | timer started by {} leads {timers} | {} | — | — | {} | {missing_timer} | {} | — | — | {:.2} | {:.2} |\n",
         created.len(),
-        if spread.is_zero() {
-            " at once".to_owned()
-        } else {
-            format!(" over {} s", spread.as_secs_f64())
-        },
         created.len(),
         timer.len(),
         three(&mut timer),
@@ -408,11 +400,6 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
         "\nStore {store}, timers {timers}: checked afterwards, from each lead's fresh snapshot (server RSS {:.0} MiB at the end): {check}\n",
         rss_kib as f64 / 1024.0,
         store = on_off(store),
-        timers = if spread.is_zero() {
-            "at once".to_owned()
-        } else {
-            format!("over {} s", spread.as_secs_f64())
-        },
     ));
     Ok(out)
 }
@@ -485,6 +472,16 @@ fn vote_targets(participants: &[Participant], each: usize) -> Vec<Vec<NoteId>> {
         .collect()
 }
 
+/// The template's vote step.
+fn vote_step(workshop: &Workshop) -> Result<StepId> {
+    let step = workshop
+        .steps
+        .iter()
+        .find(|s| matches!(s.activity, Activity::Vote { .. }))
+        .context("the template has a vote")?;
+    Ok(step.id)
+}
+
 /// Reconnects each lead and compares the workshop it is given with what was
 /// acknowledged: every note present once, every acknowledged dot counted once.
 async fn verify(
@@ -494,32 +491,11 @@ async fn verify(
     dots_sent: &HashMap<u32, Vec<NoteId>>,
     each: usize,
 ) -> Result<String> {
-    let mut ids: HashMap<u32, ParticipantId> = HashMap::new();
     let (mut notes_expected, mut notes_found, mut notes_extra) = (0, 0, 0);
     let (mut dots_expected, mut dots_counted, mut lost, mut double) = (0, 0, 0, 0);
     for (w, workshop) in created.iter().enumerate() {
         let (_socket, snapshot, _) = handshake(host, workshop.lead.clone()).await?;
-        let vote = snapshot
-            .steps
-            .iter()
-            .find(|s| matches!(s.activity, Activity::Vote { .. }))
-            .context("a vote step")?
-            .id;
-        let members = &participants[w * each..(w + 1) * each];
-        for p in members {
-            let author = snapshot
-                .notes
-                .get(&p.mine[0])
-                .and_then(|note| note.author)
-                .context("the first note of each participant is kept")?;
-            ids.insert(p.index, author);
-            notes_expected += p.mine.len();
-            notes_found += p.mine.iter().filter(|n| snapshot.notes.contains_key(n)).count();
-        }
-        notes_extra += snapshot
-            .notes
-            .len()
-            .saturating_sub(members.iter().map(|p| p.mine.len()).sum());
+        let vote = vote_step(&snapshot)?;
         let mut counted: HashMap<(ParticipantId, NoteId), u32> = HashMap::new();
         for (ballot, dots) in &snapshot.ballots {
             if ballot.step == vote {
@@ -527,8 +503,20 @@ async fn verify(
                 dots_counted += *dots as usize;
             }
         }
+        let members = &participants[w * each..(w + 1) * each];
+        notes_extra += snapshot
+            .notes
+            .len()
+            .saturating_sub(members.iter().map(|p| p.mine.len()).sum());
         for p in members {
-            let voter = ids[&p.index];
+            notes_expected += p.mine.len();
+            notes_found += p.mine.iter().filter(|n| snapshot.notes.contains_key(n)).count();
+            // Who the server says the participant is: the author of their first note.
+            let voter = snapshot
+                .notes
+                .get(&p.mine[0])
+                .and_then(|note| note.author)
+                .context("the first note of each participant is kept")?;
             for note in &dots_sent[&p.index] {
                 dots_expected += 1;
                 match counted.remove(&(voter, *note)) {

@@ -74,6 +74,12 @@ pub async fn create(host: &str, shape: Shape) -> Result<Vec<Created>> {
     Ok(created)
 }
 
+/// Creates the workshops, joins everyone and connects them.
+pub async fn gather(host: &str, shape: Shape) -> Result<Vec<Participant>> {
+    let created = create(host, shape).await?;
+    connect(host, &created).await
+}
+
 /// Connects every participant of `created`, numbered in order from 0.
 pub async fn connect(host: &str, created: &[Created]) -> Result<Vec<Participant>> {
     let tokens: Vec<(u32, &Token)> = (0..).zip(created.iter().flat_map(|w| &w.tokens)).collect();

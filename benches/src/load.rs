@@ -162,12 +162,11 @@ pub async fn steady(
     store: bool,
     perf: Option<&Path>,
 ) -> Result<String> {
-    let server = Server::start(binary, store).await?;
-    let created = crowd::create(&server.host, shape).await?;
-    let participants = crowd::connect(&server.host, &created).await?;
-    let outcome = level(&server, participants, rate, timing, perf).await;
-    server.stop().await;
-    let (_, mut measured) = outcome?;
+    let (_, mut measured) = Server::with(binary, store, async |server| {
+        let participants = crowd::gather(&server.host, shape).await?;
+        level(server, participants, rate, timing, perf).await
+    })
+    .await?;
     let rate = rate.map_or("as acked".to_owned(), |r| format!("{r}/s"));
     Ok(format!(
         "| {} | {} | {} | {rate} | {}",
@@ -197,16 +196,14 @@ pub async fn capacity(
     timing: Timing,
     store: bool,
 ) -> Result<(Vec<String>, f64)> {
-    let server = Server::start(binary, store).await?;
-    let outcome = async {
-        let created = crowd::create(&server.host, shape).await?;
-        let mut participants = crowd::connect(&server.host, &created).await?;
+    Server::with(binary, store, async |server| {
+        let mut participants = crowd::gather(&server.host, shape).await?;
         let people = shape.people();
         let fan_out = (shape.room_size() - 1) as f64;
         let (mut rows, mut capacity) = (Vec::new(), 0.0);
         for &offered in levels {
             let rate = offered / (people as f64 * fan_out);
-            let (back, mut measured) = level(&server, participants, Some(rate), timing, None).await?;
+            let (back, mut measured) = level(server, participants, Some(rate), timing, None).await?;
             participants = back;
             let delivered = measured.deliveries_per_second();
             let p99 = measured.deliveries.quantile_ms(0.99);
@@ -224,10 +221,8 @@ pub async fn capacity(
             capacity = delivered;
         }
         Ok((rows, capacity))
-    }
-    .await;
-    server.stop().await;
-    outcome
+    })
+    .await
 }
 
 pub fn capacity_header() -> String {

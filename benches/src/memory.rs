@@ -18,10 +18,10 @@ const SETTLE: Duration = Duration::from_secs(2);
 
 /// Returns the table and the slope's summary.
 pub async fn run(binary: &Path, shape: Shape, step: usize, store: bool) -> Result<String> {
-    let server = Server::start(binary, store).await?;
-    let outcome = drive(&server, shape, step, store).await;
-    server.stop().await;
-    outcome
+    Server::with(binary, store, async |server| {
+        drive(server, shape, step, store).await
+    })
+    .await
 }
 
 async fn drive(server: &Server, shape: Shape, step: usize, store: bool) -> Result<String> {

@@ -69,6 +69,19 @@ impl Server {
         })
     }
 
+    /// Starts `binary`, runs `work` against it, and stops it (its data directory goes
+    /// with it) whatever `work` returns.
+    pub async fn with<T>(
+        binary: &Path,
+        store: bool,
+        work: impl AsyncFnOnce(&Server) -> Result<T>,
+    ) -> Result<T> {
+        let server = Server::start(binary, store).await?;
+        let outcome = work(&server).await;
+        server.stop().await;
+        outcome
+    }
+
     pub fn usage(&self) -> Result<Usage> {
         Usage::of(&self.pid.to_string())
     }
