@@ -61,7 +61,9 @@ pub struct Limits {
     /// Largest HTTP request body (create and join requests are tiny).
     pub max_body_bytes: usize,
     /// Largest archive `POST /api/import` takes. A two-hour workshop of 42 people is
-    /// about 200 KiB of JSON; a campaign of three, well under 1 MiB.
+    /// about 200 KiB of JSON; a campaign of three, well under 1 MiB; the 20 workshops
+    /// one archive may hold, 4 MiB. Archives are read one at a time (the others wait
+    /// their turn), so what imports hold in memory stays within a few times this.
     pub max_import_bytes: usize,
     /// Messages queued for one connection before it counts as lagging and is closed
     /// (the client reconnects and gets a fresh snapshot). A healthy client drains its
@@ -108,8 +110,13 @@ pub struct Limits {
     /// (live workshops) / 31⁶ ≈ 1 in 887 million per live workshop.
     pub code_guesses: Option<Rate>,
     /// Workshops created or imported from one network address: an organiser preparing
-    /// a campaign creates a handful; 20 at once, then one every 10 s.
+    /// a campaign creates a handful; 20 at once, then 30 an hour (one every 2 min).
+    /// Each workshop of an imported archive counts.
     pub creations: Option<Rate>,
+    /// KiB of archives one network address may import: 16 MiB at once (four of the
+    /// largest), then 16 MiB an hour. With `creations`, what one address can add to
+    /// the store in an hour is bounded.
+    pub import_kib: Option<Rate>,
     /// Websocket connections open at once from one network address: a venue of 100
     /// people behind one NAT with two tabs each fits.
     pub connections_per_address: Option<usize>,
@@ -121,7 +128,7 @@ impl Default for Limits {
             max_message_bytes: 16 * 1024,
             hard_message_bytes: 64 * 1024,
             max_body_bytes: 64 * 1024,
-            max_import_bytes: 16 * 1024 * 1024,
+            max_import_bytes: 4 * 1024 * 1024,
             outbox_messages: 1024,
             max_batch: 256,
             hello_timeout: Duration::from_secs(10),
@@ -136,7 +143,8 @@ impl Default for Limits {
             notes: Some(Rate::per_minute(30, 10)),
             joins: Some(Rate::per_minute(60, 60)),
             code_guesses: Some(Rate::per_minute(2, 10)),
-            creations: Some(Rate::per_minute(6, 20)),
+            creations: Some(Rate::per_hour(30, 20)),
+            import_kib: Some(Rate::per_hour(16 * 1024, 16 * 1024)),
             connections_per_address: Some(250),
         }
     }
@@ -152,6 +160,7 @@ impl Limits {
             joins: None,
             code_guesses: None,
             creations: None,
+            import_kib: None,
             connections_per_address: None,
             ..self
         }

@@ -29,6 +29,14 @@ impl Rate {
         }
     }
 
+    /// `burst` at once, then `per_hour` an hour.
+    pub const fn per_hour(per_hour: u32, burst: u32) -> Rate {
+        Rate {
+            burst,
+            every: Duration::from_millis(3_600_000 / per_hour as u64),
+        }
+    }
+
     /// `burst` at once, then `per_second` a second.
     pub const fn per_second(per_second: u32, burst: u32) -> Rate {
         Rate {
@@ -69,8 +77,24 @@ impl Pace {
 
     /// Counts one more, if allowed.
     pub fn take(&mut self, rate: Rate, now: Instant) -> Result<(), Duration> {
-        self.check(rate, now)?;
-        self.busy_until = self.busy_until.max(now) + rate.every;
+        self.take_n(rate, now, 1)
+    }
+
+    /// Counts `n` more at once (the workshops of one archive, the KiB of a body), if
+    /// the allowance has room for all of them; otherwise counts nothing.
+    pub fn take_n(&mut self, rate: Rate, now: Instant, n: u32) -> Result<(), Duration> {
+        let cost = rate.every.saturating_mul(n);
+        let after = self.busy_until.max(now) + cost;
+        let tolerance = rate.every * rate.burst;
+        let ahead = after.saturating_duration_since(now);
+        if ahead > tolerance {
+            // Never: more than the whole allowance at once.
+            if cost > tolerance {
+                return Err(Duration::MAX);
+            }
+            return Err(ahead - tolerance);
+        }
+        self.busy_until = after;
         Ok(())
     }
 
@@ -157,6 +181,11 @@ impl PerAddress {
 
     /// Counts one request from `ip`, if allowed.
     pub fn take(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.take_n(ip, now, 1)
+    }
+
+    /// Counts `n` from `ip` at once, if the allowance has room for all of them.
+    pub fn take_n(&self, ip: IpAddr, now: Instant, n: u32) -> Result<(), Duration> {
         let Some(rate) = self.rate else { return Ok(()) };
         let outcome = self
             .paces
@@ -165,7 +194,7 @@ impl PerAddress {
                 self.inserted.fetch_add(1, Ordering::Relaxed);
                 Pace::new(now)
             })
-            .take(rate, now);
+            .take_n(rate, now, n);
         if self.inserted.load(Ordering::Relaxed) >= SWEEP_EVERY {
             self.inserted.store(0, Ordering::Relaxed);
             self.paces.retain(|_, pace| !pace.rested(now));
@@ -189,6 +218,8 @@ pub struct Guards {
     pub joins: PerAddress,
     pub code_guesses: PerAddress,
     pub creations: PerAddress,
+    /// KiB of archives imported.
+    pub imports: PerAddress,
     pub connections: Connections,
 }
 
@@ -198,6 +229,7 @@ impl Guards {
             joins: PerAddress::new(limits.joins),
             code_guesses: PerAddress::new(limits.code_guesses),
             creations: PerAddress::new(limits.creations),
+            imports: PerAddress::new(limits.import_kib),
             connections: Connections::new(limits.connections_per_address),
         }
     }
@@ -333,6 +365,19 @@ mod tests {
         let later = start + SECOND;
         limiter.take("198.51.100.1".parse().unwrap(), later).unwrap();
         assert_eq!(limiter.len(), 1, "only the network active now is kept");
+    }
+
+    #[test]
+    fn several_at_once_count_together_or_not_at_all() {
+        let rate = Rate::per_minute(1, 20);
+        let now = Instant::now();
+        let mut pace = Pace::new(now);
+        assert_eq!(pace.take_n(rate, now, 15), Ok(()));
+        assert!(pace.take_n(rate, now, 6).is_err(), "5 left, not 6");
+        assert_eq!(pace.take_n(rate, now, 5), Ok(()), "a refusal counted nothing");
+        assert_eq!(seconds(pace.check(rate, now).unwrap_err()), 60);
+        let mut fresh = Pace::new(now);
+        assert_eq!(fresh.take_n(rate, now, 21), Err(Duration::MAX), "never");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use atelier_shared::api::{Archive, CreateWorkshop, Created, Imported, Joined};
 use atelier_shared::machine::{self, NewRoom, NewWorkshop};
@@ -55,6 +55,9 @@ pub struct Hub {
     store: Option<Committer>,
     /// Paces and counts per network address.
     pub guards: Guards,
+    /// One archive is read and checked at a time: what imports hold in memory is
+    /// bounded by one archive, however many arrive at once.
+    imports: tokio::sync::Semaphore,
 }
 
 #[derive(Debug)]
@@ -100,6 +103,7 @@ impl Hub {
             shutdown: watch::Sender::new(false),
             store,
             guards: Guards::new(&config.limits),
+            imports: tokio::sync::Semaphore::new(1),
             config,
         }
     }
@@ -371,8 +375,8 @@ impl Hub {
     /// Starts the workshops of a JSON archive anew, each with a new code and its
     /// lead's new token (see `export::archive`).
     pub async fn import(&self, archive: Archive) -> Result<Imported, ApiError> {
-        let workshops =
-            archive::prepare(archive, Uuid::new_v4).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let workshops = archive::prepare(archive, clock::now(), Uuid::new_v4)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let mut ready = Vec::with_capacity(workshops.len());
         for mut workshop in workshops {
             let lead = archive::lead(&workshop).ok_or(ApiError::Internal)?;
@@ -382,6 +386,15 @@ impl Hub {
         Ok(Imported {
             workshops: self.launch(ready).await?,
         })
+    }
+
+    /// A turn to read an archive; others wait for theirs, for a while.
+    pub async fn import_turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        let wait = Duration::from_secs(30);
+        match tokio::time::timeout(wait, self.imports.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) | Err(_) => Err(ApiError::Unavailable),
+        }
     }
 
     /// The workshop `code` opens, for a request from `ip`. Codes that open nothing

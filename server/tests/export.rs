@@ -256,7 +256,7 @@ fn the_archive_imports_as_the_same_campaign_under_new_ids() {
     let json = render(Format::Json, &campaign, true, Lang::Fr);
     let archive: Archive = serde_json::from_slice(&json).expect("the export parses as an archive");
     let mut n = 0u128;
-    let imported = archive::prepare(archive, || {
+    let imported = archive::prepare(archive, fixture::GENERATED, || {
         n += 1;
         uuid::Uuid::from_u128(0xFEED_0000 + n)
     })
@@ -294,30 +294,34 @@ fn a_broken_archive_is_refused_with_its_reason() {
         workshops,
     };
     let fresh = uuid::Uuid::new_v4;
+    let now = fixture::GENERATED;
     let mut wrong = archive(vec![w.clone()]);
     wrong.format = "trello".into();
     assert_eq!(
-        archive::prepare(wrong, fresh),
+        archive::prepare(wrong, now, fresh),
         Err(ImportError::NotAnArchive("trello".into()))
     );
     let mut future = archive(vec![w.clone()]);
     future.version = 2;
-    assert_eq!(archive::prepare(future, fresh), Err(ImportError::Version(2)));
-    assert_eq!(archive::prepare(archive(vec![]), fresh), Err(ImportError::Empty));
+    assert_eq!(archive::prepare(future, now, fresh), Err(ImportError::Version(2)));
     assert_eq!(
-        archive::prepare(archive(vec![w.clone(); 21]), fresh),
+        archive::prepare(archive(vec![]), now, fresh),
+        Err(ImportError::Empty)
+    );
+    assert_eq!(
+        archive::prepare(archive(vec![w.clone(); 21]), now, fresh),
         Err(ImportError::TooMany(21))
     );
     let mut orphan = w.clone();
     let note = orphan.notes.values_mut().next().expect("a note");
     note.room = atelier_shared::RoomId::from_u128(0xDEAD);
-    let refused = archive::prepare(archive(vec![orphan]), fresh);
+    let refused = archive::prepare(archive(vec![orphan]), now, fresh);
     assert!(
         matches!(refused, Err(ImportError::Invalid { index: 1, .. })),
         "{refused:?}"
     );
     let mut leaderless = w;
     leaderless.participants.retain(|_, p| p.role != Role::Lead);
-    let refused = archive::prepare(archive(vec![leaderless]), fresh);
+    let refused = archive::prepare(archive(vec![leaderless]), now, fresh);
     assert!(refused.is_err(), "{refused:?}");
 }

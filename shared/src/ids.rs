@@ -84,6 +84,13 @@ uuid_id!(
 #[serde(transparent)]
 pub struct Millis(pub u64);
 
+impl Millis {
+    /// The latest instant a workshop may carry: the start of the year 3000. Far beyond
+    /// any real workshop, and far below what would overflow sums of instants (or a
+    /// browser's exact integers, 2^53).
+    pub const LATEST: Millis = Millis(32_503_680_000_000);
+}
+
 /// The short code participants type to join a workshop, e.g. `K7M4PX`.
 ///
 /// Six characters from an alphabet without look-alikes (no 0/O, no 1/I/L), read

@@ -183,6 +183,8 @@ pub struct Timeline {
 /// Slices a timeline may use: the smallest that keeps it to `MAX_SLICES` bars.
 const SLICES: [u32; 9] = [5, 10, 15, 30, 60, 120, 240, 720, 1440];
 const MAX_SLICES: u64 = 24;
+/// Bars a timeline has at most, whatever its span (daily slices over two months).
+const MAX_BARS: u64 = 60;
 
 impl Report {
     pub fn of(w: &Workshop) -> Report {
@@ -476,7 +478,9 @@ fn timeline(w: &Workshop) -> Timeline {
         .find(|m| span / (u64::from(*m) * 60_000) < MAX_SLICES)
         .unwrap_or(SLICES[SLICES.len() - 1]);
     let slice = u64::from(minutes) * 60_000;
-    let count = usize::try_from(span / slice + 1).unwrap_or(1);
+    // A workshop reopened weeks later keeps its bars to a screen: what comes after the
+    // last one is counted in it.
+    let count = usize::try_from((span / slice + 1).min(MAX_BARS)).unwrap_or(1);
     let tally = |times: &[u64]| {
         let mut bars = vec![0u32; count];
         for t in times {

@@ -66,6 +66,21 @@ impl TestServer {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
+    /// `POST path` with these bytes as the body, as a file upload would send them:
+    /// the status and the body as JSON (or `Null`).
+    pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(self.url(path))
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body)))
+            .expect("request");
+        let response = self.http.request(request).await.expect("HTTP response");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
     /// `DELETE path` with `Authorization: Bearer token`, when a token is given.
     pub async fn delete(&self, path: &str, token: Option<&Token>) -> StatusCode {
         let mut request = Request::builder().method(Method::DELETE).uri(self.url(path));

@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use atelier_shared::api::{ARCHIVE_FORMAT, ARCHIVE_VERSION, Archive};
-use atelier_shared::model::Source;
+use atelier_shared::machine::MAX_TIMER_MILLIS;
+use atelier_shared::model::{Source, TimerState};
 use atelier_shared::{CampaignId, Millis, ParticipantId, Role, Workshop, WorkshopId, check_invariants};
 use thiserror::Error;
 use uuid::Uuid;
@@ -41,11 +42,45 @@ pub enum ImportError {
     Invalid { index: usize, reason: String },
     #[error("workshop {0} of the archive has no lead facilitator")]
     NoLead(usize),
+    #[error("workshop {index} of the archive holds an instant ({at} ms) ahead of this server's clock")]
+    FromTheFuture { index: usize, at: u64 },
 }
 
-/// The archive's workshops, checked and given fresh ids, ready to be started; `fresh`
-/// makes new ids (random in the server, counted in tests).
-pub fn prepare(archive: Archive, mut fresh: impl FnMut() -> Uuid) -> Result<Vec<Workshop>, ImportError> {
+/// How far an archive's instants may run ahead of this server's clock: the server it
+/// comes from may keep a slightly different time, and its timer may be running.
+const CLOCK_SKEW: u64 = MAX_TIMER_MILLIS + 24 * 60 * 60 * 1000;
+
+/// The latest instant `w` holds: its creation, arrivals, notes, message, timer.
+fn latest_instant(w: &Workshop) -> Millis {
+    let timer = match w.timer.state {
+        TimerState::Running { ends_at } => ends_at,
+        TimerState::Stopped | TimerState::Paused { .. } | TimerState::Elapsed => w.created,
+    };
+    let joined = w.participants.values().map(|p| p.joined);
+    let posted = w.notes.values().map(|n| n.created);
+    let sent = w.message.iter().map(|m| m.sent);
+    [w.created, timer]
+        .into_iter()
+        .chain(joined)
+        .chain(posted)
+        .chain(sent)
+        .max()
+        .unwrap_or(w.created)
+}
+
+/// The archive's workshops, checked and given fresh ids, ready to be started; `now`
+/// is this server's clock, `fresh` makes new ids (random in the server, counted in
+/// tests).
+///
+/// A workshop is checked whole by the state machine's own invariants, the rules every
+/// workshop satisfies after every command: the texts as a command would have left
+/// them, counts and budgets within their limits, instants within the workshop's life
+/// (and not ahead of `now`). What no command could make, no archive brings.
+pub fn prepare(
+    archive: Archive,
+    now: Millis,
+    mut fresh: impl FnMut() -> Uuid,
+) -> Result<Vec<Workshop>, ImportError> {
     if archive.format != ARCHIVE_FORMAT {
         return Err(ImportError::NotAnArchive(archive.format));
     }
@@ -65,6 +100,10 @@ pub fn prepare(archive: Archive, mut fresh: impl FnMut() -> Uuid) -> Result<Vec<
         check_invariants(w).map_err(|reason| ImportError::Invalid { index, reason })?;
         if !w.participants.values().any(|p| p.role == Role::Lead) {
             return Err(ImportError::NoLead(index));
+        }
+        let latest = latest_instant(w);
+        if latest.0 > now.0.saturating_add(CLOCK_SKEW) {
+            return Err(ImportError::FromTheFuture { index, at: latest.0 });
         }
         w.id = WorkshopId(new(w.id.0));
         w.campaign = CampaignId(new(w.campaign.0));

@@ -30,6 +30,8 @@ pub enum ApiError {
         "this key does not open that workshop's reports: ask its lead facilitator for the organiser link"
     )]
     NoAccess,
+    #[error("the request is too large: at most {max_kib} KiB")]
+    TooLarge { max_kib: usize },
     #[error("too many attempts from your address: try again in {retry_after} s")]
     TooManyRequests { retry_after: u32 },
     /// A fault of the server's own (details go to the log, not the client).
@@ -53,6 +55,7 @@ impl IntoResponse for ApiError {
             ApiError::Rejected(Rejection::NameTaken) => (StatusCode::CONFLICT, "rejected"),
             ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::UnknownTemplate => (StatusCode::NOT_FOUND, "unknown_template"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),

@@ -13,8 +13,10 @@ use std::sync::Arc;
 use atelier_shared::WorkshopId;
 use atelier_shared::api::{Archive, Imported, OrganiserAccess};
 use atelier_shared::protocol::Token;
+use std::time::Instant;
+
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -159,14 +161,43 @@ pub async fn export(
     Ok(response)
 }
 
+/// An archive back as live workshops. What it may cost is settled before it is read:
+/// its declared size against the address's allowance of imported KiB, then a turn
+/// (archives are read one at a time), then its workshops against the address's
+/// allowance of new workshops. Every refusal leaves nothing behind.
 pub async fn import(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
-    body: Result<Json<Archive>, JsonRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<(StatusCode, Json<Imported>), ApiError> {
-    super::pace_creation(&hub, ip)?;
-    let Json(archive) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let max = hub.config.limits.max_import_bytes;
+    let too_large = || ApiError::TooLarge { max_kib: max / 1024 };
+    // A body of unknown length is counted as the largest there may be.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(max);
+    if declared > max {
+        return Err(too_large());
+    }
+    let kib = u32::try_from(declared.div_ceil(1024)).unwrap_or(u32::MAX);
+    hub.guards
+        .imports
+        .take_n(ip, Instant::now(), kib)
+        .map_err(ApiError::too_many_requests)?;
+    let _turn = hub.import_turn().await?;
+    let bytes = axum::body::to_bytes(body, max).await.map_err(|_| too_large())?;
+    let archive: Archive = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::BadRequest(format!("this is not a JSON archive: {e}")))?;
+    drop(bytes);
+    let workshops = u32::try_from(archive.workshops.len()).unwrap_or(u32::MAX);
+    hub.guards
+        .creations
+        .take_n(ip, Instant::now(), workshops.max(1))
+        .map_err(ApiError::too_many_requests)?;
     let imported = hub.import(archive).await?;
-    tracing::info!(workshops = imported.workshops.len(), "archive imported");
+    tracing::info!(workshops = imported.workshops.len(), %ip, "archive imported");
     Ok((StatusCode::CREATED, Json(imported)))
 }

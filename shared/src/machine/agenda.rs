@@ -8,7 +8,9 @@ use crate::model::{Activity, Ballot, Step, VoteRules, Workshop};
 use crate::rejection::{Counted, Rejection};
 use crate::text;
 
-use super::{Actor, MAX_BUDGET, MAX_STEP_COLUMNS, MAX_STEPS, lead, targets};
+use super::{
+    Actor, MAX_BUDGET, MAX_NOTES_PER_ROOM, MAX_STEP_COLUMNS, MAX_STEP_MINUTES, MAX_STEPS, lead, targets,
+};
 
 pub(super) fn add(w: &Workshop, actor: Actor, step: Step, position: usize) -> Result<Vec<Event>, Rejection> {
     lead(w, actor)?;
@@ -125,6 +127,12 @@ pub(super) fn reveal(w: &Workshop, actor: Actor, room: Option<RoomId>) -> Result
 pub fn check_step(w: &Workshop, step: Step) -> Result<Step, Rejection> {
     let title = text::title(&step.title)?;
     let instructions = text::details(&step.instructions)?;
+    let key = step.key.as_deref().map(text::label).transpose()?;
+    if step.minutes.is_some_and(|m| m == 0 || m > MAX_STEP_MINUTES) {
+        return Err(Rejection::InvalidRules {
+            reason: "a step lasts from one minute to a day".into(),
+        });
+    }
     let columns: BTreeSet<ColumnId> = step.columns.iter().copied().collect();
     if columns.len() != step.columns.len() {
         return Err(Rejection::DuplicateId);
@@ -148,7 +156,8 @@ pub fn check_step(w: &Workshop, step: Step) -> Result<Step, Rejection> {
         Activity::Vote { rules } => check_rules(rules, &columns)?,
         Activity::Characterise { focus: Some(focus) } | Activity::ProblemTree { focus: Some(focus) } => {
             let is_vote = w.step(focus.vote).is_some_and(|s| s.vote_rules().is_some());
-            if !is_vote || focus.top == 0 {
+            let top = usize::try_from(focus.top).unwrap_or(usize::MAX);
+            if !is_vote || top == 0 || top > MAX_NOTES_PER_ROOM {
                 return Err(Rejection::InvalidRules {
                     reason: "the focus must name a vote step and keep at least the first rank".into(),
                 });
@@ -161,6 +170,7 @@ pub fn check_step(w: &Workshop, step: Step) -> Result<Step, Rejection> {
         | Activity::Discussion => {}
     }
     Ok(Step {
+        key,
         title,
         instructions,
         ..step

@@ -136,7 +136,7 @@ fn changed(note: &Note, details: Details) -> Vec<Event> {
         note: note.id,
         room: note.room,
         details,
-        rev: note.rev + 1,
+        rev: note.rev.wrapping_add(1),
     }]
 }
 

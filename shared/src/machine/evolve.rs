@@ -117,7 +117,7 @@ impl Workshop {
             Event::NoteUngrouped { note, group, .. } => {
                 for id in [note, group] {
                     if let Some(n) = self.notes.get_mut(id) {
-                        n.rev += 1;
+                        n.rev = n.rev.wrapping_add(1);
                     }
                 }
                 if let Some(n) = self.notes.get_mut(note) {
@@ -189,7 +189,7 @@ impl Workshop {
         for n in self.notes.values_mut() {
             if n.group.is_some_and(|g| doomed.contains(&g)) {
                 n.group = None;
-                n.rev += 1;
+                n.rev = n.rev.wrapping_add(1);
             }
         }
     }
@@ -202,11 +202,11 @@ impl Workshop {
         for n in self.notes.values_mut() {
             if merged.contains(&n.id) || n.group.is_some_and(|g| merged.contains(&g)) {
                 n.group = Some(into);
-                n.rev += 1;
+                n.rev = n.rev.wrapping_add(1);
             }
         }
         if let Some(leader) = self.notes.get_mut(&into) {
-            leader.rev += 1;
+            leader.rev = leader.rev.wrapping_add(1);
         }
         let moving: Vec<(Ballot, u32)> = self
             .ballots

@@ -1,13 +1,20 @@
-//! What must hold of every workshop after every step; tests check it constantly.
+//! What must hold of every workshop after every step: tests check it constantly, and
+//! an imported archive must pass it whole before it runs. Every text is as its
+//! command would have left it (the same `text` rules), every number within the
+//! limits commands enforce, every instant within the workshop's life.
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::ids::{ColumnId, NoteId, ParticipantId, StepId};
-use crate::model::{ColumnKind, Role, Workshop};
+use crate::ids::{ColumnId, Millis, NoteId, ParticipantId, RoomId, StepId};
+use crate::model::{ColumnKind, Note, Ranked, Role, TimerState, Workshop};
 use crate::text;
 
 use super::agenda::check_step;
-use super::{MAX_COLUMNS, MAX_NOTES_PER_ROOM, MAX_PARTICIPANTS, MAX_ROOMS, MAX_STEPS, same_name};
+use super::rooms::same_label;
+use super::{
+    MAX_BRANCHES, MAX_BUDGET, MAX_COLUMNS, MAX_NOTES_PER_ROOM, MAX_PARTICIPANTS, MAX_ROOMS, MAX_SEQ,
+    MAX_STEPS, MAX_TIMER_MILLIS, same_name,
+};
 
 /// Returns the first broken invariant, described for a failing test.
 pub fn check_invariants(w: &Workshop) -> Result<(), String> {
@@ -15,6 +22,23 @@ pub fn check_invariants(w: &Workshop) -> Result<(), String> {
         if ok { Ok(()) } else { Err(what()) }
     }
 
+    ensure(text::title(&w.title).as_deref() == Ok(w.title.as_str()), || {
+        format!("invalid title {:?}", w.title)
+    })?;
+    ensure(
+        text::label(&w.template).as_deref() == Ok(w.template.as_str()),
+        || format!("invalid template key {:?}", w.template),
+    )?;
+    ensure(w.created <= Millis::LATEST, || {
+        format!("created at {}", w.created.0)
+    })?;
+    ensure(w.seq <= MAX_SEQ, || format!("{} events", w.seq))?;
+    // Every instant the workshop holds falls between its creation and `LATEST`.
+    let instant = |at: Millis, what: &dyn Fn() -> String| {
+        ensure(w.created <= at && at <= Millis::LATEST, || {
+            format!("{} at {}, outside the workshop's life", what(), at.0)
+        })
+    };
     ensure((1..=MAX_ROOMS).contains(&w.rooms.len()), || {
         format!("{} rooms", w.rooms.len())
     })?;
@@ -35,9 +59,48 @@ pub fn check_invariants(w: &Workshop) -> Result<(), String> {
     let step_ids: HashSet<_> = w.steps.iter().map(|s| s.id).collect();
     ensure(step_ids.len() == w.steps.len(), || "two steps share an id".into())?;
     for room in &w.rooms {
+        ensure(
+            text::label(&room.name).as_deref() == Ok(room.name.as_str()),
+            || format!("invalid room name {:?}", room.name),
+        )?;
+        ensure(
+            room.territory
+                .as_deref()
+                .is_none_or(|t| text::label(t).as_deref() == Ok(t)),
+            || format!("invalid territory {:?}", room.territory),
+        )?;
         ensure(step_ids.contains(&room.step), || {
             format!("room {} is on an unknown step", room.name)
         })?;
+        ensure(room.revealed.iter().all(|s| step_ids.contains(s)), || {
+            format!("room {} revealed an unknown step", room.name)
+        })?;
+    }
+    for (i, column) in w.columns.iter().enumerate() {
+        ensure(
+            text::label(&column.title).as_deref() == Ok(column.title.as_str()),
+            || format!("invalid column title {:?}", column.title),
+        )?;
+        ensure(
+            column
+                .key
+                .as_deref()
+                .is_none_or(|k| text::label(k).as_deref() == Ok(k)),
+            || format!("invalid column key {:?}", column.key),
+        )?;
+        ensure(
+            !w.columns[i + 1..]
+                .iter()
+                .any(|c| same_label(&c.title, &column.title)),
+            || format!("two columns are called {:?}", column.title),
+        )?;
+        if let ColumnKind::Attached { to } = column.kind {
+            let parent = w.column(to).map(|c| c.kind);
+            ensure(
+                matches!(parent, Some(ColumnKind::Open | ColumnKind::Facilitators)),
+                || format!("column {:?} hangs under no free column", column.title),
+            )?;
+        }
     }
     for step in &w.steps {
         let checked = check_step(w, step.clone()).map_err(|e| format!("step {:?}: {e}", step.title))?;
@@ -60,6 +123,7 @@ pub fn check_invariants(w: &Workshop) -> Result<(), String> {
         ensure(text::name(&p.name).as_deref() == Ok(p.name.as_str()), || {
             format!("invalid name {:?}", p.name)
         })?;
+        instant(p.joined, &|| format!("{} joined", p.id))?;
         ensure(p.role != Role::Lead || p.room.is_none(), || {
             format!("lead {} is in a room", p.id)
         })?;
@@ -93,6 +157,8 @@ pub fn check_invariants(w: &Workshop) -> Result<(), String> {
             text::note(&note.text).as_deref() == Ok(note.text.as_str()),
             || format!("note {} has invalid text", note.id),
         )?;
+        instant(note.created, &|| format!("note {} posted", note.id))?;
+        check_details(note)?;
         match (column.kind, note.parent.and_then(|p| w.notes.get(&p))) {
             (ColumnKind::Attached { to }, Some(parent)) => {
                 ensure(parent.room == note.room && parent.column == to, || {
@@ -123,7 +189,79 @@ pub fn check_invariants(w: &Workshop) -> Result<(), String> {
         })?;
     }
 
-    check_ballots(w)
+    if let Some(message) = &w.message {
+        ensure(
+            text::message(&message.text).as_deref() == Ok(message.text.as_str()),
+            || "the message to every room has invalid text".into(),
+        )?;
+        instant(message.sent, &|| "the message to every room sent".into())?;
+    }
+    match w.timer.state {
+        TimerState::Running { ends_at } => ensure(ends_at <= Millis::LATEST, || {
+            format!("the timer ends at {}", ends_at.0)
+        })?,
+        TimerState::Paused { remaining } => ensure(remaining <= MAX_TIMER_MILLIS, || {
+            format!("the paused timer has {remaining} ms left")
+        })?,
+        TimerState::Stopped | TimerState::Elapsed => {}
+    }
+
+    check_ballots(w)?;
+    check_results(w, &room_ids)
+}
+
+/// A note's characterisation and problem tree: every text as a command would have
+/// left it, within the number of branches, each branch once.
+fn check_details(note: &Note) -> Result<(), String> {
+    let d = &note.details;
+    for field in [&d.why, &d.who, &d.measure] {
+        if text::details(field).as_deref() != Ok(field.as_str()) {
+            return Err(format!("note {} has an invalid characterisation", note.id));
+        }
+    }
+    let mut ids = HashSet::new();
+    for side in [&d.causes, &d.consequences] {
+        if side.len() > MAX_BRANCHES {
+            return Err(format!(
+                "note {} has {} branches on one side",
+                note.id,
+                side.len()
+            ));
+        }
+        for branch in side {
+            if !ids.insert(branch.id) || text::branch(&branch.text).as_deref() != Ok(branch.text.as_str()) {
+                return Err(format!("note {} has a repeated or invalid branch", note.id));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rankings of closed votes: one per vote and room, of rooms that exist, with counts
+/// no vote could exceed.
+fn check_results(w: &Workshop, rooms: &HashSet<RoomId>) -> Result<(), String> {
+    let most_votes = MAX_BUDGET as usize * MAX_PARTICIPANTS;
+    let most_ranked = MAX_NOTES_PER_ROOM * MAX_ROOMS;
+    let mut seen = HashSet::new();
+    for result in &w.results {
+        if !seen.insert((result.step, result.room)) {
+            return Err(format!("vote {} is ranked twice for one room", result.step));
+        }
+        if result.room.is_some_and(|r| !rooms.contains(&r)) || result.ranking.len() > most_ranked {
+            return Err(format!("vote {} is ranked for an unknown room", result.step));
+        }
+        let sound = |r: &Ranked| {
+            r.rank >= 1
+                && r.rank as usize <= result.ranking.len()
+                && r.votes as usize <= most_votes
+                && r.voters as usize <= MAX_PARTICIPANTS
+                && r.voters <= r.votes
+        };
+        if !result.ranking.iter().all(sound) {
+            return Err(format!("vote {} has an impossible ranking", result.step));
+        }
+    }
+    Ok(())
 }
 
 /// Dots are on existing, ungrouped notes, and within every limit of their vote.
@@ -132,6 +270,9 @@ fn check_ballots(w: &Workshop) -> Result<(), String> {
     let mut column: BTreeMap<(StepId, ParticipantId, ColumnId), u32> = BTreeMap::new();
     let mut parent: BTreeMap<(StepId, ParticipantId, NoteId), u32> = BTreeMap::new();
     for (ballot, dots) in &w.ballots {
+        if !w.participants.contains_key(&ballot.voter) {
+            return Err(format!("dots from an unknown voter {}", ballot.voter));
+        }
         let note = w
             .notes
             .get(&ballot.note)

@@ -54,6 +54,14 @@ pub const MAX_BRANCHES: usize = 12;
 pub const MAX_BUDGET: u32 = 100;
 /// The longest timer: a day.
 pub const MAX_TIMER_SECONDS: u32 = 24 * 60 * 60;
+/// The same, as the timer counts it.
+pub const MAX_TIMER_MILLIS: u64 = MAX_TIMER_SECONDS as u64 * 1000;
+/// A step's planned length at most, in minutes: a day.
+pub const MAX_STEP_MINUTES: u32 = 24 * 60;
+/// Events one workshop may count: a browser reads `seq` as a number, exact up to
+/// 2^53 (and the store as a signed 64-bit integer). A workshop of 42 people makes a
+/// few thousand.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
 /// Who issues a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -97,7 +97,7 @@ pub(super) fn edit(
         room: note.room,
         text,
         colour,
-        rev: note.rev + 1,
+        rev: note.rev.wrapping_add(1),
     }])
 }
 

@@ -169,6 +169,7 @@ pub(super) fn check_column(w: &Workshop, column: Column) -> Result<Column, Rejec
         return Err(Rejection::DuplicateId);
     }
     let title = text::label(&column.title)?;
+    let key = column.key.as_deref().map(text::label).transpose()?;
     if w.columns.iter().any(|c| same_label(&c.title, &title)) {
         return Err(Rejection::DuplicateLabel);
     }
@@ -179,7 +180,7 @@ pub(super) fn check_column(w: &Workshop, column: Column) -> Result<Column, Rejec
             return Err(Rejection::WrongParent);
         }
     }
-    Ok(Column { title, ..column })
+    Ok(Column { key, title, ..column })
 }
 
 /// Two rooms both called "Gard" would confuse everyone (case aside).

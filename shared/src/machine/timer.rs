@@ -8,7 +8,7 @@ use crate::ids::Millis;
 use crate::model::{Timer, TimerState, Workshop};
 use crate::rejection::Rejection;
 
-use super::{Actor, MAX_TIMER_SECONDS, lead};
+use super::{Actor, MAX_TIMER_MILLIS, MAX_TIMER_SECONDS, lead};
 
 pub(super) fn start(
     w: &Workshop,
@@ -95,6 +95,17 @@ pub(super) fn add_time(
         },
         TimerState::Stopped | TimerState::Elapsed => return Ok(Vec::new()),
     };
+    // Like a timer started anew, the time left stays within a day.
+    let left = match state {
+        TimerState::Running { ends_at } => ends_at.0.saturating_sub(now.0),
+        TimerState::Paused { remaining } => remaining,
+        TimerState::Stopped | TimerState::Elapsed => 0,
+    };
+    if left > MAX_TIMER_MILLIS {
+        return Err(Rejection::InvalidRules {
+            reason: "a timer lasts from one second to a day".into(),
+        });
+    }
     changed(w, Timer { state, ..w.timer })
 }
 

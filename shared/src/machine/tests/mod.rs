@@ -4,6 +4,7 @@
 mod agenda;
 mod creation;
 mod details;
+mod invariants;
 mod members;
 mod notes;
 mod properties;

@@ -145,3 +145,33 @@ fn time_up_without_auto_lock_leaves_boards_open() {
     assert_eq!(events.len(), 1);
     assert!(c.w.rooms.iter().all(|r| !r.locked));
 }
+
+#[test]
+fn added_time_never_takes_a_timer_past_a_day() {
+    let mut c = cast();
+    let lead = Actor::Member(LEAD);
+    let day = crate::machine::MAX_TIMER_SECONDS as i32;
+    at(
+        &mut c.w,
+        lead,
+        Command::StartTimer {
+            seconds: 600,
+            auto_lock: false,
+        },
+        0,
+    );
+    let refused = apply(&mut c.w, lead, Command::AddTime { seconds: day }, NOW);
+    assert!(
+        matches!(refused, Err(Rejection::InvalidRules { .. })),
+        "{refused:?}"
+    );
+    at(&mut c.w, lead, Command::PauseTimer, 0);
+    let refused = apply(&mut c.w, lead, Command::AddTime { seconds: day }, NOW);
+    assert!(
+        matches!(refused, Err(Rejection::InvalidRules { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(c.w.timer.state, TimerState::Paused { remaining: 600_000 });
+    at(&mut c.w, lead, Command::AddTime { seconds: day - 600 }, 0);
+    crate::check_invariants(&c.w).unwrap();
+}
