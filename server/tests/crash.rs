@@ -6,141 +6,16 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::Duration;
 
 use atelier_shared::api::{CreateWorkshop, Created, JoinRequest, Joined, RoomRequest};
 use atelier_shared::model::TimerState;
-use atelier_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, Token};
-use atelier_shared::{Colour, Command, NoteId, ParticipantId, RoomId, StepId, Workshop};
-use futures_util::{SinkExt, StreamExt};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio::process::Child;
+use atelier_shared::{Colour, Command, NoteId, ParticipantId};
+use support::{DataDir, PATIENCE, command, connect, post, room_named, start, step_keyed};
 use tokio::time::timeout;
-use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
-
-const PATIENCE: Duration = Duration::from_secs(20);
-
-struct DataDir(PathBuf);
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Starts the server binary on a free port; returns it and its `host:port`.
-async fn start(data: &Path) -> (Child, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"))
-        .args(["--addr", "127.0.0.1:0", "--static-dir"])
-        .arg(data)
-        .arg("--data-dir")
-        .arg(data)
-        // Writers post as fast as the server answers: durability is the point here.
-        .arg("--no-rate-limits")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let host = timeout(PATIENCE, async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(at) = line.find("http://") {
-                let rest = &line[at + "http://".len()..];
-                let end = rest
-                    .find(|c: char| c.is_whitespace() || c == '\u{1b}')
-                    .unwrap_or(rest.len());
-                return rest[..end].to_owned();
-            }
-        }
-        panic!("the server exited before it was ready");
-    })
-    .await
-    .expect("the server starts in time");
-    // Keep reading its output so that it never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, host)
-}
-
-/// A JSON request over a plain connection.
-async fn post<B: Serialize, R: DeserializeOwned>(host: &str, path: &str, body: &B) -> R {
-    let body = serde_json::to_string(body).unwrap();
-    let mut stream = TcpStream::connect(host).await.unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let (_, json) = answer.split_once("\r\n\r\n").unwrap();
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
-}
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
-
-async fn send(socket: &mut Socket, message: &ClientMsg) -> bool {
-    socket.send(Message::text(message.encode())).await.is_ok()
-}
-
-/// Reads until a message `pick` accepts; `None` once the connection is gone.
-async fn next<T>(socket: &mut Socket, pick: impl Fn(ServerMsg) -> Option<T>) -> Option<T> {
-    loop {
-        let Ok(Some(Ok(frame))) = timeout(PATIENCE, socket.next()).await else {
-            return None;
-        };
-        let Message::Text(text) = frame else { continue };
-        if let Some(found) = ServerMsg::decode_frame(&text)
-            .unwrap()
-            .into_iter()
-            .find_map(&pick)
-        {
-            return Some(found);
-        }
-    }
-}
-
-/// Connects with `token`; returns the socket, the welcome's workshop and who we are.
-async fn connect(host: &str, token: &Token) -> (Socket, Workshop, ParticipantId) {
-    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws"))
-        .await
-        .unwrap();
-    let hello = ClientMsg::Hello {
-        protocol: PROTOCOL_VERSION,
-        token: token.clone(),
-    };
-    assert!(send(&mut socket, &hello).await);
-    let (workshop, you) = next(&mut socket, |m| match m {
-        ServerMsg::Welcome { workshop, you, .. } => Some((workshop, you)),
-        _ => None,
-    })
-    .await
-    .expect("a welcome");
-    (socket, workshop, you)
-}
-
-/// Sends a command and waits for its answer: `Some(true)` if acknowledged, `None` if
-/// the connection went away first.
-async fn command(socket: &mut Socket, id: u64, command: Command) -> Option<bool> {
-    if !send(socket, &ClientMsg::Command { id, command }).await {
-        return None;
-    }
-    next(socket, |m| match m {
-        ServerMsg::Ack { id: acked, .. } if acked == id => Some(true),
-        ServerMsg::Rejected { id: refused, .. } if refused == id => Some(false),
-        _ => None,
-    })
-    .await
-}
 
 /// What a participant's command, once acknowledged, did.
 #[derive(Debug)]
@@ -165,19 +40,6 @@ fn dots_after(notes: &[NoteId], index: Option<usize>) -> Option<NoteId> {
     index
         .map(|i| nth_vote(notes, i))
         .and_then(|(note, dots)| (dots == 1).then_some(note))
-}
-
-fn step_keyed(workshop: &Workshop, key: &str) -> StepId {
-    workshop
-        .steps
-        .iter()
-        .find(|s| s.key.as_deref() == Some(key))
-        .unwrap()
-        .id
-}
-
-fn room_named(workshop: &Workshop, name: &str) -> RoomId {
-    workshop.rooms.iter().find(|r| r.name == name).unwrap().id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -106,14 +106,29 @@ pub enum StoreError {
         "the store at {path} is damaged ({reason}); it was left untouched: restore a backup, or move the file away to start empty"
     )]
     Corrupt { path: String, reason: String },
-    #[error("writing to the store failed: {0}")]
-    Write(String),
+    /// The store cannot write anything now (a full disk, an I/O error, a read-only
+    /// file, a lock held too long): what was submitted may be written once it can.
+    #[error("the store cannot write for now ({0}); writes resume by themselves once it can")]
+    Unavailable(String),
+    /// These records can never be written (they break the store's own rules): the
+    /// fault of whoever submitted them, and of no one else.
+    #[error("the store refused a write: {0}")]
+    Refused(String),
     #[error("the store's writer has stopped")]
     Stopped,
 }
 
+impl StoreError {
+    /// Whether trying the same write again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
+
 /// A storage backend. Implementations must make `write` atomic (all of the batch or
-/// none of it) and durable before returning.
+/// none of it) and durable before returning, and tell a write that failed because of
+/// what it holds ([`StoreError::Refused`]) from one the store could not do at all
+/// ([`StoreError::Unavailable`]).
 pub trait Store: Send + fmt::Debug + 'static {
     fn write(&mut self, batch: &[Record]) -> Result<(), StoreError>;
     fn load(&mut self) -> Result<Loaded, StoreError>;
@@ -144,10 +159,31 @@ pub fn replay(
 type Waiter = oneshot::Sender<Result<(), Arc<StoreError>>>;
 
 /// Group commit in front of a [`Store`]: one writer thread, fed by a channel.
+///
+/// Submissions come from different workshops and share a transaction only to share
+/// its disk flush: when a shared transaction fails, each submission is written again
+/// on its own, so one workshop's unwritable records never fail another's.
 #[derive(Debug, Clone)]
 pub struct Committer {
     queue: mpsc::Sender<(Vec<Record>, Waiter)>,
     stats: Arc<CommitStats>,
+}
+
+/// Logs a failed write, and the first success after an outage (not every retry).
+fn report(outcome: &Result<(), StoreError>, failing: &mut bool) {
+    match outcome {
+        Err(error) if error.is_transient() => {
+            if !std::mem::replace(failing, true) {
+                tracing::error!("{error}");
+            }
+        }
+        Err(error) => tracing::error!("{error}"),
+        Ok(()) => {
+            if std::mem::replace(failing, false) {
+                tracing::info!("the store writes again");
+            }
+        }
+    }
 }
 
 /// How much group commit saved: batches written versus submissions.
@@ -171,24 +207,36 @@ impl Committer {
             .spawn(move || {
                 // Block for the first submission, then take whatever else has queued
                 // up while the previous transaction was being flushed.
+                let mut failing = false;
                 while let Ok(first) = inbox.recv() {
-                    let (mut batch, mut waiters) = (first.0, vec![first.1]);
+                    let (mut batch, first) = first;
+                    let mut waiters = vec![(0..batch.len(), first)];
                     while waiters.len() < MAX_GROUP {
                         match inbox.try_recv() {
                             Ok((records, waiter)) => {
+                                let start = batch.len();
                                 batch.extend(records);
-                                waiters.push(waiter);
+                                waiters.push((start..batch.len(), waiter));
                             }
                             Err(_) => break,
                         }
                     }
-                    let outcome = store.write(&batch).map_err(Arc::new);
                     counted.transactions.fetch_add(1, Ordering::Relaxed);
-                    if let Err(error) = &outcome {
-                        tracing::error!("{error}");
+                    let outcome = store.write(&batch);
+                    if outcome.is_ok() || waiters.len() == 1 {
+                        report(&outcome, &mut failing);
+                        let outcome = outcome.map_err(Arc::new);
+                        for (_, waiter) in waiters {
+                            let _ = waiter.send(outcome.clone());
+                        }
+                        continue;
                     }
-                    for waiter in waiters {
-                        let _ = waiter.send(outcome.clone());
+                    // Someone's records broke the shared transaction: each on its own.
+                    for (records, waiter) in waiters {
+                        counted.transactions.fetch_add(1, Ordering::Relaxed);
+                        let outcome = store.write(&batch[records]);
+                        report(&outcome, &mut failing);
+                        let _ = waiter.send(outcome.map_err(Arc::new));
                     }
                 }
             })

@@ -90,9 +90,27 @@ impl SqliteStore {
     }
 }
 
+/// Whether a failed statement is the fault of what it writes (refused for good) or of
+/// the store's situation (a full disk, an I/O error, a read-only file, a lock: it may
+/// succeed later).
+fn classify(error: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode::{ConstraintViolation, TooBig, TypeMismatch};
+    match &error {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(failure.code, ConstraintViolation | TooBig | TypeMismatch) =>
+        {
+            StoreError::Refused(error.to_string())
+        }
+        rusqlite::Error::ToSqlConversionFailure(_) | rusqlite::Error::IntegralValueOutOfRange(..) => {
+            StoreError::Refused(error.to_string())
+        }
+        _ => StoreError::Unavailable(error.to_string()),
+    }
+}
+
 impl Store for SqliteStore {
     fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
-        let failed = |e: rusqlite::Error| StoreError::Write(e.to_string());
+        let failed = classify;
         let transaction = self.connection.transaction().map_err(failed)?;
         {
             let mut created = transaction
@@ -114,8 +132,8 @@ impl Store for SqliteStore {
             for record in batch {
                 match record {
                     Record::Created { workshop } => {
-                        let json =
-                            serde_json::to_string(workshop).map_err(|e| StoreError::Write(e.to_string()))?;
+                        let json = serde_json::to_string(workshop)
+                            .map_err(|e| StoreError::Refused(e.to_string()))?;
                         created
                             .execute(params![workshop.id.to_string(), json])
                             .map_err(failed)?;
@@ -126,8 +144,8 @@ impl Store for SqliteStore {
                         events,
                         command,
                     } => {
-                        let first =
-                            i64::try_from(*first_seq).map_err(|e| StoreError::Write(e.to_string()))?;
+                        let first = i64::try_from(*first_seq)
+                            .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
                         for (seq, json) in (first..).zip(events) {
                             appended
                                 .execute(params![workshop.to_string(), seq, json])

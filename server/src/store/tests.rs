@@ -232,7 +232,7 @@ fn a_batch_is_written_whole_or_not_at_all() {
     let good = post(&mut w, 1, "gardée ?");
     // The same events twice: the second insert breaks the primary key.
     let error = store.write(&[good.clone(), good]).unwrap_err();
-    assert!(matches!(error, StoreError::Write(_)), "{error}");
+    assert!(matches!(error, StoreError::Refused(_)), "{error}");
     assert_eq!(
         store.load().unwrap().workshops,
         vec![kept],
@@ -367,4 +367,94 @@ async fn the_committer_answers_once_the_records_are_on_disk() {
     // A second connection to the file sees what was acknowledged.
     let loaded = SqliteStore::open(&file.0).unwrap().load().unwrap();
     assert_eq!(loaded.workshops, vec![w]);
+}
+
+/// A real store whose first write waits to be let go, so that what is submitted
+/// meanwhile shares the next transaction.
+#[derive(Debug)]
+struct Held<S> {
+    inner: S,
+    entered: Arc<Barrier>,
+    release: Arc<Barrier>,
+    first: bool,
+}
+
+impl<S: Store> Store for Held<S> {
+    fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
+        if std::mem::replace(&mut self.first, false) {
+            self.entered.wait();
+            self.release.wait();
+        }
+        self.inner.write(batch)
+    }
+
+    fn load(&mut self) -> Result<Loaded, StoreError> {
+        self.inner.load()
+    }
+}
+
+#[tokio::test]
+async fn one_workshops_unwritable_records_fail_no_other_workshop() {
+    let file = TempFile::new();
+    let (entered, release) = (Arc::new(Barrier::new(2)), Arc::new(Barrier::new(2)));
+    let committer = Committer::start(Held {
+        inner: SqliteStore::open(&file.0).unwrap(),
+        entered: Arc::clone(&entered),
+        release: Arc::clone(&release),
+        first: true,
+    });
+    let mut workshops: Vec<Workshop> = (0..6).map(|_| workshop()).collect();
+    let creations = committer.submit(workshops.iter().map(created).collect());
+    entered.wait();
+    // While the writer is busy, every workshop submits a note; two of them are broken:
+    // a sequence number SQLite cannot hold, and events already stored under theirs.
+    let mut answers = Vec::new();
+    for (n, w) in workshops.iter_mut().enumerate() {
+        let mut record = post(w, 1, &format!("note {n}"));
+        match n {
+            1 => {
+                let Record::Events { first_seq, .. } = &mut record else {
+                    unreachable!()
+                };
+                *first_seq = u64::MAX;
+            }
+            4 => {
+                // Its note goes in on its own first: the shared one then repeats it.
+                let alone = record.clone();
+                answers.push((n, committer.submit(vec![alone])));
+            }
+            _ => {}
+        }
+        answers.push((n, committer.submit(vec![record])));
+    }
+    release.wait();
+    creations.await.unwrap().unwrap();
+    let mut outcomes = Vec::new();
+    for (n, answer) in answers {
+        outcomes.push((n, answer.await.unwrap()));
+    }
+    for (n, outcome) in &outcomes {
+        match n {
+            1 => {
+                let error = outcome.as_ref().unwrap_err();
+                assert!(matches!(**error, StoreError::Refused(_)), "{error}");
+                assert!(!error.is_transient());
+            }
+            // The first of workshop 4's two copies is written, the second refused.
+            4 => {}
+            _ => assert!(outcome.is_ok(), "workshop {n} failed: {outcome:?}"),
+        }
+    }
+    let fours: Vec<bool> = outcomes
+        .iter()
+        .filter(|(n, _)| *n == 4)
+        .map(|(_, o)| o.is_ok())
+        .collect();
+    assert_eq!(fours, [true, false], "a duplicate is refused, the original kept");
+    let loaded = SqliteStore::open(&file.0).unwrap().load().unwrap();
+    for (n, w) in workshops.iter().enumerate() {
+        let stored = loaded.workshops.iter().find(|s| s.id == w.id).unwrap();
+        let expected = usize::from(n != 1);
+        assert_eq!(stored.notes.len(), expected, "workshop {n}");
+    }
 }

@@ -13,6 +13,7 @@
 //! acknowledged without being applied again.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use atelier_shared::model::TimerState;
@@ -20,7 +21,9 @@ use atelier_shared::protocol::{
     ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame, event_json, event_json_frame,
 };
 use atelier_shared::rejection::Paced;
-use atelier_shared::{Actor, Command, Event, ParticipantId, Rejection, Sight, Viewer, Workshop, apply};
+use atelier_shared::{
+    Actor, Command, Event, ParticipantId, Rejection, Sight, Viewer, Workshop, WorkshopId, apply,
+};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -30,7 +33,7 @@ use super::{ConnId, Gone, Inspection, Outbox, Reply, Request, WorkshopHandle};
 use crate::clock;
 use crate::config::Limits;
 use crate::guard::{self, Pace, Rate};
-use crate::store::{CommandKey, Committer, Receipts, Record};
+use crate::store::{CommandKey, Committer, Receipts, Record, StoreError};
 
 /// Starts the actor of `workshop` and returns its address.
 pub fn spawn(
@@ -271,8 +274,11 @@ impl WorkshopActor {
     }
 
     /// Makes the applied commands' events durable, then publishes them and answers,
-    /// in order. `false` if the store failed: nothing is acknowledged, and the
-    /// workshop stops rather than go on from a state it could not save.
+    /// in order. While the store cannot write (a full disk), the workshop waits and
+    /// tries again: nothing is acknowledged before it is durable, and it carries on
+    /// by itself once writes succeed. `false` if the store refused these events for
+    /// good: nothing is acknowledged, and the workshop stops rather than go on from a
+    /// state it could not save.
     async fn settle(&mut self) -> bool {
         if self.settling.is_empty() {
             return true;
@@ -302,9 +308,9 @@ impl WorkshopActor {
                 }
             }
             if !records.is_empty()
-                && let Err(error) = store.commit(records).await
+                && let Err(error) = durably(store, records, self.workshop.id).await
             {
-                tracing::error!(workshop = %self.workshop.id, "the store failed, the workshop stops: {error}");
+                tracing::error!(workshop = %self.workshop.id, "the store refused this workshop's events, it stops: {error}");
                 return false;
             }
         }
@@ -509,5 +515,38 @@ fn deliver(subscriber: &mut Subscriber, frame: Utf8Bytes) -> bool {
             false
         }
         Err(mpsc::error::TrySendError::Closed(_)) => false,
+    }
+}
+
+/// The first wait before writing again after the store could not write, doubled at
+/// each failure up to [`RETRY_AT_MOST`].
+const RETRY_FIRST: Duration = Duration::from_millis(100);
+const RETRY_AT_MOST: Duration = Duration::from_secs(5);
+
+/// Commits `records`, trying again for as long as the store is unavailable (a full
+/// disk, an I/O error): only a refusal of these records themselves is returned.
+async fn durably(
+    store: &Committer,
+    records: Vec<Record>,
+    workshop: WorkshopId,
+) -> Result<(), Arc<StoreError>> {
+    let mut wait = RETRY_FIRST;
+    let mut waited = false;
+    loop {
+        match store.commit(records.clone()).await {
+            Err(error) if error.is_transient() => {
+                if !waited {
+                    tracing::warn!(%workshop, "waiting for the store to write again: {error}");
+                    waited = true;
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(RETRY_AT_MOST);
+            }
+            Ok(()) if waited => {
+                tracing::info!(%workshop, "the store writes again: the workshop carries on");
+                return Ok(());
+            }
+            outcome => return outcome,
+        }
     }
 }
