@@ -83,6 +83,18 @@ pub struct Limits {
     pub write_timeout: Duration,
     /// Live websocket connections on this server at once.
     pub max_connections: usize,
+    /// TCP connections (HTTP and websockets) at once, whatever their address. The
+    /// server also keeps it under its limit of open files, minus a reserve for its
+    /// own (see `net`).
+    pub max_sockets: usize,
+    /// TCP connections one network address may hold at once: its websockets
+    /// (`connections_per_address`) and a few HTTP requests each. Past it, that
+    /// address's new connections get a `503`; nobody else's do. Off behind a reverse
+    /// proxy (`trust_forwarded_for`), where every connection is the proxy's.
+    pub sockets_per_address: Option<usize>,
+    /// Time a connection has to send a request's headers, and an idle kept-alive
+    /// connection stays open. A browser sends its headers at once.
+    pub header_read_timeout: Duration,
     /// Buffers of each websocket. Tungstenite's defaults (128 KiB each) would cost
     /// 256 KiB per idle participant; our messages are small. The read buffer is
     /// resident whole (tungstenite zero-fills it before each read), so it is sized for
@@ -136,6 +148,9 @@ impl Default for Limits {
             ping_interval: Duration::from_secs(25),
             write_timeout: Duration::from_secs(10),
             max_connections: 20_000,
+            max_sockets: 25_000,
+            sockets_per_address: Some(400),
+            header_read_timeout: Duration::from_secs(10),
             ws_read_buffer: 1024,
             ws_write_buffer: 0,
             inbox_requests: 4096,
@@ -162,6 +177,7 @@ impl Limits {
             creations: None,
             import_kib: None,
             connections_per_address: None,
+            sockets_per_address: None,
             ..self
         }
     }

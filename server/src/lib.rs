@@ -7,6 +7,8 @@
 //!   codes, credentials, connection count.
 //! - [`workshop`]: one actor task per workshop, owning its state and subscribers.
 //! - [`ws`]: the websocket endpoint; `ws::connection` is one connection's lifetime.
+//! - [`net`]: the TCP edge: the accept loop, the socket budget (in all and per
+//!   address) and the header timeout, before hyper and the router.
 //! - [`http`]: the router, the JSON API and its error type.
 //! - [`export`]: reports and exports (Markdown, HTML with charts, CSV, XLSX, JSON)
 //!   and the import of a JSON archive.
@@ -25,17 +27,16 @@ pub mod export;
 pub mod guard;
 pub mod http;
 pub mod hub;
+pub mod net;
 pub mod secret;
 pub mod store;
 pub mod workshop;
 pub mod ws;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 pub use config::{Config, Limits};
@@ -79,19 +80,5 @@ pub async fn serve(
     hub: Arc<Hub>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(hub.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let hub_for_shutdown = hub.clone();
-    // Small frames go out at once: with Nagle's algorithm, a note could wait for the
-    // peer's delayed acknowledgement of the previous frame (up to 40 ms).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!("TCP_NODELAY not set: {error}");
-        }
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            hub_for_shutdown.shut_down();
-        })
-        .await
+    net::serve(listener, app(hub.clone()), hub, shutdown).await
 }

@@ -23,7 +23,7 @@ use std::time::Duration;
 use atelier_shared::api::{CreateWorkshop, Created, JoinRequest, Joined, RoomRequest};
 use atelier_shared::protocol::ClientMsg;
 use atelier_shared::{Colour, Command, NoteId, RoomId, Workshop};
-use support::{DataDir, PATIENCE, Socket, connect, next, post, send, start_in};
+use support::{DataDir, PATIENCE, Paces, Socket, connect, next, post, send, start_in};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -119,7 +119,7 @@ async fn a_full_disk_pauses_the_workshop_and_it_resumes_by_itself_once_freed() {
     let holder = small_disk(&data.0).await;
     let pid = holder.id().unwrap().to_string();
     let wrapper: Vec<&OsStr> = ["nsenter", "-t", &pid, "-m", "--"].map(OsStr::new).to_vec();
-    let (server, host, mut log) = start_in(&wrapper, &data.0).await;
+    let (server, host, mut log) = start_in(&wrapper, &data.0, Paces::Lifted).await;
 
     let created: Created = post(
         &host,
@@ -199,7 +199,7 @@ async fn a_full_disk_pauses_the_workshop_and_it_resumes_by_itself_once_freed() {
     drop(socket);
     drop(server);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let (_server, host, _) = start_in(&wrapper, &data.0).await;
+    let (_server, host, _) = start_in(&wrapper, &data.0, Paces::Lifted).await;
     let (_, after, _): (Socket, Workshop, _) = connect(&host, &created.facilitator_secret).await;
     for id in &acked {
         assert!(after.notes.contains_key(id), "acknowledged note {id:?} kept");

@@ -161,9 +161,12 @@ pub async fn export(
     Ok(response)
 }
 
+/// The time an archive has to arrive, once its headers have.
+const IMPORT_UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// An archive back as live workshops. What it may cost is settled before it is read:
 /// its declared size against the address's allowance of imported KiB, then a turn
-/// (archives are read one at a time), then its workshops against the address's
+/// (archives are parsed one at a time), then its workshops against the address's
 /// allowance of new workshops. Every refusal leaves nothing behind.
 pub async fn import(
     State(hub): State<Arc<Hub>>,
@@ -187,8 +190,13 @@ pub async fn import(
         .imports
         .take_n(ip, Instant::now(), kib)
         .map_err(ApiError::too_many_requests)?;
+    // A body that trickles in is dropped after a minute (4 MiB in a minute is a very
+    // slow line); it is read before taking a turn, so it never holds up other imports.
+    let bytes = match tokio::time::timeout(IMPORT_UPLOAD_TIME, axum::body::to_bytes(body, max)).await {
+        Ok(read) => read.map_err(|_| too_large())?,
+        Err(_) => return Err(ApiError::BadRequest("the archive took too long to arrive".into())),
+    };
     let _turn = hub.import_turn().await?;
-    let bytes = axum::body::to_bytes(body, max).await.map_err(|_| too_large())?;
     let archive: Archive = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::BadRequest(format!("this is not a JSON archive: {e}")))?;
     drop(bytes);

@@ -32,14 +32,26 @@ impl Drop for DataDir {
 
 /// Starts the server binary on a free port; returns it and its `host:port`.
 pub async fn start(data: &Path) -> (Child, String) {
-    let (child, host, _) = start_in(&[], data).await;
+    let (child, host, _) = start_in(&[], data, Paces::Lifted).await;
     (child, host)
+}
+
+/// Whether the server runs with its default paces and per-address limits, or none
+/// (`--no-rate-limits`: writers post as fast as the server answers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paces {
+    Default,
+    Lifted,
 }
 
 /// Starts the server binary through `wrapper` (a command that runs the one after it,
 /// such as `nsenter …`; none if empty) on a free port, with its store in `data`:
 /// returns it, its `host:port` and the lines it logs from then on.
-pub async fn start_in(wrapper: &[&OsStr], data: &Path) -> (Child, String, UnboundedReceiver<String>) {
+pub async fn start_in(
+    wrapper: &[&OsStr],
+    data: &Path,
+    paces: Paces,
+) -> (Child, String, UnboundedReceiver<String>) {
     let binary = OsStr::new(env!("CARGO_BIN_EXE_atelier"));
     let (program, before) = match wrapper.split_first() {
         Some((program, rest)) => (*program, [rest, &[binary]].concat()),
@@ -51,8 +63,7 @@ pub async fn start_in(wrapper: &[&OsStr], data: &Path) -> (Child, String, Unboun
         .arg(data)
         .arg("--data-dir")
         .arg(data)
-        // Writers post as fast as the server answers: durability is the point here.
-        .arg("--no-rate-limits")
+        .args((paces == Paces::Lifted).then_some("--no-rate-limits"))
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
