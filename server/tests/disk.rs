@@ -206,3 +206,47 @@ async fn a_full_disk_pauses_the_workshop_and_it_resumes_by_itself_once_freed() {
     }
     assert_eq!(after.notes.len(), acked.len(), "each note once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_data_directory_is_reported_as_such_not_as_damage() {
+    let data = DataDir(std::env::temp_dir().join(format!("atelier-readonly-{}", Uuid::new_v4())));
+    {
+        let (_server, host, _) = start_in(&[], &data.0, Paces::Lifted).await;
+        let _: Created = post(
+            &host,
+            "/api/workshops",
+            &CreateWorkshop {
+                facilitator_name: "Camille".into(),
+                ..CreateWorkshop::default()
+            },
+        )
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = std::fs::read(data.0.join("atelier.db")).unwrap();
+    // The same directory, mounted read-only in a namespace of its own.
+    let run = tokio::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(r#"mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$1" --addr 127.0.0.1:0 --static-dir "$0" --data-dir "$0""#)
+        .arg(&data.0)
+        .arg(env!("CARGO_BIN_EXE_atelier"))
+        .env("NO_COLOR", "1")
+        .kill_on_drop(true)
+        .output();
+    let output = timeout(PATIENCE, run).await.expect("it stops at once").unwrap();
+    assert!(
+        !output.status.success(),
+        "it does not serve from a store it cannot write"
+    );
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("write access"), "says what to do: {said}");
+    assert!(
+        !said.contains("damaged"),
+        "a read-only store is not damaged: {said}"
+    );
+    assert_eq!(
+        std::fs::read(data.0.join("atelier.db")).unwrap(),
+        before,
+        "untouched"
+    );
+}

@@ -15,6 +15,7 @@
 //! written (see `workshop::actor`).
 
 pub mod sqlite;
+mod wal;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -103,9 +104,21 @@ pub enum StoreError {
     #[error("the store at {path} cannot be opened: {reason}")]
     Open { path: String, reason: String },
     #[error(
-        "the store at {path} is damaged ({reason}); it was left untouched: restore a backup, or move the file away to start empty"
+        "the store at {path} is damaged ({reason}); it was left untouched: stop, copy the data directory aside, and restore a backup"
     )]
     Corrupt { path: String, reason: String },
+    #[error(
+        "Atelier cannot write its store at {path} ({reason}): give the user that runs it write access to that directory and its files, or choose another --data-dir; nothing was changed"
+    )]
+    Unwritable { path: String, reason: String },
+    #[error(
+        "the disk holding the store at {path} is full ({reason}): free some space and start again; nothing was changed"
+    )]
+    Full { path: String, reason: String },
+    #[error(
+        "the store at {path} is in use by another process (another Atelier on the same --data-dir?): stop it first, or choose another --data-dir"
+    )]
+    InUse { path: String },
     /// The store cannot write anything now (a full disk, an I/O error, a read-only
     /// file, a lock held too long): what was submitted may be written once it can.
     #[error("the store cannot write for now ({0}); writes resume by themselves once it can")]
@@ -266,5 +279,7 @@ impl Committer {
     }
 }
 
+#[cfg(test)]
+mod integrity_tests;
 #[cfg(test)]
 mod tests;

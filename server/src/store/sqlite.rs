@@ -1,21 +1,31 @@
 //! The embedded store: one SQLite file in write-ahead-log mode with `synchronous =
 //! FULL`, so a committed transaction survives a crash of the process or the machine.
-//! Rows hold JSON (the protocol's own serialisation), readable with any SQLite tool.
+//! Rows hold JSON (the protocol's own serialisation), readable with any SQLite tool,
+//! each with a checksum. Opening checks what SQLite cannot: an empty file, a log
+//! without its database, a damaged log (see `wal`), another process on the files.
 
 use std::collections::HashMap;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use atelier_shared::protocol::Token;
 use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use rusqlite::{Connection, params};
 
-use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay};
+use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay, wal};
 
 #[derive(Debug)]
 pub struct SqliteStore {
     connection: Connection,
     path: PathBuf,
+    /// Held while the store is open: a second process on the same files is refused.
+    _lock: File,
 }
+
+/// The schema's version, in SQLite's `user_version`. 0: the first schema; 1: each
+/// row carries a checksum of what it holds (`sum`, NULL for rows written before).
+const VERSION: i64 = 1;
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS workshops (
@@ -42,6 +52,13 @@ const SCHEMA: &str = "
     ) WITHOUT ROWID;
 ";
 
+/// From version 0 to 1.
+const ADD_SUMS: &str = "
+    ALTER TABLE workshops ADD COLUMN sum INTEGER;
+    ALTER TABLE events ADD COLUMN sum INTEGER;
+    ALTER TABLE credentials ADD COLUMN sum INTEGER;
+";
+
 /// Everything stored about one workshop.
 const DELETE_WORKSHOP: [&str; 4] = [
     "DELETE FROM workshops WHERE id = ?1",
@@ -50,43 +67,229 @@ const DELETE_WORKSHOP: [&str; 4] = [
     "DELETE FROM receipts WHERE workshop = ?1",
 ];
 
+/// The checksum a row is stored with: CRC-32 of its fields, each followed by a NUL.
+/// It catches a byte changed on disk that SQLite's own checks cannot see (inside a
+/// row's text); it is no defence against someone who can write the file.
+fn sum(fields: &[&[u8]]) -> i64 {
+    let mut crc = crc32fast::Hasher::new();
+    for field in fields {
+        crc.update(field);
+        crc.update(&[0]);
+    }
+    i64::from(crc.finalize())
+}
+
+/// `path` with `suffix` added to its file name (`atelier.db` → `atelier.db-wal`).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Makes a file or directory private to the user running Atelier.
+#[cfg(unix)]
+fn private(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn private(_: &Path, _: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
 impl SqliteStore {
-    /// Opens (or creates) the store at `path`. A file that is not a sound SQLite
-    /// database is refused with a clear error and left as it is.
+    /// Opens (or creates) the store at `path`, refusing with the right advice (and
+    /// leaving every file as it is) when it is damaged, cannot be written, or is in
+    /// use by another process. A new store is made whole under another name and then
+    /// renamed, so an empty `atelier.db` can only be damage: it is refused, never
+    /// taken for a new store.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let shown = path.display().to_string();
-        let open_error = |reason: String| StoreError::Open {
-            path: shown.clone(),
-            reason,
-        };
         let corrupt = |reason: String| StoreError::Corrupt {
             path: shown.clone(),
             reason,
         };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| open_error(e.to_string()))?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| io_error(&shown, &e))?;
+            private(dir, 0o700).map_err(|e| io_error(&shown, &e))?;
         }
-        let connection = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(beside(path, ".lock"))
+            .map_err(|e| io_error(&shown, &e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(StoreError::InUse { path: shown }),
+            Err(TryLockError::Error(e)) => return Err(io_error(&shown, &e)),
+        }
+        let wal = beside(path, "-wal");
+        match std::fs::metadata(path) {
+            Ok(file) if file.len() == 0 => {
+                return Err(corrupt(
+                    "the file is empty, where a store always holds at least its schema".into(),
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                if std::fs::metadata(&wal).is_ok_and(|log| log.len() > 0) {
+                    return Err(corrupt(format!(
+                        "the file is missing but its write-ahead log {} is there",
+                        wal.display()
+                    )));
+                }
+                create(path).map_err(|e| opening(&shown, e))?;
+            }
+            Err(e) => return Err(io_error(&shown, &e)),
+        }
+        match std::fs::read(&wal) {
+            Ok(log) => wal::check(&log).map_err(|damage| corrupt(damage.to_string()))?,
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(&shown, &e)),
+        }
+        let connection = Connection::open(path).map_err(|e| opening(&shown, e))?;
         let check: String = connection
             .query_row("PRAGMA quick_check", [], |row| row.get(0))
-            .map_err(|e| corrupt(e.to_string()))?;
+            .map_err(|e| opening(&shown, e))?;
         if check != "ok" {
             return Err(corrupt(check));
         }
         connection
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-            .map_err(|e| open_error(e.to_string()))?;
-        connection
-            .execute_batch(SCHEMA)
-            .map_err(|e| corrupt(e.to_string()))?;
+            .map_err(|e| opening(&shown, e))?;
+        migrate(&connection).map_err(|e| match e {
+            Migration::Newer(version) => StoreError::Open {
+                path: shown.clone(),
+                reason: format!(
+                    "its schema is version {version}, newer than this Atelier's ({VERSION}): run the newer Atelier"
+                ),
+            },
+            Migration::Failed(e) => opening(&shown, e),
+        })?;
         Ok(SqliteStore {
             connection,
             path: path.to_owned(),
+            _lock: lock,
         })
     }
 
     fn shown(&self) -> String {
         self.path.display().to_string()
+    }
+
+    /// What another connection to an open store reads (tests: what a committer
+    /// acknowledged is on disk). SQLite's own locking keeps the two consistent.
+    #[cfg(test)]
+    pub(super) fn peek(path: &Path) -> Result<Loaded, StoreError> {
+        let lock = File::open(beside(path, ".lock")).map_err(|e| io_error("test", &e))?;
+        let connection = Connection::open(path).map_err(|e| opening("test", e))?;
+        SqliteStore {
+            connection,
+            path: path.to_owned(),
+            _lock: lock,
+        }
+        .load()
+    }
+}
+
+/// A new, whole store at `path`: written as `path.new`, flushed, then renamed.
+fn create(path: &Path) -> Result<(), rusqlite::Error> {
+    let fresh = beside(path, ".new");
+    let _ = std::fs::remove_file(&fresh);
+    let io = |e: std::io::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
+    {
+        let connection = Connection::open(&fresh)?;
+        connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")?;
+        connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(ADD_SUMS)?;
+        connection.pragma_update(None, "user_version", VERSION)?;
+        connection.close().map_err(|(_, e)| e)?;
+    }
+    private(&fresh, 0o600).map_err(io)?;
+    File::open(&fresh).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::rename(&fresh, path).map_err(io)?;
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        // The rename is durable once the directory is.
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
+}
+
+enum Migration {
+    Newer(i64),
+    Failed(rusqlite::Error),
+}
+
+/// Brings an older store's schema to [`VERSION`], in one transaction.
+fn migrate(connection: &Connection) -> Result<(), Migration> {
+    let version: i64 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(Migration::Failed)?;
+    if version > VERSION {
+        return Err(Migration::Newer(version));
+    }
+    if version == VERSION {
+        return Ok(());
+    }
+    let mut steps = String::from("BEGIN IMMEDIATE;");
+    steps.push_str(SCHEMA);
+    if version < 1 {
+        steps.push_str(ADD_SUMS);
+    }
+    steps.push_str(&format!("PRAGMA user_version = {VERSION}; COMMIT;"));
+    connection.execute_batch(&steps).map_err(Migration::Failed)?;
+    tracing::info!(from = version, to = VERSION, "store schema upgraded");
+    Ok(())
+}
+
+/// The right advice for a file-system error on the store's files.
+fn io_error(path: &str, error: &std::io::Error) -> StoreError {
+    let reason = error.to_string();
+    match error.kind() {
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => StoreError::Unwritable {
+            path: path.to_owned(),
+            reason,
+        },
+        ErrorKind::StorageFull => StoreError::Full {
+            path: path.to_owned(),
+            reason,
+        },
+        _ => StoreError::Open {
+            path: path.to_owned(),
+            reason,
+        },
+    }
+}
+
+/// The right advice for SQLite's error while opening the store.
+fn opening(path: &str, error: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode::{
+        CannotOpen, DatabaseBusy, DatabaseCorrupt, DatabaseLocked, DiskFull, NotADatabase, PermissionDenied,
+        ReadOnly,
+    };
+    let path = path.to_owned();
+    let reason = error.to_string();
+    match error.sqlite_error_code() {
+        Some(ReadOnly | PermissionDenied | CannotOpen) => StoreError::Unwritable { path, reason },
+        Some(DiskFull) => StoreError::Full { path, reason },
+        Some(DatabaseBusy | DatabaseLocked) => StoreError::InUse { path },
+        Some(DatabaseCorrupt | NotADatabase) => StoreError::Corrupt { path, reason },
+        _ => match error {
+            rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast::<std::io::Error>() {
+                Ok(io) => io_error(&path, &io),
+                Err(other) => StoreError::Open {
+                    path,
+                    reason: other.to_string(),
+                },
+            },
+            _ => StoreError::Open { path, reason },
+        },
     }
 }
 
@@ -114,13 +317,15 @@ impl Store for SqliteStore {
         let transaction = self.connection.transaction().map_err(failed)?;
         {
             let mut created = transaction
-                .prepare_cached("INSERT INTO workshops (id, created) VALUES (?1, ?2)")
+                .prepare_cached("INSERT INTO workshops (id, created, sum) VALUES (?1, ?2, ?3)")
                 .map_err(failed)?;
             let mut appended = transaction
-                .prepare_cached("INSERT INTO events (workshop, seq, event) VALUES (?1, ?2, ?3)")
+                .prepare_cached("INSERT INTO events (workshop, seq, event, sum) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(failed)?;
             let mut issued = transaction
-                .prepare_cached("INSERT INTO credentials (participant_token, workshop) VALUES (?1, ?2)")
+                .prepare_cached(
+                    "INSERT INTO credentials (participant_token, workshop, sum) VALUES (?1, ?2, ?3)",
+                )
                 .map_err(failed)?;
             // A client that reuses an id only makes its own command look re-sent: it
             // must never fail the batch, hence `OR REPLACE`.
@@ -134,9 +339,9 @@ impl Store for SqliteStore {
                     Record::Created { workshop } => {
                         let json = serde_json::to_string(workshop)
                             .map_err(|e| StoreError::Refused(e.to_string()))?;
-                        created
-                            .execute(params![workshop.id.to_string(), json])
-                            .map_err(failed)?;
+                        let id = workshop.id.to_string();
+                        let check = sum(&[id.as_bytes(), json.as_bytes()]);
+                        created.execute(params![id, json, check]).map_err(failed)?;
                     }
                     Record::Events {
                         workshop,
@@ -146,10 +351,10 @@ impl Store for SqliteStore {
                     } => {
                         let first = i64::try_from(*first_seq)
                             .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
+                        let id = workshop.to_string();
                         for (seq, json) in (first..).zip(events) {
-                            appended
-                                .execute(params![workshop.to_string(), seq, json])
-                                .map_err(failed)?;
+                            let check = sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
+                            appended.execute(params![id, seq, json, check]).map_err(failed)?;
                         }
                         if let Some(key) = command {
                             // Stored as SQLite's signed integer, bit for bit.
@@ -165,9 +370,9 @@ impl Store for SqliteStore {
                         }
                     }
                     Record::Credential { workshop, token } => {
-                        issued
-                            .execute(params![token.0, workshop.to_string()])
-                            .map_err(failed)?;
+                        let id = workshop.to_string();
+                        let check = sum(&[token.0.as_bytes(), id.as_bytes()]);
+                        issued.execute(params![token.0, id, check]).map_err(failed)?;
                     }
                     Record::Deleted { workshop } => {
                         let id = workshop.to_string();
@@ -192,25 +397,48 @@ impl Store for SqliteStore {
         };
         let mut workshops = self
             .connection
-            .prepare("SELECT id, created FROM workshops ORDER BY position")
+            .prepare("SELECT id, created, sum FROM workshops ORDER BY position")
             .map_err(|e| corrupt(e.to_string()))?;
         let mut events = self
             .connection
-            .prepare("SELECT seq, event FROM events WHERE workshop = ?1 ORDER BY seq")
+            .prepare("SELECT seq, event, sum FROM events WHERE workshop = ?1 ORDER BY seq")
             .map_err(|e| corrupt(e.to_string()))?;
         let rows = workshops
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                ))
+            })
             .map_err(|e| corrupt(e.to_string()))?;
         let mut loaded = Vec::new();
         for row in rows {
-            let (id, created) = row.map_err(|e| corrupt(e.to_string()))?;
+            let (id, created, check) = row.map_err(|e| corrupt(e.to_string()))?;
+            if check.is_some_and(|check| check != sum(&[id.as_bytes(), created.as_bytes()])) {
+                return Err(corrupt(format!(
+                    "workshop {id} was changed on disk (its checksum differs)"
+                )));
+            }
             let workshop: Workshop =
                 serde_json::from_str(&created).map_err(|e| corrupt(format!("workshop {id}: {e}")))?;
             let stored = events
-                .query_map([&id], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+                .query_map([&id], |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, Option<i64>>(2)?,
+                    ))
+                })
                 .map_err(|e| corrupt(e.to_string()))?
                 .map(|row| {
-                    let (seq, json) = row.map_err(|e| corrupt(e.to_string()))?;
+                    let (seq, json, check) = row.map_err(|e| corrupt(e.to_string()))?;
+                    let expected = sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
+                    if check.is_some_and(|check| check != expected) {
+                        return Err(corrupt(format!(
+                            "workshop {id}, event {seq} was changed on disk (its checksum differs)"
+                        )));
+                    }
                     let event: Event = serde_json::from_str(&json)
                         .map_err(|e| corrupt(format!("workshop {id}, event {seq}: {e}")))?;
                     let seq = u64::try_from(seq).map_err(|e| corrupt(e.to_string()))?;
@@ -221,13 +449,24 @@ impl Store for SqliteStore {
         }
         let mut tokens = self
             .connection
-            .prepare("SELECT participant_token, workshop FROM credentials")
+            .prepare("SELECT participant_token, workshop, sum FROM credentials")
             .map_err(|e| corrupt(e.to_string()))?;
         let credentials = tokens
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                ))
+            })
             .map_err(|e| corrupt(e.to_string()))?
             .map(|row| {
-                let (token, workshop) = row.map_err(|e| corrupt(e.to_string()))?;
+                let (token, workshop, check) = row.map_err(|e| corrupt(e.to_string()))?;
+                if check.is_some_and(|check| check != sum(&[token.as_bytes(), workshop.as_bytes()])) {
+                    return Err(corrupt(format!(
+                        "a credential of workshop {workshop} was changed on disk (its checksum differs)"
+                    )));
+                }
                 let workshop: WorkshopId = workshop
                     .parse()
                     .map_err(|_| corrupt(format!("workshop id {workshop}")))?;

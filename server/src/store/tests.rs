@@ -24,7 +24,7 @@ impl TempFile {
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".lock"] {
             let mut path = self.0.clone().into_os_string();
             path.push(suffix);
             let _ = std::fs::remove_file(path);
@@ -36,7 +36,7 @@ const LEAD: ParticipantId = ParticipantId(Uuid::from_u128(0x1EAD));
 const ROOM: RoomId = RoomId(Uuid::from_u128(0xA1));
 const COLUMN: ColumnId = ColumnId(Uuid::from_u128(0xC1));
 
-fn workshop() -> Workshop {
+pub(super) fn workshop() -> Workshop {
     create(NewWorkshop {
         id: WorkshopId(Uuid::new_v4()),
         campaign: CampaignId(Uuid::new_v4()),
@@ -365,7 +365,7 @@ async fn the_committer_answers_once_the_records_are_on_disk() {
     let record = post(&mut w, 1, "durable");
     committer.commit(vec![record]).await.unwrap();
     // A second connection to the file sees what was acknowledged.
-    let loaded = SqliteStore::open(&file.0).unwrap().load().unwrap();
+    let loaded = SqliteStore::peek(&file.0).unwrap();
     assert_eq!(loaded.workshops, vec![w]);
 }
 
@@ -451,7 +451,7 @@ async fn one_workshops_unwritable_records_fail_no_other_workshop() {
         .map(|(_, o)| o.is_ok())
         .collect();
     assert_eq!(fours, [true, false], "a duplicate is refused, the original kept");
-    let loaded = SqliteStore::open(&file.0).unwrap().load().unwrap();
+    let loaded = SqliteStore::peek(&file.0).unwrap();
     for (n, w) in workshops.iter().enumerate() {
         let stored = loaded.workshops.iter().find(|s| s.id == w.id).unwrap();
         let expected = usize::from(n != 1);

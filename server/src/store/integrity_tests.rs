@@ -1,0 +1,247 @@
+//! Damage the store can meet on disk, and what opening it says.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::path::{Path, PathBuf};
+
+use atelier_shared::ids::{Millis, NoteId, ParticipantId, RoomId};
+use atelier_shared::protocol::event_json;
+use atelier_shared::{Actor, Colour, Command, Workshop, apply};
+use uuid::Uuid;
+
+use super::sqlite::SqliteStore;
+use super::{Record, Store, StoreError};
+
+/// A fresh directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        let dir = std::env::temp_dir().join(format!("atelier-integrity-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn db(&self) -> PathBuf {
+        self.0.join("atelier.db")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+const LEAD: ParticipantId = ParticipantId(Uuid::from_u128(0x1EAD));
+const ROOM: RoomId = RoomId(Uuid::from_u128(0xA1));
+
+fn workshop() -> Workshop {
+    super::tests::workshop()
+}
+
+fn post(w: &mut Workshop, n: u128, text: &str) -> Record {
+    let first_seq = w.seq + 1;
+    let command = Command::PostNote {
+        note: NoteId(Uuid::from_u128(n)),
+        room: ROOM,
+        column: w.columns[0].id,
+        text: text.into(),
+        colour: Colour::Green,
+        parent: None,
+    };
+    let events = apply(w, Actor::Member(LEAD), command, Millis(1_750_000_001_000)).unwrap();
+    Record::Events {
+        workshop: w.id,
+        first_seq,
+        events: events.iter().map(event_json).collect(),
+        command: None,
+    }
+}
+
+/// A store with a workshop and `notes` notes, each written in its own transaction,
+/// left open (its log not yet folded into the database).
+fn filled(path: &Path, notes: u128) -> (SqliteStore, Workshop) {
+    let mut w = workshop();
+    let mut store = SqliteStore::open(path).unwrap();
+    store
+        .write(&[Record::Created {
+            workshop: Box::new(w.clone()),
+        }])
+        .unwrap();
+    for n in 1..=notes {
+        let record = post(&mut w, n, &format!("note numéro {n}"));
+        store.write(&[record]).unwrap();
+    }
+    (store, w)
+}
+
+/// The files of a store as a crash would leave them: copied while it is open.
+fn crash_copy(from: &Path, to: &TempDir) -> PathBuf {
+    for suffix in ["", "-wal"] {
+        std::fs::copy(with_suffix(from, suffix), with_suffix(&to.db(), suffix)).unwrap();
+    }
+    to.db()
+}
+
+fn refused(path: &Path) -> StoreError {
+    SqliteStore::open(path)
+        .and_then(|mut store| store.load())
+        .expect_err("this store must not open")
+}
+
+#[test]
+fn an_empty_file_where_the_store_was_is_refused_not_written_over() {
+    for with_log in [false, true] {
+        let dir = TempDir::new();
+        let (store, _) = filled(&dir.db(), 3);
+        let copy = TempDir::new();
+        crash_copy(&dir.db(), &copy);
+        drop(store);
+        std::fs::write(copy.db(), b"").unwrap();
+        if !with_log {
+            std::fs::remove_file(with_suffix(&copy.db(), "-wal")).unwrap();
+        }
+        let error = refused(&copy.db());
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+        assert!(error.to_string().contains("empty"), "{error}");
+        assert_eq!(std::fs::metadata(copy.db()).unwrap().len(), 0, "left as it was");
+    }
+}
+
+#[test]
+fn a_log_without_its_database_is_refused() {
+    let dir = TempDir::new();
+    let (_store, _) = filled(&dir.db(), 3);
+    let copy = TempDir::new();
+    crash_copy(&dir.db(), &copy);
+    std::fs::remove_file(copy.db()).unwrap();
+    let error = refused(&copy.db());
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    assert!(error.to_string().contains("write-ahead log"), "{error}");
+    assert!(!copy.db().exists(), "no new store made over the log");
+}
+
+#[test]
+fn a_damaged_byte_in_the_log_is_refused_rather_than_dropping_what_follows() {
+    let dir = TempDir::new();
+    let (_store, w) = filled(&dir.db(), 40);
+
+    // As the crash left it, the store opens whole.
+    let intact = TempDir::new();
+    let mut store = SqliteStore::open(&crash_copy(&dir.db(), &intact)).unwrap();
+    assert_eq!(store.load().unwrap().workshops, vec![w.clone()]);
+
+    // One byte changed in the log's fifth frame: SQLite alone would open the store
+    // with the notes after it silently gone.
+    let damaged = TempDir::new();
+    let path = crash_copy(&dir.db(), &damaged);
+    let log_path = with_suffix(&path, "-wal");
+    let mut log = std::fs::read(&log_path).unwrap();
+    let page = u32::from_be_bytes([log[8], log[9], log[10], log[11]]) as usize;
+    let at = 32 + 4 * (24 + page) + 24 + page / 2;
+    log[at] ^= 0x20;
+    std::fs::write(&log_path, &log).unwrap();
+    let error = refused(&path);
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    assert!(
+        error.to_string().contains("frame 5 of the write-ahead log"),
+        "{error}"
+    );
+    assert_eq!(
+        std::fs::read(&log_path).unwrap(),
+        log,
+        "the log is left as it was"
+    );
+}
+
+#[test]
+fn a_changed_character_in_a_stored_note_is_refused() {
+    let dir = TempDir::new();
+    let (store, _) = filled(&dir.db(), 5);
+    // Closing folds the log into the database file, where the note's text lies.
+    drop(store);
+    assert!(!with_suffix(&dir.db(), "-wal").exists());
+    let mut bytes = std::fs::read(dir.db()).unwrap();
+    let text = "note numéro 3".as_bytes();
+    let at = bytes.windows(text.len()).position(|w| w == text).unwrap();
+    bytes[at] = b'v'; // "vote numéro 3": SQLite's own checks cannot see it
+    std::fs::write(dir.db(), &bytes).unwrap();
+    let error = refused(&dir.db());
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    assert!(error.to_string().contains("changed on disk"), "{error}");
+}
+
+#[test]
+fn a_store_in_use_by_another_process_is_refused() {
+    let dir = TempDir::new();
+    let (_store, _) = filled(&dir.db(), 1);
+    let error = SqliteStore::open(&dir.db()).unwrap_err();
+    assert!(matches!(error, StoreError::InUse { .. }), "{error}");
+    assert!(error.to_string().contains("another Atelier"), "{error}");
+}
+
+#[test]
+fn a_store_of_the_first_schema_is_upgraded_and_keeps_its_workshops() {
+    let dir = TempDir::new();
+    let mut w = workshop();
+    let created = w.clone();
+    let note = post(&mut w, 1, "écrite avant les sommes");
+    {
+        // The schema as the first release wrote it, with no version and no sums.
+        let old = rusqlite::Connection::open(dir.db()).unwrap();
+        old.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE workshops (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL);
+             CREATE TABLE events (workshop TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,
+                 PRIMARY KEY (workshop, seq)) WITHOUT ROWID;
+             CREATE TABLE credentials (participant_token TEXT PRIMARY KEY, workshop TEXT NOT NULL);
+             CREATE TABLE receipts (workshop TEXT NOT NULL, participant TEXT NOT NULL, command INTEGER NOT NULL,
+                 seq INTEGER NOT NULL, PRIMARY KEY (workshop, participant, command)) WITHOUT ROWID;",
+        )
+        .unwrap();
+        old.execute(
+            "INSERT INTO workshops (id, created) VALUES (?1, ?2)",
+            (w.id.to_string(), serde_json::to_string(&created).unwrap()),
+        )
+        .unwrap();
+        let Record::Events { events, .. } = note else {
+            unreachable!()
+        };
+        old.execute(
+            "INSERT INTO events (workshop, seq, event) VALUES (?1, 1, ?2)",
+            (w.id.to_string(), &events[0]),
+        )
+        .unwrap();
+    }
+    let mut store = SqliteStore::open(&dir.db()).unwrap();
+    assert_eq!(store.load().unwrap().workshops, vec![w.clone()]);
+    let more = post(&mut w, 2, "écrite après");
+    store.write(&[more]).unwrap();
+    assert_eq!(store.load().unwrap().workshops, vec![w]);
+    drop(store);
+    let version: i64 = rusqlite::Connection::open(dir.db())
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_what_to_do() {
+    let dir = TempDir::new();
+    drop(filled(&dir.db(), 1));
+    rusqlite::Connection::open(dir.db())
+        .unwrap()
+        .pragma_update(None, "user_version", 7)
+        .unwrap();
+    let error = refused(&dir.db());
+    assert!(error.to_string().contains("version 7"), "{error}");
+    assert!(error.to_string().contains("newer Atelier"), "{error}");
+}
