@@ -66,6 +66,7 @@ async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() 
     })
     .await;
     let before = state(&first, created.workshop).await;
+    drop(first);
 
     // A second server on the same directory: it starts from the store alone.
     let second = TestServer::start_with(config).await;

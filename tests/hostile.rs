@@ -802,6 +802,97 @@ async fn guessing_codes_is_slowed_to_uselessness() {
     );
 }
 
+/// A venue puts a whole room behind one NAT. Someone there guessing (or mistyping)
+/// codes must not lock the room out of the workshop it is attending, and must learn
+/// nothing new: past the allowance, only codes this network had already opened
+/// still open from it.
+#[tokio::test]
+async fn a_guesser_behind_a_venues_nat_does_not_lock_the_room_out() {
+    let config = Config {
+        trust_forwarded_for: true,
+        ..Config::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let attended = server.create_workshop("YESS CAMP 1", &["Aude"]).await;
+    let elsewhere = server.create_workshop("Un autre atelier", &["Gard"]).await;
+    let guesses = server.hub.config.limits.code_guesses.unwrap();
+    let venue = vec![("x-forwarded-for", "192.0.2.10".to_owned())];
+    let join = |code: &str, name: &str| json!({ "code": code, "name": name });
+
+    // The first participant in the room joins with the code on the screen.
+    let (status, _, _) = server
+        .send(
+            Method::POST,
+            "/api/join",
+            Some(join(attended.code.as_str(), "Alice")),
+            &venue,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Someone on the venue's wifi spends the allowance, and more.
+    for n in 0..guesses.burst + 5 {
+        let last = char::from(JoinCode::ALPHABET[n as usize]);
+        let (status, _, _) = server
+            .send(
+                Method::POST,
+                "/api/join",
+                Some(join(&format!("ZZZZZ{last}"), "X")),
+                &venue,
+            )
+            .await;
+        let expected = if n < guesses.burst {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(status, expected, "guess {n}");
+    }
+    // The rest of the room joins all the same, by every way in.
+    for n in 0..20 {
+        let name = format!("Participant {n}");
+        let (status, _, answer) = server
+            .send(
+                Method::POST,
+                "/api/join",
+                Some(join(attended.code.as_str(), &name)),
+                &venue,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{name}: {answer}");
+    }
+    let code = attended.code.as_str();
+    for path in [format!("/api/join/{code}"), format!("/api/join/{code}/qr.svg")] {
+        let (status, _, _) = server.send(Method::GET, &path, None, &venue).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    // A right code this network never opened stays refused like any guess: the
+    // answer tells the guesser nothing.
+    let (status, _, answer) = server
+        .send(
+            Method::POST,
+            "/api/join",
+            Some(join(elsewhere.code.as_str(), "X")),
+            &venue,
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answer["error"], "too_many_requests");
+    let (status, _, wrong) = server
+        .send(Method::POST, "/api/join", Some(join("ZZZZZZ", "X")), &venue)
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let without_wait = |mut answer: serde_json::Value| {
+        answer.as_object_mut().unwrap().remove("retry_after_secs");
+        answer.to_string()
+    };
+    assert_eq!(
+        without_wait(wrong),
+        without_wait(answer),
+        "a right code and a wrong one get the same answer"
+    );
+    assert_eq!(server.hub.guards.known.len(), 3, "two creations and the venue");
+}
+
 #[tokio::test]
 async fn connections_per_address_are_capped_and_foreign_pages_cannot_connect() {
     let mut config = Config::default();

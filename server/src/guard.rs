@@ -1,6 +1,7 @@
 //! Paces and counts that keep one client from slowing everyone else down or guessing
 //! its way in: a rate ([`Pace`]) kept per connection, per participant or per network
-//! address ([`PerAddress`]), and connections counted per address ([`Connections`]).
+//! address ([`PerAddress`]), connections counted per address ([`Connections`]), and
+//! the workshops each network has shown it knows ([`Known`]).
 //!
 //! Addresses are grouped as networks hand them out: an IPv4 address on its own, an
 //! IPv6 address by its /64 (one household or one machine gets a whole /64, so counting
@@ -10,6 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use atelier_shared::WorkshopId;
 use axum::http::HeaderMap;
 use dashmap::DashMap;
 
@@ -212,6 +214,50 @@ impl PerAddress {
     }
 }
 
+/// The workshops each network has shown it knows: it opened their code while it
+/// still had guesses left, created them, or connected with one of their credentials.
+///
+/// Once a network has spent its guesses, these workshops' codes still open from it.
+/// A venue behind one NAT keeps joining while someone there guesses (or mistypes)
+/// away, and the guesser learns nothing: what still opens is what that network had
+/// already shown it knew, never a code it has yet to find.
+#[derive(Debug, Default)]
+pub struct Known {
+    seen: DashMap<(Network, WorkshopId), Instant>,
+    inserted: AtomicUsize,
+}
+
+/// How long a network is taken to know a workshop after it last showed it: longer
+/// than any workshop day.
+const KNOWN_FOR: Duration = Duration::from_secs(24 * 3600);
+
+impl Known {
+    pub fn remember(&self, ip: IpAddr, workshop: WorkshopId, now: Instant) {
+        if self.seen.insert((Network::from(ip), workshop), now).is_none()
+            && self.inserted.fetch_add(1, Ordering::Relaxed) + 1 >= SWEEP_EVERY
+        {
+            self.inserted.store(0, Ordering::Relaxed);
+            self.seen
+                .retain(|_, last| now.saturating_duration_since(*last) < KNOWN_FOR);
+        }
+    }
+
+    pub fn knows(&self, ip: IpAddr, workshop: WorkshopId, now: Instant) -> bool {
+        self.seen
+            .get(&(Network::from(ip), workshop))
+            .is_some_and(|last| now.saturating_duration_since(*last) < KNOWN_FOR)
+    }
+
+    /// Pairs remembered right now.
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+}
+
 /// Every per-address limit of one server.
 #[derive(Debug)]
 pub struct Guards {
@@ -221,6 +267,8 @@ pub struct Guards {
     /// KiB of archives imported.
     pub imports: PerAddress,
     pub connections: Connections,
+    /// Workshops whose code still opens from a network that has spent its guesses.
+    pub known: Known,
 }
 
 impl Guards {
@@ -231,6 +279,7 @@ impl Guards {
             creations: PerAddress::new(limits.creations),
             imports: PerAddress::new(limits.import_kib),
             connections: Connections::new(limits.connections_per_address),
+            known: Known::default(),
         }
     }
 }

@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::export::archive;
 use crate::guard::Guards;
 use crate::http::error::ApiError;
-use crate::secret::{self, Secret};
+use crate::secret::{self, Digest, Secret, ServerKey, Stored};
 use crate::store::{Committer, Loaded, Receipts, Record};
 use crate::workshop::{self, ConnId, WorkshopHandle};
 
@@ -42,9 +42,11 @@ pub struct Hub {
     codes: DashMap<JoinCode, WorkshopId>,
     /// Who holds which credential: read on every websocket hello, written on join.
     credentials: DashMap<ParticipantId, Credential>,
-    /// Each workshop's organiser key (read-only access to its reports), issued the
-    /// first time its lead asks for it.
-    organisers: DashMap<WorkshopId, Secret>,
+    /// Derives each workshop's organiser key (read-only access to its reports).
+    key: ServerKey,
+    /// Organiser keys an earlier version issued and stored (as digests now): they
+    /// keep opening their workshop's reports.
+    former_organisers: DashMap<WorkshopId, Digest>,
     /// Live websocket connections; a watch so that tests and health checks can wait
     /// for it to change instead of polling.
     connections: watch::Sender<usize>,
@@ -63,7 +65,7 @@ pub struct Hub {
 #[derive(Debug)]
 struct Credential {
     workshop: WorkshopId,
-    secret: Secret,
+    digest: Digest,
 }
 
 /// A connection's claim on the connection budget, the server's and its address's;
@@ -90,14 +92,15 @@ pub enum Full {
 }
 
 impl Hub {
-    pub fn new(config: Config, public_url: String, store: Option<Committer>) -> Hub {
+    pub fn new(config: Config, public_url: String, store: Option<Committer>, key: ServerKey) -> Hub {
         Hub {
             catalog: Catalog::builtin(),
             public_url,
             workshops: DashMap::new(),
             codes: DashMap::new(),
             credentials: DashMap::new(),
-            organisers: DashMap::new(),
+            key,
+            former_organisers: DashMap::new(),
             connections: watch::Sender::new(0),
             next_conn: AtomicU64::new(1),
             shutdown: watch::Sender::new(false),
@@ -118,17 +121,28 @@ impl Hub {
             let receipts = receipts.remove(&workshop.id).unwrap_or_default();
             self.start(workshop, receipts);
         }
-        for (workshop, token) in loaded.credentials {
-            if let Some(key) = token.0.strip_prefix(secret::ORGANISER_PREFIX) {
-                if let Some(secret) = Secret::from_hex(key) {
-                    self.organisers.insert(workshop, secret);
+        for (workshop, stored) in loaded.credentials {
+            match Stored::parse(&stored) {
+                Some(Stored::Participant(participant, digest)) => {
+                    self.credentials
+                        .insert(participant, Credential { workshop, digest });
                 }
-            } else if let Some((participant, secret)) = secret::parse_token(&token) {
-                self.credentials
-                    .insert(participant, Credential { workshop, secret });
+                Some(Stored::Organiser(digest)) => {
+                    self.former_organisers.insert(workshop, digest);
+                }
+                None => tracing::warn!(%workshop, "a stored credential of an unknown form is ignored"),
             }
         }
         count
+    }
+
+    /// Closes the store once what was submitted is written, releasing its lock (at
+    /// shutdown, or to start another hub on the same data directory). Workshops
+    /// that write afterwards stop: this hub is done.
+    pub fn close(&self) {
+        if let Some(store) = &self.store {
+            store.close();
+        }
     }
 
     /// Makes `records` durable, when there is a store.
@@ -227,13 +241,13 @@ impl Hub {
         let mut created = Vec::with_capacity(workshops.len());
         let mut records = Vec::with_capacity(2 * workshops.len());
         for (workshop, lead) in &workshops {
-            let token = self.issue_credential(workshop.id, *lead);
+            let (token, stored) = self.issue_credential(workshop.id, *lead);
             records.push(Record::Created {
                 workshop: Box::new(workshop.clone()),
             });
             records.push(Record::Credential {
                 workshop: workshop.id,
-                token: token.clone(),
+                stored,
             });
             created.push(Created {
                 workshop: workshop.id,
@@ -294,7 +308,7 @@ impl Hub {
         // Should this write fail, the workshop is back at the next start-up, whole.
         self.persist(vec![Record::Deleted { workshop: id }]).await?;
         self.workshops.remove(&id);
-        self.organisers.remove(&id);
+        self.former_organisers.remove(&id);
         self.codes.remove(&workshop.code);
         for participant in workshop.participants.keys() {
             self.credentials.remove(participant);
@@ -302,23 +316,11 @@ impl Hub {
         Ok(())
     }
 
-    /// The organiser key of workshop `id`, for its lead to hand on: issued and made
-    /// durable the first time they ask, the same ever after.
+    /// The organiser key of workshop `id`, for its lead to hand on: the same every
+    /// time they ask. Nothing is stored: the key is derived from the server's.
     pub async fn organiser_key(&self, id: WorkshopId, token: &Token) -> Result<String, ApiError> {
         self.led_workshop(id, token).await?;
-        let secret = match self.organisers.entry(id) {
-            Entry::Occupied(known) => return Ok(known.get().hex()),
-            Entry::Vacant(slot) => slot.insert(Secret::generate()).clone(),
-        };
-        let record = Record::Credential {
-            workshop: id,
-            token: secret::organiser_record(&secret),
-        };
-        if let Err(error) = self.persist(vec![record]).await {
-            self.organisers.remove(&id);
-            return Err(error);
-        }
-        Ok(secret.hex())
+        Ok(self.key.organiser_key(id).hex())
     }
 
     /// Workshop `id` as it stands, for whoever presents its organiser key or its
@@ -331,10 +333,11 @@ impl Hub {
     ) -> Result<Workshop, ApiError> {
         if let Some(key) = key {
             let presented = Secret::from_hex(key).ok_or(ApiError::NoAccess)?;
-            let genuine = self
-                .organisers
+            let former = self
+                .former_organisers
                 .get(&id)
-                .is_some_and(|secret| secret.matches(&presented));
+                .is_some_and(|digest| digest.proves(&presented));
+            let genuine = self.key.organiser_key(id).matches(&presented) | former;
             let handle = self.workshop(id).filter(|_| genuine).ok_or(ApiError::NoAccess)?;
             return Ok(handle
                 .inspect()
@@ -398,16 +401,30 @@ impl Hub {
     }
 
     /// The workshop `code` opens, for a request from `ip`. Codes that open nothing
-    /// count against the address's allowance of guesses; once it is spent, even a
-    /// right code is refused until it comes back, so that guessing learns nothing.
+    /// count against the address's allowance of guesses. Once it is spent, a code
+    /// opens only if this network had already shown it knows its workshop (see
+    /// [`crate::guard::Known`]); any other code, right or wrong, waits for the
+    /// allowance to come back, so that guessing learns nothing.
     pub fn open_code(&self, ip: IpAddr, code: &str) -> Result<WorkshopHandle, ApiError> {
         let now = Instant::now();
         let guesses = &self.guards.code_guesses;
-        guesses.check(ip, now).map_err(ApiError::too_many_requests)?;
-        self.by_code(code).ok_or_else(|| match guesses.take(ip, now) {
-            Ok(()) => ApiError::UnknownCode,
-            Err(wait) => ApiError::too_many_requests(wait),
-        })
+        let found = self.by_code(code);
+        if let Err(wait) = guesses.check(ip, now) {
+            return match found {
+                Some(handle) if self.guards.known.knows(ip, handle.id, now) => Ok(handle),
+                _ => Err(ApiError::too_many_requests(wait)),
+            };
+        }
+        match found {
+            Some(handle) => {
+                self.guards.known.remember(ip, handle.id, now);
+                Ok(handle)
+            }
+            None => match guesses.take(ip, now) {
+                Ok(()) => Err(ApiError::UnknownCode),
+                Err(wait) => Err(ApiError::too_many_requests(wait)),
+            },
+        }
     }
 
     /// Admits `name` into the workshop with `code` and gives them their token.
@@ -421,10 +438,10 @@ impl Hub {
         // The credential is durable before the participant exists: a crash in between
         // leaves a credential nobody was given (harmless), never a participant nobody
         // can be, whose name would then be taken for good.
-        let token = self.issue_credential(handle.id, participant);
+        let (token, stored) = self.issue_credential(handle.id, participant);
         let record = Record::Credential {
             workshop: handle.id,
-            token: token.clone(),
+            stored,
         };
         let admit = Command::Admit {
             participant,
@@ -470,7 +487,7 @@ impl Hub {
         let (participant, presented) = secret::parse_token(token)?;
         let workshop = {
             let credential = self.credentials.get(&participant)?;
-            if !credential.secret.matches(&presented) {
+            if !credential.digest.proves(&presented) {
                 return None;
             }
             credential.workshop
@@ -521,12 +538,15 @@ impl Hub {
         self.shutdown.subscribe()
     }
 
-    fn issue_credential(&self, workshop: WorkshopId, participant: ParticipantId) -> Token {
+    /// A new token for `participant`, and what the store is to keep of it.
+    fn issue_credential(&self, workshop: WorkshopId, participant: ParticipantId) -> (Token, String) {
         let secret = Secret::generate();
         let token = secret.token_for(participant);
+        let digest = secret.digest();
+        let stored = Stored::Participant(participant, digest.clone()).to_text();
         self.credentials
-            .insert(participant, Credential { workshop, secret });
-        token
+            .insert(participant, Credential { workshop, digest });
+        (token, stored)
     }
 
     /// A join code no live workshop uses, recorded for `workshop`.

@@ -13,9 +13,11 @@
 //! - [`export`]: reports and exports (Markdown, HTML with charts, CSV, XLSX, JSON)
 //!   and the import of a JSON archive.
 //! - [`catalog`]: the built-in templates and maps, compiled in.
-//! - [`secret`]: randomness, tokens and constant-time checks; [`clock`]: the time.
+//! - [`secret`]: randomness, tokens, their stored digests, organiser keys and
+//!   constant-time checks; [`clock`]: the time.
 //! - [`guard`]: paces and counts per connection, participant and network address
-//!   (rate limits, code guessing, connections per address).
+//!   (rate limits, code guessing and the codes a network knows, connections per
+//!   address).
 //! - [`store`]: durable storage (SQLite in the data directory) and its group commit.
 //!
 //! Tests and `main` build the same application with [`app`] and run it with [`serve`].
@@ -36,12 +38,14 @@ pub mod ws;
 use std::future::Future;
 use std::sync::Arc;
 
+use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
 pub use config::{Config, Limits};
 pub use guard::Rate;
 pub use hub::Hub;
+pub use secret::ServerKey;
 use store::sqlite::SqliteStore;
 use store::{Committer, Loaded, Store};
 
@@ -58,15 +62,18 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
         Some(url) => url.trim_end_matches('/').to_owned(),
         None => format!("http://{}", listener.local_addr()?),
     };
-    let (committer, loaded) = match &config.data_dir {
+    let (committer, loaded, key) = match &config.data_dir {
         Some(dir) => {
             let mut store = SqliteStore::open(&dir.join("atelier.db"))?;
             let loaded = store.load()?;
-            (Some(Committer::start(store)), loaded)
+            let file = dir.join("atelier.key");
+            let key = secret::ServerKey::kept_in(&file)
+                .with_context(|| format!("the server's key {}", file.display()))?;
+            (Some(Committer::start(store)), loaded, key)
         }
-        None => (None, Loaded::default()),
+        None => (None, Loaded::default(), secret::ServerKey::ephemeral()),
     };
-    let hub = Hub::new(config, public_url, committer);
+    let hub = Hub::new(config, public_url, committer, key);
     let restored = hub.restore(loaded);
     if restored > 0 {
         tracing::info!(workshops = restored, "workshops restored from the store");

@@ -83,10 +83,11 @@ async fn run() -> anyhow::Result<()> {
     })?;
     let hub = hub_for(&listener, config)?;
     tracing::info!("Atelier is ready: open {}", hub.public_url);
-    serve(listener, hub, async {
+    serve(listener, hub.clone(), async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
     })
     .await?;
+    hub.close();
     Ok(())
 }

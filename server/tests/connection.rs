@@ -83,7 +83,12 @@ struct Fixture {
 }
 
 async fn fixture(config: Config) -> Fixture {
-    let hub = Arc::new(Hub::new(config, "http://atelier.test".into(), None));
+    let hub = Arc::new(Hub::new(
+        config,
+        "http://atelier.test".into(),
+        None,
+        atelier_server::ServerKey::ephemeral(),
+    ));
     let created = hub
         .create_workshop(CreateWorkshop {
             title: Some("Atelier".into()),

@@ -201,11 +201,14 @@ impl std::fmt::Debug for TestServer {
     }
 }
 
+/// Stopping a test server closes its store too, as the process ending would: a
+/// server started next on the same data directory can open it.
 impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.hub.close();
     }
 }
 

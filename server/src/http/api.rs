@@ -26,6 +26,9 @@ pub async fn create_workshop(
     super::pace_creation(&hub, ip)?;
     let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let created = hub.create_workshop(request).await?;
+    hub.guards
+        .known
+        .remember(ip, created.workshop, std::time::Instant::now());
     tracing::info!(workshop = %created.workshop, code = %created.code, "workshop created");
     Ok((StatusCode::CREATED, Json(created)))
 }

@@ -188,8 +188,14 @@ fn a_store_in_use_by_another_process_is_refused() {
 }
 
 #[test]
-fn a_store_of_the_first_schema_is_upgraded_and_keeps_its_workshops() {
+fn a_store_of_the_first_schema_is_upgraded_keeps_its_workshops_and_forgets_clear_tokens() {
+    use crate::secret::{Secret, Stored};
     let dir = TempDir::new();
+    let (lead_secret, organiser_secret) = (Secret::generate(), Secret::generate());
+    let clear = [
+        lead_secret.token_for(LEAD).0,
+        format!("organiser.{}", organiser_secret.hex()),
+    ];
     let mut w = workshop();
     let created = w.clone();
     let note = post(&mut w, 1, "écrite avant les sommes");
@@ -219,9 +225,29 @@ fn a_store_of_the_first_schema_is_upgraded_and_keeps_its_workshops() {
             (w.id.to_string(), &events[0]),
         )
         .unwrap();
+        for token in &clear {
+            old.execute(
+                "INSERT INTO credentials (participant_token, workshop) VALUES (?1, ?2)",
+                (token, w.id.to_string()),
+            )
+            .unwrap();
+        }
     }
     let mut store = SqliteStore::open(&dir.db()).unwrap();
-    assert_eq!(store.load().unwrap().workshops, vec![w.clone()]);
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.workshops, vec![w.clone()]);
+    // The credentials are digests now, each proving the secret it replaced.
+    let mut stored: Vec<_> = loaded
+        .credentials
+        .iter()
+        .map(|(_, s)| Stored::parse(s).unwrap())
+        .collect();
+    stored.sort_by_key(|s| matches!(s, Stored::Organiser(_)));
+    let [Stored::Participant(who, lead), Stored::Organiser(organiser)] = &stored[..] else {
+        panic!("{stored:?}")
+    };
+    assert_eq!(*who, LEAD);
+    assert!(lead.proves(&lead_secret) && organiser.proves(&organiser_secret));
     let more = post(&mut w, 2, "écrite après");
     store.write(&[more]).unwrap();
     assert_eq!(store.load().unwrap().workshops, vec![w]);
@@ -230,7 +256,18 @@ fn a_store_of_the_first_schema_is_upgraded_and_keeps_its_workshops() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
+    // Nowhere in the files is a secret left, not even in free pages.
+    for suffix in ["", "-wal"] {
+        let bytes = std::fs::read(with_suffix(&dir.db(), suffix)).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [&lead_secret, &organiser_secret] {
+            assert!(
+                !text.contains(&secret.hex()),
+                "a secret is left in atelier.db{suffix}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -24,7 +24,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
 
-use atelier_shared::protocol::Token;
 use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use thiserror::Error;
 use tokio::sync::oneshot;
@@ -45,8 +44,8 @@ pub enum Record {
         events: Vec<String>,
         command: Option<CommandKey>,
     },
-    /// The token someone comes back with (their participant id and secret).
-    Credential { workshop: WorkshopId, token: Token },
+    /// A credential as [`crate::secret::Stored`] writes it: a digest, never a token.
+    Credential { workshop: WorkshopId, stored: String },
     /// The workshop is deleted by its lead: everything about it goes.
     Deleted { workshop: WorkshopId },
 }
@@ -93,7 +92,7 @@ impl Receipts {
 pub struct Loaded {
     /// Every workshop, rebuilt by replaying its events, in creation order.
     pub workshops: Vec<Workshop>,
-    pub credentials: Vec<(WorkshopId, Token)>,
+    pub credentials: Vec<(WorkshopId, String)>,
     /// Each workshop's latest command receipts.
     pub receipts: HashMap<WorkshopId, Receipts>,
 }
@@ -178,7 +177,7 @@ type Waiter = oneshot::Sender<Result<(), Arc<StoreError>>>;
 /// on its own, so one workshop's unwritable records never fail another's.
 #[derive(Debug, Clone)]
 pub struct Committer {
-    queue: mpsc::Sender<(Vec<Record>, Waiter)>,
+    queue: mpsc::Sender<Job>,
     stats: Arc<CommitStats>,
 }
 
@@ -206,13 +205,20 @@ pub struct CommitStats {
     pub transactions: AtomicU64,
 }
 
+/// What the writer thread is asked to do.
+enum Job {
+    Write(Vec<Record>, Waiter),
+    /// Write what came before, close the store (its lock is released), then answer.
+    Close(mpsc::Sender<()>),
+}
+
 /// Submissions written together at most, so that one batch's latency stays bounded.
 const MAX_GROUP: usize = 512;
 
 impl Committer {
     /// Starts the writer thread; it stops when every `Committer` clone is dropped.
     pub fn start(mut store: impl Store) -> Committer {
-        let (queue, inbox) = mpsc::channel::<(Vec<Record>, Waiter)>();
+        let (queue, inbox) = mpsc::channel::<Job>();
         let stats = Arc::new(CommitStats::default());
         let counted = Arc::clone(&stats);
         thread::Builder::new()
@@ -221,16 +227,24 @@ impl Committer {
                 // Block for the first submission, then take whatever else has queued
                 // up while the previous transaction was being flushed.
                 let mut failing = false;
+                let mut closing = None;
                 while let Ok(first) = inbox.recv() {
-                    let (mut batch, first) = first;
+                    let (mut batch, first) = match first {
+                        Job::Write(records, waiter) => (records, waiter),
+                        Job::Close(done) => {
+                            closing = Some(done);
+                            break;
+                        }
+                    };
                     let mut waiters = vec![(0..batch.len(), first)];
-                    while waiters.len() < MAX_GROUP {
+                    while waiters.len() < MAX_GROUP && closing.is_none() {
                         match inbox.try_recv() {
-                            Ok((records, waiter)) => {
+                            Ok(Job::Write(records, waiter)) => {
                                 let start = batch.len();
                                 batch.extend(records);
                                 waiters.push((start..batch.len(), waiter));
                             }
+                            Ok(Job::Close(done)) => closing = Some(done),
                             Err(_) => break,
                         }
                     }
@@ -242,15 +256,24 @@ impl Committer {
                         for (_, waiter) in waiters {
                             let _ = waiter.send(outcome.clone());
                         }
-                        continue;
+                    } else {
+                        // Someone's records broke the shared transaction: each on its own.
+                        for (records, waiter) in waiters {
+                            counted.transactions.fetch_add(1, Ordering::Relaxed);
+                            let outcome = store.write(&batch[records]);
+                            report(&outcome, &mut failing);
+                            let _ = waiter.send(outcome.map_err(Arc::new));
+                        }
                     }
-                    // Someone's records broke the shared transaction: each on its own.
-                    for (records, waiter) in waiters {
-                        counted.transactions.fetch_add(1, Ordering::Relaxed);
-                        let outcome = store.write(&batch[records]);
-                        report(&outcome, &mut failing);
-                        let _ = waiter.send(outcome.map_err(Arc::new));
+                    if closing.is_some() {
+                        break;
                     }
+                }
+                // Whatever is still queued is answered `Stopped` as the inbox drops.
+                drop(inbox);
+                drop(store);
+                if let Some(done) = closing {
+                    let _ = done.send(());
                 }
             })
             .expect("spawn the store's writer thread");
@@ -261,7 +284,7 @@ impl Committer {
     pub fn submit(&self, records: Vec<Record>) -> oneshot::Receiver<Result<(), Arc<StoreError>>> {
         let (reply, answer) = oneshot::channel();
         self.stats.submissions.fetch_add(1, Ordering::Relaxed);
-        if let Err(mpsc::SendError((_, reply))) = self.queue.send((records, reply)) {
+        if let Err(mpsc::SendError(Job::Write(_, reply))) = self.queue.send(Job::Write(records, reply)) {
             let _ = reply.send(Err(Arc::new(StoreError::Stopped)));
         }
         answer
@@ -272,6 +295,16 @@ impl Committer {
         self.submit(records)
             .await
             .unwrap_or_else(|_| Err(Arc::new(StoreError::Stopped)))
+    }
+
+    /// Writes what was submitted before, then closes the store and releases its
+    /// lock: another process (or a restarted hub) may open it once this returns.
+    /// Later submissions are answered `Stopped`.
+    pub fn close(&self) {
+        let (done, closed) = mpsc::channel();
+        if self.queue.send(Job::Close(done)).is_ok() {
+            let _ = closed.recv();
+        }
     }
 
     pub fn stats(&self) -> &CommitStats {

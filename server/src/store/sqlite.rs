@@ -9,7 +9,6 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use atelier_shared::protocol::Token;
 use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use rusqlite::{Connection, params};
 
@@ -24,8 +23,9 @@ pub struct SqliteStore {
 }
 
 /// The schema's version, in SQLite's `user_version`. 0: the first schema; 1: each
-/// row carries a checksum of what it holds (`sum`, NULL for rows written before).
-const VERSION: i64 = 1;
+/// row carries a checksum of what it holds (`sum`, NULL for rows written before);
+/// 2: credentials are digests, never tokens (earlier rows are rewritten).
+const VERSION: i64 = 2;
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS workshops (
@@ -118,10 +118,11 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|e| io_error(&shown, &e))?;
             private(dir, 0o700).map_err(|e| io_error(&shown, &e))?;
         }
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let lock = options
             .open(beside(path, ".lock"))
             .map_err(|e| io_error(&shown, &e))?;
         match lock.try_lock() {
@@ -161,7 +162,9 @@ impl SqliteStore {
             return Err(corrupt(check));
         }
         connection
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            // `secure_delete`: what is deleted (a deleted workshop, a credential the
+            // upgrade replaced by its digest) is overwritten, not left in free pages.
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
             .map_err(|e| opening(&shown, e))?;
         migrate(&connection).map_err(|e| match e {
             Migration::Newer(version) => StoreError::Open {
@@ -242,9 +245,42 @@ fn migrate(connection: &Connection) -> Result<(), Migration> {
     if version < 1 {
         steps.push_str(ADD_SUMS);
     }
-    steps.push_str(&format!("PRAGMA user_version = {VERSION}; COMMIT;"));
     connection.execute_batch(&steps).map_err(Migration::Failed)?;
+    let upgraded = (|| {
+        if version < 2 {
+            hash_credentials(connection)?;
+        }
+        connection.execute_batch(&format!("PRAGMA user_version = {VERSION}; COMMIT;"))
+    })();
+    if let Err(e) = upgraded {
+        let _ = connection.execute_batch("ROLLBACK");
+        return Err(Migration::Failed(e));
+    }
     tracing::info!(from = version, to = VERSION, "store schema upgraded");
+    Ok(())
+}
+
+/// From version 1 to 2: credentials that earlier versions stored in clear are
+/// replaced by their digests (and, with `secure_delete`, overwritten).
+fn hash_credentials(connection: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(String, String)> = connection
+        .prepare("SELECT participant_token, workshop FROM credentials")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (old, workshop) in rows {
+        let Some(stored) = crate::secret::Stored::parse(&old) else {
+            continue;
+        };
+        let new = stored.to_text();
+        if new != old {
+            let check = sum(&[new.as_bytes(), workshop.as_bytes()]);
+            connection.execute("DELETE FROM credentials WHERE participant_token = ?1", [&old])?;
+            connection.execute(
+                "INSERT OR REPLACE INTO credentials (participant_token, workshop, sum) VALUES (?1, ?2, ?3)",
+                params![new, workshop, check],
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -369,10 +405,10 @@ impl Store for SqliteStore {
                                 .map_err(failed)?;
                         }
                     }
-                    Record::Credential { workshop, token } => {
+                    Record::Credential { workshop, stored } => {
                         let id = workshop.to_string();
-                        let check = sum(&[token.0.as_bytes(), id.as_bytes()]);
-                        issued.execute(params![token.0, id, check]).map_err(failed)?;
+                        let check = sum(&[stored.as_bytes(), id.as_bytes()]);
+                        issued.execute(params![stored, id, check]).map_err(failed)?;
                     }
                     Record::Deleted { workshop } => {
                         let id = workshop.to_string();
@@ -470,7 +506,7 @@ impl Store for SqliteStore {
                 let workshop: WorkshopId = workshop
                     .parse()
                     .map_err(|_| corrupt(format!("workshop id {workshop}")))?;
-                Ok((workshop, Token(token)))
+                Ok((workshop, token))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         let mut receipts: HashMap<WorkshopId, Receipts> = HashMap::new();

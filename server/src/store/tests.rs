@@ -205,13 +205,13 @@ fn a_deleted_workshop_leaves_nothing_behind() {
     let mut kept = workshop();
     let mut gone = workshop();
     let mut store = SqliteStore::open(&file.0).unwrap();
-    let token = |w: &Workshop| Token(format!("{}.secret", w.id));
+    let token = |w: &Workshop| format!("{}.secret", w.id);
     for w in [&mut kept, &mut gone] {
         let creation = created(w);
         let note = post(w, 1, "une note");
         let credential = Record::Credential {
             workshop: w.id,
-            token: token(w),
+            stored: token(w),
         };
         store.write(&[creation, note, credential]).unwrap();
     }

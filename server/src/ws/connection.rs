@@ -72,6 +72,7 @@ where
             Ok(greeted) => greeted,
             Err(ending) => return say_goodbye(&mut sink, ending).await,
         };
+        hub.guards.known.remember(ip, handle.id, Instant::now());
         tracing::Span::current()
             .record("workshop", field::display(handle.id))
             .record("participant", field::display(participant));
