@@ -301,8 +301,9 @@ async fn imports_are_bounded_in_size_and_per_address() {
     let count = server.hub.workshop_count();
 
     // Too large to be read: refused from its declared length, before a byte is parsed.
-    let huge = vec![b' '; limits.max_import_bytes + 1];
-    let (status, body) = server.post_bytes("/api/import", huge).await;
+    let (status, body) = server
+        .post_declaring("/api/import", limits.max_import_bytes + 1)
+        .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["error"], "too_large", "{body}");
     assert!(body["message"].as_str().unwrap().contains("KiB"), "{body}");
