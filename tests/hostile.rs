@@ -568,14 +568,22 @@ async fn a_hostile_client_gets_an_answer_for_everything_and_changes_nothing() {
     // Text no one should have to read.
     let too_long = "x".repeat(atelier_shared::text::NOTE_MAX_CHARS + 1);
     let zalgo = format!("Z{}", "\u{0301}\u{0316}".repeat(20));
+    let arabic_pile = format!("\u{0628}{}", "\u{0610}".repeat(30));
+    let music_pile = format!("\u{1D15F}{}", "\u{1D167}".repeat(40));
+    let thai_pile = format!("\u{0E01}{}", "\u{0E49}".repeat(40));
     let texts = [
         "",
         "   \n\t ",
         "\u{200B}\u{200B}",
+        "\u{200E}\u{061C} \u{E0020}\u{FFF9}\u{2065}",
+        "\u{206A}\u{1D173}",
         "bip\u{7}bip",
         "\u{1b}[2J effacé",
         "Budget \u{202E}0001",
         zalgo.as_str(),
+        arabic_pile.as_str(),
+        music_pile.as_str(),
+        thai_pile.as_str(),
         too_long.as_str(),
     ];
     for text in texts {
@@ -746,6 +754,45 @@ async fn floods_are_paced_and_the_room_goes_on() {
     );
 }
 
+/// A burst far past the pace (5,000 messages sent before reading any answer) is
+/// slowed, not cut: every message gets its answer, most of them `rate_limited`, and
+/// the connection stays open, as docs/protocol.md says.
+#[tokio::test]
+async fn a_burst_is_slowed_not_cut() {
+    let mut s = Scene::new(Config::default()).await;
+    const BURST: usize = 5_000;
+    for _ in 0..BURST {
+        s.olga.send_text(&ClientMsg::Ping.encode()).await;
+    }
+    let (mut pongs, mut rate_limited) = (0, 0);
+    while pongs + rate_limited < BURST {
+        match s.olga.recv().await {
+            ServerMsg::Pong { .. } => pongs += 1,
+            ServerMsg::Error {
+                code: ErrorCode::RateLimited,
+                ..
+            } => rate_limited += 1,
+            ServerMsg::Error { code, message } => panic!("{code:?}: {message}"),
+            _ => continue,
+        }
+    }
+    assert!(
+        pongs > 0 && rate_limited > 0,
+        "{pongs} pongs, {rate_limited} paced"
+    );
+    // Still open, and answered normally once the pace allows.
+    let commands = s.server.hub.config.limits.commands.unwrap();
+    tokio::time::sleep(commands.every * 2).await;
+    s.olga.send_text(&ClientMsg::Ping.encode()).await;
+    loop {
+        match s.olga.recv().await {
+            ServerMsg::Pong { .. } => break,
+            ServerMsg::Error { code, message } => panic!("{code:?}: {message}"),
+            _ => continue,
+        }
+    }
+}
+
 #[tokio::test]
 async fn guessing_codes_is_slowed_to_uselessness() {
     let config = Config {
@@ -891,6 +938,73 @@ async fn a_guesser_behind_a_venues_nat_does_not_lock_the_room_out() {
         "a right code and a wrong one get the same answer"
     );
     assert_eq!(server.hub.guards.known.len(), 3, "two creations and the venue");
+}
+
+/// Someone joining as "Lead" followed by an invisible character would pass for the
+/// lead in every list. Unicode's own data decides what is invisible (default-ignorable
+/// code points, format characters) and what a combining mark is, in every script.
+#[tokio::test]
+async fn invisible_characters_neither_disguise_a_name_nor_make_an_empty_one() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("YESS CAMP 1", &["Aude"]).await;
+    let code = created.code.as_str();
+    let (status, _) = server.try_join(code, "Lead").await;
+    assert_eq!(status, StatusCode::OK);
+    let disguises = [
+        "\u{200E}",
+        "\u{200F}",
+        "\u{061C}",
+        "\u{E0041}\u{E0042}",
+        "\u{206A}",
+        "\u{FFF9}",
+        "\u{2065}",
+        "\u{180F}",
+    ];
+    for disguise in disguises {
+        for name in [
+            format!("Lead{disguise}"),
+            format!("L{disguise}ead"),
+            format!("LEAD{disguise} "),
+        ] {
+            let (status, body) = server.try_join(code, &name).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{name:?}: {body}");
+            assert_eq!(body["rejection"]["code"], "name_taken", "{name:?}");
+        }
+        let (status, body) = server.try_join(code, &disguise.repeat(3)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{disguise:?}: {body}");
+        assert_eq!(body["rejection"]["code"], "empty_text", "{disguise:?}");
+    }
+    // Compatibility forms are the same letters.
+    let (status, _) = server.try_join(code, "Ｌｅａｄ").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Real names in any script still join.
+    for name in ["Nguyễn Thị Minh", "سارة", "שָׂרָה", "สมชาย", "Zoë 🇫🇷"] {
+        let (status, body) = server.try_join(code, name).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+    }
+}
+
+/// A forged `Host` header must not make Atelier hand out a link to another site: the
+/// organiser's link names the server's own address.
+#[tokio::test]
+async fn links_name_the_server_never_the_requests_host() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("YESS CAMP 1", &["Aude"]).await;
+    let ours = server.url("/");
+    assert!(created.join_url.starts_with(&ours), "{}", created.join_url);
+    let headers = [
+        ("host", "evil.example".to_owned()),
+        (
+            "authorization",
+            format!("Bearer {}", created.facilitator_secret.0),
+        ),
+    ];
+    let path = format!("/api/workshops/{}/organiser", created.workshop);
+    let (status, _, access) = server.send(Method::GET, &path, None, &headers).await;
+    assert_eq!(status, StatusCode::OK, "{access}");
+    let url = access["url"].as_str().unwrap();
+    assert!(url.starts_with(&ours), "{url}");
+    assert!(!url.contains("evil"), "{url}");
 }
 
 #[tokio::test]

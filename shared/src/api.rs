@@ -145,6 +145,7 @@ pub struct Imported {
 pub struct OrganiserAccess {
     /// The key the export links carry (`?key=…`).
     pub key: String,
-    /// The printable report, a page with every export's download link.
+    /// The link to hand on: a page that opens the printable report (every export's
+    /// download link) with the key, which follows `#` and so reaches no log.
     pub url: String,
 }

@@ -86,55 +86,144 @@ fn is_invisible_control(c: char) -> bool {
     c.is_control() || c == '\u{2028}' || c == '\u{2029}'
 }
 
-/// Characters that take no room and show nothing: zero-width spaces and joiners,
-/// the soft hyphen, variation selectors, fillers that render as blanks. They have uses
-/// inside text (emoji sequences), but a text made only of them is empty, and two
-/// names that differ only by them are the same name.
+/// Characters that take no room and show nothing: Unicode's default-ignorable code
+/// points (zero-width spaces and joiners, direction marks, the soft hyphen, variation
+/// selectors, tags, Hangul fillers, unassigned ones kept for the same use), format
+/// characters, and the braille blank, which renders as a space. They have uses inside
+/// text (emoji sequences), but a text made only of them is empty, and two names that
+/// differ only by them are the same name.
 pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200D}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2800}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-    )
+    c == '\u{2800}' || unicode::ignorable(c)
 }
 
 /// Embeddings, overrides and isolates: they reorder how the text, and what follows
 /// it on screen, is displayed ("Trojan Source"). Right-to-left scripts display right
-/// without them; the marks U+200E/U+200F stay allowed.
+/// without them; the marks U+200E/U+200F/U+061C stay allowed (and are ignored when
+/// names are compared).
 fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Combining marks of the blocks used to pile diacritics up.
-fn is_combining_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0300}'..='\u{036F}'
-            | '\u{0483}'..='\u{0489}'
-            | '\u{1AB0}'..='\u{1AFF}'
-            | '\u{1DC0}'..='\u{1DFF}'
-            | '\u{20D0}'..='\u{20FF}'
-            | '\u{FE20}'..='\u{FE2F}'
-    )
-}
-
-/// Whether some letter carries more than [`MAX_MARKS_IN_A_ROW`] combining marks.
+/// Whether some letter carries more than [`MAX_MARKS_IN_A_ROW`] combining marks
+/// (Unicode's general category Mark, in every script). Invisible characters between
+/// marks don't start a new letter.
 fn marks_pile_up(text: &str) -> bool {
     let mut run = 0;
     text.chars().any(|c| {
-        run = if is_combining_mark(c) { run + 1 } else { 0 };
+        if unicode::mark(c) {
+            run += 1;
+        } else if !is_invisible(c) {
+            run = 0;
+        }
         run > MAX_MARKS_IN_A_ROW
     })
+}
+
+/// The key two texts are the same by, as people read them: invisible characters
+/// dropped, compatibility forms folded (NFKC: "Ｌｅａｄ" is "Lead", "ﬁ" is "fi"),
+/// case ignored, runs of spaces one space. Names and room labels are unique by it.
+pub fn fold(text: &str) -> String {
+    let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect();
+    let lower = unicode::compatible(&visible).to_lowercase();
+    let folded = unicode::compatible(&lower);
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether two texts read as the same (see [`fold`]).
+pub fn same(a: &str, b: &str) -> bool {
+    fold(a) == fold(b)
+}
+
+/// Unicode's own data, from ICU4X, where the binary can afford it: the server, which
+/// decides what is accepted, builds with the `unicode` feature.
+#[cfg(feature = "unicode")]
+mod unicode {
+    use std::borrow::Cow;
+
+    use icu_normalizer::ComposingNormalizerBorrowed;
+    use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+    use icu_properties::{CodePointMapData, CodePointSetData};
+
+    fn category(c: char) -> GeneralCategory {
+        CodePointMapData::<GeneralCategory>::new().get(c)
+    }
+
+    /// Default_Ignorable_Code_Point, and the format characters (Cf) it leaves out.
+    pub fn ignorable(c: char) -> bool {
+        CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+            || category(c) == GeneralCategory::Format
+    }
+
+    /// Nonspacing, spacing and enclosing marks.
+    pub fn mark(c: char) -> bool {
+        GeneralCategoryGroup::Mark.contains(category(c))
+    }
+
+    /// Normalization form KC.
+    pub fn compatible(text: &str) -> Cow<'_, str> {
+        ComposingNormalizerBorrowed::new_nfkc().normalize(text)
+    }
+}
+
+/// The browser's approximation, without Unicode's tables (they would double the
+/// client's first download). It only decides what the browser checks before
+/// sending: the server decides with the data above and says why it refused.
+#[cfg(not(feature = "unicode"))]
+mod unicode {
+    use std::borrow::Cow;
+
+    pub fn ignorable(c: char) -> bool {
+        matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+    }
+
+    pub fn mark(c: char) -> bool {
+        matches!(
+            c,
+            '\u{0300}'..='\u{036F}'
+                | '\u{0483}'..='\u{0489}'
+                | '\u{0591}'..='\u{05C7}'
+                | '\u{0610}'..='\u{061A}'
+                | '\u{064B}'..='\u{065F}'
+                | '\u{06D6}'..='\u{06ED}'
+                | '\u{0E31}'
+                | '\u{0E34}'..='\u{0E3A}'
+                | '\u{0E47}'..='\u{0E4E}'
+                | '\u{1AB0}'..='\u{1AFF}'
+                | '\u{1DC0}'..='\u{1DFF}'
+                | '\u{20D0}'..='\u{20FF}'
+                | '\u{FE20}'..='\u{FE2F}'
+                | '\u{1D165}'..='\u{1D169}'
+                | '\u{1D16D}'..='\u{1D172}'
+                | '\u{1D17B}'..='\u{1D182}'
+                | '\u{1D185}'..='\u{1D18B}'
+                | '\u{1D1AA}'..='\u{1D1AD}'
+        )
+    }
+
+    pub fn compatible(text: &str) -> Cow<'_, str> {
+        Cow::Borrowed(text)
+    }
 }
 
 #[cfg(test)]
@@ -215,5 +304,81 @@ mod tests {
         assert!(note("Vie\u{0323}\u{0302}t Nam").is_ok());
         assert!(note("جمعية محلية").is_ok());
         assert!(name("שרה\u{200F}").is_ok());
+    }
+
+    /// The characters an outside tester used to pass "Lead" off as someone else.
+    const DISGUISES: [char; 8] = [
+        '\u{200E}',
+        '\u{200F}',
+        '\u{061C}',
+        '\u{E0041}',
+        '\u{206A}',
+        '\u{FFF9}',
+        '\u{2065}',
+        '\u{180F}',
+    ];
+
+    #[test]
+    fn names_that_differ_only_by_invisible_characters_are_the_same_name() {
+        for c in DISGUISES {
+            let disguised = format!("Lead{c}");
+            assert!(same(&disguised, "Lead"), "{c:?}");
+            assert!(same(&format!("Le{c}ad"), "lead"), "{c:?}");
+            assert!(name(&disguised).is_ok(), "{c:?}: allowed inside text");
+            assert_eq!(
+                name(&c.to_string()),
+                Err(Rejection::EmptyText {
+                    field: TextField::Name
+                }),
+                "{c:?}"
+            );
+            assert_eq!(
+                note(&format!("{c}{c} {c}")),
+                Err(Rejection::EmptyText {
+                    field: TextField::Note
+                }),
+                "{c:?}"
+            );
+        }
+        assert!(same("Marie  Dupont", "marie dupont"));
+        assert!(!same("René", "Rene"), "accents make different names");
+    }
+
+    #[cfg(feature = "unicode")]
+    #[test]
+    fn compatibility_forms_are_the_same_name() {
+        assert!(same("Ｌｅａｄ", "Lead"));
+        assert!(same("ﬁlles", "Filles"));
+        // Composed or decomposed, an accent is the same letter.
+        assert!(same("Rene\u{0301}", "René"));
+    }
+
+    #[test]
+    fn marks_piled_up_in_any_script_are_refused_and_real_scripts_pass() {
+        let unreadable = |field| Err(Rejection::UnreadableText { field });
+        for (base, mark, count) in [
+            ("\u{0628}", '\u{0610}', 30),
+            ("\u{1D15F}", '\u{1D167}', 40),
+            ("\u{0E01}", '\u{0E49}', 40),
+            ("a", '\u{0301}', 5),
+        ] {
+            let piled = format!("{base}{}", mark.to_string().repeat(count));
+            assert_eq!(note(&piled), unreadable(TextField::Note), "{mark:?}");
+        }
+        // An invisible character between marks does not start a new letter.
+        let hidden = format!("a{}", "\u{0301}\u{200B}".repeat(6));
+        assert_eq!(note(&hidden), unreadable(TextField::Note));
+        for real in [
+            "ภาษาไทย น้ำใจ",
+            "Tiếng Việt, Nguyễn",
+            "Vie\u{0323}\u{0302}t Nam",
+            "بِسْمِ ٱللَّٰهِ",
+            "שָׁלוֹם",
+            "हिन्दी क्षेत्र",
+            "🇫🇷 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} 👨\u{200D}👩\u{200D}👧",
+        ] {
+            assert!(note(real).is_ok(), "{real}");
+            assert!(name(real).is_ok(), "{real}");
+        }
     }
 }

@@ -95,7 +95,7 @@ pub fn create(spec: NewWorkshop) -> Result<Workshop, Rejection> {
         if w.room(room.id).is_some() {
             return Err(Rejection::DuplicateId);
         }
-        if !names.insert(name.to_lowercase()) {
+        if !names.insert(text::fold(&name)) {
             return Err(Rejection::DuplicateLabel);
         }
         w.rooms.push(Room {

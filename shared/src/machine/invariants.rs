@@ -50,7 +50,7 @@ pub fn check_invariants(w: &Workshop) -> Result<(), String> {
     })?;
     let room_ids: HashSet<_> = w.rooms.iter().map(|r| r.id).collect();
     ensure(room_ids.len() == w.rooms.len(), || "two rooms share an id".into())?;
-    let names: HashSet<_> = w.rooms.iter().map(|r| r.name.to_lowercase()).collect();
+    let names: HashSet<_> = w.rooms.iter().map(|r| text::fold(&r.name)).collect();
     ensure(names.len() == w.rooms.len(), || "two rooms share a name".into())?;
     let column_ids: HashSet<_> = w.columns.iter().map(|c| c.id).collect();
     ensure(column_ids.len() == w.columns.len(), || {

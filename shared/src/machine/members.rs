@@ -147,17 +147,11 @@ fn relocate(who: &Participant, room: Option<RoomId>) -> Vec<Event> {
     }]
 }
 
-/// Names are compared as people read them: "Marie  Dupont" is "marie dupont", and
-/// "Ali\u{200B}ce" (with a zero-width space) is "Alice".
+/// Names are compared as people read them ([`text::fold`]): "Marie  Dupont" is
+/// "marie dupont", and "Ali\u{200B}ce" (with a zero-width space) or "Ａｌｉｃｅ" is
+/// "Alice".
 pub fn same_name(a: &str, b: &str) -> bool {
-    let fold = |s: &str| {
-        let visible: String = s.chars().filter(|c| !text::is_invisible(*c)).collect();
-        visible
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect::<Vec<_>>()
-    };
-    fold(a) == fold(b)
+    text::same(a, b)
 }
 
 /// The room with the fewest participants; the first such room on a tie, so that

@@ -183,7 +183,8 @@ pub(super) fn check_column(w: &Workshop, column: Column) -> Result<Column, Rejec
     Ok(Column { key, title, ..column })
 }
 
-/// Two rooms both called "Gard" would confuse everyone (case aside).
+/// Two rooms both called "Gard" would confuse everyone (case, invisible characters
+/// and compatibility forms aside: [`text::fold`]).
 pub(super) fn same_label(a: &str, b: &str) -> bool {
-    a.to_lowercase() == b.to_lowercase()
+    text::same(a, b)
 }
