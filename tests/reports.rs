@@ -47,7 +47,7 @@ async fn organisers_read_every_format_with_their_key_and_nobody_else_does() {
     assert!(
         access
             .url
-            .ends_with(&format!("/api/workshops/{id}/report.html?key={}", access.key))
+            .ends_with(&format!("/api/workshops/{id}/open#{}", access.key))
     );
     assert_eq!(
         organiser_key(&server, id, &created.facilitator_secret).await,
@@ -345,4 +345,83 @@ async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
     assert_eq!(restored.workshops, campaign_now.workshops);
     let lead = WsClient::connect(&again, &first.facilitator_secret).await;
     assert!(lead.workshop.participants.contains_key(&joined.participant));
+}
+
+/// The organiser link keeps its key out of every log: the key follows `#`, a form
+/// posts it, and a cookie scoped to that workshop's reports carries it from then on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organiser_form_opens_the_reports_without_a_key_in_any_url() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("YESS CAMP 1", &["Aude"]).await;
+    let other = server.create_workshop("Un autre atelier", &["Gard"]).await;
+    let id = created.workshop;
+    let access = organiser_key(&server, id, &created.facilitator_secret).await;
+    let (_, key) = access.url.split_once('#').unwrap();
+    assert_eq!(key, access.key);
+
+    let open = format!("/api/workshops/{id}/open");
+    let (status, headers, page) = server.get(&format!("{open}?lang=en"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8_lossy(&page);
+    assert!(
+        page.contains("Organiser key") && page.contains(r#"<form method="post">"#),
+        "{page}"
+    );
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("script-src 'sha256-") && policy.contains("form-action 'self'"),
+        "{policy}"
+    );
+
+    // A wrong key, or another workshop's, gets the page again and no cookie.
+    let others = organiser_key(&server, other.workshop, &other.facilitator_secret).await;
+    for wrong in ["", "zz", &"0".repeat(64), &others.key] {
+        let (status, headers, page) = server.post_form(&open, &format!("key={wrong}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{wrong}");
+        assert!(headers.get("set-cookie").is_none());
+        assert!(page.contains("role=\"alert\""), "{page}");
+    }
+
+    // The right key: a cookie for this workshop's reports only, and the report.
+    let (status, headers, _) = server.post_form(&open, &format!("key={key}")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers["location"],
+        format!("/api/workshops/{id}/report.html?lang=fr")
+    );
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    for part in [
+        "HttpOnly",
+        "SameSite=Strict",
+        &format!("Path=/api/workshops/{id}/"),
+    ] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    let (pair, _) = cookie.split_once(';').unwrap();
+    let with_cookie = [("cookie", pair.to_owned())];
+    for format in ["report.html", "report.md", "campaign.csv"] {
+        let path = format!("/api/workshops/{id}/{format}");
+        let (status, _, _) = server.fetch(&path, &with_cookie).await;
+        assert_eq!(status, StatusCode::OK, "{format}");
+    }
+    // The page's links to the other formats carry no key.
+    let (_, _, page) = server
+        .fetch(&format!("/api/workshops/{id}/report.html"), &with_cookie)
+        .await;
+    assert!(
+        page.contains(r#"href="report.md?lang=fr""#),
+        "links to the other formats"
+    );
+    assert!(!page.contains(key), "the key is in no link");
+    let (status, _, _) = server
+        .fetch(
+            &format!("/api/workshops/{}/report.html", other.workshop),
+            &with_cookie,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "this workshop's key opens no other"
+    );
 }

@@ -393,3 +393,87 @@ async fn events_queued_together_travel_in_one_frame() {
     assert_eq!(seen, ids, "in order, none missing");
     assert!(frames <= ids.len());
 }
+
+/// Sends one raw frame on a fresh websocket (no client library, which would refuse
+/// to write a broken one) and returns the close code the server answers with.
+async fn close_code_for(server: &TestServer, frame: &[u8]) -> Option<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "GET /ws HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        server.addr
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut read = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !read.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tcp.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the handshake was refused");
+        read.extend_from_slice(&chunk[..n]);
+    }
+    let end = read.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(
+        read.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&read)
+    );
+    let mut frames = read.split_off(end);
+    tcp.write_all(frame).await.unwrap();
+    let reading = async {
+        loop {
+            // Server frames are unmasked, short here: [opcode, length, payload…].
+            while frames.len() >= 2 && frames.len() >= 2 + usize::from(frames[1] & 0x7f) {
+                let (opcode, len) = (frames[0] & 0x0f, usize::from(frames[1] & 0x7f));
+                if opcode == 0x8 {
+                    return (len >= 2).then(|| u16::from_be_bytes([frames[2], frames[3]]));
+                }
+                frames.drain(..2 + len);
+            }
+            match tcp.read(&mut chunk).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => frames.extend_from_slice(&chunk[..n]),
+            }
+        }
+    };
+    timeout(PATIENCE, reading)
+        .await
+        .expect("the server ends the connection")
+}
+
+/// A client frame: `first` byte (FIN, reserved bits, opcode), masked with a zero key
+/// unless `masked` is false.
+fn raw_frame(first: u8, payload: &[u8], masked: bool) -> Vec<u8> {
+    let mut frame = vec![first];
+    let mask_bit = if masked { 0x80 } else { 0 };
+    if payload.len() < 126 {
+        frame.push(mask_bit | payload.len() as u8);
+    } else {
+        frame.push(mask_bit | 126);
+        frame.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    }
+    if masked {
+        frame.extend_from_slice(&[0, 0, 0, 0]);
+    }
+    frame.extend_from_slice(payload);
+    frame
+}
+
+#[tokio::test]
+async fn a_broken_frame_gets_the_standard_close_code() {
+    let server = TestServer::start().await;
+    let cases = [
+        (
+            "text that is not UTF-8",
+            raw_frame(0x81, &[0xff, 0xfe, 0xfd], true),
+            1007,
+        ),
+        ("a reserved bit set", raw_frame(0xC1, b"{}", true), 1002),
+        ("a reserved opcode", raw_frame(0x83, b"{}", true), 1002),
+        ("an unmasked frame", raw_frame(0x81, b"{}", false), 1002),
+        ("a ping of 200 bytes", raw_frame(0x89, &[b'x'; 200], true), 1002),
+    ];
+    for (what, frame, expected) in cases {
+        assert_eq!(close_code_for(&server, &frame).await, Some(expected), "{what}");
+    }
+}

@@ -36,6 +36,7 @@ pub mod workshop;
 pub mod ws;
 
 use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -54,13 +55,45 @@ pub fn app(hub: Arc<Hub>) -> Router {
     http::router(hub)
 }
 
+/// The address links name when no public URL is configured: the bound one or, for a
+/// wildcard bind (`0.0.0.0`), this machine's address on its default route (found by
+/// a UDP socket's `connect`, which sends nothing), else the loopback. Never a
+/// request's `Host` header, which anyone can forge.
+fn reachable(bound: SocketAddr) -> SocketAddr {
+    if !bound.ip().is_unspecified() {
+        return bound;
+    }
+    let (local, probe, loopback): (SocketAddr, SocketAddr, IpAddr) = if bound.is_ipv4() {
+        (
+            (Ipv4Addr::UNSPECIFIED, 0).into(),
+            (Ipv4Addr::new(192, 0, 2, 1), 9).into(),
+            Ipv4Addr::LOCALHOST.into(),
+        )
+    } else {
+        (
+            (Ipv6Addr::UNSPECIFIED, 0).into(),
+            (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1), 9).into(),
+            Ipv6Addr::LOCALHOST.into(),
+        )
+    };
+    let routed = std::net::UdpSocket::bind(local).and_then(|socket| {
+        socket.connect(probe)?;
+        socket.local_addr()
+    });
+    let ip = routed.map(|a| a.ip()).unwrap_or(loopback);
+    tracing::warn!(
+        "no --public-url: join links will name {ip}; set --public-url to the address participants use"
+    );
+    SocketAddr::new(ip, bound.port())
+}
+
 /// Builds the hub for a listener that is already bound: join links use its address
 /// unless a public URL is configured. With a data directory, the store is opened and
 /// every workshop it holds is running again before this returns.
 pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub>> {
     let public_url = match &config.public_url {
         Some(url) => url.trim_end_matches('/').to_owned(),
-        None => format!("http://{}", listener.local_addr()?),
+        None => format!("http://{}", reachable(listener.local_addr()?)),
     };
     let (committer, loaded, key) = match &config.data_dir {
         Some(dir) => {

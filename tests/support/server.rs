@@ -106,6 +106,34 @@ impl TestServer {
         )
     }
 
+    /// `POST path` with a form body (`application/x-www-form-urlencoded`), as a
+    /// browser's form sends it: the status, the headers and the body as text.
+    pub async fn post_form(&self, path: &str, form: &str) -> (StatusCode, HeaderMap, String) {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Full::new(Bytes::from(form.to_owned())))
+            .expect("request");
+        let response = self.http.request(request).await.expect("HTTP response");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// `GET path` with these headers: the status, the headers and the body as text.
+    pub async fn fetch(&self, path: &str, headers: &[(&str, String)]) -> (StatusCode, HeaderMap, String) {
+        let mut request = Request::builder().uri(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let request = request.body(Full::new(Bytes::new())).expect("request");
+        let response = self.http.request(request).await.expect("HTTP response");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// `DELETE path` with `Authorization: Bearer token`, when a token is given.
     pub async fn delete(&self, path: &str, token: Option<&Token>) -> StatusCode {
         let mut request = Request::builder().method(Method::DELETE).uri(self.url(path));

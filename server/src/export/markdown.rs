@@ -197,21 +197,31 @@ fn note(line: &NoteLine, l: &Labels) -> String {
 }
 
 /// Typed text as Markdown that shows it verbatim: on one line, with every character
-/// that could open markup, a link, an entity or a table cell escaped.
+/// that could open markup, a link, an entity or a table cell escaped, and what an
+/// auto-linking renderer would turn into a live link (a web address, an e-mail
+/// address) in a code span, where no renderer links.
 pub fn md(text: &str) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .collect();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' | '\t' => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '(' | ')' => {
+    for (i, word) in one_line.trim().split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if looks_like_a_link(word) {
+            out.push_str(&code_span(word));
+            continue;
+        }
+        for c in word.chars() {
+            if matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '(' | ')'
+            ) {
                 out.push('\\');
-                out.push(c);
             }
-            c => out.push(c),
+            out.push(c);
         }
     }
     let out = out.trim();
@@ -224,6 +234,30 @@ pub fn md(text: &str) -> String {
     } else {
         out.to_owned()
     }
+}
+
+/// What GitHub's and most renderers' auto-linking would turn into a link: a scheme
+/// (`https://`, `mailto:`), a `www.` address, an e-mail address. A `|` keeps the
+/// ordinary escaping (a code span cannot hold one inside a table cell).
+fn looks_like_a_link(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let email = lower
+        .split_once('@')
+        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+    !word.contains('|')
+        && (lower.contains("://") || lower.contains("www.") || lower.starts_with("mailto:") || email)
+}
+
+/// A word as a code span, its fence one backtick longer than any run inside it.
+fn code_span(word: &str) -> String {
+    let longest = word.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if word.starts_with('`') || word.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{word}{pad}{fence}")
 }
 
 #[cfg(test)]
@@ -246,5 +280,18 @@ mod tests {
         assert_eq!(md("- liste"), "\\- liste");
         assert_eq!(md("12. numéro"), "12\\. numéro");
         assert_eq!(md("2 cafés."), "2 cafés.");
+        assert_eq!(md("a  b\nc"), "a  b c");
+    }
+
+    #[test]
+    fn typed_addresses_do_not_become_live_links() {
+        assert_eq!(
+            md("voir https://exemple.fr/a_b et www.mairie.fr, écrire à contact@mairie.fr"),
+            "voir `https://exemple.fr/a_b` et `www.mairie.fr,` écrire à `contact@mairie.fr`"
+        );
+        assert_eq!(md("HTTP://X.ORG/`a`"), "`` HTTP://X.ORG/`a` ``");
+        assert_eq!(md("`www.x.org`"), "`` `www.x.org` ``");
+        assert_eq!(md("a@b"), "a@b", "no domain, no link");
+        assert_eq!(md("rdv @mairie.fr"), "rdv @mairie.fr");
     }
 }

@@ -15,7 +15,7 @@ use axum::response::IntoResponse;
 
 use super::ClientIp;
 use super::error::ApiError;
-use super::reports::{bearer, public_base};
+use super::reports::bearer;
 use crate::hub::Hub;
 
 pub async fn create_workshop(
@@ -59,17 +59,16 @@ pub async fn code_info(
 }
 
 /// The join link as a QR code, for the facilitator to show on a shared screen. The
-/// link names the configured public address or, without one, the address the
-/// facilitator's browser used: both reach this server.
+/// link names the configured public address or, without one, the bound address;
+/// never the request's `Host`, which anyone can forge.
 pub async fn join_qr(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
-    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let code = JoinCode::parse(&code).ok_or(ApiError::UnknownCode)?;
     hub.open_code(ip, code.as_str())?;
-    let link = format!("{}/j/{code}", public_base(&hub, &headers));
+    let link = format!("{}/j/{code}", hub.public_url);
     let svg =
         qr_svg(&link).ok_or_else(|| ApiError::BadRequest("this link is too long for a QR code".into()))?;
     Ok((

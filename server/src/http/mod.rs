@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod error;
+pub mod organiser;
 pub mod reports;
 
 use std::convert::Infallible;
@@ -76,6 +77,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/workshops", post(api::create_workshop))
         .route("/workshops/{id}", delete(api::delete_workshop))
         .route("/workshops/{id}/organiser", get(reports::organiser))
+        .route("/workshops/{id}/open", get(organiser::page).post(organiser::open))
         .route("/workshops/{id}/{file}", get(reports::export))
         .route("/join", post(api::join))
         .route("/join/{code}", get(api::code_info))

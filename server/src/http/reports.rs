@@ -1,9 +1,10 @@
 //! Reports and exports over HTTP:
 //! - `GET /api/workshops/{id}/organiser` (the lead's token as `Authorization: Bearer`):
-//!   the organiser link, read-only access to the reports.
+//!   the organiser key and link, read-only access to the reports (the link opens
+//!   [`super::organiser`]'s page, which keeps the key out of logs).
 //! - `GET /api/workshops/{id}/report.{html,md,csv,xlsx,json}` and
 //!   `…/campaign.{…}` (the workshop and every workshop of its campaign), with
-//!   `?key=<organiser key>` or the lead's token; `lang=fr|en`, `tz=<minutes east of
+//!   `?key=<organiser key>`, the organiser cookie or the lead's token; `lang=fr|en`, `tz=<minutes east of
 //!   UTC>`, `live=1` (the HTML page reloads every 30 s), `download=1` (the HTML page
 //!   as a file).
 //! - `POST /api/import`: a JSON export back as live workshops.
@@ -24,6 +25,7 @@ use serde::Deserialize;
 
 use super::ClientIp;
 use super::error::ApiError;
+use super::organiser;
 use crate::clock;
 use crate::export::{self, Format, Lang, Options, Scope, Zone};
 use crate::hub::Hub;
@@ -37,18 +39,6 @@ pub fn bearer(headers: &HeaderMap) -> Option<Token> {
         .map(|token| Token(token.trim().to_owned()))
 }
 
-/// The address people reach this server at: the configured public address or, without
-/// one, the one the asking browser used (a server bound to 0.0.0.0 cannot name itself).
-pub fn public_base(hub: &Hub, headers: &HeaderMap) -> String {
-    match (
-        &hub.config.public_url,
-        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
-    ) {
-        (None, Some(host)) => format!("http://{host}"),
-        _ => hub.public_url.clone(),
-    }
-}
-
 pub async fn organiser(
     State(hub): State<Arc<Hub>>,
     Path(id): Path<String>,
@@ -57,10 +47,9 @@ pub async fn organiser(
     let token = bearer(&headers).ok_or(ApiError::NotFacilitator)?;
     let id: WorkshopId = id.parse().map_err(|_| ApiError::NotFacilitator)?;
     let key = hub.organiser_key(id, &token).await?;
-    let url = format!(
-        "{}/api/workshops/{id}/report.html?key={key}",
-        public_base(&hub, &headers)
-    );
+    // Links name the configured or bound address, never the request's `Host`: a
+    // forged header must not make Atelier hand out a link to someone else's site.
+    let url = organiser::link(&hub, id, &key);
     Ok(Json(OrganiserAccess { key, url }))
 }
 
@@ -100,9 +89,8 @@ pub async fn export(
     };
     let id: WorkshopId = id.parse().map_err(|_| ApiError::NoAccess)?;
     let lead = bearer(&headers);
-    let workshop = hub
-        .readable_workshop(id, query.key.as_deref(), lead.as_ref())
-        .await?;
+    let key = query.key.clone().or_else(|| organiser::key_in_cookie(&headers));
+    let workshop = hub.readable_workshop(id, key.as_deref(), lead.as_ref()).await?;
     let workshops = if campaign {
         hub.campaign_of(workshop).await?
     } else {
@@ -113,8 +101,12 @@ pub async fn export(
         zone,
         generated: clock::now(),
         // Links to the other formats carry what opened this one.
-        query: query.key.as_ref().map(|key| {
-            let mut q = format!("key={key}&lang={}", lang.code());
+        // (The cookie, sent with them by itself, needs no key in them.)
+        query: key.as_ref().map(|key| {
+            let mut q = match &query.key {
+                Some(_) => format!("key={key}&lang={}", lang.code()),
+                None => format!("lang={}", lang.code()),
+            };
             if let Some(tz) = query.tz {
                 q.push_str(&format!("&tz={tz}"));
             }

@@ -32,6 +32,9 @@ enum Ending {
     PeerGone,
     /// We close, telling the peer why.
     Error(ErrorCode, String),
+    /// The peer broke the websocket protocol itself (RFC 6455 §7.4.1): a close frame
+    /// with the standard code, no message, which such a peer could not read.
+    Violation(u16, &'static str),
 }
 
 impl Ending {
@@ -213,7 +216,16 @@ impl Reader<'_> {
     where
         R: Stream<Item = Result<Message, axum::Error>> + Unpin,
     {
+        let half = (self.outbox.max_capacity() / 2).max(1);
         loop {
+            // Every message read here may be answered through the queue the room's
+            // news also takes. Past half full, stop reading until the writer has
+            // drained it: a burst is slowed by TCP's own push-back instead of
+            // crowding out the room's news and ending as `lagging`. A client that
+            // reads nothing at all still ends so, by the write timeout.
+            if self.outbox.capacity() < half && self.outbox.reserve_many(half).await.is_err() {
+                return Ending::PeerGone;
+            }
             let message = match timeout(self.limits.idle_timeout, stream.next()).await {
                 Err(_) => return Ending::error(ErrorCode::Idle, "no message for too long"),
                 Ok(None) | Ok(Some(Ok(Message::Close(_)))) => return Ending::PeerGone,
@@ -352,20 +364,21 @@ where
 }
 
 /// Maps a failed read to how the connection ends: an oversized message is the one
-/// failure worth explaining; the rest mean the peer is gone.
+/// failure worth explaining; a broken frame gets the standard close code (1007 for
+/// text that is not UTF-8, 1002 for the rest: reserved bits or opcodes, an unmasked
+/// frame, an oversized ping); anything else means the peer is gone.
 fn read_error(error: axum::Error, limits: &Limits) -> Ending {
-    let too_large = error
-        .into_inner()
-        .downcast_ref::<tungstenite::Error>()
-        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)));
-    if too_large {
-        let max = limits.hard_message_bytes;
-        Ending::error(
-            ErrorCode::TooLarge,
-            format!("message too large: at most {max} bytes"),
-        )
-    } else {
-        Ending::PeerGone
+    match error.into_inner().downcast_ref::<tungstenite::Error>() {
+        Some(tungstenite::Error::Capacity(_)) => {
+            let max = limits.hard_message_bytes;
+            Ending::error(
+                ErrorCode::TooLarge,
+                format!("message too large: at most {max} bytes"),
+            )
+        }
+        Some(tungstenite::Error::Utf8(_)) => Ending::Violation(1007, "text that is not UTF-8"),
+        Some(tungstenite::Error::Protocol(_)) => Ending::Violation(1002, "not a valid websocket frame"),
+        _ => Ending::PeerGone,
     }
 }
 
@@ -374,8 +387,17 @@ async fn say_goodbye<S>(sink: &mut S, ending: Ending)
 where
     S: Sink<Message, Error = axum::Error> + Unpin,
 {
-    let Ending::Error(code, message) = ending else {
-        return;
+    let (code, message) = match ending {
+        Ending::PeerGone => return,
+        Ending::Violation(code, reason) => {
+            let close = CloseFrame {
+                code,
+                reason: Utf8Bytes::from_static(reason),
+            };
+            let _ = timeout(Duration::from_secs(2), sink.send(Message::Close(Some(close)))).await;
+            return;
+        }
+        Ending::Error(code, message) => (code, message),
     };
     let error = ServerMsg::Error {
         code,
