@@ -13,7 +13,7 @@
 
 use atelier_server::catalog::Catalog;
 use atelier_server::export::{archive, fixture};
-use atelier_server::{Config, Limits};
+use atelier_server::{Config, Limits, Rate};
 use atelier_shared::api::Imported;
 use atelier_shared::{Colour, Command, NoteId, Workshop};
 use atelier_tests::{TestServer, WsClient};
@@ -349,6 +349,29 @@ async fn imports_are_bounded_in_size_and_per_address() {
         )
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// What one address may import is counted in bytes too, from each archive's declared
+/// length: past the allowance the next archive is refused before it is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_bytes_are_paced_per_address() {
+    let body = real_archive();
+    let kib = u32::try_from(body.to_string().len().div_ceil(1024)).unwrap();
+    let mut config = unpaced();
+    config.limits.import_kib = Some(Rate::per_hour(kib, 3 * kib));
+    let server = TestServer::start_with(config).await;
+    for n in 0..3 {
+        let (status, answer) = server
+            .request(Method::POST, "/api/import", Some(body.clone()))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "import {n}: {answer}");
+    }
+    let (status, answer) = server
+        .request(Method::POST, "/api/import", Some(body.clone()))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert!(answer["retry_after_secs"].as_u64().unwrap() > 0, "{answer}");
+    assert_eq!(server.hub.workshop_count(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
