@@ -743,11 +743,14 @@ async fn network_down(browser: &Client) {
     browser.execute(script, vec![]).await.unwrap();
 }
 
+/// The network comes back, and the browser says so (`online`), as a real one does.
 async fn network_back(browser: &Client) {
-    browser
-        .execute("window.__atelierNet.offline = false; return true;", vec![])
-        .await
-        .unwrap();
+    let script = r#"
+        window.__atelierNet.offline = false;
+        window.dispatchEvent(new Event('online'));
+        return true;
+    "#;
+    browser.execute(script, vec![]).await.unwrap();
 }
 
 #[tokio::test]

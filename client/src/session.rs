@@ -77,6 +77,8 @@ struct Inner {
     stopped: bool,
     heartbeat: Option<IntervalHandle>,
     retry: Option<TimeoutHandle>,
+    /// The browser's "network is back" event, which cuts the backoff short.
+    back_online: Option<WindowListenerHandle>,
 }
 
 struct Pending {
@@ -122,11 +124,16 @@ impl Session {
                 stopped: false,
                 heartbeat: None,
                 retry: None,
+                back_online: None,
             }),
         };
         session.connect();
         let heartbeat = set_interval_with_handle(move || session.heartbeat(), HEARTBEAT).ok();
-        session.inner.update_value(|i| i.heartbeat = heartbeat);
+        let back_online = window_event_listener(leptos::ev::online, move |_| session.on_back_online());
+        session.inner.update_value(|i| {
+            i.heartbeat = heartbeat;
+            i.back_online = Some(back_online);
+        });
         session
     }
 
@@ -227,6 +234,9 @@ impl Session {
             }
             if let Some(handle) = i.retry.take() {
                 handle.clear();
+            }
+            if let Some(handle) = i.back_online.take() {
+                handle.remove();
             }
             if let Some(socket) = i.socket.take() {
                 socket.set_onopen(None);
@@ -398,6 +408,34 @@ impl Session {
                 self.status.set(Status::Reconnecting);
                 self.schedule_reconnect();
             }
+        }
+    }
+
+    /// The device is online again (a phone back in coverage, a laptop back on wifi):
+    /// a connection waiting for its next try (up to 20 s away) tries now.
+    fn on_back_online(self) {
+        if !matches!(self.status.get_untracked(), Status::Reconnecting) {
+            return;
+        }
+        let now = self.inner.try_update_value(|i| {
+            if i.stopped {
+                return false;
+            }
+            if let Some(handle) = i.retry.take() {
+                handle.clear();
+            }
+            i.attempt = 0;
+            // A try still hanging on the old network is abandoned.
+            if let Some(socket) = i.socket.take_if(|s| s.ready_state() != WebSocket::OPEN) {
+                socket.set_onopen(None);
+                socket.set_onmessage(None);
+                socket.set_onclose(None);
+                let _ = socket.close();
+            }
+            i.socket.is_none()
+        });
+        if now == Some(true) {
+            self.connect();
         }
     }
 
