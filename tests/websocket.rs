@@ -477,3 +477,14 @@ async fn a_broken_frame_gets_the_standard_close_code() {
         assert_eq!(close_code_for(&server, &frame).await, Some(expected), "{what}");
     }
 }
+
+/// The closing handshake completes: a client's close frame gets one back, with the
+/// same code, or 1002 when the code it sent is not one a peer may send.
+#[tokio::test]
+async fn a_close_frame_is_answered() {
+    let server = TestServer::start().await;
+    let normal = raw_frame(0x88, &1000u16.to_be_bytes(), true);
+    assert_eq!(close_code_for(&server, &normal).await, Some(1000));
+    let reserved = raw_frame(0x88, &999u16.to_be_bytes(), true);
+    assert_eq!(close_code_for(&server, &reserved).await, Some(1002));
+}

@@ -57,10 +57,11 @@ pub fn label(text: &str) -> Result<String, Rejection> {
     clean(text, TextField::Label, LABEL_MAX_CHARS, false)
 }
 
-/// Combining marks one letter may carry. Written languages stack two or three (a
-/// Vietnamese vowel has two); dozens make "zalgo" text that spills over the lines
-/// above and below it.
-pub const MAX_MARKS_IN_A_ROW: usize = 4;
+/// Combining marks one letter may carry, counted once decomposed (NFKD). Written
+/// languages stack up to five (a Vietnamese vowel has two, pointed Hebrew with a
+/// cantillation mark four or five, a Burmese syllable five); dozens make "zalgo" text
+/// that spills over the lines above and below it.
+pub const MAX_MARKS_IN_A_ROW: usize = 6;
 
 fn clean(text: &str, field: TextField, max: usize, multiline: bool) -> Result<String, Rejection> {
     let trimmed = text.trim();
@@ -89,11 +90,13 @@ fn is_invisible_control(c: char) -> bool {
 /// Characters that take no room and show nothing: Unicode's default-ignorable code
 /// points (zero-width spaces and joiners, direction marks, the soft hyphen, variation
 /// selectors, tags, Hangul fillers, unassigned ones kept for the same use), format
-/// characters, and the braille blank, which renders as a space. They have uses inside
-/// text (emoji sequences), but a text made only of them is empty, and two names that
-/// differ only by them are the same name.
+/// characters, and the blanks that are neither (the braille blank, which renders as a
+/// space; the object replacement character, which browsers draw as nothing; the
+/// musical null notehead; the Khitan filler). They have uses inside text (emoji
+/// sequences), but a text made only of them is empty, and two names that differ only
+/// by them are the same name.
 pub fn is_invisible(c: char) -> bool {
-    c == '\u{2800}' || unicode::ignorable(c)
+    matches!(c, '\u{2800}' | '\u{FFFC}' | '\u{1D159}' | '\u{16FE4}') || unicode::ignorable(c)
 }
 
 /// Embeddings, overrides and isolates: they reorder how the text, and what follows
@@ -105,11 +108,12 @@ fn is_direction_control(c: char) -> bool {
 }
 
 /// Whether some letter carries more than [`MAX_MARKS_IN_A_ROW`] combining marks
-/// (Unicode's general category Mark, in every script). Invisible characters between
-/// marks don't start a new letter.
+/// (Unicode's general category Mark, in every script), counted once decomposed: one
+/// precomposed character can hold three. Invisible characters between marks don't
+/// start a new letter.
 fn marks_pile_up(text: &str) -> bool {
     let mut run = 0;
-    text.chars().any(|c| {
+    unicode::decomposed(text).chars().any(|c| {
         if unicode::mark(c) {
             run += 1;
         } else if !is_invisible(c) {
@@ -123,10 +127,37 @@ fn marks_pile_up(text: &str) -> bool {
 /// dropped, compatibility forms folded (NFKC: "Ｌｅａｄ" is "Lead", "ﬁ" is "fi"),
 /// case ignored, runs of spaces one space. Names and room labels are unique by it.
 pub fn fold(text: &str) -> String {
-    let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect();
+    let mut visible = String::with_capacity(text.len());
+    // The last character kept, and the last one kept that shows.
+    let (mut kept, mut shown) = (None, None);
+    for c in text.chars() {
+        let invisible = is_invisible(c);
+        if invisible && !changes_what_shows(c, kept, shown) {
+            continue;
+        }
+        visible.push(c);
+        kept = Some(c);
+        if !invisible {
+            shown = Some(c);
+        }
+    }
     let lower = unicode::compatible(&visible).to_lowercase();
     let folded = unicode::compatible(&lower);
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An invisible character that still changes what is shown, so two texts that differ
+/// by it look different: a joiner or non-joiner after an emoji or a letter of a
+/// script whose letters join (an emoji family is not four people side by side,
+/// Persian's non-joiner and Sinhala's joiner change the word), a tag in a flag's
+/// sequence (Scotland is not Wales). After a Latin letter they change nothing.
+fn changes_what_shows(c: char, kept: Option<char>, shown: Option<char>) -> bool {
+    const TAGS: std::ops::RangeInclusive<char> = '\u{E0020}'..='\u{E007F}';
+    match c {
+        '\u{200C}' | '\u{200D}' => shown.is_some_and(unicode::joins),
+        c if TAGS.contains(&c) => kept.is_some_and(|k| k == '\u{1F3F4}' || TAGS.contains(&k)),
+        _ => false,
+    }
 }
 
 /// Whether two texts read as the same (see [`fold`]).
@@ -140,8 +171,11 @@ pub fn same(a: &str, b: &str) -> bool {
 mod unicode {
     use std::borrow::Cow;
 
-    use icu_normalizer::ComposingNormalizerBorrowed;
-    use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+    use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
+    use icu_properties::props::{
+        DefaultIgnorableCodePoint, EmojiModifier, ExtendedPictographic, GeneralCategory,
+        GeneralCategoryGroup, Script,
+    };
     use icu_properties::{CodePointMapData, CodePointSetData};
 
     fn category(c: char) -> GeneralCategory {
@@ -162,6 +196,28 @@ mod unicode {
     /// Normalization form KC.
     pub fn compatible(text: &str) -> Cow<'_, str> {
         ComposingNormalizerBorrowed::new_nfkc().normalize(text)
+    }
+
+    /// Normalization form KD: every mark a character holds, apart.
+    pub fn decomposed(text: &str) -> Cow<'_, str> {
+        DecomposingNormalizerBorrowed::new_nfkd().normalize(text)
+    }
+
+    /// Whether a (non-)joiner after `c` changes what is shown: after an emoji, or a
+    /// letter of a script other than Latin, Greek and Cyrillic (and the shared
+    /// punctuation and digits).
+    pub fn joins(c: char) -> bool {
+        let script = CodePointMapData::<Script>::new().get(c);
+        CodePointSetData::new::<ExtendedPictographic>().contains(c)
+            || CodePointSetData::new::<EmojiModifier>().contains(c)
+            || ![
+                Script::Latin,
+                Script::Greek,
+                Script::Cyrillic,
+                Script::Common,
+                Script::Inherited,
+            ]
+            .contains(&script)
     }
 }
 
@@ -223,6 +279,18 @@ mod unicode {
 
     pub fn compatible(text: &str) -> Cow<'_, str> {
         Cow::Borrowed(text)
+    }
+
+    pub fn decomposed(text: &str) -> Cow<'_, str> {
+        Cow::Borrowed(text)
+    }
+
+    pub fn joins(c: char) -> bool {
+        c >= '\u{0590}'
+            && !matches!(
+                c,
+                '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' | '\u{FF00}'..='\u{FFEF}'
+            )
     }
 }
 
@@ -342,6 +410,31 @@ mod tests {
         }
         assert!(same("Marie  Dupont", "marie dupont"));
         assert!(!same("René", "Rene"), "accents make different names");
+        // Blanks that are not default-ignorable.
+        for blank in ['\u{FFFC}', '\u{2800}', '\u{1D159}'] {
+            assert!(same(&format!("Lead{blank}"), "Lead"), "{blank:?}");
+            assert!(name(&blank.to_string()).is_err(), "{blank:?}");
+        }
+        // A joiner between Latin letters shows nothing.
+        assert!(same("Le\u{200D}ad", "Lead"));
+        assert!(same("Le\u{200C}ad\u{200D}", "Lead"));
+    }
+
+    #[test]
+    fn invisible_characters_that_change_what_is_shown_make_different_names() {
+        let scotland = "Fin 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        let wales = "Fin 🏴\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}";
+        assert!(!same(scotland, wales));
+        assert!(!same(scotland, "Fin 🏴"));
+        assert!(same(scotland, scotland));
+        assert!(
+            !same("Bea 👨\u{200D}👩\u{200D}👧", "Bea 👨👩👧"),
+            "a family, three people"
+        );
+        assert!(!same("نیک\u{200C}نام", "نیکنام"), "Persian's non-joiner");
+        assert!(!same("ශ්\u{200D}රී", "ශ්රී"), "Sinhala's joiner");
+        // Tags after anything but a flag show nothing.
+        assert!(same("Lead\u{E0067}\u{E0062}", "Lead"));
     }
 
     #[cfg(feature = "unicode")]
@@ -360,14 +453,16 @@ mod tests {
             ("\u{0628}", '\u{0610}', 30),
             ("\u{1D15F}", '\u{1D167}', 40),
             ("\u{0E01}", '\u{0E49}', 40),
-            ("a", '\u{0301}', 5),
+            ("a", '\u{0301}', MAX_MARKS_IN_A_ROW + 1),
         ] {
             let piled = format!("{base}{}", mark.to_string().repeat(count));
             assert_eq!(note(&piled), unreadable(TextField::Note), "{mark:?}");
         }
         // An invisible character between marks does not start a new letter.
-        let hidden = format!("a{}", "\u{0301}\u{200B}".repeat(6));
+        let hidden = format!("a{}", "\u{0301}\u{200B}".repeat(MAX_MARKS_IN_A_ROW + 1));
         assert_eq!(note(&hidden), unreadable(TextField::Note));
+        let blank = format!("a{}", "\u{0300}\u{0301}\u{FFFC}".repeat(4));
+        assert_eq!(note(&blank), unreadable(TextField::Note));
         for real in [
             "ภาษาไทย น้ำใจ",
             "Tiếng Việt, Nguyễn",
@@ -375,10 +470,27 @@ mod tests {
             "بِسْمِ ٱللَّٰهِ",
             "שָׁלוֹם",
             "हिन्दी क्षेत्र",
+            "လျှော့ချရန် မျှော်လင့်",
+            "שָּׁ֑לוֹם",
             "🇫🇷 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} 👨\u{200D}👩\u{200D}👧",
         ] {
             assert!(note(real).is_ok(), "{real}");
             assert!(name(real).is_ok(), "{real}");
         }
+    }
+
+    #[cfg(feature = "unicode")]
+    #[test]
+    fn marks_are_counted_decomposed() {
+        let unreadable = |field| Err(Rejection::UnreadableText { field });
+        // U+0344 is two marks; U+0F77 three once decomposed.
+        assert_eq!(
+            note(&format!("u{}", "\u{0344}".repeat(4))),
+            unreadable(TextField::Note)
+        );
+        assert_eq!(
+            note(&format!("\u{0F40}{}", "\u{0F77}".repeat(4))),
+            unreadable(TextField::Note)
+        );
     }
 }

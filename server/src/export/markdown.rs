@@ -6,6 +6,8 @@ use std::fmt::Write;
 
 use atelier_shared::report::{NoteLine, Report, RoomReport, Timeline, VoteReport};
 
+use atelier_shared::text;
+
 use super::Options;
 use super::labels::Labels;
 
@@ -210,18 +212,24 @@ pub fn md(text: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        if looks_like_a_link(word) {
-            out.push_str(&code_span(word));
-            continue;
-        }
-        for c in word.chars() {
-            if matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '(' | ')'
-            ) {
-                out.push('\\');
+        // A `|` splits a word: a code span cannot hold one inside a table cell.
+        for (j, piece) in word.split('|').enumerate() {
+            if j > 0 {
+                out.push_str("\\|");
             }
-            out.push(c);
+            if looks_like_a_link(piece) {
+                out.push_str(&code_span(piece));
+                continue;
+            }
+            for c in piece.chars() {
+                if matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '#' | '!' | '(' | ')'
+                ) {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
         }
     }
     let out = out.trim();
@@ -236,16 +244,32 @@ pub fn md(text: &str) -> String {
     }
 }
 
-/// What GitHub's and most renderers' auto-linking would turn into a link: a scheme
-/// (`https://`, `mailto:`), a `www.` address, an e-mail address. A `|` keeps the
-/// ordinary escaping (a code span cannot hold one inside a table cell).
+/// What an auto-linking renderer could turn into a link: a scheme (`https://`,
+/// `mailto:`), an address starting `//` or `www.`, an e-mail address (an `@` with
+/// something before it and a dot after it), a bare domain (a dot followed by two
+/// letters, as linkify's fuzzy matching takes `evil.com`). Read once folded
+/// (`ｗｗｗ.` is `www.`). Ordinary words never match, and one that does only shows
+/// in a code span.
 fn looks_like_a_link(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    let email = lower
-        .split_once('@')
-        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
-    !word.contains('|')
-        && (lower.contains("://") || lower.contains("www.") || lower.starts_with("mailto:") || email)
+    let folded = text::fold(word);
+    let email = folded
+        .char_indices()
+        .any(|(i, c)| c == '@' && i > 0 && folded[i + 1..].contains('.'));
+    let domain = folded.char_indices().any(|(i, c)| {
+        c == '.'
+            && folded[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+            && folded[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .count()
+                >= 2
+    });
+    folded.contains("://")
+        || folded.contains("www.")
+        || folded.contains("mailto:")
+        || folded.starts_with("//")
+        || email
+        || domain
 }
 
 /// A word as a code span, its fence one backtick longer than any run inside it.
@@ -292,6 +316,17 @@ mod tests {
         assert_eq!(md("HTTP://X.ORG/`a`"), "`` HTTP://X.ORG/`a` ``");
         assert_eq!(md("`www.x.org`"), "`` `www.x.org` ``");
         assert_eq!(md("a@b"), "a@b", "no domain, no link");
-        assert_eq!(md("rdv @mairie.fr"), "rdv @mairie.fr");
+        assert_eq!(md("x|https://evil.com/"), "x\\|`https://evil.com/`");
+        assert_eq!(md("https://evil.com|x"), "`https://evil.com`\\|x");
+        assert_eq!(md("@x@evil.com"), "`@x@evil.com`");
+        assert_eq!(
+            md("evil-bare.com //evil.org ｗｗｗ.x"),
+            "`evil-bare.com` `//evil.org` `ｗｗｗ.x`"
+        );
+        // Ordinary French stays as typed.
+        assert_eq!(
+            md("Fin 2.5 M€ etc. e.g. rdv @mairie"),
+            "Fin 2.5 M€ etc. e.g. rdv @mairie"
+        );
     }
 }

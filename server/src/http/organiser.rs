@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use atelier_shared::WorkshopId;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -31,10 +32,10 @@ pub const COOKIE: &str = "atelier_organiser";
 const KEPT_SECS: u32 = 8 * 3600;
 
 /// Fills the form from the link's fragment and posts it, then forgets the fragment.
-const SUBMIT: &str = "var k=location.hash.slice(1);if(k){history.replaceState(null,\"\",location.pathname+location.search);document.getElementById(\"key\").value=decodeURIComponent(k);document.forms[0].submit()}";
+const SUBMIT: &str = "var k=location.hash.slice(1);if(k){history.replaceState(null,\"\",location.pathname+location.search);try{k=decodeURIComponent(k)}catch(e){}document.getElementById(\"key\").value=k;document.forms[0].submit()}";
 /// `'sha256-…'` of [`SUBMIT`], for the Content-Security-Policy (the browser test
 /// fails if they disagree: the form is never posted).
-const SUBMIT_HASH: &str = "sha256-7jJdobphrKQV3Gw1+SaxPFfq4VOVVbh29aD5c6P5cys=";
+const SUBMIT_HASH: &str = "sha256-UbaRYpsTQ6pzC5Z9LIHJVa11iRaCM2GUzuArTL0E82A=";
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
@@ -72,9 +73,13 @@ pub async fn open(
     State(hub): State<Arc<Hub>>,
     Path(id): Path<String>,
     Query(query): Query<PageQuery>,
-    Form(form): Form<KeyForm>,
+    form: Result<Form<KeyForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
     let lang = lang(&query);
+    // A form without its one field, or not a form: the page again, as for a wrong key.
+    let Ok(Form(form)) = form else {
+        return Ok(render(lang, StatusCode::BAD_REQUEST, true));
+    };
     let key = form.key.trim();
     let Ok(id) = id.parse::<WorkshopId>() else {
         return Ok(render(lang, StatusCode::FORBIDDEN, true));

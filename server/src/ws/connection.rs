@@ -30,6 +30,9 @@ use crate::workshop::{ConnId, Outbox, WorkshopHandle};
 enum Ending {
     /// The peer closed or vanished; nothing more to say.
     PeerGone,
+    /// The peer sent a close frame: the reply tungstenite has queued goes out, which
+    /// completes the closing handshake (or, for an invalid close frame, carries 1002).
+    PeerClosed,
     /// We close, telling the peer why.
     Error(ErrorCode, String),
     /// The peer broke the websocket protocol itself (RFC 6455 §7.4.1): a close frame
@@ -166,7 +169,7 @@ where
             Ok(Some(Err(error))) => return Err(read_error(error, limits)),
             Ok(Some(Ok(Message::Text(text)))) => break text,
             Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
-            Ok(Some(Ok(Message::Close(_)))) => return Err(Ending::PeerGone),
+            Ok(Some(Ok(Message::Close(_)))) => return Err(Ending::PeerClosed),
             Ok(Some(Ok(Message::Binary(_)))) => return Err(expected()),
         }
     };
@@ -228,7 +231,8 @@ impl Reader<'_> {
             }
             let message = match timeout(self.limits.idle_timeout, stream.next()).await {
                 Err(_) => return Ending::error(ErrorCode::Idle, "no message for too long"),
-                Ok(None) | Ok(Some(Ok(Message::Close(_)))) => return Ending::PeerGone,
+                Ok(None) => return Ending::PeerGone,
+                Ok(Some(Ok(Message::Close(_)))) => return Ending::PeerClosed,
                 Ok(Some(Err(error))) => return read_error(error, self.limits),
                 Ok(Some(Ok(message))) => message,
             };
@@ -389,6 +393,10 @@ where
 {
     let (code, message) = match ending {
         Ending::PeerGone => return,
+        Ending::PeerClosed => {
+            let _ = timeout(Duration::from_secs(2), sink.flush()).await;
+            return;
+        }
         Ending::Violation(code, reason) => {
             let close = CloseFrame {
                 code,
