@@ -80,9 +80,8 @@ async fn idle_connections_from_one_address_lock_no_one_else_out() {
                 .unwrap(),
             _ => stream.write_all(b"G").await.unwrap(),
         }
-        held.push(stream);
+        held.push((stream, Instant::now()));
     }
-    let trickle = Instant::now();
 
     // Everyone else is served at once.
     for _ in 0..5 {
@@ -98,14 +97,17 @@ async fn idle_connections_from_one_address_lock_no_one_else_out() {
 
     // The address's share was kept; its connections past it were answered `503` and
     // closed, not left hanging.
-    let mut refused = 0;
+    // (On a busy machine, opening them all can take longer than the header timeout:
+    // the first ones are then already closed, as they should be.)
+    let (mut refused, mut timed_out) = (0, 0);
     let mut open = Vec::new();
-    for mut stream in held {
+    for (mut stream, opened) in held {
         let mut first = [0u8; 12];
         match timeout(Duration::from_millis(20), stream.read(&mut first)).await {
             Ok(Ok(n)) if first[..n].starts_with(b"HTTP/1.1 503") => refused += 1,
+            Ok(Ok(0)) if opened.elapsed() >= Duration::from_secs(10) => timed_out += 1,
             Ok(other) => panic!("a held connection answered early: {other:?}"),
-            Err(_) => open.push(stream),
+            Err(_) => open.push((stream, opened)),
         }
     }
     assert!(
@@ -113,8 +115,8 @@ async fn idle_connections_from_one_address_lock_no_one_else_out() {
         "past its share, an address is refused: {refused}"
     );
     assert!(
-        !open.is_empty() && open.len() <= 400,
-        "an address keeps at most its share: {} open",
+        open.len() + timed_out >= 1 && open.len() + timed_out <= 400,
+        "an address keeps at most its share: {} open, {timed_out} timed out",
         open.len()
     );
     // And the same address can still be answered once it lets go of its sockets.
@@ -125,8 +127,8 @@ async fn idle_connections_from_one_address_lock_no_one_else_out() {
 
     // Trickling a byte a second does not keep a connection: headers must be complete
     // within the timeout (10 s), so every held connection is closed by then.
-    let deadline = trickle + Duration::from_secs(15);
-    for mut stream in open {
+    for (mut stream, opened) in open {
+        let deadline = opened + Duration::from_secs(15);
         let mut rest = Vec::new();
         loop {
             let _ = stream.write_all(b"E").await;
@@ -137,11 +139,11 @@ async fn idle_connections_from_one_address_lock_no_one_else_out() {
                 Err(_) => panic!("a connection without headers stayed open past the timeout"),
             }
         }
+        assert!(
+            opened.elapsed() >= Duration::from_secs(9),
+            "not closed before its time"
+        );
     }
-    assert!(
-        trickle.elapsed() >= Duration::from_secs(9),
-        "not closed before its time"
-    );
     assert_eq!(
         request("127.0.0.1", &host, health(&host)).await.as_deref(),
         Ok("HTTP/1.1 200 OK"),
