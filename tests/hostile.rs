@@ -408,7 +408,16 @@ async fn a_hostile_client_gets_an_answer_for_everything_and_changes_nothing() {
     config.limits.commands = None;
     let mut s = Scene::new(config).await;
     let before = s.states().await;
-    let health_before = s.server.request(Method::GET, "/api/health", None).await.1;
+    // The scene's five clients, once the two it let go of are gone.
+    let started = Instant::now();
+    let health_before = loop {
+        let health = s.server.request(Method::GET, "/api/health", None).await.1;
+        if health["connections"] == 5 || started.elapsed() > PATIENCE {
+            break health;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(health_before["connections"], 5, "{health_before}");
     let mut tally = Tally::default();
     let (aude, gard) = (s.aude(), s.gard());
     let column = first_column(&s.lead.workshop, aude);
