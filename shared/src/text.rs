@@ -127,35 +127,55 @@ fn marks_pile_up(text: &str) -> bool {
 /// dropped, compatibility forms folded (NFKC: "Ｌｅａｄ" is "Lead", "ﬁ" is "fi"),
 /// case ignored, runs of spaces one space. Names and room labels are unique by it.
 pub fn fold(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut visible = String::with_capacity(text.len());
-    // The last character kept, and the last one kept that shows.
-    let (mut kept, mut shown) = (None, None);
-    for c in text.chars() {
-        let invisible = is_invisible(c);
-        if invisible && !changes_what_shows(c, kept, shown) {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // A flag's tags make it Scotland rather than Wales: kept whole, or not at all.
+        if c == '\u{1F3F4}'
+            && let Some(tags) = flag_tags(&chars[i + 1..])
+        {
+            visible.extend(&chars[i..=i + tags]);
+            i += tags + 1;
             continue;
         }
-        visible.push(c);
-        kept = Some(c);
-        if !invisible {
-            shown = Some(c);
+        if !is_invisible(c) || joins_neighbours(&chars, i) {
+            visible.push(c);
         }
+        i += 1;
     }
     let lower = unicode::compatible(&visible).to_lowercase();
     let folded = unicode::compatible(&lower);
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// An invisible character that still changes what is shown, so two texts that differ
-/// by it look different: a joiner or non-joiner after an emoji or a letter of a
-/// script whose letters join (an emoji family is not four people side by side,
-/// Persian's non-joiner and Sinhala's joiner change the word), a tag in a flag's
-/// sequence (Scotland is not Wales). After a Latin letter they change nothing.
-fn changes_what_shows(c: char, kept: Option<char>, shown: Option<char>) -> bool {
-    const TAGS: std::ops::RangeInclusive<char> = '\u{E0020}'..='\u{E007F}';
-    match c {
-        '\u{200C}' | '\u{200D}' => shown.is_some_and(unicode::joins),
-        c if TAGS.contains(&c) => kept.is_some_and(|k| k == '\u{1F3F4}' || TAGS.contains(&k)),
+/// How many characters of `rest` (what follows a black flag) form its tag sequence:
+/// tag letters, then the cancel tag. `None` when they don't make a complete one.
+fn flag_tags(rest: &[char]) -> Option<usize> {
+    let letters = rest
+        .iter()
+        .take_while(|c| ('\u{E0020}'..='\u{E007E}').contains(*c))
+        .count();
+    (letters > 0 && rest.get(letters) == Some(&'\u{E007F}')).then_some(letters + 1)
+}
+
+/// Whether `chars[i]` is a joiner or non-joiner that changes what its neighbours
+/// show, so two texts that differ by it look different: between two emoji (a family
+/// is not three people side by side), or between two letters of one script whose
+/// letters join or form conjuncts (Persian's non-joiner, Sinhala's joiner). Anywhere
+/// else (after a Latin letter, at the end, between Han characters) it changes
+/// nothing, and is dropped.
+fn joins_neighbours(chars: &[char], i: usize) -> bool {
+    if !matches!(chars[i], '\u{200C}' | '\u{200D}') {
+        return false;
+    }
+    // The letters on each side, past their marks and other invisible characters.
+    let letter = |c: &&char| !is_invisible(**c) && !unicode::mark(**c);
+    let before = chars[..i].iter().rev().find(letter);
+    let after = chars[i + 1..].iter().find(letter);
+    match (before, after) {
+        (Some(&a), Some(&b)) => unicode::joined(a, b),
         _ => false,
     }
 }
@@ -203,21 +223,38 @@ mod unicode {
         DecomposingNormalizerBorrowed::new_nfkd().normalize(text)
     }
 
-    /// Whether a (non-)joiner after `c` changes what is shown: after an emoji, or a
-    /// letter of a script other than Latin, Greek and Cyrillic (and the shared
-    /// punctuation and digits).
-    pub fn joins(c: char) -> bool {
-        let script = CodePointMapData::<Script>::new().get(c);
-        CodePointSetData::new::<ExtendedPictographic>().contains(c)
-            || CodePointSetData::new::<EmojiModifier>().contains(c)
-            || ![
-                Script::Latin,
-                Script::Greek,
-                Script::Cyrillic,
-                Script::Common,
-                Script::Inherited,
-            ]
-            .contains(&script)
+    /// Whether a (non-)joiner between `a` and `b` changes what is shown: two emoji,
+    /// or two letters of one script that joins (Arabic, Syriac, N'Ko, Mongolian,
+    /// Mandaic) or forms conjuncts (the Brahmic scripts).
+    pub fn joined(a: char, b: char) -> bool {
+        let emoji = |c: char| {
+            CodePointSetData::new::<ExtendedPictographic>().contains(c)
+                || CodePointSetData::new::<EmojiModifier>().contains(c)
+        };
+        let scripts = CodePointMapData::<Script>::new();
+        let script = scripts.get(a);
+        (emoji(a) && emoji(b))
+            || (script == scripts.get(b)
+                && [
+                    Script::Arabic,
+                    Script::Syriac,
+                    Script::Nko,
+                    Script::Mongolian,
+                    Script::Mandaic,
+                    Script::Devanagari,
+                    Script::Bengali,
+                    Script::Gurmukhi,
+                    Script::Gujarati,
+                    Script::Oriya,
+                    Script::Tamil,
+                    Script::Telugu,
+                    Script::Kannada,
+                    Script::Malayalam,
+                    Script::Sinhala,
+                    Script::Myanmar,
+                    Script::Khmer,
+                ]
+                .contains(&script))
     }
 }
 
@@ -285,12 +322,18 @@ mod unicode {
         Cow::Borrowed(text)
     }
 
-    pub fn joins(c: char) -> bool {
-        c >= '\u{0590}'
-            && !matches!(
-                c,
-                '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' | '\u{FF00}'..='\u{FFEF}'
-            )
+    pub fn joined(a: char, b: char) -> bool {
+        let emoji = |c: char| c >= '\u{1F000}';
+        // Arabic and its supplements, the Brahmic scripts by their 128-character
+        // blocks, Myanmar, Khmer and Mongolian.
+        let script = |c: char| match c {
+            '\u{0600}'..='\u{08FF}' => Some(0),
+            '\u{0900}'..='\u{0DFF}' => Some((c as u32) >> 7),
+            '\u{1000}'..='\u{109F}' => Some(1),
+            '\u{1780}'..='\u{18AF}' => Some(2),
+            _ => None,
+        };
+        (emoji(a) && emoji(b)) || script(a).is_some_and(|s| script(b) == Some(s))
     }
 }
 
@@ -435,6 +478,23 @@ mod tests {
         assert!(!same("ශ්\u{200D}රී", "ශ්රී"), "Sinhala's joiner");
         // Tags after anything but a flag show nothing.
         assert!(same("Lead\u{E0067}\u{E0062}", "Lead"));
+        // Nor do joiners where nothing joins, nor a flag's incomplete or extra tags.
+        for (a, b) in [
+            ("Bob 😀", "Bob 😀\u{200D}"),
+            ("王伟", "王\u{200D}伟"),
+            ("さくら", "さ\u{200C}くら"),
+            ("שרה", "ש\u{200C}רה"),
+            ("علي", "علي\u{200C}"),
+            ("Fin 🏴", "Fin 🏴\u{E0041}"),
+            ("Fin 🏴", "Fin 🏴\u{200D}"),
+            (scotland, &format!("{scotland}\u{E007F}")),
+        ] {
+            assert!(same(a, b), "{a:?} {b:?}");
+        }
+        assert!(
+            !same("بِب", "بِ\u{200C}ب") || cfg!(not(feature = "unicode")),
+            "past the vowel sign, two Arabic letters"
+        );
     }
 
     #[cfg(feature = "unicode")]

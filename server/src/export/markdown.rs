@@ -246,8 +246,9 @@ pub fn md(text: &str) -> String {
 
 /// What an auto-linking renderer could turn into a link: a scheme (`https://`,
 /// `mailto:`), an address starting `//` or `www.`, an e-mail address (an `@` with
-/// something before it and a dot after it), a bare domain (a dot followed by two
-/// letters, as linkify's fuzzy matching takes `evil.com`). Read once folded
+/// something before it and a dot after it), a bare domain (a dot between something
+/// and two letters of any script, as linkify's fuzzy matching takes `evil.com` and
+/// `пример.рф`). Read once folded
 /// (`ｗｗｗ.` is `www.`). Ordinary words never match, and one that does only shows
 /// in a code span.
 fn looks_like_a_link(word: &str) -> bool {
@@ -255,14 +256,15 @@ fn looks_like_a_link(word: &str) -> bool {
     let email = folded
         .char_indices()
         .any(|(i, c)| c == '@' && i > 0 && folded[i + 1..].contains('.'));
+    // Anything but a space or ASCII punctuation before the dot (a letter, a mark, an
+    // emoji), two letters of any script after it (`.рф` is a top-level domain).
     let domain = folded.char_indices().any(|(i, c)| {
         c == '.'
-            && folded[..i].chars().next_back().is_some_and(char::is_alphanumeric)
-            && folded[i + 1..]
+            && folded[..i]
                 .chars()
-                .take_while(char::is_ascii_alphabetic)
-                .count()
-                >= 2
+                .next_back()
+                .is_some_and(|b| !b.is_whitespace() && !b.is_ascii_punctuation())
+            && folded[i + 1..].chars().take_while(|a| a.is_alphabetic()).count() >= 2
     });
     folded.contains("://")
         || folded.contains("www.")
@@ -322,6 +324,10 @@ mod tests {
         assert_eq!(
             md("evil-bare.com //evil.org ｗｗｗ.x"),
             "`evil-bare.com` `//evil.org` `ｗｗｗ.x`"
+        );
+        assert_eq!(
+            md("пример.рф evil\u{0334}.com 😀.com 例\u{200D}.com"),
+            "`пример.рф` `evil\u{0334}.com` `😀.com` `例\u{200D}.com`"
         );
         // Ordinary French stays as typed.
         assert_eq!(

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use atelier_shared::WorkshopId;
 use axum::Form;
-use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -65,17 +65,17 @@ pub fn key_in_cookie(headers: &HeaderMap) -> Option<String> {
         })
 }
 
-pub async fn page(Query(query): Query<PageQuery>) -> Response {
-    render(lang(&query), StatusCode::OK, false)
+pub async fn page(query: Result<Query<PageQuery>, QueryRejection>) -> Response {
+    render(lang(query), StatusCode::OK, false)
 }
 
 pub async fn open(
     State(hub): State<Arc<Hub>>,
     Path(id): Path<String>,
-    Query(query): Query<PageQuery>,
+    query: Result<Query<PageQuery>, QueryRejection>,
     form: Result<Form<KeyForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let lang = lang(&query);
+    let lang = lang(query);
     // A form without its one field, or not a form: the page again, as for a wrong key.
     let Ok(Form(form)) = form else {
         return Ok(render(lang, StatusCode::BAD_REQUEST, true));
@@ -114,8 +114,15 @@ pub async fn open(
         .into_response())
 }
 
-fn lang(query: &PageQuery) -> Lang {
-    query.lang.as_deref().and_then(Lang::parse).unwrap_or_default()
+/// The page's language: French unless `?lang=en` says otherwise (a query that cannot
+/// be read is not worth an error page of its own).
+fn lang(query: Result<Query<PageQuery>, QueryRejection>) -> Lang {
+    query
+        .ok()
+        .and_then(|Query(q)| q.lang)
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default()
 }
 
 fn render(lang: Lang, status: StatusCode, wrong: bool) -> Response {
