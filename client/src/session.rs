@@ -239,10 +239,7 @@ impl Session {
                 handle.remove();
             }
             if let Some(socket) = i.socket.take() {
-                socket.set_onopen(None);
-                socket.set_onmessage(None);
-                socket.set_onclose(None);
-                let _ = socket.close();
+                abandon(&socket);
             }
         });
     }
@@ -427,10 +424,7 @@ impl Session {
             i.attempt = 0;
             // A try still hanging on the old network is abandoned.
             if let Some(socket) = i.socket.take_if(|s| s.ready_state() != WebSocket::OPEN) {
-                socket.set_onopen(None);
-                socket.set_onmessage(None);
-                socket.set_onclose(None);
-                let _ = socket.close();
+                abandon(&socket);
             }
             i.socket.is_none()
         });
@@ -542,4 +536,13 @@ fn touched_note(command: &Command) -> Option<NoteId> {
         | Command::CloseVote { .. }
         | Command::ReopenVote { .. } => None,
     }
+}
+
+/// Closes a socket this session no longer listens to: its callbacks are detached
+/// first, so its closing schedules nothing.
+fn abandon(socket: &WebSocket) {
+    socket.set_onopen(None);
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+    let _ = socket.close();
 }

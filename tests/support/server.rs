@@ -60,10 +60,16 @@ impl TestServer {
             .header("content-type", "application/json")
             .body(Full::new(Bytes::from(body)))
             .expect("request");
-        let response = self.http.request(request).await.expect("HTTP response");
-        let status = response.status();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let (status, _, bytes) = self.exchange(request).await;
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Sends a request and reads the whole answer: status, headers, body.
+    async fn exchange(&self, request: Request<Full<Bytes>>) -> (StatusCode, HeaderMap, Bytes) {
+        let response = self.http.request(request).await.expect("HTTP response");
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.expect("body").to_bytes();
+        (parts.status, parts.headers, bytes)
     }
 
     /// `POST path` declaring a body of `length` bytes and sending none of it: the
@@ -115,9 +121,7 @@ impl TestServer {
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Full::new(Bytes::from(form.to_owned())))
             .expect("request");
-        let response = self.http.request(request).await.expect("HTTP response");
-        let (status, headers) = (response.status(), response.headers().clone());
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let (status, headers, bytes) = self.exchange(request).await;
         (status, headers, String::from_utf8_lossy(&bytes).into_owned())
     }
 
@@ -128,9 +132,7 @@ impl TestServer {
             request = request.header(*name, value);
         }
         let request = request.body(Full::new(Bytes::new())).expect("request");
-        let response = self.http.request(request).await.expect("HTTP response");
-        let (status, headers) = (response.status(), response.headers().clone());
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let (status, headers, bytes) = self.exchange(request).await;
         (status, headers, String::from_utf8_lossy(&bytes).into_owned())
     }
 
@@ -152,10 +154,7 @@ impl TestServer {
             request = request.header("authorization", format!("Bearer {}", token.0));
         }
         let request = request.body(Full::new(Bytes::new())).expect("request");
-        let response = self.http.request(request).await.expect("HTTP response");
-        let (parts, body) = response.into_parts();
-        let bytes = body.collect().await.expect("body").to_bytes();
-        (parts.status, parts.headers, bytes)
+        self.exchange(request).await
     }
 
     /// A GET whose answer is not JSON: its status, content type and text.
@@ -164,15 +163,12 @@ impl TestServer {
             .uri(self.url(path))
             .body(Full::new(Bytes::new()))
             .expect("request");
-        let response = self.http.request(request).await.expect("HTTP response");
-        let status = response.status();
-        let kind = response
-            .headers()
+        let (status, headers, bytes) = self.exchange(request).await;
+        let kind = headers
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
         (status, kind, String::from_utf8_lossy(&bytes).into_owned())
     }
 
@@ -224,9 +220,7 @@ impl TestServer {
             .header("content-type", "application/json")
             .body(Full::new(body))
             .expect("a valid request");
-        let response = self.http.request(request).await.expect("the server answers");
-        let (status, headers) = (response.status(), response.headers().clone());
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let (status, headers, bytes) = self.exchange(request).await;
         (
             status,
             headers,

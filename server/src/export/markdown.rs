@@ -5,7 +5,6 @@
 use std::fmt::Write;
 
 use atelier_shared::report::{NoteLine, Report, RoomReport, Timeline, VoteReport};
-
 use atelier_shared::text;
 
 use super::Options;

@@ -4,9 +4,9 @@
 //!   [`super::organiser`]'s page, which keeps the key out of logs).
 //! - `GET /api/workshops/{id}/report.{html,md,csv,xlsx,json}` and
 //!   `…/campaign.{…}` (the workshop and every workshop of its campaign), with
-//!   `?key=<organiser key>`, the organiser cookie or the lead's token; `lang=fr|en`, `tz=<minutes east of
-//!   UTC>`, `live=1` (the HTML page reloads every 30 s), `download=1` (the HTML page
-//!   as a file).
+//!   `?key=<organiser key>`, the organiser cookie or the lead's token; `lang=fr|en`,
+//!   `tz=<minutes east of UTC>`, `live=1` (the HTML page reloads every 30 s),
+//!   `download=1` (the HTML page as a file).
 //! - `POST /api/import`: a JSON export back as live workshops.
 
 use std::sync::Arc;
