@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use atelier_tests::browser::{Driver, screenshot_dir};
+use atelier_tests::browser::{Driver, assert_no_console_errors, screenshot_dir};
 use atelier_tests::server::dist_dir;
 use atelier_tests::{PATIENCE, TestServer};
 use fantoccini::elements::Element;
@@ -90,7 +90,21 @@ async fn wait_for_text(browser: &Client, css: &str, text: &str) -> Element {
     wait(browser, Locator::XPath(&xpath), &format!("{text:?} in .{css}")).await
 }
 
+/// Ends a test's browsers: none may have logged an error (a panic, an exception, a
+/// rejected promise) at any point of the test.
+async fn finish(browsers: Vec<(&str, Client)>) {
+    for (who, browser) in browsers {
+        assert_no_console_errors(&browser, who).await;
+        browser.close().await.unwrap();
+    }
+}
+
+/// Saves what `browser` shows from the top of the page.
 async fn screenshot(browser: &Client, name: &str) {
+    browser
+        .execute("window.scrollTo(0, 0); return true;", vec![])
+        .await
+        .unwrap();
     let png = browser.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(name), png).unwrap();
 }
@@ -245,9 +259,12 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     assert!(people_images.is_empty(), "markup in a name was not rendered");
     assert_ne!(facilitator.title().await.unwrap(), "pwned");
 
-    bob.close().await.unwrap();
-    facilitator.close().await.unwrap();
-    participant.close().await.unwrap();
+    finish(vec![
+        ("Bob", bob),
+        ("the facilitator", facilitator),
+        ("Alice", participant),
+    ])
+    .await;
 }
 
 /// The button whose accessible name (its `aria-label`) is `label`.
@@ -484,9 +501,13 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
     chloe.set_window_size(390, 844).await.unwrap();
     screenshot(&chloe, "plenary-phone.png").await;
 
-    for browser in [alice, bob, chloe, lead] {
-        browser.close().await.unwrap();
-    }
+    finish(vec![
+        ("Alice", alice),
+        ("Bob", bob),
+        ("Chloé", chloe),
+        ("the lead", lead),
+    ])
+    .await;
 }
 
 /// The lead opens the agenda and sends every room to the step titled `title`.
@@ -603,8 +624,7 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
     screenshot(&alice, "problem-tree.png").await;
     screenshot(&lead, "cockpit-problem-tree.png").await;
 
-    alice.close().await.unwrap();
-    lead.close().await.unwrap();
+    finish(vec![("Alice", alice), ("the lead", lead)]).await;
 }
 
 /// Camille creates a brainstorm-and-vote workshop with these rooms from the home
@@ -634,12 +654,24 @@ async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_
     let bob = join(&driver, &server, &code, "Bob").await;
     wait_for_text(&bob, "room-heading", "Salle Gard").await;
 
-    // A map pasted from a spreadsheet: each line to its territory's room, or to all.
+    // A map chosen as a file (JSON here; CSV as a spreadsheet exports it works the
+    // same): each line to its territory's room, or to all.
     open_panel(&lead, "Importer une cartographie").await;
-    fill(
+    let map = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("carte-aude-gard.json");
+    std::fs::write(
+        &map,
+        r#"[{"text": "Cantine bio", "territory": "Aude"}, {"text": "Navette vers la gare", "territory": "Gard"}, "Crèche associative"]"#,
+    )
+    .unwrap();
+    field(&lead, "Fichier CSV ou JSON")
+        .await
+        .send_keys(&map.display().to_string())
+        .await
+        .unwrap();
+    wait_for_value(
         &lead,
         "Contenu de la cartographie",
-        "texte;territoire\nCantine bio;Aude\nNavette vers la gare;Gard\nCrèche associative;",
+        &std::fs::read_to_string(&map).unwrap(),
     )
     .await;
     click_button(&lead, "Importer").await;
@@ -706,13 +738,12 @@ async fn the_cockpit_imports_a_map_moves_people_and_merges_duplicates_and_votes_
     let (_, health) = server.request(hyper::Method::GET, "/api/health", None).await;
     assert_eq!(health["workshops"], 0, "nothing left on the server: {health}");
 
-    for browser in [alice, bob, lead] {
-        browser.close().await.unwrap();
-    }
+    finish(vec![("Alice", alice), ("Bob", bob), ("the lead", lead)]).await;
 }
 
 /// Lets the test cut this browser's network: websockets are caught as they send, and
-/// while the network is "down" new ones are pointed at a closed port.
+/// while the network is "down" a new one fails as a browser's does offline (an error,
+/// then a close with code 1006), without a request the page's policy would refuse.
 async fn watch_network(browser: &Client) {
     let script = r#"
         const Real = window.WebSocket;
@@ -723,7 +754,17 @@ async fn watch_network(browser: &Client) {
             return send.call(this, data);
         };
         window.WebSocket = function (url, protocols) {
-            return new Real(window.__atelierNet.offline ? 'ws://127.0.0.1:9/' : url, protocols);
+            if (!window.__atelierNet.offline) return new Real(url, protocols);
+            const unreachable = {
+                readyState: 0, binaryType: 'blob', bufferedAmount: 0, url,
+                send() {}, close() {},
+            };
+            setTimeout(() => {
+                unreachable.readyState = 3;
+                if (unreachable.onerror) unreachable.onerror(new Event('error'));
+                if (unreachable.onclose) unreachable.onclose(new CloseEvent('close', { code: 1006, wasClean: false }));
+            }, 20);
+            return unreachable;
         };
         window.WebSocket.prototype = Real.prototype;
         Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
@@ -807,8 +848,7 @@ async fn a_participant_who_loses_the_network_keeps_working_and_catches_up_withou
         }
     }
 
-    alice.close().await.unwrap();
-    lead.close().await.unwrap();
+    finish(vec![("Alice", alice), ("the lead", lead)]).await;
 }
 
 /// Pages of a PDF as Chromium writes it: one `/Type /Page` object each.
@@ -915,7 +955,491 @@ async fn an_organiser_opens_the_printable_report_of_an_imported_campaign_and_pri
     let saved = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-organiser.pdf");
     std::fs::write(&saved, &pdf).unwrap();
 
-    for browser in [lead, organiser] {
-        browser.close().await.unwrap();
+    finish(vec![("the lead", lead), ("the organiser", organiser)]).await;
+}
+
+/// The text of a form field, as its writer sees it.
+async fn field_value(browser: &Client, label: &str) -> String {
+    field(browser, label)
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Waits until the field labelled `label` holds `text`.
+async fn wait_for_value(browser: &Client, label: &str, text: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let shown = field_value(browser, label).await;
+        if shown == text {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the field {label:?} holds {text:?}, not {shown:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
+
+/// The texts of a column's notes, top to bottom, as `browser` shows them.
+async fn column_notes(browser: &Client, column: &str) -> Vec<String> {
+    let xpath = format!(
+        "//section[contains(@class, 'column')][h3[starts-with(normalize-space(), {})]]//p[contains(@class, 'note-text')]",
+        literal(column)
+    );
+    let mut texts = Vec::new();
+    for note in browser.find_all(Locator::XPath(&xpath)).await.unwrap() {
+        texts.push(note.text().await.unwrap());
+    }
+    texts
+}
+
+/// The card of the note `text`.
+async fn card(browser: &Client, text: &str) -> Element {
+    wait_for_text(browser, "note-text", text)
+        .await
+        .find(Locator::XPath("./ancestor::li[contains(@class, 'note')]"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_word_is_lost() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+    let lead = driver.session().await;
+    lead.goto(&server.url("/")).await.unwrap();
+    click(
+        &lead,
+        Locator::XPath("//option[@value='yess-camp-1']"),
+        "the YESS CAMP 1 template",
+    )
+    .await;
+    fill(&lead, "Votre nom (animation)", "Camille").await;
+    click_button(&lead, "Créer l'atelier").await;
+    let code = join_code(&lead).await;
+    click(
+        &lead,
+        Locator::XPath("//select[@id='assignment']/option[@value='choice']"),
+        "the choice of rooms",
+    )
+    .await;
+    let aude = "//ul[contains(@class, 'room-choices')]//button[starts-with(normalize-space(), 'Aude')]";
+    let alice = join(&driver, &server, &code, "Alice").await;
+    click(&alice, Locator::XPath(aude), "the room Aude").await;
+    let bob = join(&driver, &server, &code, "Bob").await;
+    click(&bob, Locator::XPath(aude), "the room Aude").await;
+    wait_for_text(&bob, "room-heading", "Salle Aude").await;
+
+    // Before the brainstorm, from the agenda: its notes will stay hidden. Each "Y aller"
+    // says where it goes.
+    let brainstorm = "Nouveaux indices : proposez des besoins";
+    let agenda = wait(&lead, Locator::Css("details.agenda > summary"), "the agenda").await;
+    agenda.click().await.unwrap();
+    let hidden = format!(
+        "//details[contains(@class, 'agenda')]//label[normalize-space()={}]/input",
+        literal(&format!("Cachées — {brainstorm}"))
+    );
+    click(&lead, Locator::XPath(&hidden), "the brainstorm's hidden switch").await;
+    let go = format!("Y aller — étape 3 : {brainstorm}");
+    labelled_button(&lead, &go).await.click().await.unwrap();
+    wait_for_text(&alice, "step-title", brainstorm).await;
+    wait_for_text(&alice, "mode", "Notes cachées jusqu'à la révélation").await;
+    // The timer follows the steps: the brainstorm's planned 15 minutes.
+    wait(&alice, Locator::Css(".timer.running"), "the step's timer").await;
+    let left = timer_seconds(&alice).await;
+    assert!((880..=900).contains(&left), "15 minutes on the clock: {left}");
+
+    // Needs, and a note Alice is still writing when the lead moves on.
+    let column = "Besoins du territoire";
+    post(&alice, column, "Maison de santé").await;
+    post(&alice, column, "Navette vers les marchés").await;
+    post(&bob, column, "Épicerie itinérante").await;
+    let composer = format!("Nouvelle note dans « {column} »");
+    field(&alice, &composer)
+        .await
+        .send_keys("Un lieu pour les jeunes")
+        .await
+        .unwrap();
+    click_button(&lead, "Révéler les notes cachées").await;
+    wait_for_text(&bob, "note-text", "Maison de santé").await;
+    let selection = "Sélection des besoins prioritaires";
+    click_button(&lead, &format!("Étape suivante : {selection}")).await;
+    wait_for_text(&alice, "step-title", selection).await;
+    let left = timer_seconds(&alice).await;
+    assert!((580..=600).contains(&left), "the vote's 10 minutes: {left}");
+    // Back to the brainstorm: the unsent note is still in its field.
+    labelled_button(&lead, &go).await.click().await.unwrap();
+    wait_for_value(&alice, &composer, "Un lieu pour les jeunes").await;
+    labelled_button(&lead, &format!("Y aller — étape 4 : {selection}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&alice, "step-title", selection).await;
+
+    // The vote: Maison de santé gets two dots; Navette, Épicerie and a need of the map
+    // one each, tied at the cut of the "top 3" the next steps keep.
+    let mapped = "Mobilité durable en zone rurale (transport à la demande, covoiturage)";
+    add_dot(&alice, "Maison de santé").await;
+    add_dot(&alice, "Navette vers les marchés").await;
+    add_dot(&alice, mapped).await;
+    add_dot(&bob, "Maison de santé").await;
+    add_dot(&bob, "Épicerie itinérante").await;
+    wait_for_text(&bob, "budget-column", "Besoins du territoire : 1 sur 3").await;
+    wait_for_text(&lead, "room-stats", "2 en ligne · 0 a terminé · 5 points").await;
+
+    // While the vote is open, closing it is the primary action; moving on says it
+    // closes the vote too.
+    let close = wait(
+        &lead,
+        Locator::XPath("//button[normalize-space()='Clore le vote']"),
+        "the close button",
+    )
+    .await;
+    assert!(close.attr("class").await.unwrap().unwrap().contains("primary"));
+    let onward = wait(
+        &lead,
+        Locator::XPath("//button[normalize-space()=\"Clore le vote et passer à : Appel à témoins\"]"),
+        "the next step, which closes the vote",
+    )
+    .await;
+    assert!(!onward.attr("class").await.unwrap().unwrap().contains("primary"));
+    screenshot(&lead, "cockpit-open-vote.png").await;
+    close.click().await.unwrap();
+
+    // Results people can read: best first, totals for everyone, the retained needs set
+    // apart, no more vote buttons.
+    wait_for_text(&alice, "budget", "Le vote est clos : voici le classement.").await;
+    wait(
+        &alice,
+        Locator::Css("h4.retained-heading"),
+        "the retained notes' heading",
+    )
+    .await;
+    let order = column_notes(&alice, column).await;
+    assert_eq!(
+        order.first().map(String::as_str),
+        Some("Maison de santé"),
+        "{order:?}"
+    );
+    let best = card(&alice, "Maison de santé").await;
+    assert_eq!(
+        best.find(Locator::Css(".rank"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "1er"
+    );
+    assert_eq!(
+        best.find(Locator::Css(".ranked-votes"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "2 points"
+    );
+    let retained = alice
+        .find_all(Locator::XPath(
+            "//ul[contains(@class, 'retained')]//p[contains(@class, 'note-text')]",
+        ))
+        .await
+        .unwrap();
+    let mut kept = Vec::new();
+    for note in retained {
+        kept.push(note.text().await.unwrap());
+    }
+    assert_eq!(kept.len(), 4, "ties at the cut are all kept: {kept:?}");
+    assert!(
+        alice
+            .find_all(Locator::Css(".dot-button"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no vote buttons once the vote is closed"
+    );
+
+    // The facilitator sees the tie at the cut, and settles it.
+    wait_for_text(&lead, "tag", "égalité à départager").await;
+    let tie = wait(&lead, Locator::Css(".tie-box"), "the tie at the cut").await;
+    assert!(
+        tie.text()
+            .await
+            .unwrap()
+            .contains("3 notes à égalité au 2e rang pour 2 places (l'étape suivante garde le top 3)"),
+        "{}",
+        tie.text().await.unwrap()
+    );
+    screenshot(&lead, "cockpit-tie.png").await;
+    for text in ["Navette vers les marchés", "Épicerie itinérante"] {
+        let tick = format!(
+            "//section[contains(@class, 'tie-box')]//label[normalize-space()={}]/input",
+            literal(text)
+        );
+        click(&lead, Locator::XPath(&tick), text).await;
+    }
+    click_button(&lead, "Retenir ces 2 notes").await;
+    wait_for_text(&alice, "retained-heading", "Retenues pour la suite (3)").await;
+    let rest = card(&alice, mapped).await;
+    assert_eq!(
+        rest.find(Locator::Css(".rank"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "4e"
+    );
+    assert!(lead.find_all(Locator::Css(".tie-box")).await.unwrap().is_empty());
+    screenshot(&alice, "results-closed.png").await;
+
+    // Reopened, then "next step": the vote is closed on the way, so the steps after
+    // it have their needs.
+    click_button(&lead, "Rouvrir le vote").await;
+    wait(&alice, Locator::Css(".dot-button"), "the vote open again").await;
+    click_button(&lead, "Clore le vote et passer à : Appel à témoins").await;
+    wait_for_text(&alice, "step-title", "Appel à témoins").await;
+    let characterise = "Caractérisez les besoins prioritaires";
+    labelled_button(&lead, &format!("Y aller — étape 6 : {characterise}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&alice, "dossier-title", "Maison de santé").await;
+
+    // Typing is saved while the writer pauses, without leaving the field.
+    let dossier = "//article[@aria-label='Maison de santé']";
+    let why_field = wait(
+        &alice,
+        Locator::XPath(&format!("{dossier}//textarea[contains(@id, '-Why')]")),
+        "the why field",
+    )
+    .await;
+    why_field.send_keys("Les médecins partent").await.unwrap();
+    let mirrored = format!("{dossier}//textarea[contains(@id, '-Why')]");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let shown = wait(&lead, Locator::XPath(&mirrored), "the lead's copy")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if shown == "Les médecins partent" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "saved while typing: {shown:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // Two people in one field: the one typing keeps their text and is told.
+    let who = "//article[@aria-label='Maison de santé']//textarea[contains(@id, '-Who')]";
+    let bobs = wait(&bob, Locator::XPath(who), "Bob's who field").await;
+    bobs.click().await.unwrap();
+    bobs.send_keys("Les familles").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let alices = wait(&alice, Locator::XPath(who), "Alice's who field").await;
+    alices.clear().await.unwrap();
+    alices.send_keys("Les aînés\t").await.unwrap();
+    wait_for_text(
+        &bob,
+        "field-status",
+        "Quelqu'un d'autre vient d'enregistrer ce champ pendant que vous écriviez. Reprendre sa version · Garder la mienne",
+    )
+    .await;
+    assert_eq!(bobs.prop("value").await.unwrap().as_deref(), Some("Les familles"));
+    screenshot(&bob, "field-overtaken.png").await;
+    click_button(&bob, "Reprendre sa version").await;
+    assert_eq!(bobs.prop("value").await.unwrap().as_deref(), Some("Les aînés"));
+
+    // The lead moves on while Alice is mid-sentence: nothing is lost, nothing panics.
+    why_field.send_keys(" à la retraite").await.unwrap();
+    click_button(&lead, "Étape suivante : L'arbre à problèmes").await;
+    wait_for_text(&alice, "trunk", "Maison de santé").await;
+    labelled_button(&lead, &format!("Y aller — étape 6 : {characterise}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let field = wait(
+        &alice,
+        Locator::XPath(&format!("{dossier}//textarea[contains(@id, '-Why')]")),
+        "the why field again",
+    )
+    .await;
+    assert_eq!(
+        field.prop("value").await.unwrap().as_deref(),
+        Some("Les médecins partent à la retraite")
+    );
+    // Only the end of the sentence was missing: it is saved as the field comes back.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let shown = wait(&lead, Locator::XPath(&mirrored), "the lead's copy")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if shown == "Les médecins partent à la retraite" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the end of the sentence saved: {shown:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    screenshot(&alice, "characterise-draft.png").await;
+
+    // A step that works from a vote offers to close it when it is open.
+    labelled_button(&lead, &format!("Y aller — étape 4 : {selection}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    click_button(&lead, "Rouvrir le vote").await;
+    labelled_button(&lead, &format!("Y aller — étape 6 : {characterise}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(
+        &alice,
+        "empty",
+        "Aucune note retenue : le vote précédent doit être clos.",
+    )
+    .await;
+    let warning = wait(&lead, Locator::Css(".warn-box"), "the open vote's warning").await;
+    assert!(warning.text().await.unwrap().contains(selection));
+    screenshot(&lead, "cockpit-vote-to-close.png").await;
+    click_button(&lead, &format!("Clore le vote « {selection} »")).await;
+    wait_for_text(&alice, "dossier-title", "Maison de santé").await;
+
+    // Time is up: a banner on every screen (and a chime).
+    click_button(&lead, "Arrêter").await;
+    fill(&lead, "Minutes", "0,05").await;
+    click_button(&lead, "Lancer le minuteur").await;
+    wait_for_text(&alice, "time-up-banner", "Temps écoulé !").await;
+    wait_for_text(&lead, "time-up-banner", "Temps écoulé !").await;
+    screenshot(&alice, "time-up.png").await;
+
+    finish(vec![("Alice", alice), ("Bob", bob), ("the lead", lead)]).await;
+}
+
+#[tokio::test]
+async fn a_lead_shares_the_work_and_continues_the_campaign_and_imports_an_archive_from_the_interface() {
+    use atelier_server::catalog::Catalog;
+    use atelier_server::export::{archive, fixture};
+
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+    let lead = driver.session().await;
+    lead.goto(&server.url("/")).await.unwrap();
+    click(
+        &lead,
+        Locator::XPath("//option[@value='yess-camp-1']"),
+        "the YESS CAMP 1 template",
+    )
+    .await;
+    fill(&lead, "Votre nom (animation)", "Camille").await;
+    click_button(&lead, "Créer l'atelier").await;
+    let code = join_code(&lead).await;
+
+    // The cockpit asks the lead to keep their own link, once.
+    click_button(&lead, "Copier mon lien d'animation").await;
+    assert!(
+        lead.find_all(Locator::Css(".keep-link"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Alice, placed in Aude, becomes its facilitator: her board gets the tools.
+    let alice = join(&driver, &server, &code, "Alice").await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
+    open_panel(&lead, "Participants").await;
+    let role = "//select[@aria-label='Rôle — Alice']/option[@value='room_facilitator']";
+    click(&lead, Locator::XPath(role), "Alice's role").await;
+    click_button(&alice, "Regrouper des doublons").await;
+    screenshot(&lead, "cockpit-roles.png").await;
+
+    // A need is voted and retained.
+    let need = "Mobilité durable en zone rurale (transport à la demande, covoiturage)";
+    go_to_step(&lead, "Sélection des besoins prioritaires").await;
+    add_dot(&alice, need).await;
+    click_button(&lead, "Clore le vote").await;
+    wait_for_text(&alice, "budget", "Le vote est clos : voici le classement.").await;
+
+    // "Continue the campaign": the creation form, set to go on from this workshop.
+    let onward = "//a[normalize-space()='Continuer la campagne']";
+    click(&lead, Locator::XPath(onward), "the campaign link").await;
+    field(&lead, "Suite d'un atelier précédent (campagne)").await;
+    let from = lead
+        .execute(
+            "return document.getElementById('create-from').selectedOptions[0].text",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(from, serde_json::json!("YESS CAMP 1 — Menez l'enquête !"));
+    click(
+        &lead,
+        Locator::XPath("//option[@value='yess-camp-2']"),
+        "the YESS CAMP 2 template",
+    )
+    .await;
+    fill(&lead, "Votre nom (animation)", "Camille").await;
+    screenshot(&lead, "continue-campaign.png").await;
+    click_button(&lead, "Créer l'atelier").await;
+    wait(&lead, Locator::Css(".join-code"), "the new workshop's cockpit").await;
+    let carried = card(&lead, need).await;
+    assert_eq!(
+        carried
+            .find(Locator::Css(".campaign-rank"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "1er · 1 point à l'atelier précédent"
+    );
+    screenshot(&lead, "campaign-continued.png").await;
+
+    // An archive, chosen as a file on the home page, becomes a live workshop.
+    let campaign = fixture::campaign(&Catalog::builtin());
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("archive-campagne.json");
+    std::fs::write(&file, archive::export(&campaign, fixture::GENERATED)).unwrap();
+    let organiser = driver.session().await;
+    organiser.goto(&server.url("/")).await.unwrap();
+    click(
+        &organiser,
+        Locator::XPath("//summary[normalize-space()='Importer une archive (JSON)']"),
+        "the archive import",
+    )
+    .await;
+    field(&organiser, "Fichier d'archive (.json)")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    wait(
+        &organiser,
+        Locator::Css(".join-code"),
+        "the imported workshop's cockpit",
+    )
+    .await;
+    wait_for_text(&organiser, "status", "En direct").await;
+
+    finish(vec![
+        ("Alice", alice),
+        ("the lead", lead),
+        ("the organiser", organiser),
+    ])
+    .await;
 }

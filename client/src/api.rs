@@ -2,7 +2,8 @@
 
 use atelier_shared::WorkshopId;
 use atelier_shared::api::{
-    CodeInfo, CreateWorkshop, Created, ErrorBody, JoinRequest, Joined, OrganiserAccess, TemplateSummary,
+    CodeInfo, CreateWorkshop, Created, ErrorBody, Imported, JoinRequest, Joined, OrganiserAccess,
+    TemplateSummary,
 };
 use atelier_shared::protocol::Token;
 use serde::Serialize;
@@ -21,12 +22,15 @@ pub enum Failure {
     Refused(ErrorBody),
     /// No answer (network down, server stopped).
     Unreachable,
+    /// A file chosen to send is not what it should be (not JSON, not an archive).
+    Unreadable,
 }
 
 impl Failure {
     pub fn explain(&self, t: &Texts) -> String {
         match self {
             Failure::Unreachable => t.server_unreachable.into(),
+            Failure::Unreadable => t.archive_unreadable.into(),
             Failure::Refused(body) => match (&body.rejection, body.error.as_str()) {
                 (Some(rejection), _) => (t.rejection)(rejection),
                 (None, "unknown_code") => t.unknown_code.into(),
@@ -39,6 +43,11 @@ impl Failure {
 
 pub async fn create_workshop(request: &CreateWorkshop) -> Result<Created, Failure> {
     call("POST", "/api/workshops", Some(request), None).await
+}
+
+/// Brings an exported archive back as live workshops (`POST /api/import`).
+pub async fn import_archive(archive: &serde_json::Value) -> Result<Imported, Failure> {
+    call("POST", "/api/import", Some(archive), None).await
 }
 
 pub async fn templates() -> Result<Vec<TemplateSummary>, Failure> {

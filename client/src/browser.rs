@@ -125,3 +125,76 @@ pub fn set_title(title: &str) {
 pub fn print() {
     let _ = window().print();
 }
+
+/// Rings the end-of-time chime; nothing if the browser will not play sound yet (no
+/// click on the page so far), and never an error in the console.
+pub fn chime() {
+    let Ok(audio) = web_sys::HtmlAudioElement::new_with_src("/assets/chime.wav") else {
+        return;
+    };
+    if let Ok(playing) = audio.play() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(playing).await;
+        });
+    }
+}
+
+/// The file chosen in the `<input type="file">` an event comes from.
+pub fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let input: web_sys::HtmlInputElement = event.target()?.dyn_into().ok()?;
+    input.files()?.get(0)
+}
+
+/// A chosen file's content as text (UTF-8), or `None` if it cannot be read.
+pub async fn read_text(file: &web_sys::File) -> Option<String> {
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?
+        .as_string()
+}
+
+/// A workshop this browser leads, remembered for "continue the campaign".
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Led {
+    pub workshop: WorkshopId,
+    pub title: String,
+}
+
+const LED: &str = "atelier:led";
+
+/// The workshops this browser led (most recent first) whose credential it still holds.
+pub fn led_workshops() -> Vec<Led> {
+    let list: Vec<Led> = load(LED)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    list.into_iter()
+        .filter(|l| credential(l.workshop).is_some())
+        .collect()
+}
+
+/// Remembers that this browser leads `workshop`, titled `title`.
+pub fn remember_led(workshop: WorkshopId, title: &str) {
+    let mut list = led_workshops();
+    list.retain(|l| l.workshop != workshop);
+    list.insert(
+        0,
+        Led {
+            workshop,
+            title: title.to_owned(),
+        },
+    );
+    list.truncate(30);
+    if let Ok(json) = serde_json::to_string(&list) {
+        save(LED, &json);
+    }
+}
+
+/// A parameter of the page's query string (`?from=…`).
+pub fn query(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| value.to_owned())
+    })
+}

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use atelier_shared::machine::{Actor, decide};
-use atelier_shared::model::{Ranked, Role, VoteResult, VoteScope};
+use atelier_shared::model::{Ranked, Role, Source, VoteResult, VoteScope};
 use atelier_shared::{ColumnId, Command, NoteId, ParticipantId, RoomId, Step, StepId, Workshop};
 
 use crate::browser;
@@ -20,6 +20,7 @@ pub struct RoomFigures {
     pub online: usize,
     /// Of whom done with the step.
     pub ready: usize,
+    /// Notes people posted (a map's are not counted), as the report counts them.
     pub notes: usize,
     /// Dots cast in the room's current vote.
     pub dots: u32,
@@ -36,8 +37,9 @@ pub fn room_figures(w: &Workshop, room: RoomId, online: &BTreeSet<ParticipantId>
             figures.ready += usize::from(p.ready);
         }
     }
+    // Counted as the report and the exports count: notes people posted, not a map's.
     for note in w.notes.values().filter(|n| n.room == room) {
-        figures.notes += 1;
+        figures.notes += usize::from(note.source == Source::Posted);
         figures.hidden += usize::from(note.hidden);
     }
     if let Some(step) = w.current_step(room).filter(|s| s.vote_rules().is_some()) {
@@ -104,6 +106,75 @@ pub fn latest_ranking(w: &Workshop, room: RoomId) -> Option<(&Step, Vec<&Ranked>
             .collect();
         Some((step, ranked))
     })
+}
+
+/// The ranking `room` sees of vote step `step`, once the vote is closed there.
+pub fn closed_result<'w>(w: &'w Workshop, step: &Step, room: RoomId) -> Option<&'w VoteResult> {
+    let rules = step.vote_rules()?;
+    w.result(step.id, rules.tally_room(room))
+}
+
+/// The notes of `room` that later steps work on because vote `vote` ranked them best
+/// (their "top 3", ties at the cut included).
+pub fn retained(w: &Workshop, vote: StepId, room: RoomId) -> BTreeSet<NoteId> {
+    w.steps
+        .iter()
+        .filter(|s| s.focus().is_some_and(|f| f.vote == vote))
+        .flat_map(|s| w.focus_notes(s, room))
+        .collect()
+}
+
+/// A tie that straddles the cut of a later step's "top N" in one column: more notes
+/// are kept than N because several share the last rank kept.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CutTie {
+    pub column: ColumnId,
+    /// The ranks a later step keeps.
+    pub top: u32,
+    /// The rank the tied notes share.
+    pub rank: u32,
+    /// How many of them fit above the cut.
+    pub places: usize,
+    pub notes: Vec<NoteId>,
+}
+
+/// The ties at the cut of `room`'s closed vote `vote`, for the facilitator to settle.
+pub fn ties_at_cut(w: &Workshop, vote: &Step, room: RoomId) -> Vec<CutTie> {
+    let Some(result) = closed_result(w, vote, room) else {
+        return Vec::new();
+    };
+    let mut ties: Vec<CutTie> = Vec::new();
+    for later in &w.steps {
+        let Some(focus) = later.focus().filter(|f| f.vote == vote.id) else {
+            continue;
+        };
+        for column in later.columns.iter().filter(|c| vote.columns.contains(c)) {
+            // What the later step keeps from (`Workshop::focus_notes`): voted notes of
+            // this room and column.
+            let ranked: Vec<&Ranked> = result
+                .ranking
+                .iter()
+                .filter(|r| r.column == *column && r.parent.is_none() && r.votes > 0)
+                .filter(|r| w.notes.get(&r.note).is_some_and(|n| n.room == room))
+                .collect();
+            let Some(rank) = ranked.iter().map(|r| r.rank).filter(|r| *r <= focus.top).max() else {
+                continue;
+            };
+            let notes: Vec<NoteId> = ranked.iter().filter(|r| r.rank == rank).map(|r| r.note).collect();
+            let places = (focus.top - rank + 1) as usize;
+            let known = ties.iter().any(|t| t.column == *column && t.rank == rank);
+            if notes.len() > places && !known {
+                ties.push(CutTie {
+                    column: *column,
+                    top: focus.top,
+                    rank,
+                    places,
+                    notes,
+                });
+            }
+        }
+    }
+    ties
 }
 
 /// A note's place in the closed vote of `step`, as its room (or the workshop) ranked it.

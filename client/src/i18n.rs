@@ -137,8 +137,11 @@ pub struct Texts {
     pub conduct_heading: &'static str,
     pub current_step: &'static str,
     pub next_step: fn(&str) -> String,
+    pub close_and_next: fn(&str) -> String,
     pub reveal_all: &'static str,
     pub close_vote: &'static str,
+    pub close_vote_named: fn(&str) -> String,
+    pub focus_vote_open: fn(&str) -> String,
     pub reopen_vote: &'static str,
     pub lock_all: &'static str,
     pub unlock_all: &'static str,
@@ -146,6 +149,11 @@ pub struct Texts {
     pub agenda_heading: &'static str,
     pub rooms_here: fn(usize) -> String,
     pub go_here: &'static str,
+    pub go_to_step: fn(usize, &str) -> String,
+    pub timer_follows: &'static str,
+    pub time_up: &'static str,
+    pub mode_hidden_short: &'static str,
+    pub mode_anonymous_short: &'static str,
     pub online_short: fn(usize) -> String,
     pub hidden_count: fn(usize) -> String,
     pub close_door: &'static str,
@@ -156,6 +164,18 @@ pub struct Texts {
     pub in_lobby: fn(usize) -> String,
     pub lobby: &'static str,
     pub role: fn(Role) -> &'static str,
+    pub role_label: &'static str,
+    pub role_choice: fn(Role) -> &'static str,
+    pub keep_link_prompt: &'static str,
+    pub keep_link_button: &'static str,
+    pub continue_label: &'static str,
+    pub continue_none: &'static str,
+    pub continue_hint: &'static str,
+    pub continue_campaign: &'static str,
+    pub archive_heading: &'static str,
+    pub archive_hint: &'static str,
+    pub archive_file: &'static str,
+    pub archive_unreadable: &'static str,
     pub delete_heading: &'static str,
     pub delete_intro: &'static str,
     pub delete_button: &'static str,
@@ -171,6 +191,8 @@ pub struct Texts {
     pub import_room: &'static str,
     pub every_room: &'static str,
     pub import_text: &'static str,
+    pub import_file: &'static str,
+    pub import_unreadable: &'static str,
     pub import_button: &'static str,
     pub imported: fn(usize) -> String,
 
@@ -213,6 +235,12 @@ pub struct Texts {
     pub points: fn(u32) -> String,
     pub rank: fn(u32) -> String,
     pub rank_title: &'static str,
+    pub retained_heading: fn(usize) -> String,
+    pub others_heading: &'static str,
+    pub tie_heading: fn(&str, usize, u32, usize, u32) -> String,
+    pub tie_hint: fn(usize) -> String,
+    pub tie_confirm: fn(usize) -> String,
+    pub tie_tag: &'static str,
     pub merge_start: &'static str,
     pub merge_selected: fn(usize) -> String,
     pub merge_confirm: &'static str,
@@ -223,11 +251,16 @@ pub struct Texts {
     pub anonymous_tag: &'static str,
     pub map_tag: &'static str,
     pub campaign_tag: &'static str,
+    pub campaign_ranked: fn(u32, u32) -> String,
     pub you_anonymously: fn(&str) -> String,
     pub no_parents: &'static str,
     pub nothing_to_work_on: &'static str,
     pub field_label: fn(Field) -> &'static str,
     pub field_hint: fn(Field) -> &'static str,
+    pub field_overtaken: &'static str,
+    pub field_take_theirs: &'static str,
+    pub field_keep_mine: &'static str,
+    pub field_draft: &'static str,
     pub side: fn(Side) -> &'static str,
     pub add_branch: fn(Side) -> &'static str,
     pub remove_branch: fn(&str) -> String,
@@ -353,8 +386,13 @@ pub static FR: Texts = Texts {
     conduct_heading: "Conduite de l'enquête",
     current_step: "Étape en cours :",
     next_step: |title| format!("Étape suivante : {title}"),
+    close_and_next: |title| format!("Clore le vote et passer à : {title}"),
     reveal_all: "Révéler les notes cachées",
     close_vote: "Clore le vote",
+    close_vote_named: |title| format!("Clore le vote « {title} »"),
+    focus_vote_open: |title| {
+        format!("Le vote « {title} » n'est pas clos : cette étape n'a encore aucune note à travailler.")
+    },
     reopen_vote: "Rouvrir le vote",
     lock_all: "Verrouiller les tableaux",
     unlock_all: "Déverrouiller les tableaux",
@@ -368,6 +406,11 @@ pub static FR: Texts = Texts {
         }
     },
     go_here: "Y aller",
+    go_to_step: |n, title| format!("Y aller — étape {n} : {title}"),
+    timer_follows: "Relancer le minuteur à chaque étape (durée prévue)",
+    time_up: "Temps écoulé !",
+    mode_hidden_short: "Cachées",
+    mode_anonymous_short: "Anonymes",
     online_short: |n| format!("{n} en ligne"),
     hidden_count: |n| {
         if n == 1 {
@@ -393,6 +436,23 @@ pub static FR: Texts = Texts {
         Role::Participant => "Participant",
         Role::Observer => "Observateur",
     },
+    role_label: "Rôle",
+    role_choice: |role| match role {
+        Role::Lead => "Co-animation (tout l'atelier)",
+        Role::RoomFacilitator => "Animation de sa salle",
+        Role::Participant => "Participant",
+        Role::Observer => "Observation",
+    },
+    keep_link_prompt: "Gardez votre lien d'animation (dans vos notes ou un courriel à vous-même) : c'est votre clé pour revenir sur cet atelier depuis un autre appareil, ou si ce navigateur l'oublie.",
+    keep_link_button: "Copier mon lien d'animation",
+    continue_label: "Suite d'un atelier précédent (campagne)",
+    continue_none: "Non : un nouvel atelier",
+    continue_hint: "Les besoins retenus par chaque salle de l'atelier choisi (un que vous avez animé ici) arrivent dans la salle du même territoire, dans l'ordre de leur classement.",
+    continue_campaign: "Continuer la campagne",
+    archive_heading: "Importer une archive (JSON)",
+    archive_hint: "Une archive exportée depuis un rapport (report.json) redevient un atelier vivant, que vous animez.",
+    archive_file: "Fichier d'archive (.json)",
+    archive_unreadable: "Ce fichier n'est pas une archive Atelier (JSON).",
     delete_heading: "Supprimer l'atelier",
     delete_intro: "Une fois l'atelier terminé et son rapport enregistré, vous pouvez l'effacer du serveur : notes, votes, participants et accès. C'est définitif.",
     delete_button: "Supprimer définitivement",
@@ -403,11 +463,13 @@ pub static FR: Texts = Texts {
     broadcast_clear: "Retirer le message",
     broadcast_banner: "Message de l'animation",
     import_heading: "Importer une cartographie",
-    import_hint: "Collez un tableau (CSV) : une ligne par note ; une colonne « territoire » envoie chaque ligne à la salle de ce territoire.",
+    import_hint: "Choisissez un fichier ou collez un tableau (CSV) : une ligne par note ; une colonne « territoire » envoie chaque ligne à la salle de ce territoire.",
     import_column: "Colonne",
     import_room: "Salle",
     every_room: "Toutes les salles",
     import_text: "Contenu de la cartographie",
+    import_file: "Fichier CSV ou JSON",
+    import_unreadable: "Ce fichier ne peut pas être lu comme du texte.",
     import_button: "Importer",
     imported: |n| {
         if n == 1 {
@@ -486,6 +548,40 @@ pub static FR: Texts = Texts {
     },
     rank: |n| if n == 1 { "1er".into() } else { format!("{n}e") },
     rank_title: "Rang au vote",
+    retained_heading: |n| {
+        if n <= 1 {
+            "Retenue pour la suite".into()
+        } else {
+            format!("Retenues pour la suite ({n})")
+        }
+    },
+    others_heading: "Les autres notes",
+    tie_heading: |column, tied, rank, places, top| {
+        let rank = (FR.rank)(rank);
+        let places = if places == 1 {
+            "1 place".to_owned()
+        } else {
+            format!("{places} places")
+        };
+        format!(
+            "Égalité à la coupure dans « {column} » : {tied} notes à égalité au {rank} rang pour {places} (l'étape suivante garde le top {top})."
+        )
+    },
+    tie_hint: |places| {
+        if places == 1 {
+            "Cochez celle à retenir : les autres passent après.".into()
+        } else {
+            format!("Cochez les {places} à retenir : les autres passent après.")
+        }
+    },
+    tie_confirm: |places| {
+        if places == 1 {
+            "Retenir cette note".into()
+        } else {
+            format!("Retenir ces {places} notes")
+        }
+    },
+    tie_tag: "égalité à départager",
     merge_start: "Regrouper des doublons",
     merge_selected: |n| {
         if n <= 1 {
@@ -508,6 +604,13 @@ pub static FR: Texts = Texts {
     anonymous_tag: "anonyme",
     map_tag: "cartographie",
     campaign_tag: "atelier précédent",
+    campaign_ranked: |rank, votes| {
+        format!(
+            "{} · {} à l'atelier précédent",
+            (FR.rank)(rank),
+            (FR.points)(votes)
+        )
+    },
     you_anonymously: |name| format!("{name} (anonyme)"),
     no_parents: "Aucune note à laquelle répondre pour l'instant.",
     nothing_to_work_on: "Aucune note retenue : le vote précédent doit être clos.",
@@ -521,6 +624,10 @@ pub static FR: Texts = Texts {
         Field::Who => "Publics, acteurs, lieux…",
         Field::Measure => "Un chiffre à suivre, une source…",
     },
+    field_overtaken: "Quelqu'un d'autre vient d'enregistrer ce champ pendant que vous écriviez.",
+    field_take_theirs: "Reprendre sa version",
+    field_keep_mine: "Garder la mienne",
+    field_draft: "Brouillon pas encore enregistré.",
     side: |side| match side {
         Side::Cause => "Causes",
         Side::Consequence => "Conséquences",
@@ -616,6 +723,7 @@ pub static FR: Texts = Texts {
         Rejection::WrongStep => "Ce n'est pas possible à cette étape de l'atelier.".into(),
         Rejection::Locked => "Le tableau est verrouillé par l'animation.".into(),
         Rejection::VoteClosed => "Ce vote est clos.".into(),
+        Rejection::NotATie => "Ces notes ne sont pas à égalité dans le classement.".into(),
         Rejection::OverBudget { budget } => format!("Vous avez déjà utilisé vos {budget} points."),
         Rejection::OverColumnBudget { budget, .. } => {
             format!("Vous avez déjà utilisé vos {budget} points dans cette colonne.")
@@ -789,8 +897,13 @@ pub static EN: Texts = Texts {
     conduct_heading: "Running the investigation",
     current_step: "Current step:",
     next_step: |title| format!("Next step: {title}"),
+    close_and_next: |title| format!("Close the vote and go to: {title}"),
     reveal_all: "Reveal hidden notes",
     close_vote: "Close the vote",
+    close_vote_named: |title| format!("Close the vote “{title}”"),
+    focus_vote_open: |title| {
+        format!("The vote “{title}” is not closed: this step has no notes to work on yet.")
+    },
     reopen_vote: "Reopen the vote",
     lock_all: "Lock the boards",
     unlock_all: "Unlock the boards",
@@ -804,6 +917,11 @@ pub static EN: Texts = Texts {
         }
     },
     go_here: "Go",
+    go_to_step: |n, title| format!("Go — step {n}: {title}"),
+    timer_follows: "Restart the timer at each step (its planned length)",
+    time_up: "Time is up!",
+    mode_hidden_short: "Hidden",
+    mode_anonymous_short: "Anonymous",
     online_short: |n| format!("{n} online"),
     hidden_count: |n| {
         if n == 1 {
@@ -829,6 +947,23 @@ pub static EN: Texts = Texts {
         Role::Participant => "Participant",
         Role::Observer => "Observer",
     },
+    role_label: "Role",
+    role_choice: |role| match role {
+        Role::Lead => "Co-lead (the whole workshop)",
+        Role::RoomFacilitator => "Facilitates their room",
+        Role::Participant => "Participant",
+        Role::Observer => "Observer",
+    },
+    keep_link_prompt: "Keep your facilitator link (in your notes or an e-mail to yourself): it is your key back to this workshop from another device, or if this browser forgets it.",
+    keep_link_button: "Copy my facilitator link",
+    continue_label: "Continues an earlier workshop (campaign)",
+    continue_none: "No: a new workshop",
+    continue_hint: "The needs each room of the chosen workshop (one you led here) retained arrive in the room of the same territory, in their ranking order.",
+    continue_campaign: "Continue the campaign",
+    archive_heading: "Import an archive (JSON)",
+    archive_hint: "An archive exported from a report (report.json) becomes a live workshop again, which you lead.",
+    archive_file: "Archive file (.json)",
+    archive_unreadable: "This file is not an Atelier archive (JSON).",
     delete_heading: "Delete the workshop",
     delete_intro: "Once the workshop is over and its report saved, you can erase it from the server: notes, votes, participants and access. This cannot be undone.",
     delete_button: "Delete for good",
@@ -839,11 +974,13 @@ pub static EN: Texts = Texts {
     broadcast_clear: "Take the message down",
     broadcast_banner: "Message from the facilitator",
     import_heading: "Import a map",
-    import_hint: "Paste a table (CSV): one note per line; a “territory” column sends each line to that territory's room.",
+    import_hint: "Choose a file or paste a table (CSV): one note per line; a “territory” column sends each line to that territory's room.",
     import_column: "Column",
     import_room: "Room",
     every_room: "Every room",
     import_text: "Map content",
+    import_file: "CSV or JSON file",
+    import_unreadable: "This file cannot be read as text.",
     import_button: "Import",
     imported: |n| {
         if n == 1 {
@@ -921,6 +1058,40 @@ pub static EN: Texts = Texts {
         _ => format!("{n}th"),
     },
     rank_title: "Rank in the vote",
+    retained_heading: |n| {
+        if n == 1 {
+            "Kept for what comes next".into()
+        } else {
+            format!("Kept for what comes next ({n})")
+        }
+    },
+    others_heading: "The other notes",
+    tie_heading: |column, tied, rank, places, top| {
+        let rank = (EN.rank)(rank);
+        let places = if places == 1 {
+            "1 place".to_owned()
+        } else {
+            format!("{places} places")
+        };
+        format!(
+            "Tie at the cut in “{column}”: {tied} notes tied {rank} for {places} (the next step keeps the top {top})."
+        )
+    },
+    tie_hint: |places| {
+        if places == 1 {
+            "Tick the one to keep: the others come after it.".into()
+        } else {
+            format!("Tick the {places} to keep: the others come after them.")
+        }
+    },
+    tie_confirm: |places| {
+        if places == 1 {
+            "Keep this note".into()
+        } else {
+            format!("Keep these {places} notes")
+        }
+    },
+    tie_tag: "tie to settle",
     merge_start: "Merge duplicates",
     merge_selected: |n| {
         if n == 1 {
@@ -943,6 +1114,13 @@ pub static EN: Texts = Texts {
     anonymous_tag: "anonymous",
     map_tag: "map",
     campaign_tag: "earlier workshop",
+    campaign_ranked: |rank, votes| {
+        format!(
+            "{}, {} in the earlier workshop",
+            (EN.rank)(rank),
+            (EN.points)(votes)
+        )
+    },
     you_anonymously: |name| format!("{name} (anonymous)"),
     no_parents: "Nothing to answer yet.",
     nothing_to_work_on: "No note retained yet: the previous vote must be closed.",
@@ -956,6 +1134,10 @@ pub static EN: Texts = Texts {
         Field::Who => "People, organisations, places…",
         Field::Measure => "A figure to follow, a source…",
     },
+    field_overtaken: "Someone else has just saved this field while you were typing.",
+    field_take_theirs: "Use their version",
+    field_keep_mine: "Keep mine",
+    field_draft: "Draft not saved yet.",
     side: |side| match side {
         Side::Cause => "Causes",
         Side::Consequence => "Consequences",

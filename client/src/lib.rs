@@ -8,6 +8,8 @@
 //!   and language switch.
 //! - [`derive`]: what screens show, computed from the replica (figures, budgets,
 //!   rankings, "may I?" asked of the state machine).
+//! - [`drafts`]: what someone typed and has not had accepted yet, kept across step
+//!   changes, reconnections and reloads.
 //! - [`session`]: the websocket, its reconnection, and the replica the board shows,
 //!   kept by the same `apply_event` as the server's.
 //! - [`api`]: calls to the HTTP API; [`route`]: URLs and navigation;
@@ -18,6 +20,7 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod derive;
+pub mod drafts;
 pub mod i18n;
 pub mod pages;
 pub mod route;

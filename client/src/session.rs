@@ -21,6 +21,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::browser;
 use crate::derive;
+use crate::drafts::Drafts;
 
 /// Where the connection stands, as shown to the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +58,8 @@ pub struct Session {
     /// The server's clock minus this browser's, in milliseconds: timers show the
     /// server's time, whatever the local clock says.
     pub clock_offset: RwSignal<f64>,
+    /// What the viewer has typed and not yet had accepted, field by field.
+    pub drafts: Drafts,
     inner: StoredValue<Inner, LocalStorage>,
 }
 
@@ -110,6 +113,7 @@ impl Session {
             online: RwSignal::new(BTreeSet::new()),
             waiting: RwSignal::new(0),
             clock_offset: RwSignal::new(0.0),
+            drafts: Drafts::load(workshop_id),
             inner: StoredValue::new_local(Inner {
                 token,
                 socket: None,
@@ -191,19 +195,24 @@ impl Session {
     /// Applies `command` at once and sends it; refuses at once what the server
     /// would refuse (the rules are the same code).
     pub fn send(&self, command: Command) -> Result<(), Rejection> {
-        let Some(you) = self.you.get_untracked() else {
+        // Every access is `try_`: a field leaving the page (a step change) may save
+        // its text while the board that held it is being taken down.
+        let Some(you) = self.you.try_get_untracked().flatten() else {
             return Err(Rejection::UnknownActor);
         };
-        let checked = self.workshop.with_untracked(|w| {
-            w.as_ref()
-                .map(|w| decide(w, Actor::Member(you), command.clone(), browser::now()))
-        });
+        let checked = self
+            .workshop
+            .try_with_untracked(|w| {
+                w.as_ref()
+                    .map(|w| decide(w, Actor::Member(you), command.clone(), browser::now()))
+            })
+            .flatten();
         if let Some(Err(rejection)) = checked {
-            self.notice.set(Some(Notice::Rejected(rejection.clone())));
+            self.notice.try_set(Some(Notice::Rejected(rejection.clone())));
             return Err(rejection);
         }
-        let live = self.status.get_untracked() == Status::Live;
-        self.inner.update_value(|i| {
+        let live = self.status.try_get_untracked() == Some(Status::Live);
+        self.inner.try_update_value(|i| {
             let id = i.next_id;
             i.next_id += 1;
             if live && let Some(socket) = &i.socket {
@@ -488,9 +497,9 @@ impl Session {
         else {
             return;
         };
-        self.workshop.set(Some(view));
-        self.unconfirmed.set(unconfirmed);
-        self.waiting.set(waiting);
+        self.workshop.try_set(Some(view));
+        self.unconfirmed.try_set(unconfirmed);
+        self.waiting.try_set(waiting);
     }
 }
 
@@ -534,7 +543,8 @@ fn touched_note(command: &Command) -> Option<NoteId> {
         | Command::TimerElapsed
         | Command::ImportMap { .. }
         | Command::CloseVote { .. }
-        | Command::ReopenVote { .. } => None,
+        | Command::ReopenVote { .. }
+        | Command::BreakTie { .. } => None,
     }
 }
 

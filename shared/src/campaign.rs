@@ -41,6 +41,8 @@ pub struct Retained {
     pub text: String,
     pub colour: Colour,
     pub details: Details,
+    /// Its rank and points in the vote that retained it (none for a whole column).
+    pub ranked: Option<(u32, u32)>,
 }
 
 /// The notes `take` retains from `source`, room by room, best first.
@@ -52,7 +54,7 @@ pub fn retained(source: &Workshop, take: &Take) -> Vec<Retained> {
             .find(|c| c.key.as_deref() == Some(key))
             .map(|c| c.id)
     };
-    let notes: Vec<&Note> = match &take.what {
+    let notes: Vec<(&Note, Option<(u32, u32)>)> = match &take.what {
         Taken::Column { column } => {
             let Some(column) = column_id(column) else {
                 return Vec::new();
@@ -61,6 +63,7 @@ pub fn retained(source: &Workshop, take: &Take) -> Vec<Retained> {
                 .rooms
                 .iter()
                 .flat_map(|room| source.notes_in(room.id, column))
+                .map(|note| (note, None))
                 .collect()
         }
         Taken::Ranked { vote, column, top } => {
@@ -81,13 +84,16 @@ pub fn retained(source: &Workshop, take: &Take) -> Vec<Retained> {
                 .flat_map(|r| &r.ranking)
                 .filter(|ranked| wanted.is_none_or(|w| w == Some(ranked.column)))
                 .filter(|ranked| ranked.rank <= *top && ranked.votes > 0)
-                .filter_map(|ranked| source.notes.get(&ranked.note))
+                .filter_map(|ranked| {
+                    let note = source.notes.get(&ranked.note)?;
+                    Some((note, Some((ranked.rank, ranked.votes))))
+                })
                 .collect()
         }
     };
     notes
         .into_iter()
-        .filter_map(|note| {
+        .filter_map(|(note, ranked)| {
             let room = source.room(note.room)?;
             Some(Retained {
                 place: room.territory.clone().unwrap_or_else(|| room.name.clone()),
@@ -95,6 +101,7 @@ pub fn retained(source: &Workshop, take: &Take) -> Vec<Retained> {
                 text: note.text.clone(),
                 colour: note.colour,
                 details: note.details.clone(),
+                ranked,
             })
         })
         .collect()

@@ -198,4 +198,12 @@ pub enum Command {
         room: Option<RoomId>,
         step: StepId,
     },
+    /// Settles a tie in a closed vote's ranking (when a later step keeps its "top 3"
+    /// and the tie straddles the cut): the notes `ahead`, tied at one rank, keep it;
+    /// the others of that tie move down behind them.
+    BreakTie {
+        room: Option<RoomId>,
+        step: StepId,
+        ahead: Vec<NoteId>,
+    },
 }

@@ -362,7 +362,16 @@ pub enum Source {
     /// Imported from a map (a prepared list of needs or solutions).
     Map,
     /// Retained by an earlier workshop of the campaign.
-    Campaign { workshop: WorkshopId, note: NoteId },
+    Campaign {
+        workshop: WorkshopId,
+        note: NoteId,
+        /// Its rank in the vote that retained it there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rank: Option<u32>,
+        /// The points it had in that vote.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        votes: Option<u32>,
+    },
 }
 
 impl Source {
@@ -653,11 +662,7 @@ impl Workshop {
     /// The notes a characterise or problem-tree step works on in `room`: the best
     /// ranked by its focus vote, or every note of its columns.
     pub fn focus_notes(&self, step: &Step, room: RoomId) -> Vec<NoteId> {
-        let focus = match &step.activity {
-            Activity::Characterise { focus } | Activity::ProblemTree { focus } => *focus,
-            _ => None,
-        };
-        match focus {
+        match step.focus() {
             Some(Focus { vote, top }) => {
                 let scope_room = match self.step(vote).map(|s| &s.activity) {
                     Some(Activity::Vote { rules }) if rules.scope == VoteScope::Workshop => None,
@@ -692,6 +697,14 @@ impl Step {
             Activity::Plenary => true,
             Activity::Vote { rules } => rules.scope == VoteScope::Workshop,
             _ => false,
+        }
+    }
+
+    /// The earlier vote whose best notes this step works on, and the ranks it keeps.
+    pub fn focus(&self) -> Option<Focus> {
+        match &self.activity {
+            Activity::Characterise { focus } | Activity::ProblemTree { focus } => *focus,
+            _ => None,
         }
     }
 

@@ -59,6 +59,8 @@ pub enum Rejection {
     Locked,
     #[error("this vote is closed")]
     VoteClosed,
+    #[error("these notes are not part of one tie in a closed vote's ranking")]
+    NotATie,
     #[error("that would be more than your {budget} dots in this vote")]
     OverBudget { budget: u32 },
     #[error("that would be more than your {budget} dots in this column")]

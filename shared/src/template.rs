@@ -362,14 +362,18 @@ impl Template {
                         setup.workshop.0,
                         &[4, take_index as u128, notes.len() as u128],
                     ));
+                    // One millisecond apart: boards show them in their ranking order.
+                    let created = Millis(setup.now.0 + notes.len() as u64);
                     notes.push(Note {
                         colour: retained.colour,
                         source: Source::Campaign {
                             workshop: source.id,
                             note: retained.note,
+                            rank: retained.ranked.map(|(rank, _)| rank),
+                            votes: retained.ranked.map(|(_, votes)| votes),
                         },
                         details: retained.details,
-                        ..Note::new(id, room.id, column, setup.lead, retained.text, setup.now)
+                        ..Note::new(id, room.id, column, setup.lead, retained.text, created)
                     });
                 }
             }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -94,12 +95,55 @@ impl Driver {
         });
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("goog:chromeOptions".into(), options);
+        // The page's console, read back by `console_errors`.
+        capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&self.url)
             .await
             .expect("a Chromium session")
     }
+}
+
+/// ChromeDriver's log command: what the page wrote to its console since last asked.
+#[derive(Debug)]
+struct ReadConsole;
+
+impl WebDriverCompatibleCommand for ReadConsole {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+/// The errors the page logged since the last call: exceptions, panics (a wasm panic
+/// prints through `console.error`), rejected promises. Failed network requests are
+/// left out: some tests cut the network on purpose, and the server refuses on purpose.
+pub async fn console_errors(browser: &Client) -> Vec<String> {
+    let entries = browser
+        .issue_cmd(ReadConsole)
+        .await
+        .expect("ChromeDriver returns the browser's console");
+    entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["level"] == "SEVERE" && e["source"] != "network")
+        .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Fails the test if the page logged any error (see [`console_errors`]).
+pub async fn assert_no_console_errors(browser: &Client, who: &str) {
+    let errors = console_errors(browser).await;
+    assert!(
+        errors.is_empty(),
+        "{who}'s page logged errors:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// Where screenshots of test runs are saved (ignored by git).

@@ -4,7 +4,7 @@
 //! workshop once it is over.
 
 use atelier_shared::map;
-use atelier_shared::model::{Assignment, ColumnKind};
+use atelier_shared::model::{Assignment, ColumnKind, TimerState};
 use atelier_shared::{Activity, Command, ParticipantId, Role, RoomId, Step, StepId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -63,9 +63,11 @@ fn Conduct() -> impl IntoView {
                 .map(|w| {
                     w.steps
                         .iter()
-                        .map(|s| {
-                            let here = w.rooms.iter().filter(|r| r.step == s.id).count();
-                            (s.id, s.title.clone(), s.minutes, here)
+                        .enumerate()
+                        .map(|(index, s)| AgendaLine {
+                            number: index + 1,
+                            step: s.clone(),
+                            rooms_here: w.rooms.iter().filter(|r| r.step == s.id).count(),
                         })
                         .collect::<Vec<_>>()
                 })
@@ -94,6 +96,22 @@ fn Conduct() -> impl IntoView {
         });
         Some((step.id, closed))
     });
+    // The vote the current step works from, while some room on it has no ranking yet:
+    // without it, the step has nothing to work on.
+    let unclosed_focus = Memo::new(move |_| {
+        let step = current.get()?;
+        let vote = step.focus()?.vote;
+        workshop.with(|w| {
+            let w = w.as_ref()?;
+            let vote = w.step(vote)?;
+            let rules = vote.vote_rules()?;
+            w.rooms
+                .iter()
+                .filter(|r| r.step == step.id)
+                .any(|r| w.result(vote.id, rules.tally_room(r.id)).is_none())
+                .then(|| (vote.id, vote.title.clone()))
+        })
+    });
     let planned = Signal::derive(move || current.get().and_then(|s| s.minutes));
     // A brainstorm's modes, switchable while it runs.
     let modes = Memo::new(move |_| match current.get()?.activity {
@@ -101,15 +119,39 @@ fn Conduct() -> impl IntoView {
         _ => None,
     });
     let set_mode = move |anonymous: bool, hidden: bool| {
-        if let Some(mut step) = current.get_untracked() {
-            step.activity = Activity::Brainstorm { anonymous, hidden };
-            let _ = session.send(Command::EditStep { step });
+        if let Some(step) = current.get_untracked() {
+            set_modes(session, step, anonymous, hidden);
         }
     };
     let send = move |command: Command| {
         let _ = session.send(command);
     };
-    let go = move |step: StepId| send(Command::GoToStep { room: None, step });
+    // The timer follows the steps unless the lead says otherwise (kept per browser).
+    let timer_follows = RwSignal::new(browser::load(TIMER_FOLLOWS).as_deref() != Some("no"));
+    let go = move |step: StepId| {
+        if session.send(Command::GoToStep { room: None, step }).is_err() || !timer_follows.get_untracked() {
+            return;
+        }
+        let (minutes, ticking) = workshop.with_untracked(|w| {
+            let Some(w) = w.as_ref() else { return (None, false) };
+            let ticking = matches!(
+                w.timer.state,
+                TimerState::Running { .. } | TimerState::Paused { .. }
+            );
+            (w.step(step).and_then(|s| s.minutes), ticking)
+        });
+        match minutes {
+            Some(minutes) => send(Command::StartTimer {
+                seconds: minutes.saturating_mul(60),
+                auto_lock: false,
+            }),
+            // A step without a planned length: the last step's countdown stops.
+            None if ticking => send(Command::StopTimer),
+            None => {}
+        }
+    };
+    // Moving on from an open vote closes it first: the next steps work from its ranking.
+    let next_closing = Memo::new(move |_| vote.get().is_some_and(|(_, closed)| !closed));
 
     view! {
         <section class="panel conduct" aria-labelledby="conduct-heading">
@@ -121,9 +163,24 @@ fn Conduct() -> impl IntoView {
             <div class="actions">
                 {move || next.get().map(|step: Step| {
                     let id = step.id;
+                    let title = step.title.clone();
                     view! {
-                        <button type="button" class="button primary" on:click=move |_| go(id)>
-                            {move || (texts().next_step)(&step.title)}
+                        <button
+                            type="button"
+                            class="button"
+                            class:primary=move || !next_closing.get()
+                            on:click=move |_| {
+                                if let Some((vote, false)) = vote.get_untracked() {
+                                    send(Command::CloseVote { room: None, step: vote });
+                                }
+                                go(id);
+                            }
+                        >
+                            {move || if next_closing.get() {
+                                (texts().close_and_next)(&title)
+                            } else {
+                                (texts().next_step)(&title)
+                            }}
                         </button>
                     }
                 })}
@@ -161,7 +218,24 @@ fn Conduct() -> impl IntoView {
                         navigate(Route::Report(session.workshop_id));
                     }
                 >{tr(|t| t.report_link)}</a>
+                // A full page load: the home page's creation form, set to go on from here.
+                <a
+                    class="button"
+                    href=format!("/?from={}", session.workshop_id)
+                    on:click=move |_| {
+                        let title = workshop.with_untracked(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default());
+                        browser::remember_led(session.workshop_id, &title);
+                    }
+                >{tr(|t| t.continue_campaign)}</a>
             </div>
+            {move || unclosed_focus.get().map(|(vote, title)| view! {
+                <div class="warn-box" role="alert">
+                    <p>{(texts().focus_vote_open)(&title)}</p>
+                    <button type="button" class="button small primary" on:click=move |_| send(Command::CloseVote { room: None, step: vote })>
+                        {(texts().close_vote_named)(&title)}
+                    </button>
+                </div>
+            })}
             {move || modes.get().map(|(anonymous, hidden)| view! {
                 <div class="step-modes">
                     <label class="inline-check">
@@ -177,30 +251,95 @@ fn Conduct() -> impl IntoView {
             <div class="timer-panel">
                 <h4>{tr(|t| t.timer_heading)}</h4>
                 <TimerControls planned/>
+                <label class="inline-check">
+                    <input type="checkbox" prop:checked=move || timer_follows.get() on:change=move |_| {
+                        let follows = !timer_follows.get_untracked();
+                        timer_follows.set(follows);
+                        browser::save(TIMER_FOLLOWS, if follows { "yes" } else { "no" });
+                    }/>
+                    <span>{tr(|t| t.timer_follows)}</span>
+                </label>
             </div>
             <details class="agenda">
                 <summary>{tr(|t| t.agenda_heading)}</summary>
                 <ol role="list">
-                    <For each=move || steps.get() key=|s| s.clone() let:step>
-                        {
-                            let (id, title, minutes, rooms_here) = step;
-                            view! {
-                                <li aria-current=move || (current.get().map(|s| s.id) == Some(id)).then_some("step")>
-                                    <span class="agenda-title">{title}</span>
-                                    {minutes.map(|m| view! { <span class="hint">{format!(" · {m} min")}</span> })}
-                                    {(rooms_here > 0).then(|| view! {
-                                        <span class="tag">{move || (texts().rooms_here)(rooms_here)}</span>
-                                    })}
-                                    <button type="button" class="icon-button" on:click=move |_| go(id)>
-                                        {tr(|t| t.go_here)}
-                                    </button>
-                                </li>
-                            }
-                        }
+                    <For each=move || steps.get() key=|line| format!("{}·{}·{:?}", line.number, line.rooms_here, line.step) let:line>
+                        <AgendaEntry line current=Signal::derive(move || current.get().map(|s| s.id)) go/>
                     </For>
                 </ol>
             </details>
         </section>
+    }
+}
+
+/// Where the lead keeps the "timer follows the steps" choice.
+const TIMER_FOLLOWS: &str = "atelier:timer-follows";
+
+/// One step of the agenda as the cockpit lists it.
+#[derive(Clone, Debug, PartialEq)]
+struct AgendaLine {
+    number: usize,
+    step: Step,
+    rooms_here: usize,
+}
+
+/// A brainstorm's modes (anonymous, hidden) set on its definition: before it starts
+/// as well as while it runs.
+fn set_modes(session: Session, mut step: Step, anonymous: bool, hidden: bool) {
+    step.activity = Activity::Brainstorm { anonymous, hidden };
+    let _ = session.send(Command::EditStep { step });
+}
+
+/// One line of the agenda: its title and length, the rooms on it, a button that says
+/// where it goes, and a brainstorm's modes, settable before it starts.
+#[component]
+fn AgendaEntry(
+    line: AgendaLine,
+    current: Signal<Option<StepId>>,
+    go: impl Fn(StepId) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let AgendaLine {
+        number,
+        step,
+        rooms_here,
+    } = line;
+    let id = step.id;
+    let title = step.title.clone();
+    let modes = match step.activity {
+        Activity::Brainstorm { anonymous, hidden } => Some((anonymous, hidden)),
+        _ => None,
+    };
+    let go_label = {
+        let title = title.clone();
+        move || (texts().go_to_step)(number, &title)
+    };
+    view! {
+        <li aria-current=move || (current.get() == Some(id)).then_some("step")>
+            <span class="agenda-title">{title.clone()}</span>
+            {step.minutes.map(|m| view! { <span class="hint">{format!(" · {m} min")}</span> })}
+            {(rooms_here > 0).then(|| view! {
+                <span class="tag">{move || (texts().rooms_here)(rooms_here)}</span>
+            })}
+            <button type="button" class="icon-button" aria-label=go_label on:click=move |_| go(id)>
+                {tr(|t| t.go_here)}
+            </button>
+            {modes.map(|(anonymous, hidden)| {
+                let step = StoredValue::new(step.clone());
+                view! {
+                    <span class="agenda-modes">
+                        <label class="inline-check">
+                            <input type="checkbox" prop:checked=hidden on:change=move |_| set_modes(session, step.get_value(), anonymous, !hidden)/>
+                            <span>{tr(|t| t.mode_hidden_short)}<span class="visually-hidden">{format!(" — {}", step.with_value(|s| s.title.clone()))}</span></span>
+                        </label>
+                        <label class="inline-check">
+                            <input type="checkbox" prop:checked=anonymous on:change=move |_| set_modes(session, step.get_value(), !anonymous, hidden)/>
+                            <span>{tr(|t| t.mode_anonymous_short)}<span class="visually-hidden">{format!(" — {}", step.with_value(|s| s.title.clone()))}</span></span>
+                        </label>
+                    </span>
+                }
+            })}
+        </li>
     }
 }
 
@@ -220,12 +359,16 @@ fn RoomsAtAGlance(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) 
                         .step(r.step)
                         .filter(|s| Some(s.id) != common)
                         .map(|s| s.title.clone());
+                    let tie = w
+                        .step(r.step)
+                        .is_some_and(|s| !derive::ties_at_cut(w, s, r.id).is_empty());
                     (
                         r.id,
                         r.name.clone(),
                         r.locked,
                         step,
                         derive::room_figures(w, r.id, &online),
+                        tie,
                     )
                 })
                 .collect::<Vec<_>>()
@@ -237,7 +380,7 @@ fn RoomsAtAGlance(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) 
             <ul class="room-cards" role="list">
                 <For each=move || cards.get() key=|c| c.clone() let:card>
                     {
-                        let (id, name, locked, other_step, figures) = card;
+                        let (id, name, locked, other_step, figures, tie) = card;
                         let RoomFigures { people, online, ready, notes, dots, hidden } = figures;
                         view! {
                             <li>
@@ -249,6 +392,7 @@ fn RoomsAtAGlance(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) 
                                 >
                                     <span class="room-name">{name}</span>
                                     {locked.then(|| view! { <span class="tag">{tr(|t| t.mode_locked)}</span> })}
+                                    {tie.then(|| view! { <span class="tag warn">{tr(|t| t.tie_tag)}</span> })}
                                     {other_step.map(|s| view! { <span class="room-step">{s}</span> })}
                                     <span class="room-stats">
                                         {move || format!("{} · {}", (texts().people)(people), (texts().notes)(notes))}
@@ -332,7 +476,22 @@ fn Invite() -> impl IntoView {
             let _ = session.send(Command::UpdateSettings { settings });
         }
     };
+    // Until the lead has copied their own link once, the cockpit asks them to: it is
+    // their only way back from another device, or if this browser forgets.
+    let kept_key = format!("atelier:link-kept:{}", session.workshop_id);
+    let kept = RwSignal::new(browser::load(&kept_key).is_some());
+    let keep_link = move |_| {
+        browser::copy_to_clipboard(&facilitator_link());
+        browser::save(&kept_key, "yes");
+        kept.set(true);
+    };
     view! {
+        <Show when=move || !kept.get()>
+            <div class="warn-box keep-link" role="note">
+                <p>{tr(|t| t.keep_link_prompt)}</p>
+                <button type="button" class="button small primary" on:click=keep_link.clone()>{tr(|t| t.keep_link_button)}</button>
+            </div>
+        </Show>
         <details class="panel invite" open>
             <summary><h3>{tr(|t| t.invite_heading)}</h3></summary>
             <p class="intro">{tr(|t| t.invite_intro)}</p>
@@ -405,7 +564,8 @@ fn DeleteWorkshop() -> impl IntoView {
     }
 }
 
-/// Everyone but the leads, with the room they are in; the lobby first.
+/// Everyone but the viewer, with their room and their role: the lead places people,
+/// appoints a facilitator per room and co-leads who share the cockpit. The lobby first.
 #[component]
 fn People() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -414,10 +574,11 @@ fn People() -> impl IntoView {
         let online = session.online.get();
         session.workshop.with(|w| {
             let Some(w) = w.as_ref() else { return Vec::new() };
+            let me = session.you.get();
             let mut people: Vec<(ParticipantId, String, Option<RoomId>, bool, Role)> = w
                 .participants
                 .values()
-                .filter(|p| p.role != Role::Lead)
+                .filter(|p| Some(p.id) != me)
                 .map(|p| (p.id, p.name.clone(), p.room, online.contains(&p.id), p.role))
                 .collect();
             people.sort_by_key(|p| (p.2.is_some(), p.1.to_lowercase()));
@@ -439,12 +600,28 @@ fn People() -> impl IntoView {
                     {
                         let (id, name, room, online, role) = person;
                         let select_id = format!("move-{id}");
+                        let role_label = format!("{} — {}", texts().role_label, name);
                         view! {
                             <li class:online=online>
                                 <span class="presence-dot" aria-hidden="true"></span>
                                 <label for=select_id.clone()>{name.clone()}</label>
-                                {(role != Role::Participant).then(|| view! { <span class="tag">{move || (texts().role)(role)}</span> })}
-                                <select id=select_id on:change=move |ev| {
+                                <select class="role-select" aria-label=role_label on:change=move |ev| {
+                                    let chosen = match event_target_value(&ev).as_str() {
+                                        "lead" => Role::Lead,
+                                        "room_facilitator" => Role::RoomFacilitator,
+                                        "observer" => Role::Observer,
+                                        _ => Role::Participant,
+                                    };
+                                    let _ = session.send(Command::SetRole { participant: id, role: chosen });
+                                }>
+                                    {[(Role::Participant, "participant"), (Role::RoomFacilitator, "room_facilitator"), (Role::Lead, "lead"), (Role::Observer, "observer")]
+                                        .into_iter()
+                                        .map(|(r, value)| view! {
+                                            <option value=value selected=role == r>{move || (texts().role_choice)(r)}</option>
+                                        })
+                                        .collect_view()}
+                                </select>
+                                <select id=select_id disabled=role == Role::Lead on:change=move |ev| {
                                     let value = event_target_value(&ev);
                                     let room = value.parse::<RoomId>().ok();
                                     let _ = session.send(Command::MoveParticipant { participant: id, room });
@@ -502,7 +679,8 @@ fn Broadcast() -> impl IntoView {
     }
 }
 
-/// Paste a map (CSV, as a spreadsheet exports it) into a column of one or every room.
+/// A map (CSV, as a spreadsheet exports it, or JSON), chosen as a file or pasted, into a
+/// column of one or every room.
 #[component]
 fn ImportMap() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -532,7 +710,14 @@ fn ImportMap() -> impl IntoView {
             .ok()
             .or_else(|| columns.with_untracked(|c| c.first().map(|c| c.0)));
         let Some(column_id) = column_id else { return };
-        let items = match map::parse_csv(&text.get_untracked()) {
+        let content = text.get_untracked();
+        // A JSON map (an array of items) or CSV, as a spreadsheet exports it.
+        let parsed = if content.trim_start().starts_with(['[', '{']) {
+            map::parse_json(&content)
+        } else {
+            map::parse_csv(&content)
+        };
+        let items = match parsed {
             Ok(items) => items,
             Err(error) => {
                 outcome.set(Some(Err(error.to_string())));
@@ -554,6 +739,21 @@ fn ImportMap() -> impl IntoView {
             Err(rejection) => outcome.set(Some(Err((texts().rejection)(&rejection)))),
         }
     };
+    // A file chosen on the computer fills the field, to be read before importing.
+    let choose_file = move |ev: leptos::ev::Event| {
+        let Some(file) = browser::chosen_file(&ev) else {
+            return;
+        };
+        spawn_local(async move {
+            match browser::read_text(&file).await {
+                Some(content) => {
+                    outcome.set(None);
+                    text.set(content);
+                }
+                None => outcome.set(Some(Err(texts().import_unreadable.to_owned()))),
+            }
+        });
+    };
     view! {
         <details class="panel import-panel">
             <summary><h3>{tr(|t| t.import_heading)}</h3></summary>
@@ -572,6 +772,8 @@ fn ImportMap() -> impl IntoView {
                         <option value=id.to_string()>{name}</option>
                     }).collect_view()}
                 </select>
+                <label for="import-file">{tr(|t| t.import_file)}</label>
+                <input id="import-file" type="file" accept=".csv,.json,.txt,text/csv,application/json" on:change=choose_file/>
                 <label for="import-text">{tr(|t| t.import_text)}</label>
                 <textarea id="import-text" rows="5" bind:value=text placeholder="texte;territoire"></textarea>
                 <p class="error" role="alert">

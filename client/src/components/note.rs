@@ -69,7 +69,9 @@ pub fn NoteCard(note: Note) -> impl IntoView {
         session.workshop.with(|w| {
             let w = w.as_ref()?;
             let note = w.notes.get(&id)?;
-            if !step.columns.contains(&note.column) || note.hidden {
+            // Once closed, the card shows the result instead.
+            let closed = w.result(step.id, rules.tally_room(note.room)).is_some();
+            if !step.columns.contains(&note.column) || note.hidden || closed {
                 return None;
             }
             let mine = w.dots(step.id, me, id);
@@ -161,8 +163,14 @@ pub fn NoteCard(note: Note) -> impl IntoView {
             class:selected=move || selected.get() == Some(true)
             data-note=id.to_string()
         >
-            {move || rank.get().filter(|r| r.votes > 0).map(|r| view! {
-                <span class="rank" title=tr(|t| t.rank_title)>{(texts().rank)(r.rank)}</span>
+            {move || rank.get().map(|r| view! {
+                <p class="ranked-line" class:unvoted=r.votes == 0>
+                    {(r.votes > 0).then(|| view! {
+                        <span class="visually-hidden">{tr(|t| t.rank_title)}" : "</span>
+                        <span class="rank" title=tr(|t| t.rank_title)>{(texts().rank)(r.rank)}</span>
+                    })}
+                    <span class="ranked-votes">{(texts().points)(r.votes)}</span>
+                </p>
             })}
             <Show
                 when=move || editing.get()
@@ -207,6 +215,10 @@ pub fn NoteCard(note: Note) -> impl IntoView {
                 {match source {
                     Source::Posted => None,
                     Source::Map => Some(view! { <span class="tag">{tr(|t| t.map_tag)}</span> }.into_any()),
+                    Source::Campaign { rank: Some(rank), votes: Some(votes), .. } => Some(
+                        view! { <span class="tag campaign-rank">{move || (texts().campaign_ranked)(rank, votes)}</span> }
+                            .into_any(),
+                    ),
                     Source::Campaign { .. } => {
                         Some(view! { <span class="tag">{tr(|t| t.campaign_tag)}</span> }.into_any())
                     }
@@ -283,13 +295,15 @@ pub fn Composer(
     #[prop(optional)] parent: Option<NoteId>,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
-    let text = RwSignal::new(String::new());
-    let colour = RwSignal::new(Colour::Yellow);
-    let left = move || NOTE_MAX_CHARS as i64 - text.with(|t| t.chars().count()) as i64;
     let field_id = match parent {
         Some(parent) => format!("composer-{column}-{parent}"),
         None => format!("composer-{column}"),
     };
+    // A note being written outlives the step that offered the field.
+    let key = StoredValue::new(field_id.clone());
+    let text = RwSignal::new(session.drafts.get(&field_id).unwrap_or_default());
+    let colour = RwSignal::new(Colour::Yellow);
+    let left = move || NOTE_MAX_CHARS as i64 - text.with(|t| t.chars().count()) as i64;
     let title_for_label = title.clone();
 
     let submit = move || {
@@ -307,6 +321,7 @@ pub fn Composer(
         };
         if session.send(command).is_ok() {
             text.set(String::new());
+            session.drafts.forget(&key.get_value());
         }
     };
     let on_key = move |ev: KeyboardEvent| {
@@ -330,7 +345,15 @@ pub fn Composer(
                 rows="2"
                 placeholder=tr(|t| t.new_note_placeholder)
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    if typed.is_empty() {
+                        session.drafts.forget(&key.get_value());
+                    } else {
+                        session.drafts.keep(&key.get_value(), &typed);
+                    }
+                    text.set(typed);
+                }
                 on:keydown=on_key
             ></textarea>
             <div class="composer-row">

@@ -75,6 +75,15 @@ pub fn RoomBoard() -> impl IntoView {
         })
     });
     let activity = Memo::new(move |_| here.step.get().map(|s| s.activity));
+    let closed = Memo::new(move |_| {
+        let (Some(room), Some(step)) = (here.room.get(), here.step.get()) else {
+            return false;
+        };
+        session.workshop.with(|w| {
+            w.as_ref()
+                .is_some_and(|w| derive::closed_result(w, &step, room).is_some())
+        })
+    });
 
     view! {
         <main class="board" aria-labelledby="room-heading">
@@ -95,22 +104,51 @@ pub fn RoomBoard() -> impl IntoView {
                     <Show when=move || locked.get()>
                         <li class="mode locked">{tr(|t| t.mode_locked)}</li>
                     </Show>
-                    {move || modes(activity.get()).into_iter().map(|m| view! { <li class="mode">{m}</li> }).collect_view()}
+                    {move || modes(activity.get(), closed.get()).into_iter().map(|m| view! { <li class="mode">{m}</li> }).collect_view()}
                 </ul>
                 <VoteBudget/>
             </section>
-            {move || match activity.get() {
-                Some(Activity::Characterise { .. }) => view! { <Characterise/> }.into_any(),
-                Some(Activity::ProblemTree { .. }) => view! { <ProblemTrees/> }.into_any(),
-                Some(Activity::Plenary) => view! { <Plenary/> }.into_any(),
-                _ => view! { <Columns/> }.into_any(),
+            {move || {
+                let work = match activity.get() {
+                    Some(Activity::Characterise { .. }) => Work::Characterise,
+                    Some(Activity::ProblemTree { .. }) => Work::ProblemTree,
+                    Some(Activity::Plenary) => Work::Plenary,
+                    _ => return view! { <Columns/> }.into_any(),
+                };
+                view! {
+                    <Suspense fallback=|| view! { <p class="loading">{tr(|t| t.one_moment)}</p> }>
+                        {Suspend::new(work_view(work))}
+                    </Suspense>
+                }
+                .into_any()
             }}
         </main>
     }
 }
 
-/// What is special about the step, in words: anonymous, hidden, secret vote…
-fn modes(activity: Option<Activity>) -> Vec<&'static str> {
+/// The boards of the steps that come after the first votes: characterising, problem
+/// trees, the plenary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Work {
+    Characterise,
+    ProblemTree,
+    Plenary,
+}
+
+/// Those boards, compiled into their own wasm chunk and fetched when a room first
+/// reaches one of them: a participant's first visit (a brainstorm, a vote) stays small.
+#[lazy]
+fn work_view(work: Work) -> AnyView {
+    match work {
+        Work::Characterise => view! { <Characterise/> }.into_any(),
+        Work::ProblemTree => view! { <ProblemTrees/> }.into_any(),
+        Work::Plenary => view! { <Plenary/> }.into_any(),
+    }
+}
+
+/// What is special about the step, in words: anonymous, hidden, secret vote (until
+/// it is closed)…
+fn modes(activity: Option<Activity>, closed: bool) -> Vec<&'static str> {
     let t = texts();
     match activity {
         Some(Activity::Brainstorm { anonymous, hidden }) => {
@@ -123,7 +161,7 @@ fn modes(activity: Option<Activity>) -> Vec<&'static str> {
             }
             modes
         }
-        Some(Activity::Vote { rules }) if rules.secret => vec![t.mode_secret],
+        Some(Activity::Vote { rules }) if rules.secret && !closed => vec![t.mode_secret],
         Some(Activity::Discussion) | Some(Activity::Plenary) => vec![t.mode_read_only],
         _ => Vec::new(),
     }
@@ -271,12 +309,128 @@ fn Columns() -> impl IntoView {
         })
     });
     view! {
-        <MergeBar/>
+        <Show when=move || here.facilitates.get()>
+            <Suspense fallback=|| ()>{Suspend::new(facilitator_tools_view())}</Suspense>
+        </Show>
         <div class="columns">
             <For each=move || columns.get() key=|column| column.id let:column>
                 <ColumnView column/>
             </For>
         </div>
+    }
+}
+
+/// A facilitator's tools above the columns (merging duplicates, settling a tie at the
+/// cut), in their own wasm chunk: most people on a board never need them.
+#[lazy]
+fn facilitator_tools_view() -> AnyView {
+    view! {
+        <MergeBar/>
+        <TiesAtCut/>
+    }
+    .into_any()
+}
+
+/// A tie at the cut as a facilitator settles it: where it is, and the tied notes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct TieChoice {
+    step: atelier_shared::StepId,
+    /// The ranking it belongs to: the room's, or the workshop's.
+    scope: Option<RoomId>,
+    column: String,
+    tie: derive::CutTie,
+    notes: Vec<(NoteId, String)>,
+}
+
+/// For facilitators, once the vote is closed: each tie that straddles a later step's
+/// "top N", and the choice of the tied notes to keep before the next step uses them.
+#[component]
+fn TiesAtCut() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let ties = Memo::new(move |_| -> Vec<TieChoice> {
+        if !here.facilitates.get() {
+            return Vec::new();
+        }
+        let (Some(room), Some(step)) = (here.room.get(), here.step.get()) else {
+            return Vec::new();
+        };
+        let Some(rules) = step.vote_rules() else {
+            return Vec::new();
+        };
+        let scope = rules.tally_room(room);
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else { return Vec::new() };
+            derive::ties_at_cut(w, &step, room)
+                .into_iter()
+                .map(|tie| TieChoice {
+                    step: step.id,
+                    scope,
+                    column: w.column(tie.column).map(|c| c.title.clone()).unwrap_or_default(),
+                    notes: tie
+                        .notes
+                        .iter()
+                        .filter_map(|id| w.notes.get(id).map(|n| (*id, n.text.clone())))
+                        .collect(),
+                    tie,
+                })
+                .collect()
+        })
+    });
+    view! {
+        <For each=move || ties.get() key=|t| t.clone() let:choice>
+            <SettleTie choice/>
+        </For>
+    }
+}
+
+#[component]
+fn SettleTie(choice: TieChoice) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let chosen = RwSignal::new(BTreeSet::<NoteId>::new());
+    let TieChoice {
+        step,
+        scope,
+        column,
+        tie,
+        notes,
+    } = choice;
+    let places = tie.places;
+    let heading = (texts().tie_heading)(&column, tie.notes.len(), tie.rank, places, tie.top);
+    let order: Vec<NoteId> = notes.iter().map(|n| n.0).collect();
+    let keep = move |_| {
+        let ahead: Vec<NoteId> =
+            chosen.with_untracked(|c| order.iter().copied().filter(|n| c.contains(n)).collect());
+        let _ = session.send(Command::BreakTie {
+            room: scope,
+            step,
+            ahead,
+        });
+    };
+    view! {
+        <section class="warn-box tie-box" role="group" aria-label=heading.clone()>
+            <p>{heading.clone()}</p>
+            <p class="hint">{move || (texts().tie_hint)(places)}</p>
+            <ul class="tie-notes" role="list">
+                {notes.into_iter().map(|(id, text)| view! {
+                    <li>
+                        <label class="inline-check">
+                            <input type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&id)) on:change=move |_| {
+                                chosen.update(|c| {
+                                    if !c.remove(&id) {
+                                        c.insert(id);
+                                    }
+                                });
+                            }/>
+                            <span>{text}</span>
+                        </label>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <button type="button" class="button small primary" disabled=move || chosen.with(BTreeSet::len) != places on:click=keep>
+                {move || (texts().tie_confirm)(places)}
+            </button>
+        </section>
     }
 }
 
@@ -341,14 +495,58 @@ fn ColumnView(column: Column) -> impl IntoView {
     let session = expect_context::<Session>();
     let here = expect_context::<Here>();
     let column_id = column.id;
+    // In posting order; once the step's vote is closed, best first.
     let notes = Memo::new(move |_| -> Vec<Note> {
         let Some(room) = here.room.get() else {
             return Vec::new();
         };
+        let step = here.step.get();
+        session.workshop.with(|w| {
+            let Some(w) = w.as_ref() else { return Vec::new() };
+            let mut notes: Vec<Note> = w.notes_in(room, column_id).into_iter().cloned().collect();
+            if let Some(result) = step.as_ref().and_then(|s| derive::closed_result(w, s, room)) {
+                let place = |id| {
+                    result
+                        .ranking
+                        .iter()
+                        .position(|r| r.note == id)
+                        .unwrap_or(usize::MAX)
+                };
+                notes.sort_by_cached_key(|n| place(n.id));
+            }
+            notes
+        })
+    });
+    // The notes a later step works on, set apart once the vote is closed.
+    let kept = Memo::new(move |_| -> BTreeSet<NoteId> {
+        let (Some(room), Some(step)) = (here.room.get(), here.step.get()) else {
+            return BTreeSet::new();
+        };
         session.workshop.with(|w| {
             w.as_ref()
-                .map(|w| w.notes_in(room, column_id).into_iter().cloned().collect())
+                .filter(|w| derive::closed_result(w, &step, room).is_some())
+                .map(|w| derive::retained(w, step.id, room))
                 .unwrap_or_default()
+        })
+    });
+    let retained = Memo::new(move |_| {
+        kept.with(|k| {
+            notes.with(|n| {
+                n.iter()
+                    .filter(|n| k.contains(&n.id))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let others = Memo::new(move |_| {
+        kept.with(|k| {
+            notes.with(|n| {
+                n.iter()
+                    .filter(|n| !k.contains(&n.id))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let may_post = Memo::new(move |_| {
@@ -368,8 +566,17 @@ fn ColumnView(column: Column) -> impl IntoView {
             view! { <Attached column=column_id to title=title.clone() notes/> }.into_any()
         }
         ColumnKind::Open | ColumnKind::Facilitators => view! {
+            <Show when=move || !retained.with(Vec::is_empty)>
+                <h4 class="retained-heading">{move || (texts().retained_heading)(retained.with(Vec::len))}</h4>
+                <ul class="notes retained" role="list">
+                    <For each=move || retained.get() key=|note| (note.id, note.rev) let:note>
+                        <NoteCard note/>
+                    </For>
+                </ul>
+                <h4 class="retained-heading others">{tr(|t| t.others_heading)}</h4>
+            </Show>
             <ul class="notes" role="list">
-                <For each=move || notes.get() key=|note| (note.id, note.rev) let:note>
+                <For each=move || others.get() key=|note| (note.id, note.rev) let:note>
                     <NoteCard note/>
                 </For>
             </ul>
@@ -497,7 +704,10 @@ fn Characterise() -> impl IntoView {
     }
 }
 
-/// One characterisation field, saved when the writer leaves it.
+/// One characterisation field. What is typed is kept as a draft at once (it survives
+/// a step change, a lost connection, a reload) and saved a moment after the writer
+/// pauses, when they leave the field, and when the field leaves the page. What
+/// someone else saves never replaces text being typed: the writer is told instead.
 #[component]
 fn DetailField(note: NoteId, field: Field) -> impl IntoView {
     let session = expect_context::<Session>();
@@ -508,11 +718,112 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
         text: String::new(),
     });
     let id = format!("detail-{note}-{field:?}");
-    let save = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        if text != stored.get_untracked() {
-            let _ = session.send(Command::Characterise { note, field, text });
+    let key = StoredValue::new(id.clone());
+    let draft = session.drafts.get(&id);
+    let text = RwSignal::new(draft.clone().unwrap_or_else(|| stored.get_untracked()));
+    let saved = stored.get_untracked();
+    let unsaved = RwSignal::new(draft.as_ref().is_some_and(|d| *d != saved));
+    let draft_extends_saved = draft.is_some_and(|d| d != saved && d.starts_with(&saved));
+    let focused = RwSignal::new(false);
+    // Someone else saved this field while the viewer was typing in it.
+    let overtaken = RwSignal::new(false);
+    let pause = StoredValue::new_local(None::<TimeoutHandle>);
+
+    // Saving reads only the session (which outlives the field): it may run after the
+    // field has left the page.
+    let save = move |key: &str, quiet: bool| {
+        let Some(typed) = session.drafts.get(key) else {
+            return;
+        };
+        let command = Command::Characterise {
+            note,
+            field,
+            text: typed,
+        };
+        let allowed = session.you.try_get_untracked().flatten().is_some_and(|me| {
+            session
+                .workshop
+                .try_with_untracked(|w| w.as_ref().is_some_and(|w| derive::may(w, me, command.clone())))
+                .unwrap_or(false)
+        });
+        // Leaving the step: keep the draft for when the room comes back to it.
+        if quiet && !allowed {
+            return;
         }
+        if session.send(command).is_ok() {
+            session.drafts.forget(key);
+            let _ = unsaved.try_set(false);
+            let _ = overtaken.try_set(false);
+        }
+    };
+    // Saving by itself (a pause, leaving the field) waits while someone else's text
+    // stands against the writer's: they choose.
+    let auto_save = move |key: &str| {
+        if overtaken.try_get_untracked() == Some(false) {
+            save(key, true);
+        }
+    };
+    let save_now = move || {
+        if let Some(Some(handle)) = pause.try_update_value(Option::take) {
+            handle.clear();
+        }
+        if let Some(key) = key.try_get_value() {
+            save(&key, false);
+        }
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        let key = key.get_value();
+        session.drafts.keep(&key, &typed);
+        text.set(typed);
+        unsaved.set(true);
+        if let Some(Some(handle)) = pause.try_update_value(Option::take) {
+            handle.clear();
+        }
+        let later = set_timeout_with_handle(move || auto_save(&key), SAVE_AFTER_PAUSE).ok();
+        pause.set_value(later);
+    };
+    // Others' changes: shown at once in a field nobody is typing in; announced in one
+    // someone is.
+    Effect::new(move |previous: Option<String>| {
+        let theirs = stored.get();
+        if previous.is_some_and(|p| p != theirs) {
+            if theirs == text.get_untracked() {
+                overtaken.set(false);
+            } else if focused.get_untracked() || unsaved.get_untracked() {
+                overtaken.set(true);
+            } else {
+                text.set(theirs.clone());
+            }
+        }
+        theirs
+    });
+    on_cleanup(move || {
+        if let Some(Some(handle)) = pause.try_update_value(Option::take) {
+            handle.clear();
+        }
+        if let Some(key) = key.try_get_value() {
+            auto_save(&key);
+        }
+    });
+    // A draft that only adds to what is saved (the end of a sentence the step change
+    // interrupted) is saved as soon as the field is back; any other waits for its
+    // writer, who sees it marked as a draft.
+    if draft_extends_saved {
+        set_timeout(
+            move || {
+                if let Some(key) = key.try_get_value() {
+                    auto_save(&key);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    }
+    let take_theirs = move |_| {
+        session.drafts.forget(&key.get_value());
+        text.set(stored.get_untracked());
+        unsaved.set(false);
+        overtaken.set(false);
     };
     view! {
         <div class="detail-field">
@@ -522,13 +833,38 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
                 rows="3"
                 maxlength=DETAILS_MAX_CHARS
                 placeholder=move || (texts().field_hint)(field)
-                prop:value=move || stored.get()
+                prop:value=move || text.get()
                 readonly=move || !may.get()
-                on:change=save
+                on:input=on_input
+                on:focus=move |_| focused.set(true)
+                on:blur=move |_| {
+                    let _ = focused.try_set(false);
+                    if let Some(Some(handle)) = pause.try_update_value(Option::take) {
+                        handle.clear();
+                    }
+                    if let Some(key) = key.try_get_value() {
+                        auto_save(&key);
+                    }
+                }
             ></textarea>
+            <p class="field-status" role="status">
+                <Show when=move || overtaken.get()>
+                    {tr(|t| t.field_overtaken)}" "
+                    <button type="button" class="link-button" on:click=take_theirs>{tr(|t| t.field_take_theirs)}</button>
+                    " · "
+                    <button type="button" class="link-button" on:click=move |_| save_now()>{tr(|t| t.field_keep_mine)}</button>
+                </Show>
+                <Show when=move || unsaved.get() && !overtaken.get() && !focused.get()>
+                    {tr(|t| t.field_draft)}" "
+                    <button type="button" class="link-button" on:click=move |_| save_now()>{tr(|t| t.save)}</button>
+                </Show>
+            </p>
         </div>
     }
 }
+
+/// How long a writer's pause lasts before what they typed is saved.
+const SAVE_AFTER_PAUSE: std::time::Duration = std::time::Duration::from_millis(800);
 
 /// Each retained need as a tree: consequences above, causes below.
 #[component]
@@ -562,7 +898,17 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
         side,
         text: "·".into(),
     });
-    let draft = RwSignal::new(String::new());
+    let id = format!("branch-{note}-{side:?}");
+    let key = StoredValue::new(id.clone());
+    let draft = RwSignal::new(session.drafts.get(&id).unwrap_or_default());
+    let keep = move |text: String| {
+        if text.is_empty() {
+            session.drafts.forget(&key.get_value());
+        } else {
+            session.drafts.keep(&key.get_value(), &text);
+        }
+        draft.set(text);
+    };
     let add = move || {
         let text = draft.get_untracked();
         if text.trim().is_empty() {
@@ -575,10 +921,9 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
             text,
         };
         if session.send(command).is_ok() {
-            draft.set(String::new());
+            keep(String::new());
         }
     };
-    let id = format!("branch-{note}-{side:?}");
     let class = match side {
         Side::Cause => "branches causes",
         Side::Consequence => "branches consequences",
@@ -615,10 +960,10 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
                         maxlength=BRANCH_MAX_CHARS
                         placeholder=move || (texts().add_branch)(side)
                         prop:value=move || draft.get()
-                        on:input=move |ev| draft.set(event_target_value(&ev))
+                        on:input=move |ev| keep(event_target_value(&ev))
                         on:keydown=move |ev: KeyboardEvent| {
                             if ev.key() == "Escape" {
-                                draft.set(String::new());
+                                keep(String::new());
                             }
                         }
                     />

@@ -10,8 +10,12 @@ use atelier_shared::Command;
 use atelier_shared::model::TimerState;
 use leptos::prelude::*;
 
+use crate::browser;
 use crate::i18n::{texts, tr};
 use crate::session::Session;
+
+/// How long the "time is up" banner stays.
+const ENDED_BANNER: Duration = Duration::from_secs(8);
 
 /// Milliseconds left, or `None` when no timer is set.
 fn remaining(state: TimerState, server_now: f64) -> Option<f64> {
@@ -54,6 +58,22 @@ pub fn TimerDisplay() -> impl IntoView {
         let state = state.get();
         remaining(state, now.get().max(session.server_now()))
     };
+    // The end: a chime, and for a few seconds a banner no one on a call can miss.
+    let ended = RwSignal::new(false);
+    Effect::new(move |previous: Option<TimerState>| {
+        let current = state.get();
+        if matches!(previous, Some(TimerState::Running { .. })) && current == TimerState::Elapsed {
+            ended.set(true);
+            browser::chime();
+            set_timeout(
+                move || {
+                    let _ = ended.try_set(false);
+                },
+                ENDED_BANNER,
+            );
+        }
+        current
+    });
     let class = move || {
         let base = match state.get() {
             TimerState::Stopped => "timer stopped",
@@ -81,6 +101,9 @@ pub fn TimerDisplay() -> impl IntoView {
                 }}
             </span>
         </div>
+        <p class="time-up" role="alert">
+            {move || ended.get().then(|| view! { <span class="time-up-banner">{tr(|t| t.time_up)}</span> })}
+        </p>
     }
 }
 

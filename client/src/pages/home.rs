@@ -1,6 +1,7 @@
 //! `/`: join a workshop with its code, or create one to facilitate.
 
-use atelier_shared::api::{CreateWorkshop, RoomRequest, TemplateSummary};
+use atelier_shared::WorkshopId;
+use atelier_shared::api::{Continuation, CreateWorkshop, RoomRequest, TemplateSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -25,10 +26,51 @@ pub fn HomePage() -> impl IntoView {
                     <section class="card" aria-labelledby="create-heading">
                         <h2 id="create-heading">{tr(|t| t.create_heading)}</h2>
                         <p class="intro">{tr(|t| t.create_intro)}</p>
-                        <CreateForm/>
+                        <Suspense fallback=|| view! { <p class="loading">{tr(|t| t.one_moment)}</p> }>
+                            {Suspend::new(create_form_view())}
+                        </Suspense>
                     </section>
                 </div>
         </Shell>
+    }
+}
+
+/// An archive (`report.json`, exported from a report) brought back as live workshops:
+/// this browser becomes their lead and opens the first.
+#[component]
+fn ImportArchive() -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let choose = move |ev: leptos::ev::Event| {
+        let Some(file) = browser::chosen_file(&ev) else {
+            return;
+        };
+        let name = file.name();
+        enter_workshop(busy, error, async move {
+            let text = browser::read_text(&file).await.unwrap_or_default();
+            let archive: serde_json::Value =
+                serde_json::from_str(&text).map_err(|_| api::Failure::Unreadable)?;
+            let imported = api::import_archive(&archive).await?;
+            for created in &imported.workshops {
+                browser::keep_credential(created.workshop, &created.facilitator_secret);
+                browser::remember_led(created.workshop, &name);
+            }
+            let first = imported
+                .workshops
+                .into_iter()
+                .next()
+                .ok_or(api::Failure::Unreadable)?;
+            Ok((first.workshop, first.facilitator_secret))
+        });
+    };
+    view! {
+        <details class="import-archive">
+            <summary>{tr(|t| t.archive_heading)}</summary>
+            <p class="hint">{tr(|t| t.archive_hint)}</p>
+            <label for="archive-file">{tr(|t| t.archive_file)}</label>
+            <input id="archive-file" type="file" accept=".json,application/json" disabled=move || busy.get() on:change=choose/>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </details>
     }
 }
 
@@ -44,6 +86,17 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The creation form, in its own wasm chunk: people who join (most visitors) never
+/// load it.
+#[lazy]
+fn create_form_view() -> AnyView {
+    view! {
+        <CreateForm/>
+        <ImportArchive/>
+    }
+    .into_any()
+}
+
 #[component]
 fn CreateForm() -> impl IntoView {
     let t = texts();
@@ -55,6 +108,14 @@ fn CreateForm() -> impl IntoView {
     let columns = RwSignal::new(t.columns_example.to_owned());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // A campaign goes on from a workshop this browser led ("?from=" preselects one,
+    // as the cockpit's "continue the campaign" link does).
+    let led = browser::led_workshops();
+    let from = RwSignal::new(
+        browser::query("from")
+            .filter(|id| led.iter().any(|l| l.workshop.to_string() == *id))
+            .unwrap_or_default(),
+    );
     spawn_local(async move {
         if let Ok(list) = api::templates().await {
             templates.set(list);
@@ -89,10 +150,19 @@ fn CreateForm() -> impl IntoView {
             } else {
                 Vec::new()
             },
-            ..CreateWorkshop::default()
+            from: from
+                .get_untracked()
+                .parse::<WorkshopId>()
+                .ok()
+                .and_then(|workshop| {
+                    let token = browser::credential(workshop)?;
+                    Some(Continuation { workshop, token })
+                }),
         };
+        let title = request.title.clone().unwrap_or_default();
         enter_workshop(busy, error, async move {
             let created = api::create_workshop(&request).await?;
+            browser::remember_led(created.workshop, &title);
             Ok((created.workshop, created.facilitator_secret))
         });
     };
@@ -108,6 +178,18 @@ fn CreateForm() -> impl IntoView {
                 </For>
             </select>
             <p class="hint">{move || chosen.get().map(|t| t.summary).unwrap_or_default()}</p>
+            {(!led.is_empty()).then(|| view! {
+                <label for="create-from">{tr(|t| t.continue_label)}</label>
+                <select id="create-from" on:change=move |ev| from.set(event_target_value(&ev))>
+                    <option value="" selected=from.get_untracked().is_empty()>{tr(|t| t.continue_none)}</option>
+                    {led.iter().map(|l| {
+                        let id = l.workshop.to_string();
+                        let selected = from.get_untracked() == id;
+                        view! { <option value=id selected=selected>{l.title.clone()}</option> }
+                    }).collect_view()}
+                </select>
+                <p class="hint">{tr(|t| t.continue_hint)}</p>
+            })}
             <label for="create-title">{tr(|t| t.title_label)}</label>
             <input id="create-title" type="text" required bind:value=title/>
             <label for="create-name">{tr(|t| t.facilitator_name_label)}</label>

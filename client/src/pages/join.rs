@@ -23,7 +23,7 @@ pub fn JoinPage(code: String) -> impl IntoView {
                 title.set(Some(info.title));
             }
             Err(api::Failure::Refused(_)) => unknown.set(true),
-            Err(api::Failure::Unreachable) => {}
+            Err(api::Failure::Unreachable | api::Failure::Unreadable) => {}
         }
     });
     view! {

@@ -168,12 +168,12 @@ fn RoomReport(room: RoomId, name: String, territory: Option<String>) -> impl Int
 /// One room's part of the case file, from the workshop as it stands.
 fn room_report(w: &Workshop, room: RoomId) -> impl IntoView + use<> {
     let t = texts();
-    let people = w
-        .participants
-        .values()
-        .filter(|p| p.room == Some(room) && p.role == Role::Participant)
-        .count();
-    let notes = w.notes.values().filter(|n| n.room == room).count();
+    // Counted as the header and the exports count: people's notes, not a map's.
+    let Figures {
+        participants: people,
+        notes,
+        ..
+    } = Figures::of(w, Some(room));
 
     // Every closed vote that ranked this room's notes, in agenda order.
     let votes = w

@@ -62,12 +62,7 @@ pub(super) fn remove(w: &Workshop, actor: Actor, id: StepId) -> Result<Vec<Event
     if w.steps.len() == 1 {
         return Err(Rejection::TooFew { what: Counted::Steps });
     }
-    let focused_by_another = w.steps.iter().any(|s| match &s.activity {
-        Activity::Characterise { focus } | Activity::ProblemTree { focus } => {
-            focus.is_some_and(|f| f.vote == id)
-        }
-        _ => false,
-    });
+    let focused_by_another = w.steps.iter().any(|s| s.focus().is_some_and(|f| f.vote == id));
     if w.rooms.iter().any(|r| r.step == id) || focused_by_another {
         return Err(Rejection::StepInUse);
     }

@@ -179,6 +179,7 @@ pub fn decide(w: &Workshop, actor: Actor, command: Command, now: Millis) -> Resu
         Command::Vote { note, dots } => votes::vote(w, actor, note, dots),
         Command::CloseVote { room, step } => votes::close(w, actor, room, step),
         Command::ReopenVote { room, step } => votes::reopen(w, actor, room, step),
+        Command::BreakTie { room, step, ahead } => votes::break_tie(w, actor, room, step, &ahead),
     }
 }
 

@@ -4,7 +4,7 @@
 //! so it can be re-sent without counting twice; the actor applies votes one at a time,
 //! so none is lost.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::event::Event;
 use crate::ids::{NoteId, ParticipantId, RoomId, StepId};
@@ -115,6 +115,58 @@ pub(super) fn reopen(
             room: scope,
         })
         .collect())
+}
+
+/// Settles a tie in a closed ranking, one room's (or the workshop's): the notes
+/// `ahead`, which share one rank, keep it; the rest of that tie moves down behind
+/// them (a tie of four at rank 2, two of them ahead: 2, 2, 4, 4). Published as the
+/// ranking closed anew, so every copy of the workshop replaces its ranking.
+pub(super) fn break_tie(
+    w: &Workshop,
+    actor: Actor,
+    room: Option<RoomId>,
+    step: StepId,
+    ahead: &[NoteId],
+) -> Result<Vec<Event>, Rejection> {
+    let (step, rules) = vote_step(w, step)?;
+    let scopes = tallied_rooms(w, actor, room, rules)?;
+    let [scope] = scopes[..] else {
+        return Err(Rejection::NotATie);
+    };
+    let result = w.result(step.id, scope).ok_or(Rejection::NotATie)?;
+    let first = ahead
+        .first()
+        .and_then(|n| result.ranking.iter().find(|r| r.note == *n))
+        .ok_or(Rejection::NotATie)?;
+    let (column, parent, rank) = (first.column, first.parent, first.rank);
+    let tied = |r: &Ranked| r.column == column && r.parent == parent && r.rank == rank;
+    // Sorted by column, parent and votes, a tie's notes are contiguous.
+    let start = result.ranking.iter().position(tied).ok_or(Rejection::NotATie)?;
+    let size = result.ranking[start..].iter().take_while(|r| tied(r)).count();
+    let tie: BTreeSet<NoteId> = result.ranking[start..start + size]
+        .iter()
+        .map(|r| r.note)
+        .collect();
+    let chosen: BTreeSet<NoteId> = ahead.iter().copied().collect();
+    if ahead.len() >= size || chosen.len() != ahead.len() || !chosen.is_subset(&tie) {
+        return Err(Rejection::NotATie);
+    }
+    let (front, mut behind): (Vec<Ranked>, Vec<Ranked>) = result.ranking[start..start + size]
+        .iter()
+        .cloned()
+        .partition(|r| chosen.contains(&r.note));
+    for r in &mut behind {
+        r.rank += ahead.len() as u32;
+    }
+    let mut ranking = result.ranking.clone();
+    ranking.splice(start..start + size, front.into_iter().chain(behind));
+    Ok(vec![Event::VoteClosed {
+        result: VoteResult {
+            step: step.id,
+            room: scope,
+            ranking,
+        },
+    }])
 }
 
 /// The ranking of vote `step` over one room's notes, or (`room: None`) every room's.

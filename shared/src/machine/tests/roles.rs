@@ -413,6 +413,22 @@ fn cases() -> Vec<Case> {
             },
             FACILITATORS,
         ),
+        // Bob's and Dana's needs, no dots: tied first.
+        after(
+            |s| {
+                s.lead(go(None, VOTE));
+                s.lead(Command::CloseVote {
+                    room: Some(GARD),
+                    step: VOTE,
+                });
+            },
+            Command::BreakTie {
+                room: Some(GARD),
+                step: VOTE,
+                ahead: vec![note_id(BOBS_NOTE)],
+            },
+            FACILITATORS,
+        ),
     ]
 }
 
@@ -457,10 +473,11 @@ fn variant(command: &Command) -> &'static str {
         Command::Vote { .. } => "vote",
         Command::CloseVote { .. } => "close_vote",
         Command::ReopenVote { .. } => "reopen_vote",
+        Command::BreakTie { .. } => "break_tie",
     }
 }
 
-const VARIANTS: usize = 38;
+const VARIANTS: usize = 39;
 
 #[test]
 fn every_command_is_allowed_to_exactly_the_roles_the_protocol_names() {

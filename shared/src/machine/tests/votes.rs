@@ -405,3 +405,59 @@ fn many_voters_never_exceed_their_budgets_whatever_the_order() {
         "every dot in the ranking, once"
     );
 }
+
+#[test]
+fn a_facilitator_settles_a_tie_at_the_cut_and_the_next_step_keeps_its_top_n() {
+    let mut c = voting();
+    c.accept(c.alice, vote(1, 2));
+    c.accept(c.carol, vote(2, 1));
+    c.accept(c.carol, vote(3, 1));
+    let settle = |ahead: &[u128]| Command::BreakTie {
+        room: Some(AUDE),
+        step: VOTE,
+        ahead: ahead.iter().map(|n| note_id(*n)).collect(),
+    };
+    c.refuse(LEAD, settle(&[3]), Rejection::NotATie);
+    c.accept(LEAD, close(Some(AUDE)));
+    let characterise = c.w.step(CHARACTERISE).unwrap().clone();
+    assert_eq!(
+        c.w.focus_notes(&characterise, AUDE).len(),
+        3,
+        "a tie at rank 2 straddles the cut of the top 2"
+    );
+    c.refuse(LEAD, settle(&[2, 3]), Rejection::NotATie);
+    c.refuse(LEAD, settle(&[1, 3]), Rejection::NotATie);
+    c.refuse(LEAD, settle(&[3, 3]), Rejection::NotATie);
+    c.refuse(LEAD, settle(&[]), Rejection::NotATie);
+    c.refuse(LEAD, settle(&[5]), Rejection::NotATie);
+    c.refuse(c.alice, settle(&[3]), Rejection::Forbidden);
+    c.refuse(c.inspector, settle(&[3]), Rejection::NotYourRoom);
+
+    let events = c.accept(LEAD, settle(&[3]));
+    assert!(matches!(&events[..], [Event::VoteClosed { .. }]), "{events:?}");
+    let needs: Vec<_> =
+        c.w.result(VOTE, Some(AUDE))
+            .unwrap()
+            .ranking
+            .iter()
+            .filter(|r| r.column == NEEDS)
+            .map(|r| (r.note, r.votes, r.rank))
+            .collect();
+    assert_eq!(
+        needs,
+        vec![(note_id(1), 2, 1), (note_id(3), 1, 2), (note_id(2), 1, 3)]
+    );
+    assert_eq!(c.w.focus_notes(&characterise, AUDE), vec![note_id(1), note_id(3)]);
+    c.refuse(LEAD, settle(&[2]), Rejection::NotATie);
+
+    // Closed anew, the vote is counted afresh: the tie is back for the facilitator.
+    c.accept(
+        LEAD,
+        Command::ReopenVote {
+            room: Some(AUDE),
+            step: VOTE,
+        },
+    );
+    c.accept(LEAD, close(Some(AUDE)));
+    assert_eq!(c.w.focus_notes(&characterise, AUDE).len(), 3);
+}
