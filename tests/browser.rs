@@ -1198,6 +1198,29 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     );
     assert!(lead.find_all(Locator::Css(".tie-box")).await.unwrap().is_empty());
     screenshot(&alice, "results-closed.png").await;
+    // The same results in English.
+    click_button(&bob, "English").await;
+    wait_for_text(&bob, "retained-heading", "Kept for what comes next (3)").await;
+    let best = card(&bob, "Maison de santé").await;
+    assert_eq!(
+        best.find(Locator::Css(".rank"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "1st"
+    );
+    assert_eq!(
+        best.find(Locator::Css(".ranked-votes"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "2 dots"
+    );
+    click_button(&bob, "Français").await;
 
     // Reopened, then "next step": the vote is closed on the way, so the steps after
     // it have their needs.
@@ -1243,6 +1266,7 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     let bobs = wait(&bob, Locator::XPath(who), "Bob's who field").await;
     bobs.click().await.unwrap();
     bobs.send_keys("Les familles").await.unwrap();
+    wait_for_text(&alice, "field-writing", "✎ Bob écrit dans ce champ…").await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let alices = wait(&alice, Locator::XPath(who), "Alice's who field").await;
     alices.clear().await.unwrap();

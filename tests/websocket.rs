@@ -488,3 +488,53 @@ async fn a_close_frame_is_answered() {
     let reserved = raw_frame(0x88, &999u16.to_be_bytes(), true);
     assert_eq!(close_code_for(&server, &reserved).await, Some(1002));
 }
+
+#[tokio::test]
+async fn someone_typing_in_a_field_is_shown_to_those_who_see_it_and_only_when_they_may_write_there() {
+    use atelier_shared::model::Field;
+
+    let mut s = Scene::new().await;
+    let (note, command) = post(&s.alice, "Mobilité en zone rurale");
+    s.alice.ok(command).await;
+    s.carol.sync().await;
+    s.lead.sync().await;
+
+    // The lead may characterise at any time: Aude's people see them typing.
+    let writing = ClientMsg::Writing {
+        note,
+        field: Field::Why,
+    };
+    s.lead.send_text(&writing.encode()).await;
+    for client in [&mut s.alice, &mut s.carol] {
+        let ServerMsg::Writing {
+            participant,
+            note: seen,
+            field,
+        } = client.recv().await
+        else {
+            panic!("Aude sees the lead typing");
+        };
+        assert_eq!((participant, seen, field), (s.lead.you, note, Field::Why));
+    }
+    // Gard does not see Aude's notes, and the writer is not told about themselves:
+    // `sync` fails on anything but events.
+    s.bob.sync().await;
+    s.lead.sync().await;
+
+    // Alice may not characterise during a brainstorm: nothing is relayed.
+    s.alice.send_text(&writing.encode()).await;
+    s.carol.sync().await;
+    s.lead.sync().await;
+    // A note that does not exist: nothing either, and the connection stays usable.
+    let ghost = ClientMsg::Writing {
+        note: NoteId(Uuid::new_v4()),
+        field: Field::Who,
+    };
+    s.lead.send_text(&ghost.encode()).await;
+    s.alice.sync().await;
+    s.lead.sync().await;
+    assert!(
+        s.state().await.notes[&note].details.why.is_empty(),
+        "nothing is stored"
+    );
+}

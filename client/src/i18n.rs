@@ -261,6 +261,7 @@ pub struct Texts {
     pub field_take_theirs: &'static str,
     pub field_keep_mine: &'static str,
     pub field_draft: &'static str,
+    pub someone_writing: fn(&str) -> String,
     pub side: fn(Side) -> &'static str,
     pub add_branch: fn(Side) -> &'static str,
     pub remove_branch: fn(&str) -> String,
@@ -628,6 +629,7 @@ pub static FR: Texts = Texts {
     field_take_theirs: "Reprendre sa version",
     field_keep_mine: "Garder la mienne",
     field_draft: "Brouillon pas encore enregistré.",
+    someone_writing: |name| format!("✎ {name} écrit dans ce champ…"),
     side: |side| match side {
         Side::Cause => "Causes",
         Side::Consequence => "Conséquences",
@@ -1138,6 +1140,7 @@ pub static EN: Texts = Texts {
     field_take_theirs: "Use their version",
     field_keep_mine: "Keep mine",
     field_draft: "Draft not saved yet.",
+    someone_writing: |name| format!("✎ {name} is typing here…"),
     side: |side| match side {
         Side::Cause => "Causes",
         Side::Consequence => "Consequences",

@@ -7,11 +7,11 @@
 //! the pending list; a rejection drops it too, and the view rolls back by itself.
 //! Pending commands are sent again after a reconnection.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use atelier_shared::machine::{Actor, apply, decide};
-use atelier_shared::model::Details;
+use atelier_shared::model::{Details, Field};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
 use atelier_shared::{Command, NoteId, ParticipantId, Rejection, RoomId, Workshop, WorkshopId};
 use leptos::prelude::*;
@@ -60,6 +60,9 @@ pub struct Session {
     pub clock_offset: RwSignal<f64>,
     /// What the viewer has typed and not yet had accepted, field by field.
     pub drafts: Drafts,
+    /// Who else is typing in which field of which note, and when they were last seen
+    /// typing (this browser's clock).
+    pub writing: RwSignal<BTreeMap<(NoteId, Field), (ParticipantId, f64)>>,
     inner: StoredValue<Inner, LocalStorage>,
 }
 
@@ -82,6 +85,8 @@ struct Inner {
     retry: Option<TimeoutHandle>,
     /// The browser's "network is back" event, which cuts the backoff short.
     back_online: Option<WindowListenerHandle>,
+    /// When this viewer last said they were typing.
+    said_writing: f64,
 }
 
 struct Pending {
@@ -100,6 +105,10 @@ struct Handlers {
 /// A ping this often; a connection silent for `SILENCE` is considered dead.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 const SILENCE: f64 = 40_000.0;
+/// "I am typing" goes out at most this often (milliseconds)…
+const WRITING_EVERY: f64 = 2_000.0;
+/// …and someone else's shows this long after the last one.
+const WRITING_SHOWN: f64 = 5_000.0;
 
 impl Session {
     pub fn start(workshop_id: WorkshopId, token: Token) -> Session {
@@ -114,6 +123,7 @@ impl Session {
             waiting: RwSignal::new(0),
             clock_offset: RwSignal::new(0.0),
             drafts: Drafts::load(workshop_id),
+            writing: RwSignal::new(BTreeMap::new()),
             inner: StoredValue::new_local(Inner {
                 token,
                 socket: None,
@@ -129,6 +139,7 @@ impl Session {
                 heartbeat: None,
                 retry: None,
                 back_online: None,
+                said_writing: 0.0,
             }),
         };
         session.connect();
@@ -234,6 +245,41 @@ impl Session {
         Ok(())
     }
 
+    /// Tells the others who see `note` that the viewer is typing in `field`: sent at
+    /// most every few seconds, and only while connected (it is worth nothing later).
+    pub fn say_writing(&self, note: NoteId, field: Field) {
+        let now = js_sys::Date::now();
+        self.inner.try_update_value(|i| {
+            if now - i.said_writing < WRITING_EVERY {
+                return;
+            }
+            if let Some(socket) = &i.socket
+                && self.status.try_get_untracked() == Some(Status::Live)
+            {
+                i.said_writing = now;
+                let _ = socket.send_with_str(&ClientMsg::Writing { note, field }.encode());
+            }
+        });
+    }
+
+    /// Someone else's typing, shown until they have been quiet for `WRITING_SHOWN`.
+    fn someone_writing(self, participant: ParticipantId, note: NoteId, field: Field) {
+        let seen = js_sys::Date::now();
+        self.writing.try_update(|w| {
+            w.insert((note, field), (participant, seen));
+        });
+        set_timeout(
+            move || {
+                self.writing.try_update(|w| {
+                    if w.get(&(note, field)).is_some_and(|(_, at)| *at == seen) {
+                        w.remove(&(note, field));
+                    }
+                });
+            },
+            Duration::from_millis(WRITING_SHOWN as u64),
+        );
+    }
+
     /// Closes the connection for good (the page is going away).
     pub fn stop(&self) {
         self.inner.try_update_value(|i| {
@@ -301,6 +347,7 @@ impl Session {
         let mut welcomed = None;
         let mut presence = Vec::new();
         let mut clock = None;
+        let mut writers = Vec::new();
         let alive = self.inner.try_update_value(|i| {
             i.last_heard = js_sys::Date::now();
             for message in messages {
@@ -354,6 +401,11 @@ impl Session {
                     ServerMsg::Presence { participant, online } => {
                         presence.push((Some((participant, online)), Vec::new()));
                     }
+                    ServerMsg::Writing {
+                        participant,
+                        note,
+                        field,
+                    } => writers.push((participant, note, field)),
                     ServerMsg::Pong { now } => {
                         // The server read its clock about half a round trip ago.
                         let arrived = js_sys::Date::now();
@@ -387,6 +439,9 @@ impl Session {
                     online.remove(&who);
                 }
             });
+        }
+        for (who, note, field) in writers {
+            self.someone_writing(who, note, field);
         }
         self.refresh();
     }

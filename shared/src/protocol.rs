@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
 use crate::event::Event;
-use crate::ids::{Millis, ParticipantId};
-use crate::model::Workshop;
+use crate::ids::{Millis, NoteId, ParticipantId};
+use crate::model::{Field, Workshop};
 use crate::rejection::Rejection;
 
 /// Bumped on any change a client of the previous version would misread.
@@ -41,6 +41,10 @@ pub enum ClientMsg {
     /// Answered by `Pong`: lets a browser, which cannot see websocket pings, notice a
     /// dead connection.
     Ping,
+    /// "I am typing in this field of this note": relayed as `Writing` to the others
+    /// who see the note, so nobody types over someone else unawares. Nothing is stored
+    /// and nothing is answered; a client sends it at most every few seconds while typing.
+    Writing { note: NoteId, field: Field },
 }
 
 /// Server → client.
@@ -79,6 +83,12 @@ pub enum ServerMsg {
     },
     /// The answer to `Ping`, with the server's clock.
     Pong { now: Millis },
+    /// `participant` is typing in `field` of `note` (see `ClientMsg::Writing`).
+    Writing {
+        participant: ParticipantId,
+        note: NoteId,
+        field: Field,
+    },
 }
 
 /// Problems with the conversation itself rather than with a command.

@@ -773,6 +773,7 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
     };
     let on_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
+        session.say_writing(note, field);
         let key = key.get_value();
         session.drafts.keep(&key, &typed);
         text.set(typed);
@@ -819,6 +820,13 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
             std::time::Duration::ZERO,
         );
     }
+    // Someone else typing in this field right now.
+    let writer = Memo::new(move |_| {
+        let (who, _) = session.writing.with(|w| w.get(&(note, field)).copied())?;
+        session
+            .workshop
+            .with(|w| w.as_ref()?.participants.get(&who).map(|p| p.name.clone()))
+    });
     let take_theirs = move |_| {
         session.drafts.forget(&key.get_value());
         text.set(stored.get_untracked());
@@ -847,6 +855,9 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
                     }
                 }
             ></textarea>
+            <p class="field-writing" aria-live="polite">
+                {move || writer.get().map(|name| (texts().someone_writing)(&name))}
+            </p>
             <p class="field-status" role="status">
                 <Show when=move || overtaken.get()>
                     {tr(|t| t.field_overtaken)}" "

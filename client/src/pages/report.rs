@@ -72,6 +72,17 @@ fn Report() -> impl IntoView {
                         ev.prevent_default();
                         navigate(board.clone());
                     }>{tr(|t| t.back_to_board)}</a>
+                    <Show when=move || is_lead.get()>
+                        // A full page load: the creation form, set to go on from here.
+                        <a
+                            class="button"
+                            href=format!("/?from={}", session.workshop_id)
+                            on:click=move |_| {
+                                let title = workshop.with_untracked(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default());
+                                browser::remember_led(session.workshop_id, &title);
+                            }
+                        >{tr(|t| t.continue_campaign)}</a>
+                    </Show>
                 </div>
             </header>
             <Show when=move || is_lead.get()>

@@ -16,13 +16,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use atelier_shared::model::TimerState;
+use atelier_shared::machine::decide;
+use atelier_shared::model::{Field, TimerState};
 use atelier_shared::protocol::{
     ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame, event_json, event_json_frame,
 };
 use atelier_shared::rejection::Paced;
 use atelier_shared::{
-    Actor, Command, Event, ParticipantId, Rejection, Sight, Viewer, Workshop, WorkshopId, apply,
+    Actor, Command, Event, NoteId, ParticipantId, Rejection, Sight, Viewer, Workshop, WorkshopId, apply,
 };
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
@@ -197,6 +198,11 @@ impl WorkshopActor {
                 let _ = reply.send(attached);
             }
             Request::Detach { conn } => self.drop_subscriber(conn),
+            Request::Writing {
+                participant,
+                note,
+                field,
+            } => self.writing(participant, note, field),
             Request::Inspect { reply } => {
                 let _ = reply.send(Inspection {
                     workshop: self.workshop.clone(),
@@ -477,6 +483,42 @@ impl WorkshopActor {
         let mut dropped = Vec::new();
         for (conn, subscriber) in &mut self.subscribers {
             if self.workshop.sees_person(&subscriber.viewer, person) && !deliver(subscriber, frame.clone()) {
+                dropped.push(*conn);
+            }
+        }
+        for conn in dropped {
+            self.drop_subscriber(conn);
+        }
+    }
+
+    /// Tells those who see `note` (but the writer) that `participant` is typing in
+    /// `field`, if they may write there: the same rule as saving it.
+    fn writing(&mut self, participant: ParticipantId, note: NoteId, field: Field) {
+        let Some(room) = self.workshop.notes.get(&note).map(|n| n.room) else {
+            return;
+        };
+        let text = self.workshop.notes[&note].details.field(field).to_owned();
+        let may = decide(
+            &self.workshop,
+            Actor::Member(participant),
+            Command::Characterise { note, field, text },
+            clock::now(),
+        );
+        if may.is_err() {
+            return;
+        }
+        let frame = Utf8Bytes::from(
+            ServerMsg::Writing {
+                participant,
+                note,
+                field,
+            }
+            .to_frame(),
+        );
+        let mut dropped = Vec::new();
+        for (conn, subscriber) in &mut self.subscribers {
+            let sees = subscriber.viewer.id != participant && subscriber.viewer.lens.sees_room(room);
+            if sees && !deliver(subscriber, frame.clone()) {
                 dropped.push(*conn);
             }
         }

@@ -4,7 +4,10 @@
 
 mod actor;
 
-use atelier_shared::{Actor, CampaignId, Command, Event, ParticipantId, Rejection, Workshop, WorkshopId};
+use atelier_shared::model::Field;
+use atelier_shared::{
+    Actor, CampaignId, Command, Event, NoteId, ParticipantId, Rejection, Workshop, WorkshopId,
+};
 use axum::extract::ws::Utf8Bytes;
 use std::sync::Arc;
 
@@ -56,6 +59,12 @@ pub(crate) enum Request {
     },
     Detach {
         conn: ConnId,
+    },
+    /// Someone is typing in a note's field: tell the others who see it.
+    Writing {
+        participant: ParticipantId,
+        note: NoteId,
+        field: Field,
     },
     Inspect {
         reply: oneshot::Sender<Inspection>,
@@ -115,6 +124,16 @@ impl WorkshopHandle {
             actor: Actor::Member(participant),
             command,
             reply: Reply::Socket { conn, id },
+        })
+        .await
+    }
+
+    /// Relays "`participant` is typing in this field" (nothing is stored).
+    pub async fn writing(&self, participant: ParticipantId, note: NoteId, field: Field) -> Result<(), Gone> {
+        self.send(Request::Writing {
+            participant,
+            note,
+            field,
         })
         .await
     }

@@ -287,6 +287,11 @@ impl Reader<'_> {
                 .submit(self.conn, self.participant, id, command)
                 .await
                 .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")),
+            (Ok(ClientMsg::Writing { note, field }), Ok(())) => self
+                .handle
+                .writing(self.participant, note, field)
+                .await
+                .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")),
             (Ok(ClientMsg::Ping), Ok(())) => {
                 self.queue(Utf8Bytes::from(ServerMsg::Pong { now: clock::now() }.to_frame()))
             }
