@@ -1353,6 +1353,18 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     wait_for_text(&lead, "time-up-banner", "Temps écoulé !").await;
     screenshot(&alice, "time-up.png").await;
 
+    // One count of notes everywhere: people's notes, not the map's.
+    wait_for_text(&lead, "room-stats", "2 participants · 3 notes").await;
+    let report = "//a[normalize-space()=\"Rapport d'enquête\"]";
+    click(&lead, Locator::XPath(report), "the report link").await;
+    wait_for_text(
+        &lead,
+        "figures",
+        "6 salles · 2 participants · 3 notes · 5 points de vote",
+    )
+    .await;
+    wait_for_text(&lead, "figures", "2 participants · 3 notes").await;
+
     finish(vec![("Alice", alice), ("Bob", bob), ("the lead", lead)]).await;
 }
 
