@@ -1228,6 +1228,8 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     wait(&alice, Locator::Css(".dot-button"), "the vote open again").await;
     click_button(&lead, "Clore le vote et passer à : Appel à témoins").await;
     wait_for_text(&alice, "step-title", "Appel à témoins").await;
+    // The discussion that follows shows the vote's results: the tie is back, all kept.
+    wait_for_text(&alice, "retained-heading", "Retenues pour la suite (4)").await;
     let characterise = "Caractérisez les besoins prioritaires";
     labelled_button(&lead, &format!("Y aller — étape 6 : {characterise}"))
         .await
@@ -1344,6 +1346,35 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     screenshot(&lead, "cockpit-vote-to-close.png").await;
     click_button(&lead, &format!("Clore le vote « {selection} »")).await;
     wait_for_text(&alice, "dossier-title", "Maison de santé").await;
+    // Closed from here, the vote's tie at the cut is offered here too.
+    wait(
+        &lead,
+        Locator::Css(".tie-box"),
+        "the tie, on the characterisation step",
+    )
+    .await;
+    for text in ["Navette vers les marchés", "Épicerie itinérante"] {
+        let tick = format!(
+            "//section[contains(@class, 'tie-box')]//label[normalize-space()={}]/input",
+            literal(text)
+        );
+        click(&lead, Locator::XPath(&tick), text).await;
+    }
+    click_button(&lead, "Retenir ces 2 notes").await;
+    let deadline = Instant::now() + PATIENCE;
+    while alice
+        .find_all(Locator::Css("article.dossier"))
+        .await
+        .unwrap()
+        .len()
+        != 3
+    {
+        assert!(
+            Instant::now() < deadline,
+            "three needs to characterise once the tie is settled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     // Time is up: a banner on every screen (and a chime).
     click_button(&lead, "Arrêter").await;

@@ -34,6 +34,7 @@ impl Failure {
             Failure::Refused(body) => match (&body.rejection, body.error.as_str()) {
                 (Some(rejection), _) => (t.rejection)(rejection),
                 (None, "unknown_code") => t.unknown_code.into(),
+                (None, "too_large" | "http_413") => t.file_too_large.into(),
                 (None, "too_many_requests") => (t.slow_down)(body.retry_after_secs.unwrap_or(30)),
                 _ => t.server_error.into(),
             },

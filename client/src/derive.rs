@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use atelier_shared::machine::{Actor, decide};
 use atelier_shared::model::{Ranked, Role, Source, VoteResult, VoteScope};
-use atelier_shared::{ColumnId, Command, NoteId, ParticipantId, RoomId, Step, StepId, Workshop};
+use atelier_shared::{Activity, ColumnId, Command, NoteId, ParticipantId, RoomId, Step, StepId, Workshop};
 
 use crate::browser;
 
@@ -112,6 +112,29 @@ pub fn latest_ranking(w: &Workshop, room: RoomId) -> Option<(&Step, Vec<&Ranked>
 pub fn closed_result<'w>(w: &'w Workshop, step: &Step, room: RoomId) -> Option<&'w VoteResult> {
     let rules = step.vote_rules()?;
     w.result(step.id, rules.tally_room(room))
+}
+
+/// The vote whose results a room's board shows: its current step's once closed; or,
+/// on a step working from a vote (characterising its best needs) or on a read-only
+/// step (a discussion about "the retained needs"), the vote it follows, once closed.
+pub fn results_step(w: &Workshop, room: RoomId) -> Option<&Step> {
+    let current = w.current_step(room)?;
+    let closed = |s: &&Step| closed_result(w, s, room).is_some();
+    if current.vote_rules().is_some() {
+        return Some(current).filter(closed);
+    }
+    if let Some(focus) = current.focus() {
+        return w.step(focus.vote).filter(closed);
+    }
+    if current.activity != Activity::Discussion {
+        return None;
+    }
+    let index = w.steps.iter().position(|s| s.id == current.id)?;
+    w.steps[..index]
+        .iter()
+        .rev()
+        .find(|s| s.vote_rules().is_some())
+        .filter(closed)
 }
 
 /// The notes of `room` that later steps work on because vote `vote` ranked them best

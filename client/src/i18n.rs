@@ -131,6 +131,7 @@ pub struct Texts {
     pub slow_down: fn(u32) -> String,
     pub server_unreachable: &'static str,
     pub server_error: &'static str,
+    pub file_too_large: &'static str,
     pub reload: &'static str,
 
     pub cockpit_heading: &'static str,
@@ -381,6 +382,7 @@ pub static FR: Texts = Texts {
     slow_down: |secs| format!("Trop de tentatives depuis votre connexion. Réessayez dans {secs} secondes."),
     server_unreachable: "Le serveur ne répond pas. Vérifiez votre connexion, puis réessayez.",
     server_error: "Le serveur n'a pas pu traiter la demande. Réessayez dans un instant.",
+    file_too_large: "Ce fichier est trop gros pour être importé.",
     reload: "Recharger la page",
 
     cockpit_heading: "Poste de commandement",
@@ -647,7 +649,14 @@ pub static FR: Texts = Texts {
     case_file_stamp: "Dossier",
     report_heading: "Rapport d'enquête",
     report_figures: |rooms, people, notes, dots| {
-        format!("{rooms} salles · {people} participants · {notes} notes · {dots} points de vote")
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n <= 1 { one } else { many });
+        format!(
+            "{} · {} · {} · {}",
+            plural(rooms, "salle", "salles"),
+            plural(people, "participant", "participants"),
+            plural(notes, "note", "notes"),
+            plural(dots as usize, "point de vote", "points de vote"),
+        )
     },
     report_empty: "Aucune salle n'a encore rien écrit.",
     exports_heading: "Exporter le rapport",
@@ -893,6 +902,7 @@ pub static EN: Texts = Texts {
     slow_down: |secs| format!("Too many attempts from your connection. Try again in {secs} seconds."),
     server_unreachable: "The server does not answer. Check your connection, then try again.",
     server_error: "The server could not handle the request. Try again in a moment.",
+    file_too_large: "This file is too large to import.",
     reload: "Reload the page",
 
     cockpit_heading: "Command post",
@@ -1158,7 +1168,14 @@ pub static EN: Texts = Texts {
     case_file_stamp: "Case file",
     report_heading: "Investigation report",
     report_figures: |rooms, people, notes, dots| {
-        format!("{rooms} rooms · {people} participants · {notes} notes · {dots} vote dots")
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} · {} · {} · {}",
+            plural(rooms, "room", "rooms"),
+            plural(people, "participant", "participants"),
+            plural(notes, "note", "notes"),
+            plural(dots as usize, "vote dot", "vote dots"),
+        )
     },
     report_empty: "No room has written anything yet.",
     exports_heading: "Export the report",

@@ -359,8 +359,7 @@ fn RoomsAtAGlance(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) 
                         .step(r.step)
                         .filter(|s| Some(s.id) != common)
                         .map(|s| s.title.clone());
-                    let tie = w
-                        .step(r.step)
+                    let tie = derive::results_step(w, r.id)
                         .is_some_and(|s| !derive::ties_at_cut(w, s, r.id).is_empty());
                     (
                         r.id,
@@ -746,6 +745,11 @@ fn ImportMap() -> impl IntoView {
         };
         spawn_local(async move {
             match browser::read_text(&file).await {
+                // A picture or a spreadsheet's binary file reads as garbage: refused
+                // before it reaches the field.
+                Some(content) if content.contains(['\u{FFFD}', '\0']) => {
+                    outcome.set(Some(Err(texts().import_unreadable.to_owned())));
+                }
                 Some(content) => {
                     outcome.set(None);
                     text.set(content);

@@ -93,8 +93,7 @@ pub fn NoteCard(note: Note) -> impl IntoView {
         })
     });
     let rank = Memo::new(move |_| {
-        let step = here.step.get()?;
-        step.vote_rules()?;
+        let step = here.results.get()?;
         session
             .workshop
             .with(|w| w.as_ref().and_then(|w| derive::rank_of(w, step.id, id).cloned()))

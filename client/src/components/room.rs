@@ -26,6 +26,8 @@ pub struct Here {
     pub facilitates: Memo<bool>,
     /// Notes ticked for merging; `None` outside merge mode.
     pub merging: RwSignal<Option<BTreeSet<NoteId>>>,
+    /// The closed vote whose results the board shows (`derive::results_step`).
+    pub results: Memo<Option<Step>>,
 }
 
 impl Here {
@@ -42,11 +44,18 @@ impl Here {
                 .workshop
                 .with(|w| w.as_ref().is_some_and(|w| w.facilitates(me, room)))
         });
+        let results = Memo::new(move |_| {
+            let room = room.get()?;
+            session
+                .workshop
+                .with(|w| w.as_ref().and_then(|w| derive::results_step(w, room)).cloned())
+        });
         Here {
             room,
             step,
             facilitates,
             merging: RwSignal::new(None),
+            results,
         }
     }
 }
@@ -116,6 +125,10 @@ pub fn RoomBoard() -> impl IntoView {
                     _ => return view! { <Columns/> }.into_any(),
                 };
                 view! {
+                    // A tie at the cut of the vote this step works from, if any.
+                    <Show when=move || here.facilitates.get() && work != Work::Plenary>
+                        <Suspense fallback=|| ()>{Suspend::new(facilitator_tools_view(false))}</Suspense>
+                    </Show>
                     <Suspense fallback=|| view! { <p class="loading">{tr(|t| t.one_moment)}</p> }>
                         {Suspend::new(work_view(work))}
                     </Suspense>
@@ -310,7 +323,7 @@ fn Columns() -> impl IntoView {
     });
     view! {
         <Show when=move || here.facilitates.get()>
-            <Suspense fallback=|| ()>{Suspend::new(facilitator_tools_view())}</Suspense>
+            <Suspense fallback=|| ()>{Suspend::new(facilitator_tools_view(true))}</Suspense>
         </Show>
         <div class="columns">
             <For each=move || columns.get() key=|column| column.id let:column>
@@ -323,9 +336,9 @@ fn Columns() -> impl IntoView {
 /// A facilitator's tools above the columns (merging duplicates, settling a tie at the
 /// cut), in their own wasm chunk: most people on a board never need them.
 #[lazy]
-fn facilitator_tools_view() -> AnyView {
+fn facilitator_tools_view(merge: bool) -> AnyView {
     view! {
-        <MergeBar/>
+        {merge.then(|| view! { <MergeBar/> })}
         <TiesAtCut/>
     }
     .into_any()
@@ -352,7 +365,7 @@ fn TiesAtCut() -> impl IntoView {
         if !here.facilitates.get() {
             return Vec::new();
         }
-        let (Some(room), Some(step)) = (here.room.get(), here.step.get()) else {
+        let (Some(room), Some(step)) = (here.room.get(), here.results.get()) else {
             return Vec::new();
         };
         let Some(rules) = step.vote_rules() else {
@@ -500,7 +513,7 @@ fn ColumnView(column: Column) -> impl IntoView {
         let Some(room) = here.room.get() else {
             return Vec::new();
         };
-        let step = here.step.get();
+        let step = here.results.get();
         session.workshop.with(|w| {
             let Some(w) = w.as_ref() else { return Vec::new() };
             let mut notes: Vec<Note> = w.notes_in(room, column_id).into_iter().cloned().collect();
@@ -519,12 +532,11 @@ fn ColumnView(column: Column) -> impl IntoView {
     });
     // The notes a later step works on, set apart once the vote is closed.
     let kept = Memo::new(move |_| -> BTreeSet<NoteId> {
-        let (Some(room), Some(step)) = (here.room.get(), here.step.get()) else {
+        let (Some(room), Some(step)) = (here.room.get(), here.results.get()) else {
             return BTreeSet::new();
         };
         session.workshop.with(|w| {
             w.as_ref()
-                .filter(|w| derive::closed_result(w, &step, room).is_some())
                 .map(|w| derive::retained(w, step.id, room))
                 .unwrap_or_default()
         })

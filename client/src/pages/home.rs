@@ -69,8 +69,9 @@ fn ImportArchive() -> impl IntoView {
             <p class="hint">{tr(|t| t.archive_hint)}</p>
             <label for="archive-file">{tr(|t| t.archive_file)}</label>
             <input id="archive-file" type="file" accept=".json,application/json" disabled=move || busy.get() on:change=choose/>
-            <p class="error" role="alert">{move || error.get()}</p>
         </details>
+        // Outside the fold: a refusal shows even if the section was closed meanwhile.
+        <p class="error" role="alert">{move || error.get()}</p>
     }
 }
 
