@@ -82,6 +82,13 @@ enum Intent {
         step: usize,
         reopen: bool,
     },
+    /// Settles one of a closed ranking's ties (`pick` chooses which, and how many go
+    /// ahead).
+    BreakTie {
+        room: Option<u8>,
+        step: usize,
+        pick: u8,
+    },
     Merge {
         pick: u8,
         other: u8,
@@ -192,6 +199,7 @@ fn intent() -> impl Strategy<Value = Intent> {
         6 => (room(), prop_oneof![2 => Just(2usize), 1 => Just(4usize), 1 => Just(8usize), 4 => 0..STEPS.len()], any::<bool>()).prop_map(|(room, step, by_room_facilitator)| Intent::Go { room, step, by_room_facilitator }),
         2 => room().prop_map(|room| Intent::Reveal { room }),
         3 => (room(), 0..3usize, prop::bool::weighted(0.2)).prop_map(|(room, step, reopen)| Intent::Close { room, step, reopen }),
+        2 => (room(), 0..3usize, pick).prop_map(|(room, step, pick)| Intent::BreakTie { room, step, pick }),
         3 => (pick, pick).prop_map(|(pick, other)| Intent::Merge { pick, other }),
         1 => pick.prop_map(|pick| Intent::Ungroup { pick }),
         3 => (who.clone(), pick, text()).prop_map(|(who, pick, text)| Intent::Characterise { who, pick, text }),
@@ -333,6 +341,25 @@ fn resolve(w: &Workshop, intent: &Intent, serial: u128) -> (Actor, Command) {
                 Command::CloseVote { room, step }
             };
             (lead, command)
+        }
+        Intent::BreakTie { room, step, pick } => {
+            let step = [VOTE, PICK, POSITION][step];
+            let room = if step == POSITION { None } else { room_of(room) };
+            // The ties of that ranking; `pick` chooses one and how many of it go ahead.
+            let mut ahead = Vec::new();
+            if let Some(result) = w.result(step, room) {
+                let ranking = &result.ranking;
+                let ties: Vec<&[crate::model::Ranked]> = ranking
+                    .chunk_by(|a, b| a.column == b.column && a.parent == b.parent && a.rank == b.rank)
+                    .filter(|tie| tie.len() > 1)
+                    .collect();
+                if !ties.is_empty() {
+                    let tie = ties[pick as usize % ties.len()];
+                    let keep = 1 + (pick as usize / ties.len()) % (tie.len() - 1);
+                    ahead = tie[..keep].iter().map(|r| r.note).collect();
+                }
+            }
+            (lead, Command::BreakTie { room, step, ahead })
         }
         Intent::Merge { pick, other } => {
             let into = pick_note(w, pick, |n| n.group.is_none());
@@ -621,4 +648,7 @@ fn acceptance() {
         let (tried, accepted) = totals.get(kind).copied().unwrap_or_default();
         assert!(accepted >= 40, "{kind}: only {accepted} of {tried} accepted");
     }
+    // Ties need a closed vote with equal counts: rarer, but reached.
+    let (tried, accepted) = totals.get("BreakTie").copied().unwrap_or_default();
+    assert!(accepted >= 10, "BreakTie: only {accepted} of {tried} accepted");
 }
