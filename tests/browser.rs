@@ -1455,12 +1455,18 @@ async fn a_lead_shares_the_work_and_continues_the_campaign_and_imports_an_archiv
         .await
         .unwrap();
     assert_eq!(from, serde_json::json!("YESS CAMP 1 — Menez l'enquête !"));
-    click(
+    // The programme that continues YESS CAMP 1 is proposed.
+    wait_for_value(
         &lead,
-        Locator::XPath("//option[@value='yess-camp-2']"),
-        "the YESS CAMP 2 template",
+        "Titre de l'atelier",
+        "YESS CAMP 2 — Identifiez les suspects !",
     )
     .await;
+    let template = lead
+        .execute("return document.getElementById('create-template').value", vec![])
+        .await
+        .unwrap();
+    assert_eq!(template, serde_json::json!("yess-camp-2"));
     fill(&lead, "Votre nom (animation)", "Camille").await;
     screenshot(&lead, "continue-campaign.png").await;
     click_button(&lead, "Créer l'atelier").await;

@@ -159,6 +159,9 @@ pub async fn read_text(file: &web_sys::File) -> Option<String> {
 pub struct Led {
     pub workshop: WorkshopId,
     pub title: String,
+    /// Its template's key, when known: the next one of the campaign is proposed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 const LED: &str = "atelier:led";
@@ -173,8 +176,8 @@ pub fn led_workshops() -> Vec<Led> {
         .collect()
 }
 
-/// Remembers that this browser leads `workshop`, titled `title`.
-pub fn remember_led(workshop: WorkshopId, title: &str) {
+/// Remembers that this browser leads `workshop`, titled `title`, made from `template`.
+pub fn remember_led(workshop: WorkshopId, title: &str, template: Option<&str>) {
     let mut list = led_workshops();
     list.retain(|l| l.workshop != workshop);
     list.insert(
@@ -182,6 +185,7 @@ pub fn remember_led(workshop: WorkshopId, title: &str) {
         Led {
             workshop,
             title: title.to_owned(),
+            template: template.map(str::to_owned),
         },
     );
     list.truncate(30);

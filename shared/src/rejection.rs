@@ -71,7 +71,7 @@ pub enum Rejection {
     OverNoteCap { cap: u32 },
     #[error("someone has already spent {min} dots: the limit cannot go below that")]
     BudgetBelowVotes { min: u32 },
-    #[error("the vote rules are not valid: {reason}")]
+    #[error("this setting is not valid: {reason}")]
     InvalidRules { reason: String },
     #[error("only facilitators post in this column")]
     FacilitatorsOnly,

@@ -223,8 +223,10 @@ fn Conduct() -> impl IntoView {
                     class="button"
                     href=format!("/?from={}", session.workshop_id)
                     on:click=move |_| {
-                        let title = workshop.with_untracked(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default());
-                        browser::remember_led(session.workshop_id, &title);
+                        let (title, template) = workshop.with_untracked(|w| {
+                            w.as_ref().map(|w| (w.title.clone(), w.template.clone())).unwrap_or_default()
+                        });
+                        browser::remember_led(session.workshop_id, &title, Some(&template));
                     }
                 >{tr(|t| t.continue_campaign)}</a>
             </div>

@@ -53,7 +53,7 @@ fn ImportArchive() -> impl IntoView {
             let imported = api::import_archive(&archive).await?;
             for created in &imported.workshops {
                 browser::keep_credential(created.workshop, &created.facilitator_secret);
-                browser::remember_led(created.workshop, &name);
+                browser::remember_led(created.workshop, &name, None);
             }
             let first = imported
                 .workshops
@@ -117,14 +117,6 @@ fn CreateForm() -> impl IntoView {
             .filter(|id| led.iter().any(|l| l.workshop.to_string() == *id))
             .unwrap_or_default(),
     );
-    spawn_local(async move {
-        if let Ok(list) = api::templates().await {
-            templates.set(list);
-        }
-    });
-    let chosen =
-        Memo::new(move |_| templates.with(|list| list.iter().find(|t| t.key == template.get()).cloned()));
-    let custom_columns = move || chosen.get().is_none_or(|t| t.custom_columns);
     let pick = move |key: String| {
         if let Some(summary) = templates.with_untracked(|list| list.iter().find(|t| t.key == key).cloned()) {
             title.set(summary.title.clone());
@@ -132,6 +124,32 @@ fn CreateForm() -> impl IntoView {
         }
         template.set(key);
     };
+    // The template that follows `from`'s in the catalogue and continues a campaign
+    // (YESS CAMP 2 after YESS CAMP 1).
+    let led_templates: Vec<(String, Option<String>)> = led
+        .iter()
+        .map(|l| (l.workshop.to_string(), l.template.clone()))
+        .collect();
+    let next_template = move |from: &str| -> Option<String> {
+        let (_, source) = led_templates.iter().find(|(id, _)| id == from)?;
+        let source = source.as_deref()?;
+        templates.with_untracked(|list| {
+            let at = list.iter().position(|t| t.key == source)?;
+            list[at + 1..].iter().find(|t| t.continues).map(|t| t.key.clone())
+        })
+    };
+    let next_template = StoredValue::new(next_template);
+    spawn_local(async move {
+        if let Ok(list) = api::templates().await {
+            templates.set(list);
+            if let Some(next) = next_template.with_value(|next| next(&from.get_untracked())) {
+                pick(next);
+            }
+        }
+    });
+    let chosen =
+        Memo::new(move |_| templates.with(|list| list.iter().find(|t| t.key == template.get()).cloned()));
+    let custom_columns = move || chosen.get().is_none_or(|t| t.custom_columns);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -161,9 +179,10 @@ fn CreateForm() -> impl IntoView {
                 }),
         };
         let title = request.title.clone().unwrap_or_default();
+        let template = request.template.clone();
         enter_workshop(busy, error, async move {
             let created = api::create_workshop(&request).await?;
-            browser::remember_led(created.workshop, &title);
+            browser::remember_led(created.workshop, &title, template.as_deref());
             Ok((created.workshop, created.facilitator_secret))
         });
     };
@@ -171,7 +190,7 @@ fn CreateForm() -> impl IntoView {
     view! {
         <form class="form" on:submit=submit>
             <label for="create-template">{tr(|t| t.template_label)}</label>
-            <select id="create-template" on:change=move |ev| pick(event_target_value(&ev))>
+            <select id="create-template" prop:value=move || template.get() on:change=move |ev| pick(event_target_value(&ev))>
                 <For each=move || templates.get() key=|t| t.key.clone() let:summary>
                     <option value=summary.key.clone() selected=summary.key == template.get_untracked()>
                         {format!("{} ({} min)", summary.title, summary.minutes)}
@@ -181,7 +200,13 @@ fn CreateForm() -> impl IntoView {
             <p class="hint">{move || chosen.get().map(|t| t.summary).unwrap_or_default()}</p>
             {(!led.is_empty()).then(|| view! {
                 <label for="create-from">{tr(|t| t.continue_label)}</label>
-                <select id="create-from" on:change=move |ev| from.set(event_target_value(&ev))>
+                <select id="create-from" on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    if let Some(next) = next_template.with_value(|next| next(&chosen)) {
+                        pick(next);
+                    }
+                    from.set(chosen);
+                }>
                     <option value="" selected=from.get_untracked().is_empty()>{tr(|t| t.continue_none)}</option>
                     {led.iter().map(|l| {
                         let id = l.workshop.to_string();
