@@ -1225,6 +1225,9 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     // Reopened, then "next step": the vote is closed on the way, so the steps after
     // it have their needs.
     click_button(&lead, "Rouvrir le vote").await;
+    let question = lead.get_alert_text().await.unwrap();
+    assert!(question.contains("Son classement"), "{question}");
+    lead.accept_alert().await.unwrap();
     wait(&alice, Locator::Css(".dot-button"), "the vote open again").await;
     click_button(&lead, "Clore le vote et passer à : Appel à témoins").await;
     wait_for_text(&alice, "step-title", "Appel à témoins").await;
@@ -1330,6 +1333,9 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
         .await
         .unwrap();
     click_button(&lead, "Rouvrir le vote").await;
+    let question = lead.get_alert_text().await.unwrap();
+    assert!(question.contains("Son classement"), "{question}");
+    lead.accept_alert().await.unwrap();
     labelled_button(&lead, &format!("Y aller — étape 6 : {characterise}"))
         .await
         .click()

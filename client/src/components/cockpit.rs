@@ -191,7 +191,12 @@ fn Conduct() -> impl IntoView {
                 </Show>
                 {move || vote.get().map(|(step, closed)| if closed {
                     view! {
-                        <button type="button" class="button" on:click=move |_| send(Command::ReopenVote { room: None, step })>
+                        <button type="button" class="button" on:click=move |_| {
+                            // Its ranking (and any tie settled in it) goes until it closes again.
+                            if browser::confirm(texts().reopen_confirm) {
+                                send(Command::ReopenVote { room: None, step });
+                            }
+                        }>
                             {tr(|t| t.reopen_vote)}
                         </button>
                     }.into_any()

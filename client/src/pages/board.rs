@@ -126,7 +126,13 @@ pub fn TopBar() -> impl IntoView {
                 <span class="visually-hidden">{tr(|t| t.you_are)}" "</span>
                 {move || me.get().map(|m| m.name).unwrap_or_default()}
                 <Show when=move || facilitates.get()>
-                    <span class="badge">{tr(|t| t.facilitator_badge)}</span>
+                    <span class="badge">
+                        {move || if me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::RoomFacilitator)) {
+                            texts().room_facilitator_badge
+                        } else {
+                            texts().facilitator_badge
+                        }}
+                    </span>
                 </Show>
             </span>
             <LangSwitch/>
