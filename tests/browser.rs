@@ -530,6 +530,21 @@ async fn go_to_step(lead: &Client, title: &str) {
     click(lead, Locator::XPath(&go), &format!("the agenda entry {title:?}")).await;
 }
 
+/// Camille creates a YESS CAMP 1 workshop (its rooms and maps come with it) from the
+/// home page; returns the join code the cockpit shows.
+async fn create_yess_camp_1(lead: &Client, server: &TestServer) -> String {
+    lead.goto(&server.url("/")).await.unwrap();
+    click(
+        lead,
+        Locator::XPath("//option[@value='yess-camp-1']"),
+        "the YESS CAMP 1 template",
+    )
+    .await;
+    fill(lead, "Votre nom (animation)", "Camille").await;
+    click_button(lead, "Créer l'atelier").await;
+    join_code(lead).await
+}
+
 #[tokio::test]
 async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_needs() {
     let server = TestServer::start().await;
@@ -537,16 +552,7 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
 
     // The facilitator picks the YESS CAMP 1 programme: its rooms and map come with it.
     let lead = driver.session().await;
-    lead.goto(&server.url("/")).await.unwrap();
-    click(
-        &lead,
-        Locator::XPath("//option[@value='yess-camp-1']"),
-        "the YESS CAMP 1 template",
-    )
-    .await;
-    fill(&lead, "Votre nom (animation)", "Camille").await;
-    click_button(&lead, "Créer l'atelier").await;
-    let code = join_code(&lead).await;
+    let code = create_yess_camp_1(&lead, &server).await;
     // Newcomers choose their territory's room.
     click(
         &lead,
@@ -1011,16 +1017,7 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     let server = TestServer::start().await;
     let driver = Driver::start().await;
     let lead = driver.session().await;
-    lead.goto(&server.url("/")).await.unwrap();
-    click(
-        &lead,
-        Locator::XPath("//option[@value='yess-camp-1']"),
-        "the YESS CAMP 1 template",
-    )
-    .await;
-    fill(&lead, "Votre nom (animation)", "Camille").await;
-    click_button(&lead, "Créer l'atelier").await;
-    let code = join_code(&lead).await;
+    let code = create_yess_camp_1(&lead, &server).await;
     click(
         &lead,
         Locator::XPath("//select[@id='assignment']/option[@value='choice']"),
@@ -1413,16 +1410,7 @@ async fn a_lead_shares_the_work_and_continues_the_campaign_and_imports_an_archiv
     let server = TestServer::start().await;
     let driver = Driver::start().await;
     let lead = driver.session().await;
-    lead.goto(&server.url("/")).await.unwrap();
-    click(
-        &lead,
-        Locator::XPath("//option[@value='yess-camp-1']"),
-        "the YESS CAMP 1 template",
-    )
-    .await;
-    fill(&lead, "Votre nom (animation)", "Camille").await;
-    click_button(&lead, "Créer l'atelier").await;
-    let code = join_code(&lead).await;
+    let code = create_yess_camp_1(&lead, &server).await;
 
     // The cockpit asks the lead to keep their own link, once.
     click_button(&lead, "Copier mon lien d'animation").await;

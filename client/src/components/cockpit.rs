@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::components::TimerControls;
+use crate::components::{ContinueCampaign, TimerControls};
 use crate::derive::{self, RoomFigures};
 use crate::i18n::{texts, tr};
 use crate::route::{Route, navigate};
@@ -223,17 +223,7 @@ fn Conduct() -> impl IntoView {
                         navigate(Route::Report(session.workshop_id));
                     }
                 >{tr(|t| t.report_link)}</a>
-                // A full page load: the home page's creation form, set to go on from here.
-                <a
-                    class="button"
-                    href=format!("/?from={}", session.workshop_id)
-                    on:click=move |_| {
-                        let (title, template) = workshop.with_untracked(|w| {
-                            w.as_ref().map(|w| (w.title.clone(), w.template.clone())).unwrap_or_default()
-                        });
-                        browser::remember_led(session.workshop_id, &title, Some(&template));
-                    }
-                >{tr(|t| t.continue_campaign)}</a>
+                <ContinueCampaign/>
             </div>
             {move || unclosed_focus.get().map(|(vote, title)| view! {
                 <div class="warn-box" role="alert">

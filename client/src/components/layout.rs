@@ -1,9 +1,12 @@
-//! The page shell, the brand mark and the language switch.
+//! The page shell, the brand mark, the language switch, and the lead's link to
+//! continue a workshop as a campaign (the cockpit and the report both offer it).
 
 use leptos::prelude::*;
 
+use crate::browser;
 use crate::i18n::{Lang, tr};
 use crate::route::{Route, navigate};
+use crate::session::Session;
 
 #[component]
 pub fn Brand() -> impl IntoView {
@@ -46,5 +49,25 @@ pub fn Shell(#[prop(optional)] narrow: bool, children: Children) -> impl IntoVie
                 {children()}
             </main>
         </div>
+    }
+}
+
+/// For a lead: the home page's creation form, set to continue this workshop as a
+/// campaign (a full page load). The workshop is remembered as one this browser leads.
+#[component]
+pub fn ContinueCampaign() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let remember = move |_| {
+        let (title, template) = session.workshop.with_untracked(|w| {
+            w.as_ref()
+                .map(|w| (w.title.clone(), w.template.clone()))
+                .unwrap_or_default()
+        });
+        browser::remember_led(session.workshop_id, &title, Some(&template));
+    };
+    view! {
+        <a class="button" href=format!("/?from={}", session.workshop_id) on:click=remember>
+            {tr(|t| t.continue_campaign)}
+        </a>
     }
 }

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use super::board::{TopBar, me};
 use crate::api;
 use crate::browser;
+use crate::components::ContinueCampaign;
 use crate::derive;
 use crate::i18n::{Lang, texts, tr};
 use crate::route::{Route, navigate};
@@ -73,17 +74,7 @@ fn Report() -> impl IntoView {
                         navigate(board.clone());
                     }>{tr(|t| t.back_to_board)}</a>
                     <Show when=move || is_lead.get()>
-                        // A full page load: the creation form, set to go on from here.
-                        <a
-                            class="button"
-                            href=format!("/?from={}", session.workshop_id)
-                            on:click=move |_| {
-                        let (title, template) = workshop.with_untracked(|w| {
-                            w.as_ref().map(|w| (w.title.clone(), w.template.clone())).unwrap_or_default()
-                        });
-                        browser::remember_led(session.workshop_id, &title, Some(&template));
-                            }
-                        >{tr(|t| t.continue_campaign)}</a>
+                        <ContinueCampaign/>
                     </Show>
                 </div>
             </header>
