@@ -584,23 +584,13 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
     let why = "Pourquoi est-ce important sur votre territoire ?";
     fill(&alice, why, "Pas de bus le dimanche dans la haute vallée\t").await;
     let mirrored = "//textarea[contains(@id, '-Why')]";
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let shown = wait(&lead, Locator::XPath(mirrored), "the facilitator's copy")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if shown == "Pas de bus le dimanche dans la haute vallée" {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the facilitator sees the characterisation: {shown:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_for_value_at(
+        &lead,
+        mirrored,
+        "Pas de bus le dimanche dans la haute vallée",
+        "the facilitator's copy",
+    )
+    .await;
     screenshot(&alice, "characterise.png").await;
 
     // The problem tree: a consequence above, a cause below.
@@ -964,30 +954,30 @@ async fn an_organiser_opens_the_printable_report_of_an_imported_campaign_and_pri
     finish(vec![("the lead", lead), ("the organiser", organiser)]).await;
 }
 
-/// The text of a form field, as its writer sees it.
-async fn field_value(browser: &Client, label: &str) -> String {
-    field(browser, label)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
+/// Waits until the form field at `xpath` holds `text` (found afresh each time: a
+/// board may draw it anew).
+async fn wait_for_value_at(browser: &Client, xpath: &str, text: &str, what: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let shown = wait(browser, Locator::XPath(xpath), what)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if shown == text {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} holds {text:?}, not {shown:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits until the field labelled `label` holds `text`.
 async fn wait_for_value(browser: &Client, label: &str, text: &str) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let shown = field_value(browser, label).await;
-        if shown == text {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the field {label:?} holds {text:?}, not {shown:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let id = field(browser, label).await.attr("id").await.unwrap().unwrap();
+    let xpath = format!("//*[@id={}]", literal(&id));
+    wait_for_value_at(browser, &xpath, text, &format!("the field {label:?}")).await;
 }
 
 /// The texts of a column's notes, top to bottom, as `browser` shows them.
@@ -1248,20 +1238,7 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     .await;
     why_field.send_keys("Les médecins partent").await.unwrap();
     let mirrored = format!("{dossier}//textarea[contains(@id, '-Why')]");
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let shown = wait(&lead, Locator::XPath(&mirrored), "the lead's copy")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if shown == "Les médecins partent" {
-            break;
-        }
-        assert!(Instant::now() < deadline, "saved while typing: {shown:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_for_value_at(&lead, &mirrored, "Les médecins partent", "the lead's copy").await;
 
     // Two people in one field: the one typing keeps their text and is told.
     let who = "//article[@aria-label='Maison de santé']//textarea[contains(@id, '-Who')]";
@@ -1304,23 +1281,13 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
         Some("Les médecins partent à la retraite")
     );
     // Only the end of the sentence was missing: it is saved as the field comes back.
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let shown = wait(&lead, Locator::XPath(&mirrored), "the lead's copy")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if shown == "Les médecins partent à la retraite" {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the end of the sentence saved: {shown:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_for_value_at(
+        &lead,
+        &mirrored,
+        "Les médecins partent à la retraite",
+        "the lead's copy",
+    )
+    .await;
     screenshot(&alice, "characterise-draft.png").await;
 
     // A step that works from a vote offers to close it when it is open.

@@ -46,9 +46,10 @@ pub async fn create_workshop(request: &CreateWorkshop) -> Result<Created, Failur
     call("POST", "/api/workshops", Some(request), None).await
 }
 
-/// Brings an exported archive back as live workshops (`POST /api/import`).
-pub async fn import_archive(archive: &serde_json::Value) -> Result<Imported, Failure> {
-    call("POST", "/api/import", Some(archive), None).await
+/// Brings an exported archive (its JSON text, sent as it is) back as live workshops
+/// (`POST /api/import`).
+pub async fn import_archive(archive: &str) -> Result<Imported, Failure> {
+    answer(fetch("POST", "/api/import", Some(archive), None).await)
 }
 
 pub async fn templates() -> Result<Vec<TemplateSummary>, Failure> {
@@ -66,7 +67,7 @@ pub async fn join(code: &str, name: &str) -> Result<Joined, Failure> {
 /// Deletes the workshop for good; `token` must be its lead's.
 pub async fn delete_workshop(workshop: WorkshopId, token: &Token) -> Result<(), Failure> {
     let path = format!("/api/workshops/{workshop}");
-    let (ok, status, text) = fetch::<()>("DELETE", &path, None, Some(token))
+    let (ok, status, text) = fetch("DELETE", &path, None, Some(token))
         .await
         .map_err(|_| Failure::Unreachable)?;
     if ok { Ok(()) } else { Err(refusal(status, text)) }
@@ -89,9 +90,16 @@ async fn call<B: Serialize, R: DeserializeOwned>(
     body: Option<&B>,
     bearer: Option<&Token>,
 ) -> Result<R, Failure> {
-    let (ok, status, text) = fetch(method, path, body, bearer)
-        .await
+    let json = body
+        .map(serde_json::to_string)
+        .transpose()
         .map_err(|_| Failure::Unreachable)?;
+    answer(fetch(method, path, json.as_deref(), bearer).await)
+}
+
+/// The typed answer to a request, or why there is none.
+fn answer<R: DeserializeOwned>(response: Result<(bool, u16, String), JsValue>) -> Result<R, Failure> {
+    let (ok, status, text) = response.map_err(|_| Failure::Unreachable)?;
     if ok {
         serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
     } else {
@@ -109,17 +117,17 @@ fn refusal(status: u16, text: String) -> Failure {
     Failure::Refused(body)
 }
 
-async fn fetch<B: Serialize>(
+/// Sends `json` (if any) and returns whether it went well, the status and the body.
+async fn fetch(
     method: &str,
     path: &str,
-    body: Option<&B>,
+    json: Option<&str>,
     bearer: Option<&Token>,
 ) -> Result<(bool, u16, String), JsValue> {
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some(body) = body {
-        let json = serde_json::to_string(body).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        init.set_body(&JsValue::from_str(&json));
+    if let Some(json) = json {
+        init.set_body(&JsValue::from_str(json));
     }
     let request = Request::new_with_str_and_init(path, &init)?;
     request.headers().set("content-type", "application/json")?;

@@ -114,6 +114,15 @@ pub fn closed_result<'w>(w: &'w Workshop, step: &Step, room: RoomId) -> Option<&
     w.result(step.id, rules.tally_room(room))
 }
 
+/// Whether vote step `vote` is closed for every room on step `on` (a room with no
+/// ranking of it has nothing to work on there).
+pub fn closed_on(w: &Workshop, vote: &Step, on: StepId) -> bool {
+    w.rooms
+        .iter()
+        .filter(|r| r.step == on)
+        .all(|r| closed_result(w, vote, r.id).is_some())
+}
+
 /// The vote whose results a room's board shows: its current step's once closed; or,
 /// on a step working from a vote (characterising its best needs) or on a read-only
 /// step (a discussion about "the retained needs"), the vote it follows, once closed.

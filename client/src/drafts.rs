@@ -54,6 +54,16 @@ impl Drafts {
         }
     }
 
+    /// Keeps the text of a field that starts empty (a note being written, a branch):
+    /// emptied, it has nothing to keep.
+    pub fn note_down(self, key: &str, text: &str) {
+        if text.is_empty() {
+            self.forget(key);
+        } else {
+            self.keep(key, text);
+        }
+    }
+
     /// Forgets the draft of `key`: its text was accepted or abandoned.
     pub fn forget(self, key: &str) {
         if self.texts.try_update_value(|t| t.remove(key).is_some()) == Some(true) {

@@ -85,15 +85,8 @@ fn Conduct() -> impl IntoView {
     // The current vote, and whether every room's ranking is out.
     let vote = Memo::new(move |_| {
         let step = current.get()?;
-        let rules = step.vote_rules()?.clone();
-        let closed = workshop.with(|w| {
-            w.as_ref().is_some_and(|w| {
-                w.rooms
-                    .iter()
-                    .filter(|r| r.step == step.id)
-                    .all(|r| w.result(step.id, rules.tally_room(r.id)).is_some())
-            })
-        });
+        step.vote_rules()?;
+        let closed = workshop.with(|w| w.as_ref().is_some_and(|w| derive::closed_on(w, &step, step.id)));
         Some((step.id, closed))
     });
     // The vote the current step works from, while some room on it has no ranking yet:
@@ -104,20 +97,12 @@ fn Conduct() -> impl IntoView {
         workshop.with(|w| {
             let w = w.as_ref()?;
             let vote = w.step(vote)?;
-            let rules = vote.vote_rules()?;
-            w.rooms
-                .iter()
-                .filter(|r| r.step == step.id)
-                .any(|r| w.result(vote.id, rules.tally_room(r.id)).is_none())
-                .then(|| (vote.id, vote.title.clone()))
+            (!derive::closed_on(w, vote, step.id)).then(|| (vote.id, vote.title.clone()))
         })
     });
     let planned = Signal::derive(move || current.get().and_then(|s| s.minutes));
     // A brainstorm's modes, switchable while it runs.
-    let modes = Memo::new(move |_| match current.get()?.activity {
-        Activity::Brainstorm { anonymous, hidden } => Some((anonymous, hidden)),
-        _ => None,
-    });
+    let modes = Memo::new(move |_| brainstorm_modes(&current.get()?));
     let set_mode = move |anonymous: bool, hidden: bool| {
         if let Some(step) = current.get_untracked() {
             set_modes(session, step, anonymous, hidden);
@@ -280,6 +265,14 @@ struct AgendaLine {
     rooms_here: usize,
 }
 
+/// A brainstorm's modes: `(anonymous, hidden)`.
+fn brainstorm_modes(step: &Step) -> Option<(bool, bool)> {
+    match step.activity {
+        Activity::Brainstorm { anonymous, hidden } => Some((anonymous, hidden)),
+        _ => None,
+    }
+}
+
 /// A brainstorm's modes (anonymous, hidden) set on its definition: before it starts
 /// as well as while it runs.
 fn set_modes(session: Session, mut step: Step, anonymous: bool, hidden: bool) {
@@ -303,10 +296,7 @@ fn AgendaEntry(
     } = line;
     let id = step.id;
     let title = step.title.clone();
-    let modes = match step.activity {
-        Activity::Brainstorm { anonymous, hidden } => Some((anonymous, hidden)),
-        _ => None,
-    };
+    let modes = brainstorm_modes(&step);
     let go_label = {
         let title = title.clone();
         move || (texts().go_to_step)(number, &title)

@@ -70,7 +70,7 @@ pub fn NoteCard(note: Note) -> impl IntoView {
             let w = w.as_ref()?;
             let note = w.notes.get(&id)?;
             // Once closed, the card shows the result instead.
-            let closed = w.result(step.id, rules.tally_room(note.room)).is_some();
+            let closed = derive::closed_result(w, &step, note.room).is_some();
             if !step.columns.contains(&note.column) || note.hidden || closed {
                 return None;
             }
@@ -346,11 +346,7 @@ pub fn Composer(
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     let typed = event_target_value(&ev);
-                    if typed.is_empty() {
-                        session.drafts.forget(&key.get_value());
-                    } else {
-                        session.drafts.keep(&key.get_value(), &typed);
-                    }
+                    session.drafts.note_down(&key.get_value(), &typed);
                     text.set(typed);
                 }
                 on:keydown=on_key

@@ -3,7 +3,7 @@
 //! side by side. Also the room's presence, the "I'm done" signal and, for people not
 //! yet placed, the lobby.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use atelier_shared::model::{ColumnKind, Field, Side};
 use atelier_shared::text::{BRANCH_MAX_CHARS, DETAILS_MAX_CHARS};
@@ -84,14 +84,10 @@ pub fn RoomBoard() -> impl IntoView {
         })
     });
     let activity = Memo::new(move |_| here.step.get().map(|s| s.activity));
+    // The step's own vote is closed when its results are the ones the board shows.
     let closed = Memo::new(move |_| {
-        let (Some(room), Some(step)) = (here.room.get(), here.step.get()) else {
-            return false;
-        };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .is_some_and(|w| derive::closed_result(w, &step, room).is_some())
-        })
+        let shown = here.results.with(|r| r.as_ref().map(|s| s.id));
+        shown.is_some() && shown == here.step.with(|s| s.as_ref().map(|s| s.id))
     });
 
     view! {
@@ -355,16 +351,13 @@ struct TieChoice {
     notes: Vec<(NoteId, String)>,
 }
 
-/// For facilitators, once the vote is closed: each tie that straddles a later step's
+/// For facilitators (only they are shown it), once the vote is closed: each tie that straddles a later step's
 /// "top N", and the choice of the tied notes to keep before the next step uses them.
 #[component]
 fn TiesAtCut() -> impl IntoView {
     let session = expect_context::<Session>();
     let here = expect_context::<Here>();
     let ties = Memo::new(move |_| -> Vec<TieChoice> {
-        if !here.facilitates.get() {
-            return Vec::new();
-        }
         let (Some(room), Some(step)) = (here.room.get(), here.results.get()) else {
             return Vec::new();
         };
@@ -518,14 +511,13 @@ fn ColumnView(column: Column) -> impl IntoView {
             let Some(w) = w.as_ref() else { return Vec::new() };
             let mut notes: Vec<Note> = w.notes_in(room, column_id).into_iter().cloned().collect();
             if let Some(result) = step.as_ref().and_then(|s| derive::closed_result(w, s, room)) {
-                let place = |id| {
-                    result
-                        .ranking
-                        .iter()
-                        .position(|r| r.note == id)
-                        .unwrap_or(usize::MAX)
-                };
-                notes.sort_by_cached_key(|n| place(n.id));
+                let place: HashMap<NoteId, usize> = result
+                    .ranking
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.note, i))
+                    .collect();
+                notes.sort_by_key(|n| place.get(&n.id).copied().unwrap_or(usize::MAX));
             }
             notes
         })
@@ -541,26 +533,12 @@ fn ColumnView(column: Column) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let retained = Memo::new(move |_| {
-        kept.with(|k| {
-            notes.with(|n| {
-                n.iter()
-                    .filter(|n| k.contains(&n.id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        })
+    // (retained, the others), each best first.
+    let split = Memo::new(move |_| {
+        kept.with(|k| notes.with(|n| n.iter().cloned().partition::<Vec<_>, _>(|n| k.contains(&n.id))))
     });
-    let others = Memo::new(move |_| {
-        kept.with(|k| {
-            notes.with(|n| {
-                n.iter()
-                    .filter(|n| !k.contains(&n.id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
+    let retained = Memo::new(move |_| split.with(|s| s.0.clone()));
+    let others = Memo::new(move |_| split.with(|s| s.1.clone()));
     let may_post = Memo::new(move |_| {
         let (Some(me), Some(room)) = (session.you.get(), here.room.get()) else {
             return false;
@@ -740,6 +718,12 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
     // Someone else saved this field while the viewer was typing in it.
     let overtaken = RwSignal::new(false);
     let pause = StoredValue::new_local(None::<TimeoutHandle>);
+    // The pending save after a pause, dropped when saving happens sooner.
+    let cancel_pause = move || {
+        if let Some(Some(handle)) = pause.try_update_value(Option::take) {
+            handle.clear();
+        }
+    };
 
     // Saving reads only the session (which outlives the field): it may run after the
     // field has left the page.
@@ -775,10 +759,15 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
             save(key, true);
         }
     };
-    let save_now = move || {
-        if let Some(Some(handle)) = pause.try_update_value(Option::take) {
-            handle.clear();
+    // A pause, leaving the field, the field leaving the page: save unless told not to.
+    let save_when_idle = move || {
+        cancel_pause();
+        if let Some(key) = key.try_get_value() {
+            auto_save(&key);
         }
+    };
+    let save_now = move || {
+        cancel_pause();
         if let Some(key) = key.try_get_value() {
             save(&key, false);
         }
@@ -790,9 +779,7 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
         session.drafts.keep(&key, &typed);
         text.set(typed);
         unsaved.set(true);
-        if let Some(Some(handle)) = pause.try_update_value(Option::take) {
-            handle.clear();
-        }
+        cancel_pause();
         let later = set_timeout_with_handle(move || auto_save(&key), SAVE_AFTER_PAUSE).ok();
         pause.set_value(later);
     };
@@ -811,26 +798,12 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
         }
         theirs
     });
-    on_cleanup(move || {
-        if let Some(Some(handle)) = pause.try_update_value(Option::take) {
-            handle.clear();
-        }
-        if let Some(key) = key.try_get_value() {
-            auto_save(&key);
-        }
-    });
+    on_cleanup(save_when_idle);
     // A draft that only adds to what is saved (the end of a sentence the step change
     // interrupted) is saved as soon as the field is back; any other waits for its
     // writer, who sees it marked as a draft.
     if draft_extends_saved {
-        set_timeout(
-            move || {
-                if let Some(key) = key.try_get_value() {
-                    auto_save(&key);
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+        set_timeout(save_when_idle, std::time::Duration::ZERO);
     }
     // Someone else typing in this field right now.
     let writer = Memo::new(move |_| {
@@ -859,12 +832,7 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
                 on:focus=move |_| focused.set(true)
                 on:blur=move |_| {
                     let _ = focused.try_set(false);
-                    if let Some(Some(handle)) = pause.try_update_value(Option::take) {
-                        handle.clear();
-                    }
-                    if let Some(key) = key.try_get_value() {
-                        auto_save(&key);
-                    }
+                    save_when_idle();
                 }
             ></textarea>
             <p class="field-writing" aria-live="polite">
@@ -925,11 +893,7 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
     let key = StoredValue::new(id.clone());
     let draft = RwSignal::new(session.drafts.get(&id).unwrap_or_default());
     let keep = move |text: String| {
-        if text.is_empty() {
-            session.drafts.forget(&key.get_value());
-        } else {
-            session.drafts.keep(&key.get_value(), &text);
-        }
+        session.drafts.note_down(&key.get_value(), &text);
         draft.set(text);
     };
     let add = move || {

@@ -48,9 +48,9 @@ fn ImportArchive() -> impl IntoView {
         let name = file.name();
         enter_workshop(busy, error, async move {
             let text = browser::read_text(&file).await.unwrap_or_default();
-            let archive: serde_json::Value =
-                serde_json::from_str(&text).map_err(|_| api::Failure::Unreadable)?;
-            let imported = api::import_archive(&archive).await?;
+            // Checked here for a clear message, without building it: the server reads it.
+            serde_json::from_str::<serde::de::IgnoredAny>(&text).map_err(|_| api::Failure::Unreadable)?;
+            let imported = api::import_archive(&text).await?;
             for created in &imported.workshops {
                 browser::keep_credential(created.workshop, &created.facilitator_secret);
                 browser::remember_led(created.workshop, &name, None);
@@ -126,13 +126,10 @@ fn CreateForm() -> impl IntoView {
     };
     // The template that follows `from`'s in the catalogue and continues a campaign
     // (YESS CAMP 2 after YESS CAMP 1).
-    let led_templates: Vec<(String, Option<String>)> = led
-        .iter()
-        .map(|l| (l.workshop.to_string(), l.template.clone()))
-        .collect();
+    let sources = led.clone();
     let next_template = move |from: &str| -> Option<String> {
-        let (_, source) = led_templates.iter().find(|(id, _)| id == from)?;
-        let source = source.as_deref()?;
+        let led = sources.iter().find(|l| l.workshop.to_string() == from)?;
+        let source = led.template.as_deref()?;
         templates.with_untracked(|list| {
             let at = list.iter().position(|t| t.key == source)?;
             list[at + 1..].iter().find(|t| t.continues).map(|t| t.key.clone())

@@ -410,14 +410,9 @@ impl WorkshopActor {
                 }
                 .to_frame(),
             );
-            for (conn, subscriber) in &mut self.subscribers {
-                if !resync.contains(conn)
-                    && workshop.sees_person(&subscriber.viewer, person)
-                    && !deliver(subscriber, frame.clone())
-                {
-                    dropped.push(*conn);
-                }
-            }
+            dropped.extend(deliver_to(&mut self.subscribers, &frame, |conn, viewer| {
+                !resync.contains(&conn) && workshop.sees_person(viewer, person)
+            }));
         }
         for conn in resync {
             let Some(participant) = self.subscribers.get(&conn).map(|s| s.viewer.id) else {
@@ -480,12 +475,9 @@ impl WorkshopActor {
             }
             .to_frame(),
         );
-        let mut dropped = Vec::new();
-        for (conn, subscriber) in &mut self.subscribers {
-            if self.workshop.sees_person(&subscriber.viewer, person) && !deliver(subscriber, frame.clone()) {
-                dropped.push(*conn);
-            }
-        }
+        let dropped = deliver_to(&mut self.subscribers, &frame, |_, viewer| {
+            self.workshop.sees_person(viewer, person)
+        });
         for conn in dropped {
             self.drop_subscriber(conn);
         }
@@ -494,10 +486,14 @@ impl WorkshopActor {
     /// Tells those who see `note` (but the writer) that `participant` is typing in
     /// `field`, if they may write there: the same rule as saving it.
     fn writing(&mut self, participant: ParticipantId, note: NoteId, field: Field) {
-        let Some(room) = self.workshop.notes.get(&note).map(|n| n.room) else {
+        let Some((room, text)) = self
+            .workshop
+            .notes
+            .get(&note)
+            .map(|n| (n.room, n.details.field(field).to_owned()))
+        else {
             return;
         };
-        let text = self.workshop.notes[&note].details.field(field).to_owned();
         let may = decide(
             &self.workshop,
             Actor::Member(participant),
@@ -515,13 +511,9 @@ impl WorkshopActor {
             }
             .to_frame(),
         );
-        let mut dropped = Vec::new();
-        for (conn, subscriber) in &mut self.subscribers {
-            let sees = subscriber.viewer.id != participant && subscriber.viewer.lens.sees_room(room);
-            if sees && !deliver(subscriber, frame.clone()) {
-                dropped.push(*conn);
-            }
-        }
+        let dropped = deliver_to(&mut self.subscribers, &frame, |_, viewer| {
+            viewer.id != participant && viewer.lens.sees_room(room)
+        });
         for conn in dropped {
             self.drop_subscriber(conn);
         }
@@ -541,6 +533,20 @@ impl WorkshopActor {
             self.drop_subscriber(conn);
         }
     }
+}
+
+/// Sends `frame` to the subscribers `to` picks (by connection and viewer); returns
+/// those that must be dropped (see [`deliver`]).
+fn deliver_to(
+    subscribers: &mut HashMap<ConnId, Subscriber>,
+    frame: &Utf8Bytes,
+    to: impl Fn(ConnId, &Viewer) -> bool,
+) -> Vec<ConnId> {
+    subscribers
+        .iter_mut()
+        .filter(|(conn, subscriber)| to(**conn, &subscriber.viewer))
+        .filter_map(|(conn, subscriber)| (!deliver(subscriber, frame.clone())).then_some(*conn))
+        .collect()
 }
 
 /// Queues a frame for a subscriber without ever waiting. Returns false when the

@@ -400,13 +400,7 @@ fn cases() -> Vec<Case> {
             FACILITATORS,
         ),
         after(
-            |s| {
-                s.lead(go(None, VOTE));
-                s.lead(Command::CloseVote {
-                    room: Some(GARD),
-                    step: VOTE,
-                });
-            },
+            gard_voted,
             Command::ReopenVote {
                 room: Some(GARD),
                 step: VOTE,
@@ -415,13 +409,7 @@ fn cases() -> Vec<Case> {
         ),
         // Bob's and Dana's needs, no dots: tied first.
         after(
-            |s| {
-                s.lead(go(None, VOTE));
-                s.lead(Command::CloseVote {
-                    room: Some(GARD),
-                    step: VOTE,
-                });
-            },
+            gard_voted,
             Command::BreakTie {
                 room: Some(GARD),
                 step: VOTE,
@@ -430,6 +418,15 @@ fn cases() -> Vec<Case> {
             FACILITATORS,
         ),
     ]
+}
+
+/// Gard's vote, closed.
+fn gard_voted(s: &mut Scene) {
+    s.lead(go(None, VOTE));
+    s.lead(Command::CloseVote {
+        room: Some(GARD),
+        step: VOTE,
+    });
 }
 
 /// Fails to compile when a command is added and not listed here: then add its case.
