@@ -67,6 +67,11 @@ async fn invalid_creations_are_refused_with_the_reason() {
             "empty_text",
         ),
         (
+            json!({ "template": "yess-camp-1", "facilitator_name": "C", "lang": "de" }),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
             json!({ "template": "nope", "facilitator_name": "C" }),
             StatusCode::NOT_FOUND,
             "unknown_template",
@@ -89,6 +94,29 @@ async fn invalid_creations_are_refused_with_the_reason() {
         assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     assert_eq!(server.hub.workshop_count(), 0, "nothing was created");
+}
+
+#[tokio::test]
+async fn the_programmes_are_offered_and_followed_in_english_too() {
+    let server = TestServer::start().await;
+    let (status, french) = server.request(Method::GET, "/api/templates", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, english) = server.request(Method::GET, "/api/templates?lang=en", None).await;
+    let keys = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(keys(&french), keys(&english), "the same programmes in both languages");
+    assert_eq!(french[1]["title"], "YESS CAMP 1 — Menez l'enquête !");
+    assert_eq!(english[1]["title"], "YESS CAMP 1 — Lead the investigation!");
+    assert_eq!(english[1]["rooms"], french[1]["rooms"], "place names are not translated");
+    assert_ne!(english[1]["steps"], french[1]["steps"]);
+
+    let body = json!({ "template": "yess-camp-1", "facilitator_name": "Camille", "lang": "en" });
+    let (status, created) = server.request(Method::POST, "/api/workshops", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let code = created["code"].as_str().unwrap();
+    let (_, info) = server.request(Method::GET, &format!("/api/join/{code}"), None).await;
+    assert_eq!(info["title"], "YESS CAMP 1 — Lead the investigation!");
 }
 
 #[tokio::test]

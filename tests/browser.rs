@@ -7,6 +7,7 @@
 
 use std::time::Instant;
 
+use atelier_tests::axe::assert_accessible;
 use atelier_tests::browser::{Driver, assert_no_console_errors, screenshot_dir};
 use atelier_tests::server::dist_dir;
 use atelier_tests::{PATIENCE, TestServer};
@@ -121,7 +122,7 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
 
     // The facilitator creates the workshop from the home page.
     let facilitator = driver.session().await;
-    facilitator.goto(&server.url("/")).await.unwrap();
+    open_creation(&facilitator, &server).await;
     fill(&facilitator, "Votre nom (animation)", "Camille").await;
     fill(&facilitator, "Salles", "Aude\nGard").await;
     click_button(&facilitator, "Créer l'atelier").await;
@@ -317,12 +318,19 @@ async fn best_ranked(browser: &Client, room: &str) -> String {
 }
 
 async fn join(driver: &Driver, server: &TestServer, code: &str, name: &str) -> Client {
-    let browser = driver.session().await;
+    join_in(driver.session().await, server, code, name).await
+}
+
+/// `browser` (a phone, an English one…) joins with the code and a name.
+async fn join_in(browser: Client, server: &TestServer, code: &str, name: &str) -> Client {
     browser.goto(&server.url("/")).await.unwrap();
-    fill(&browser, "Code de l'atelier", code).await;
-    fill(&browser, "Votre nom", name).await;
-    click_button(&browser, "Rejoindre").await;
-    wait_for_text(&browser, "status", "En direct").await;
+    // By the fields' ids: the browser may be in either language.
+    let code_field = wait(&browser, Locator::Id("join-code"), "the code field").await;
+    code_field.send_keys(code).await.unwrap();
+    let name_field = browser.find(Locator::Id("join-name")).await.unwrap();
+    name_field.send_keys(name).await.unwrap();
+    click(&browser, Locator::Css("form button[type='submit']"), "the join button").await;
+    wait(&browser, Locator::Css(".status-live"), "the live connection").await;
     browser
 }
 
@@ -351,7 +359,7 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
 
     // The facilitator creates a brainstorm-and-vote workshop with two rooms.
     let lead = driver.session().await;
-    lead.goto(&server.url("/")).await.unwrap();
+    open_creation(&lead, &server).await;
     wait(
         &lead,
         Locator::XPath("//option[contains(., 'YESS CAMP 1')]"),
@@ -478,7 +486,7 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
     .await;
 
     // The report: the case file, with each room's ranking.
-    let report = "//a[normalize-space()=\"Rapport d'enquête\"]";
+    let report = "//a[normalize-space()=\"Rapport de l'atelier\"]";
     click(&lead, Locator::XPath(report), "the report link").await;
     wait_for_text(&lead, "report-title", "Atelier des quartiers").await;
     let row = wait(
@@ -530,10 +538,18 @@ async fn go_to_step(lead: &Client, title: &str) {
     click(lead, Locator::XPath(&go), &format!("the agenda entry {title:?}")).await;
 }
 
+/// The home page, its creation form opened (participants coming with a code see only
+/// the join form), the default programme's title filled in.
+async fn open_creation(browser: &Client, server: &TestServer) {
+    browser.goto(&server.url("/")).await.unwrap();
+    click_button(browser, "Créer un atelier").await;
+    wait_for_value(browser, "Titre de l'atelier", "Brainstorm et vote").await;
+}
+
 /// Camille creates a YESS CAMP 1 workshop (its rooms and maps come with it) from the
 /// home page; returns the join code the cockpit shows.
 async fn create_yess_camp_1(lead: &Client, server: &TestServer) -> String {
-    lead.goto(&server.url("/")).await.unwrap();
+    open_creation(lead, server).await;
     click(
         lead,
         Locator::XPath("//option[@value='yess-camp-1']"),
@@ -626,7 +642,7 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
 /// Camille creates a brainstorm-and-vote workshop with these rooms from the home
 /// page; returns the join code the cockpit shows.
 async fn create_workshop(lead: &Client, server: &TestServer, rooms: &str) -> String {
-    lead.goto(&server.url("/")).await.unwrap();
+    open_creation(lead, server).await;
     fill(lead, "Votre nom (animation)", "Camille").await;
     fill(lead, "Salles", rooms).await;
     click_button(lead, "Créer l'atelier").await;
@@ -1356,7 +1372,7 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
 
     // One count of notes everywhere: people's notes, not the map's.
     wait_for_text(&lead, "room-stats", "2 participants · 3 notes").await;
-    let report = "//a[normalize-space()=\"Rapport d'enquête\"]";
+    let report = "//a[normalize-space()=\"Rapport de l'atelier\"]";
     click(&lead, Locator::XPath(report), "the report link").await;
     wait_for_text(
         &lead,
@@ -1476,4 +1492,291 @@ async fn a_lead_shares_the_work_and_continues_the_campaign_and_imports_an_archiv
         ("the organiser", organiser),
     ])
     .await;
+}
+
+/// Where an element is on screen, in CSS pixels: (top, bottom, viewport height).
+async fn on_screen(browser: &Client, css: &str) -> (f64, f64, f64) {
+    let script = r#"
+        const e = document.querySelector(arguments[0]);
+        if (!e) return null;
+        const r = e.getBoundingClientRect();
+        return [r.top, r.bottom, window.innerHeight];
+    "#;
+    let found = browser
+        .execute(script, vec![serde_json::json!(css)])
+        .await
+        .unwrap();
+    let found: Option<(f64, f64, f64)> = serde_json::from_value(found).unwrap();
+    found.unwrap_or_else(|| panic!("no {css} on the page"))
+}
+
+/// Whether the element is wholly on screen.
+async fn in_view(browser: &Client, css: &str) -> bool {
+    let (top, bottom, height) = on_screen(browser, css).await;
+    top >= 0.0 && bottom <= height + 0.5
+}
+
+async fn scroll_to_bottom(browser: &Client) {
+    browser
+        .execute("window.scrollTo(0, document.documentElement.scrollHeight); return true;", vec![])
+        .await
+        .unwrap();
+}
+
+/// The visible buttons, links styled as buttons and foldable headings smaller than a
+/// fingertip (44 × 44 CSS pixels), described.
+async fn small_targets(browser: &Client) -> Vec<String> {
+    let script = r#"
+        const small = [];
+        for (const e of document.querySelectorAll('button, a.button, summary, select, .step-brief a')) {
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0 || getComputedStyle(e).visibility === 'hidden') continue;
+            if (r.width < 43.5 || r.height < 43.5) {
+                small.push(`${e.tagName.toLowerCase()}.${e.className} "${(e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+            }
+        }
+        return small;
+    "#;
+    serde_json::from_value(browser.execute(script, vec![]).await.unwrap()).unwrap()
+}
+
+/// Resizes the page to `width` × `height` CSS pixels.
+async fn resize(browser: &Client, width: u32, height: u32) {
+    browser.set_window_size(width, height).await.unwrap();
+    let script = "return [window.innerWidth, window.innerHeight];";
+    let inner: (u32, u32) = serde_json::from_value(browser.execute(script, vec![]).await.unwrap()).unwrap();
+    assert_eq!(inner.0, width, "the page is {width} px wide");
+}
+
+#[tokio::test]
+async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_passes_axe() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+    let phone = (390, 844);
+
+    // The home page: a participant sees the join form; the creation form is behind a
+    // button (here opened by the facilitator).
+    let alice = driver.session_as("fr-FR", phone).await;
+    alice.goto(&server.url("/")).await.unwrap();
+    wait(&alice, Locator::XPath("//button[normalize-space()='Créer un atelier']"), "the creation button").await;
+    assert!(
+        alice.find_all(Locator::Id("create-title")).await.unwrap().is_empty(),
+        "no creation form before it is asked for"
+    );
+    assert_accessible(&alice, "the home page (phone)").await;
+    let lead = driver.session().await;
+    let code = create_yess_camp_1(&lead, &server).await;
+    click(
+        &lead,
+        Locator::XPath("//select[@id='assignment']/option[@value='choice']"),
+        "the choice of rooms",
+    )
+    .await;
+    assert_accessible(&lead, "the cockpit (desktop)").await;
+
+    // Half a screen, the video call beside it: the rooms come first, above the fold.
+    resize(&lead, 683, 900).await;
+    let (top, _, height) = on_screen(&lead, ".rooms-glance").await;
+    assert!(top < height / 2.0, "the room cards start at {top} px of {height}");
+    assert_accessible(&lead, "the cockpit (half width)").await;
+    screenshot(&lead, "cockpit-half-width.png").await;
+    resize(&lead, 1280, 900).await;
+
+    // A participant on a phone joins, chooses a room.
+    let alice = join_in(alice, &server, &code, "Alice").await;
+    wait_for_text(&alice, "lobby-heading", "Bienvenue dans le hall").await;
+    assert_accessible(&alice, "the lobby (phone)").await;
+    let aude = "//ul[contains(@class, 'room-choices')]//button[starts-with(normalize-space(), 'Aude')]";
+    click(&alice, Locator::XPath(aude), "the room Aude to choose").await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
+    let bob = join(&driver, &server, &code, "Bernadette Delacroix-Fontaine").await;
+    click(&bob, Locator::XPath(aude), "the room Aude to choose").await;
+    wait_for_text(&bob, "room-heading", "Salle Aude").await;
+
+    // The opening is a discussion: nothing to finish, nothing to post.
+    wait_for_text(&alice, "step-title", "Ouverture de l'enquête").await;
+    assert!(
+        alice.find_all(Locator::Css(".done-button")).await.unwrap().is_empty(),
+        "no \"J'ai terminé\" on a read-only step"
+    );
+    assert_accessible(&alice, "a discussion (phone)").await;
+    assert_accessible(&bob, "a discussion (desktop)").await;
+    screenshot(&alice, "phone-discussion.png").await;
+
+    // The brainstorm. Alice was reading the map at the bottom of the page: she is
+    // taken to the new step's title, below the bar that stays on screen.
+    scroll_to_bottom(&alice).await;
+    go_to_step(&lead, "Nouveaux indices : proposez des besoins").await;
+    wait_for_text(&alice, "step-title", "Nouveaux indices : proposez des besoins").await;
+    let mut taken = false;
+    for _ in 0..50 {
+        let (title_top, _, height) = on_screen(&alice, "#step-title").await;
+        let (_, head_bottom, _) = on_screen(&alice, ".live-head").await;
+        if title_top >= head_bottom - 1.0 && title_top < height / 2.0 {
+            taken = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(taken, "the new step's title is brought on screen, under the bar");
+    // The timer and the step stay on screen however far down one is.
+    scroll_to_bottom(&alice).await;
+    assert!(in_view(&alice, ".timer").await, "the timer on screen at the bottom of the page");
+    assert!(in_view(&alice, ".step-brief").await, "the step on screen at the bottom of the page");
+    // The note box is one tap away.
+    click_button(&alice, "+ Écrire une note").await;
+    let focused = alice
+        .execute("return document.activeElement.classList.contains('composer-text')", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, serde_json::json!(true), "the tap puts the cursor in a note box");
+    assert!(in_view(&alice, ".composer-text:focus").await, "the note box on screen");
+    let need = "Un médecin à moins de 30 minutes";
+    alice
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&format!("{need}\n"))
+        .await
+        .unwrap();
+    wait_for_text(&bob, "note-text", need).await;
+    let small = small_targets(&alice).await;
+    assert!(small.is_empty(), "touch targets under 44 px on a phone:\n{}", small.join("\n"));
+    assert_accessible(&alice, "a brainstorm (phone)").await;
+    assert_accessible(&bob, "a brainstorm (desktop)").await;
+    screenshot(&alice, "phone-brainstorm.png").await;
+
+    // The vote: the dots left stay on screen.
+    go_to_step(&lead, "Sélection des besoins prioritaires").await;
+    wait_for_text(&alice, "step-brief-dots", "5/5 points").await;
+    add_dot(&alice, need).await;
+    wait_for_text(&alice, "step-brief-dots", "4/5 points").await;
+    scroll_to_bottom(&alice).await;
+    assert!(in_view(&alice, ".step-brief-dots").await, "the dots left on screen at the bottom");
+    add_dot(&bob, need).await;
+    let small = small_targets(&alice).await;
+    assert!(small.is_empty(), "touch targets under 44 px on a phone:\n{}", small.join("\n"));
+    assert_accessible(&alice, "a vote (phone)").await;
+    assert_accessible(&bob, "a vote (desktop)").await;
+    screenshot(&alice, "phone-vote.png").await;
+
+    // The connection drops while she is at the bottom of the page: she sees it there.
+    watch_network(&alice).await;
+    // (Her socket is caught as it sends: one more dot, elsewhere.)
+    let other = "Mobilité durable en zone rurale (transport à la demande, covoiturage)";
+    add_dot(&alice, other).await;
+    wait_for_text(&alice, "step-brief-dots", "3/5 points").await;
+    scroll_to_bottom(&alice).await;
+    network_down(&alice).await;
+    wait(&alice, Locator::Css(".connection-lost"), "the outage notice").await;
+    assert!(in_view(&alice, ".connection-lost").await, "the outage notice on screen");
+    network_back(&alice).await;
+    wait_for_text(&alice, "status", "En direct").await;
+
+    // Results.
+    click_button(&lead, "Clore le vote").await;
+    wait_for_text(&alice, "budget", "Le vote est clos : voici le classement.").await;
+    assert_accessible(&alice, "the results of a vote (phone)").await;
+    assert_accessible(&bob, "the results of a vote (desktop)").await;
+    screenshot(&alice, "phone-results.png").await;
+
+    // Characterisation, the problem tree.
+    go_to_step(&lead, "Caractérisez les besoins prioritaires").await;
+    wait_for_text(&alice, "dossier-title", need).await;
+    assert_accessible(&alice, "a characterisation (phone)").await;
+    assert_accessible(&bob, "a characterisation (desktop)").await;
+    assert_accessible(&lead, "the cockpit on a characterisation").await;
+    screenshot(&alice, "phone-characterise.png").await;
+    click_button(&lead, "Étape suivante : L'arbre à problèmes").await;
+    wait_for_text(&alice, "trunk", need).await;
+    fill(&alice, "Ajouter une cause", "Départs en retraite non remplacés\n").await;
+    wait(&bob, Locator::XPath("//li[contains(@class, 'branch')][normalize-space(span)='Départs en retraite non remplacés']"), "the cause").await;
+    assert_accessible(&alice, "a problem tree (phone)").await;
+    assert_accessible(&bob, "a problem tree (desktop)").await;
+    screenshot(&alice, "phone-tree.png").await;
+
+    // The plenary: one's own room first; nothing to finish.
+    go_to_step(&lead, "Rapport des sections").await;
+    let first_room = wait(&alice, Locator::Css(".plenary .room-results h3"), "the plenary").await;
+    assert!(first_room.text().await.unwrap().starts_with("Aude"), "Alice's room first");
+    assert!(alice.find_all(Locator::Css(".done-button")).await.unwrap().is_empty());
+    assert_accessible(&alice, "the plenary (phone)").await;
+    assert_accessible(&bob, "the plenary (desktop)").await;
+    assert_accessible(&lead, "the cockpit in the plenary").await;
+    screenshot(&alice, "phone-plenary.png").await;
+    // Long names wrap between words in the people list.
+    click(&alice, Locator::Css(".people summary"), "the people in the room").await;
+    let lines = alice
+        .execute(
+            r#"const walker = document.createTreeWalker(document.querySelector('.people'), NodeFilter.SHOW_TEXT);
+               while (walker.nextNode()) {
+                   const at = walker.currentNode.data.indexOf('Delacroix-Fontaine');
+                   if (at < 0) continue;
+                   const range = document.createRange();
+                   range.setStart(walker.currentNode, at);
+                   range.setEnd(walker.currentNode, at + 'Delacroix'.length);
+                   return range.getClientRects().length;
+               }
+               return null;"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(lines, serde_json::json!(1), "a name is not cut mid-word");
+
+    // The live report and the printable one.
+    lead.goto(&server.url(&format!("{}/report", lead.current_url().await.unwrap().path())))
+        .await
+        .unwrap();
+    wait(&lead, Locator::Id("report-heading"), "the report").await;
+    assert_accessible(&lead, "the live report").await;
+    let printable = wait(
+        &lead,
+        Locator::XPath("//section[@aria-labelledby='exports-heading']//a[contains(@href, 'report.html')]"),
+        "the printable report's link",
+    )
+    .await
+    .attr("href")
+    .await
+    .unwrap()
+    .unwrap();
+    lead.goto(&server.url(&printable)).await.unwrap();
+    wait(&lead, Locator::Css("main"), "the printable report").await;
+    assert_accessible(&lead, "the printable report").await;
+
+    finish(vec![("Alice", alice), ("Bob", bob), ("the lead", lead)]).await;
+}
+
+#[tokio::test]
+async fn an_english_browser_gets_atelier_and_its_programmes_in_english() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+
+    // First visit: the browser prefers English.
+    let lead = driver.session_as("en-US", (1280, 900)).await;
+    lead.goto(&server.url("/")).await.unwrap();
+    wait_for_text(&lead, "lang-switch", "Français").await;
+    click_button(&lead, "Create a workshop").await;
+    wait_for_value(&lead, "Workshop title", "Brainstorm and vote").await;
+    click(
+        &lead,
+        Locator::XPath("//option[@value='yess-camp-1']"),
+        "the YESS CAMP 1 template",
+    )
+    .await;
+    wait_for_value(&lead, "Workshop title", "YESS CAMP 1 — Lead the investigation!").await;
+    assert_accessible(&lead, "the home page in English").await;
+    fill(&lead, "Your name (facilitator)", "Camille").await;
+    click_button(&lead, "Create the workshop").await;
+    let code = join_code(&lead).await;
+
+    // A participant on an English phone sees the programme's own words in English.
+    let sam = join_in(driver.session_as("en-GB", (390, 844)).await, &server, &code, "Sam").await;
+    wait(&sam, Locator::Css(".room-heading"), "the room").await;
+    let title = wait(&sam, Locator::Id("step-title"), "the step").await.text().await.unwrap();
+    assert!(!title.is_empty() && title != "Ouverture de l'enquête", "the step's title in English: {title:?}");
+    assert_accessible(&sam, "a board in English (phone)").await;
+    screenshot(&sam, "phone-english.png").await;
+
+    finish(vec![("the lead", lead), ("Sam", sam)]).await;
 }

@@ -52,8 +52,9 @@ pub async fn import_archive(archive: &str) -> Result<Imported, Failure> {
     answer(fetch("POST", "/api/import", Some(archive), None).await)
 }
 
-pub async fn templates() -> Result<Vec<TemplateSummary>, Failure> {
-    call::<(), _>("GET", "/api/templates", None, None).await
+/// The programmes, their words in `lang` (`fr`, `en`).
+pub async fn templates(lang: &str) -> Result<Vec<TemplateSummary>, Failure> {
+    call::<(), _>("GET", &format!("/api/templates?lang={lang}"), None, None).await
 }
 
 pub async fn join(code: &str, name: &str) -> Result<Joined, Failure> {

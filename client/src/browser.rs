@@ -4,7 +4,7 @@
 
 use atelier_shared::protocol::Token;
 use atelier_shared::{Millis, WorkshopId};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub fn window() -> web_sys::Window {
     web_sys::window().expect("a browser window")
@@ -109,10 +109,56 @@ pub fn confirm(question: &str) -> bool {
     window().confirm_with_message(question).unwrap_or(false)
 }
 
+/// The languages the browser prefers, best first (`navigator.languages`), as
+/// primary subtags: `["en", "fr"]`.
+pub fn preferred_languages() -> Vec<String> {
+    window()
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .map(|l| l.split('-').next().unwrap_or_default().to_ascii_lowercase())
+        .collect()
+}
+
 pub fn set_document_language(code: &str) {
     if let Some(root) = window().document().and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", code);
     }
+}
+
+/// Brings the element with this id to the top of the page (below the sticky bar: see
+/// `scroll-padding-top` in the stylesheet) and moves the keyboard and screen reader
+/// focus to it.
+pub fn bring_into_view(id: &str) {
+    let Some(element) = window().document().and_then(|d| d.get_element_by_id(id)) else {
+        return;
+    };
+    element.scroll_into_view_with_bool(true);
+    if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+        let _ = element.focus();
+    }
+}
+
+/// Focuses the first element matching `selector` (the browser scrolls to it).
+pub fn focus_first(selector: &str) {
+    let found = window()
+        .document()
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = found {
+        let _ = element.focus();
+    }
+}
+
+/// Whether the window is wide enough for the cockpit's two columns (as the
+/// stylesheet's `max-width: 900px` rule decides).
+pub fn wide() -> bool {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w > 900.0)
 }
 
 pub fn set_title(title: &str) {
@@ -141,7 +187,6 @@ pub fn chime() {
 
 /// The file chosen in the `<input type="file">` an event comes from.
 pub fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
-    use wasm_bindgen::JsCast;
     let input: web_sys::HtmlInputElement = event.target()?.dyn_into().ok()?;
     input.files()?.get(0)
 }

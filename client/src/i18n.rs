@@ -62,6 +62,7 @@ pub fn tr(
 #[derive(Debug)]
 pub struct Texts {
     pub lang_name: &'static str,
+    pub colon: &'static str,
     pub switch_language: &'static str,
     pub tagline: &'static str,
     pub one_moment: &'static str,
@@ -77,13 +78,12 @@ pub struct Texts {
 
     pub create_heading: &'static str,
     pub create_intro: &'static str,
+    pub create_open: &'static str,
     pub template_label: &'static str,
     pub title_label: &'static str,
-    pub title_example: &'static str,
     pub facilitator_name_label: &'static str,
     pub rooms_label: &'static str,
     pub rooms_hint: &'static str,
-    pub rooms_example: &'static str,
     pub columns_label: &'static str,
     pub columns_example: &'static str,
     pub create_button: &'static str,
@@ -97,6 +97,9 @@ pub struct Texts {
     pub facilitator_badge: &'static str,
     pub room_facilitator_badge: &'static str,
     pub room: &'static str,
+    pub your_room: &'static str,
+    pub write_note: &'static str,
+    pub dots_brief: fn(u32, u32) -> String,
     pub rooms_heading: &'static str,
     pub invite_heading: &'static str,
     pub invite_intro: &'static str,
@@ -250,6 +253,8 @@ pub struct Texts {
     pub merged_count: fn(usize) -> String,
     pub ungroup: &'static str,
     pub select_note: fn(&str) -> String,
+    pub edit_note: fn(&str) -> String,
+    pub delete_note: fn(&str) -> String,
     pub hidden_tag: &'static str,
     pub anonymous_tag: &'static str,
     pub map_tag: &'static str,
@@ -302,6 +307,7 @@ pub struct Texts {
 
 pub static FR: Texts = Texts {
     lang_name: "Français",
+    colon: " : ",
     switch_language: "English",
     tagline: "Ateliers participatifs en direct",
     one_moment: "Un instant…",
@@ -317,13 +323,12 @@ pub static FR: Texts = Texts {
 
     create_heading: "Animer un atelier",
     create_intro: "Créez l'atelier, partagez le code, suivez toutes les salles.",
+    create_open: "Créer un atelier",
     template_label: "Déroulé",
     title_label: "Titre de l'atelier",
-    title_example: "YESS CAMP 1 — Menez l'enquête !",
     facilitator_name_label: "Votre nom (animation)",
     rooms_label: "Salles",
     rooms_hint: "Une par ligne, par exemple un territoire par salle",
-    rooms_example: "Aude\nGard\nHérault\nLozère\nPyrénées-Orientales",
     columns_label: "Colonnes du tableau (une par ligne)",
     columns_example: "Besoins prioritaires\nBesoins émergents",
     create_button: "Créer l'atelier",
@@ -337,6 +342,9 @@ pub static FR: Texts = Texts {
     facilitator_badge: "Animation",
     room_facilitator_badge: "Animation de salle",
     room: "Salle",
+    your_room: "votre salle",
+    write_note: "+ Écrire une note",
+    dots_brief: |left, total| format!("{left}/{total} points"),
     rooms_heading: "Salles",
     invite_heading: "Inviter les participants",
     invite_intro: "Donnez ce code, ou partagez le lien :",
@@ -389,7 +397,7 @@ pub static FR: Texts = Texts {
     reload: "Recharger la page",
 
     cockpit_heading: "Poste de commandement",
-    conduct_heading: "Conduite de l'enquête",
+    conduct_heading: "Conduite de l'atelier",
     current_step: "Étape en cours :",
     next_step: |title| format!("Étape suivante : {title}"),
     close_and_next: |title| format!("Clore le vote et passer à : {title}"),
@@ -403,7 +411,7 @@ pub static FR: Texts = Texts {
     reopen_confirm: "Rouvrir le vote ? Son classement (et les égalités départagées) disparaît jusqu'à la prochaine clôture.",
     lock_all: "Verrouiller les tableaux",
     unlock_all: "Déverrouiller les tableaux",
-    report_link: "Rapport d'enquête",
+    report_link: "Rapport de l'atelier",
     agenda_heading: "Déroulé de l'atelier",
     rooms_here: |n| {
         if n == 1 {
@@ -607,6 +615,8 @@ pub static FR: Texts = Texts {
     },
     ungroup: "Séparer",
     select_note: |text| format!("Choisir « {text} »"),
+    edit_note: |text| format!("Modifier « {text} »"),
+    delete_note: |text| format!("Supprimer « {text} »"),
     hidden_tag: "cachée",
     anonymous_tag: "anonyme",
     map_tag: "cartographie",
@@ -651,7 +661,7 @@ pub static FR: Texts = Texts {
     lobby_choose: "Choisissez votre salle :",
 
     case_file_stamp: "Dossier",
-    report_heading: "Rapport d'enquête",
+    report_heading: "Rapport de l'atelier",
     report_figures: |rooms, people, notes, dots| {
         let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n <= 1 { one } else { many });
         format!(
@@ -824,6 +834,7 @@ fn fr_counted(what: Counted) -> &'static str {
 
 pub static EN: Texts = Texts {
     lang_name: "English",
+    colon: ": ",
     switch_language: "Français",
     tagline: "Live participatory workshops",
     one_moment: "One moment…",
@@ -839,13 +850,12 @@ pub static EN: Texts = Texts {
 
     create_heading: "Run a workshop",
     create_intro: "Create the workshop, share the code, follow every room.",
+    create_open: "Create a workshop",
     template_label: "Method",
     title_label: "Workshop title",
-    title_example: "Neighbourhood needs workshop",
     facilitator_name_label: "Your name (facilitator)",
     rooms_label: "Rooms",
     rooms_hint: "One per line, for example one territory per room",
-    rooms_example: "North\nSouth\nEast\nWest",
     columns_label: "Board columns (one per line)",
     columns_example: "Priority needs\nEmerging needs",
     create_button: "Create the workshop",
@@ -859,6 +869,9 @@ pub static EN: Texts = Texts {
     facilitator_badge: "Facilitator",
     room_facilitator_badge: "Room facilitator",
     room: "Room",
+    your_room: "your room",
+    write_note: "+ Write a note",
+    dots_brief: |left, total| format!("{left}/{total} dots"),
     rooms_heading: "Rooms",
     invite_heading: "Invite participants",
     invite_intro: "Give them this code, or share the link:",
@@ -911,7 +924,7 @@ pub static EN: Texts = Texts {
     reload: "Reload the page",
 
     cockpit_heading: "Command post",
-    conduct_heading: "Running the investigation",
+    conduct_heading: "Running the workshop",
     current_step: "Current step:",
     next_step: |title| format!("Next step: {title}"),
     close_and_next: |title| format!("Close the vote and go to: {title}"),
@@ -925,7 +938,7 @@ pub static EN: Texts = Texts {
     reopen_confirm: "Reopen the vote? Its ranking (and any tie you settled) is withdrawn until it closes again.",
     lock_all: "Lock the boards",
     unlock_all: "Unlock the boards",
-    report_link: "Investigation report",
+    report_link: "Workshop report",
     agenda_heading: "Agenda",
     rooms_here: |n| {
         if n == 1 {
@@ -1128,6 +1141,8 @@ pub static EN: Texts = Texts {
     },
     ungroup: "Separate",
     select_note: |text| format!("Choose “{text}”"),
+    edit_note: |text| format!("Edit “{text}”"),
+    delete_note: |text| format!("Delete “{text}”"),
     hidden_tag: "hidden",
     anonymous_tag: "anonymous",
     map_tag: "map",
@@ -1171,8 +1186,8 @@ pub static EN: Texts = Texts {
     lobby_wait: "The facilitator will place you in a room: stay on this page.",
     lobby_choose: "Choose your room:",
 
-    case_file_stamp: "Case file",
-    report_heading: "Investigation report",
+    case_file_stamp: "File",
+    report_heading: "Workshop report",
     report_figures: |rooms, people, notes, dots| {
         let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(

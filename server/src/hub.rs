@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::catalog::{Catalog, DEFAULT_TEMPLATE};
 use crate::clock;
 use crate::config::Config;
-use crate::export::archive;
+use crate::export::{Lang, archive};
 use crate::guard::Guards;
 use crate::http::error::ApiError;
 use crate::secret::{self, Digest, Secret, ServerKey, Stored};
@@ -158,7 +158,11 @@ impl Hub {
     /// actor. Continuing a campaign, it starts from what the earlier workshop retained.
     pub async fn create_workshop(&self, request: CreateWorkshop) -> Result<Created, ApiError> {
         let key = request.template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
-        let template = self.catalog.template(key).ok_or(ApiError::UnknownTemplate)?;
+        let lang = match request.lang.as_deref() {
+            None => Lang::Fr,
+            Some(code) => Lang::parse(code).ok_or_else(|| ApiError::BadRequest(format!("unknown language `{code}`: fr or en")))?,
+        };
+        let template = self.catalog.template(key, lang).ok_or(ApiError::UnknownTemplate)?;
         let source = match &request.from {
             Some(from) => Some(self.led_workshop(from.workshop, &from.token).await?.0),
             None => None,

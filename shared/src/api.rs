@@ -25,6 +25,9 @@ pub struct CreateWorkshop {
     /// Continue a campaign: the workshop to start from, and its lead's token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<Continuation>,
+    /// The language of the template's words (`fr` or `en`); French by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The finished workshop a new one continues, proven by its lead facilitator's token.

@@ -73,8 +73,15 @@ impl Driver {
         }
     }
 
-    /// A new browser, with its own empty profile (storage, cookies).
+    /// A new browser, with its own empty profile (storage, cookies): a French desktop
+    /// (1280 × 900).
     pub async fn session(&self) -> Client {
+        self.session_as("fr-FR", (1280, 900)).await
+    }
+
+    /// A new browser preferring `lang` (`en-US`), its page `size` CSS pixels wide and
+    /// high (a phone: 390 × 844).
+    pub async fn session_as(&self, lang: &str, size: (u32, u32)) -> Client {
         let profile = self.profiles.join(uuid::Uuid::new_v4().to_string());
         let options = json!({
             "binary": program("CHROME", "/usr/bin/chromium"),
@@ -88,10 +95,11 @@ impl Driver {
                 "--disable-component-update",
                 "--disable-sync",
                 "--disable-dev-shm-usage",
-                "--window-size=1280,900",
-                "--lang=fr-FR",
+                format!("--window-size={},{}", size.0, size.1),
+                format!("--lang={lang}"),
                 format!("--user-data-dir={}", profile.display()),
             ],
+            "prefs": { "intl": { "accept_languages": lang } },
         });
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("goog:chromeOptions".into(), options);

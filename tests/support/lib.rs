@@ -5,8 +5,10 @@
 //! - [`server`]: `TestServer::start()`, creating workshops and joining them over HTTP.
 //! - [`client`]: `WsClient`, a participant's websocket, with `sync()` as a barrier.
 //! - [`browser`]: ChromeDriver and Chromium sessions for browser tests.
+//! - [`axe`]: axe-core run in a page, failing on serious or critical violations.
 //! - [`workshop`]: finding a template's steps and columns by key, checking replicas.
 
+pub mod axe;
 pub mod browser;
 pub mod client;
 pub mod server;

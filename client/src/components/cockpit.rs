@@ -478,7 +478,8 @@ fn Invite() -> impl IntoView {
                 <button type="button" class="button small primary" on:click=keep_link.clone()>{tr(|t| t.keep_link_button)}</button>
             </div>
         </Show>
-        <details class="panel invite" open>
+        // Open beside the rooms on a wide screen; folded below them on a narrow one.
+        <details class="panel invite" open=browser::wide()>
             <summary><h3>{tr(|t| t.invite_heading)}</h3></summary>
             <p class="intro">{tr(|t| t.invite_intro)}</p>
             <div class="invite-body">

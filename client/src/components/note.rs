@@ -150,6 +150,9 @@ pub fn NoteCard(note: Note) -> impl IntoView {
     let label_add = label.clone();
     let label_remove = label.clone();
     let label_select = label;
+    // Named after the note, for a screen reader's list of buttons (Copy: used deep
+    // inside nested views).
+    let named = StoredValue::new(note.text.clone());
     let source = note.source;
     let hidden = note.hidden;
     let anonymous = note.anonymous;
@@ -165,7 +168,7 @@ pub fn NoteCard(note: Note) -> impl IntoView {
             {move || rank.get().map(|r| view! {
                 <p class="ranked-line" class:unvoted=r.votes == 0>
                     {(r.votes > 0).then(|| view! {
-                        <span class="visually-hidden">{tr(|t| t.rank_title)}" : "</span>
+                        <span class="visually-hidden">{tr(|t| t.rank_title)}{tr(|t| t.colon)}</span>
                         <span class="rank" title=tr(|t| t.rank_title)>{(texts().rank)(r.rank)}</span>
                     })}
                     <span class="ranked-votes">{(texts().points)(r.votes)}</span>
@@ -232,7 +235,7 @@ pub fn NoteCard(note: Note) -> impl IntoView {
                         disabled=!d.can_remove
                         on:click=move |_| vote(d.mine.saturating_sub(1))
                     >"−"</button>
-                    <span class="dots" aria-label=move || (texts().dots_given)(d.mine)>
+                    <span class="dots" role="img" aria-label=move || (texts().dots_given)(d.mine)>
                         {(0..d.mine).map(|_| view! { <span class="dot" aria-hidden="true"></span> }).collect_view()}
                         <span class="dots-count" aria-hidden="true">{d.mine}</span>
                     </span>
@@ -270,12 +273,22 @@ pub fn NoteCard(note: Note) -> impl IntoView {
                 <Show when=move || !editing.get() && (may_edit.get() || may_delete.get())>
                     <span class="note-tools">
                         <Show when=move || may_edit.get()>
-                            <button type="button" class="icon-button" on:click=move |_| editing.set(true)>
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label=move || named.with_value(|text| (texts().edit_note)(text))
+                                on:click=move |_| editing.set(true)
+                            >
                                 {tr(|t| t.edit)}
                             </button>
                         </Show>
                         <Show when=move || may_delete.get()>
-                            <button type="button" class="icon-button danger" on:click=delete>
+                            <button
+                                type="button"
+                                class="icon-button danger"
+                                aria-label=move || named.with_value(|text| (texts().delete_note)(text))
+                                on:click=delete
+                            >
                                 {tr(|t| t.delete)}
                             </button>
                         </Show>
@@ -362,7 +375,7 @@ pub fn Composer(
                                     type="button"
                                     class=format!("swatch note-{}", c.as_str())
                                     aria-pressed=move || (colour.get() == c).to_string()
-                                    aria-label=move || format!("{} : {}", texts().colour_label, (texts().colour)(c))
+                                    aria-label=move || format!("{}{}{}", texts().colour_label, texts().colon, (texts().colour)(c))
                                     title=move || (texts().colour)(c)
                                     on:click=move |_| colour.set(c)
                                 ></button>

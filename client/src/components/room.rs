@@ -84,6 +84,25 @@ pub fn RoomBoard() -> impl IntoView {
         })
     });
     let activity = Memo::new(move |_| here.step.get().map(|s| s.activity));
+    // When the facilitator moves the room on, a participant is taken to the new
+    // step's title wherever they were on the page (the lead stays at the cockpit).
+    let step_id = Memo::new(move |_| here.step.with(|s| s.as_ref().map(|s| s.id)));
+    let is_lead = Memo::new(move |_| {
+        let Some(me) = session.you.get() else { return false };
+        session
+            .workshop
+            .with(|w| w.as_ref().and_then(|w| w.participants.get(&me)).is_some_and(|p| p.role == Role::Lead))
+    });
+    Effect::new(move |shown: Option<Option<atelier_shared::StepId>>| {
+        let now = step_id.get();
+        if let Some(Some(before)) = shown
+            && now.is_some_and(|now| now != before)
+            && !is_lead.get_untracked()
+        {
+            browser::bring_into_view("step-title");
+        }
+        now
+    });
     // The step's own vote is closed when its results are the ones the board shows.
     let closed = Memo::new(move |_| {
         let shown = here.results.with(|r| r.as_ref().map(|s| s.id));
@@ -103,7 +122,7 @@ pub fn RoomBoard() -> impl IntoView {
                 <p class="step-number">
                     {move || position.get().map(|(n, of)| (texts().step_of)(n, of))}
                 </p>
-                <h3 id="step-title" class="step-title">{move || here.step.get().map(|s| s.title).unwrap_or_default()}</h3>
+                <h3 id="step-title" class="step-title" tabindex="-1">{move || here.step.get().map(|s| s.title).unwrap_or_default()}</h3>
                 <p class="step-instructions">{move || here.step.get().map(|s| s.instructions).unwrap_or_default()}</p>
                 <ul class="modes" role="list">
                     <Show when=move || locked.get()>
@@ -198,8 +217,16 @@ fn Presence() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // Nothing to finish on a step that only shows (a discussion, the plenary).
+    let read_only = Memo::new(move |_| {
+        here.step
+            .with(|s| matches!(s.as_ref().map(|s| &s.activity), Some(Activity::Discussion | Activity::Plenary)))
+    });
     let me_ready = Memo::new(move |_| {
         let me = session.you.get()?;
+        if read_only.get() {
+            return None;
+        }
         session.workshop.with(|w| {
             let p = w.as_ref()?.participants.get(&me)?;
             (p.role == Role::Participant && p.room.is_some()).then_some(p.ready)
@@ -965,7 +992,16 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
 #[component]
 fn Plenary() -> impl IntoView {
     let session = expect_context::<Session>();
-    let rooms = session.room_names();
+    let here = expect_context::<Here>();
+    let names = session.room_names();
+    // The viewer's own room first (the order of the others kept).
+    let rooms = Memo::new(move |_| {
+        let mut rooms = names.get();
+        if let Some(mine) = here.room.get() {
+            rooms.sort_by_key(|(id, _)| *id != mine);
+        }
+        rooms
+    });
     view! {
         <div class="plenary">
             <For each=move || rooms.get() key=|r| r.clone() let:room>
@@ -980,6 +1016,8 @@ fn Plenary() -> impl IntoView {
 #[component]
 fn RoomResults(room: RoomId, name: String) -> impl IntoView {
     let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let own = move || here.room.get() == Some(room);
     let sections = Memo::new(move |_| {
         session.workshop.with(|w| {
             let Some(w) = w.as_ref() else { return Vec::new() };
@@ -989,14 +1027,22 @@ fn RoomResults(room: RoomId, name: String) -> impl IntoView {
     let heading = format!("results-{room}");
     let labelled_by = heading.clone();
     view! {
-        <section class="room-results" aria-labelledby=labelled_by>
-            <h3 id=heading>{name}</h3>
+        <section class="room-results" class:own-room=own aria-labelledby=labelled_by>
+            <h3 id=heading>
+                {name}
+                <Show when=own>
+                    <span class="tag">{tr(|t| t.your_room)}</span>
+                </Show>
+            </h3>
             <For each=move || sections.get() key=|s| s.clone() let:section>
                 <h4>{section.0.clone()}</h4>
                 <ol class="ranking" role="list">
                     {section.1.into_iter().map(|(rank, text, votes)| view! {
                         <li>
-                            {rank.map(|r| view! { <span class="rank">{move || (texts().rank)(r)}</span> })}
+                            {rank.map(|r| view! {
+                                <span class="visually-hidden">{tr(|t| t.rank_title)}{tr(|t| t.colon)}</span>
+                                <span class="rank">{move || (texts().rank)(r)}</span>
+                            })}
                             <span class="ranked-text">{text}</span>
                             {votes.map(|v| view! { <span class="ranked-votes">{move || (texts().points)(v)}</span> })}
                         </li>

@@ -3,15 +3,15 @@
 //! board of the room they open; the report is the case file of what was found.
 
 use atelier_shared::protocol::Token;
-use atelier_shared::{Participant, Role, RoomId, WorkshopId};
+use atelier_shared::{Activity, Participant, Role, RoomId, WorkshopId};
 use leptos::prelude::*;
 
 use super::report::report_view;
-use crate::browser;
 use crate::components::{
     Brand, Here, LINK_KEY, LangSwitch, Lobby, RoomBoard, Shell, TimerDisplay, cockpit_view,
 };
 use crate::i18n::{texts, tr};
+use crate::{browser, derive};
 use crate::route::{Route, navigate};
 use crate::session::{Notice, Session, Status};
 
@@ -116,7 +116,10 @@ pub fn TopBar() -> impl IntoView {
             .with(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default())
     });
     Effect::new(move |_| browser::set_title(&format!("{} · Atelier", title.get())));
+    // The bar stays at the top of the screen however far one scrolls (with the step
+    // and the dots left, on a phone), and so does the news of a lost connection.
     view! {
+        <div class="live-head">
         <header class="topbar">
             <Brand/>
             <h1 class="workshop-title">{move || title.get()}</h1>
@@ -137,10 +140,56 @@ pub fn TopBar() -> impl IntoView {
             </span>
             <LangSwitch/>
         </header>
+        {use_context::<Here>().map(|_| view! { <StepBrief/> })}
         <Show when=move || session.status.get() == Status::Reconnecting>
             <p class="connection-lost" role="status">{tr(|t| t.connection_lost)}</p>
         </Show>
         <BroadcastBanner/>
+        </div>
+    }
+}
+
+/// On a phone, under the top bar: the step (a link to its instructions), the dots
+/// left during a vote, and a way to the note box in one tap.
+#[component]
+fn StepBrief() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let here = expect_context::<Here>();
+    let position = Memo::new(move |_| {
+        let step = here.step.get()?;
+        session
+            .workshop
+            .with(|w| w.as_ref().map(|w| (derive::step_number(w, step.id), w.steps.len(), step.title.clone())))
+    });
+    let budget = Memo::new(move |_| {
+        let (me, step, room) = (session.you.get()?, here.step.get()?, here.room.get()?);
+        session.workshop.with(|w| {
+            let w = w.as_ref()?;
+            let rules = step.vote_rules()?;
+            let open = w.result(step.id, rules.tally_room(room)).is_none();
+            let placed = w.participants.get(&me).is_some_and(|p| p.room == Some(room) && p.role != Role::Lead);
+            let budget = derive::budget(w, &step, me)?;
+            (open && placed).then_some((budget.left, budget.total))
+        })
+    });
+    let posting = Memo::new(move |_| here.step.with(|s| matches!(s.as_ref().map(|s| &s.activity), Some(Activity::Brainstorm { .. }))));
+    view! {
+        <div class="step-brief">
+            <a href="#step-title" class="step-brief-title" on:click=move |ev| {
+                ev.prevent_default();
+                browser::bring_into_view("step-title");
+            }>
+                {move || position.get().map(|(n, of, title)| format!("{n}/{of} · {title}"))}
+            </a>
+            {move || budget.get().map(|(left, total)| view! {
+                <span class="step-brief-dots">{move || (texts().dots_brief)(left, total)}</span>
+            })}
+            <Show when=move || posting.get()>
+                <button type="button" class="button small primary" on:click=move |_| browser::focus_first(".composer-text")>
+                    {tr(|t| t.write_note)}
+                </button>
+            </Show>
+        </div>
     }
 }
 
@@ -214,7 +263,11 @@ fn StatusPill() -> impl IntoView {
         Status::Connecting | Status::Reconnecting => "status status-waiting",
         Status::Stopped(_) => "status status-stopped",
     };
-    view! { <span class=class role="status" aria-live="polite">{label}</span> }
+    view! {
+        <span class=class role="status" aria-live="polite">
+            <span class="status-text">{label}</span>
+        </span>
+    }
 }
 
 #[component]

@@ -1,4 +1,5 @@
-//! `/`: join a workshop with its code, or create one to facilitate.
+//! `/`: join a workshop with its code, or (behind a button, so that participants who
+//! come with a code see only what is theirs) create one to facilitate.
 
 use atelier_shared::WorkshopId;
 use atelier_shared::api::{Continuation, CreateWorkshop, RoomRequest, TemplateSummary};
@@ -9,11 +10,13 @@ use super::{JoinForm, enter_workshop};
 use crate::api;
 use crate::browser;
 use crate::components::Shell;
-use crate::i18n::{texts, tr};
+use crate::i18n::{Lang, texts, tr};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     browser::set_title("Atelier");
+    // A campaign's "continue" link opens the form at once.
+    let creating = RwSignal::new(browser::query("from").is_some());
     view! {
         <Shell>
                 <h1 class="tagline">{tr(|t| t.tagline)}</h1>
@@ -26,9 +29,18 @@ pub fn HomePage() -> impl IntoView {
                     <section class="card" aria-labelledby="create-heading">
                         <h2 id="create-heading">{tr(|t| t.create_heading)}</h2>
                         <p class="intro">{tr(|t| t.create_intro)}</p>
-                        <Suspense fallback=|| view! { <p class="loading">{tr(|t| t.one_moment)}</p> }>
-                            {Suspend::new(create_form_view())}
-                        </Suspense>
+                        <Show
+                            when=move || creating.get()
+                            fallback=move || view! {
+                                <button type="button" class="button" on:click=move |_| creating.set(true)>
+                                    {tr(|t| t.create_open)}
+                                </button>
+                            }
+                        >
+                            <Suspense fallback=|| view! { <p class="loading">{tr(|t| t.one_moment)}</p> }>
+                                {Suspend::new(create_form_view())}
+                            </Suspense>
+                        </Show>
                     </section>
                 </div>
         </Shell>
@@ -100,13 +112,14 @@ fn create_form_view() -> AnyView {
 
 #[component]
 fn CreateForm() -> impl IntoView {
-    let t = texts();
+    let lang = expect_context::<RwSignal<Lang>>();
     let templates = RwSignal::new(Vec::<TemplateSummary>::new());
     let template = RwSignal::new(DEFAULT_TEMPLATE.to_owned());
-    let title = RwSignal::new(t.title_example.to_owned());
+    // Filled from the chosen programme once the catalogue has arrived.
+    let title = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
-    let rooms = RwSignal::new(t.rooms_example.to_owned());
-    let columns = RwSignal::new(t.columns_example.to_owned());
+    let rooms = RwSignal::new(String::new());
+    let columns = RwSignal::new(texts().columns_example.to_owned());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     // A campaign goes on from a workshop this browser led ("?from=" preselects one,
@@ -136,13 +149,30 @@ fn CreateForm() -> impl IntoView {
         })
     };
     let next_template = StoredValue::new(next_template);
-    spawn_local(async move {
-        if let Ok(list) = api::templates().await {
+    // The catalogue in the interface's language, fetched again when it changes; the
+    // title and rooms follow unless the facilitator has changed them.
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        spawn_local(async move {
+            let Ok(list) = api::templates(code).await else { return };
+            let shown = templates.with_untracked(|list| {
+                list.iter()
+                    .find(|t| t.key == template.get_untracked())
+                    .map(|t| (t.title.clone(), t.rooms.join("\n")))
+            });
+            let first = shown.is_none();
+            let untouched = shown.is_none_or(|(t, r)| title.get_untracked() == t && rooms.get_untracked() == r);
             templates.set(list);
-            if let Some(next) = next_template.with_value(|next| next(&from.get_untracked())) {
-                pick(next);
+            let key = first
+                .then(|| next_template.with_value(|next| next(&from.get_untracked())))
+                .flatten()
+                .unwrap_or_else(|| template.get_untracked());
+            if untouched {
+                pick(key);
+            } else {
+                template.set(key);
             }
-        }
+        });
     });
     let chosen =
         Memo::new(move |_| templates.with(|list| list.iter().find(|t| t.key == template.get()).cloned()));
@@ -174,6 +204,7 @@ fn CreateForm() -> impl IntoView {
                     let token = browser::credential(workshop)?;
                     Some(Continuation { workshop, token })
                 }),
+            lang: Some(lang.get_untracked().code().to_owned()),
         };
         let title = request.title.clone().unwrap_or_default();
         let template = request.template.clone();

@@ -136,8 +136,8 @@ fn Exports() -> impl IntoView {
         <section class="panel exports no-print" aria-labelledby="exports-heading">
             <h3 id="exports-heading">{tr(|t| t.exports_heading)}</h3>
             <p class="intro">{tr(|t| t.exports_intro)}</p>
-            <p class="export-row"><strong>{tr(|t| t.export_workshop)}" : "</strong>{move || links("report")}</p>
-            <p class="export-row"><strong>{tr(|t| t.export_campaign)}" : "</strong>{move || links("campaign")}</p>
+            <p class="export-row"><strong>{tr(|t| t.export_workshop)}{tr(|t| t.colon)}</strong>{move || links("report")}</p>
+            <p class="export-row"><strong>{tr(|t| t.export_campaign)}{tr(|t| t.colon)}</strong>{move || links("campaign")}</p>
             <label for="organiser-link">{tr(|t| t.organiser_link)}</label>
             <input id="organiser-link" class="organiser-link" type="text" readonly
                 prop:value=move || access.with(|a| a.as_ref().map(|a| a.url.clone()).unwrap_or_default())/>
@@ -302,8 +302,8 @@ fn room_report(w: &Workshop, room: RoomId) -> impl IntoView + use<> {
             {trees.into_iter().map(|(text, consequences, causes)| view! {
                 <article class="report-tree">
                     <h5>{text}</h5>
-                    <p><strong>{(t.side)(atelier_shared::model::Side::Consequence)}" : "</strong>{consequences.join(" · ")}</p>
-                    <p><strong>{(t.side)(atelier_shared::model::Side::Cause)}" : "</strong>{causes.join(" · ")}</p>
+                    <p><strong>{(t.side)(atelier_shared::model::Side::Consequence)}{t.colon}</strong>{consequences.join(" · ")}</p>
+                    <p><strong>{(t.side)(atelier_shared::model::Side::Cause)}{t.colon}</strong>{causes.join(" · ")}</p>
                 </article>
             }).collect_view()}
         })}

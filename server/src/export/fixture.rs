@@ -125,7 +125,7 @@ fn open(
     source: Option<&Workshop>,
 ) -> Workshop {
     let template = catalog
-        .template(template)
+        .template(template, crate::export::Lang::Fr)
         .unwrap_or_else(|| panic!("no template {template}"));
     let id = WorkshopId::from_u128(number);
     let rooms: Vec<NewRoom> = template

@@ -42,6 +42,8 @@ pub fn render(reports: &[Report], campaign: bool, options: &Options) -> String {
     if let Some(query) = &options.query {
         downloads(&mut out, campaign, query, options.live, l);
     }
+    // Every part of the page inside a landmark, for screen readers' navigation.
+    out.push_str("<main>");
     if campaign {
         let _ = write!(
             out,
@@ -58,7 +60,7 @@ pub fn render(reports: &[Report], campaign: bool, options: &Options) -> String {
     for report in reports {
         workshop(&mut out, report, options, l);
     }
-    out.push_str("</body></html>\n");
+    out.push_str("</main></body></html>\n");
     out
 }
 
@@ -66,9 +68,10 @@ fn downloads(out: &mut String, campaign: bool, query: &str, live: bool, l: &Labe
     let stem = if campaign { "campaign" } else { "report" };
     let _ = write!(
         out,
-        r#"<nav class="downloads no-print" aria-label="{}"><span>{} :</span>"#,
+        r#"<nav class="downloads no-print" aria-label="{}"><span>{}{}</span>"#,
         esc(l.downloads),
-        esc(l.downloads)
+        esc(l.downloads),
+        l.colon.trim_end()
     );
     for format in Format::ALL.into_iter().filter(|f| *f != Format::Html) {
         let _ = write!(
@@ -171,10 +174,11 @@ fn summary(out: &mut String, report: &Report, l: &Labels) {
 fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
     let _ = write!(
         out,
-        r#"<section class="room"><h2>{} {}</h2><p class="meta">{} : {}</p><p class="figures">{}</p>"#,
+        r#"<section class="room"><h2>{} {}</h2><p class="meta">{}{}{}</p><p class="figures">{}</p>"#,
         esc(l.room),
         esc(&room.label()),
         esc(l.current_step),
+        l.colon,
         esc(&room.step),
         esc(&(l.figures)(&room.figures)),
     );

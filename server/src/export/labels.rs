@@ -85,6 +85,8 @@ pub struct Labels {
     pub contributors: &'static str,
     pub notes: &'static str,
     pub downloads: &'static str,
+    /// Between a label and what follows it: " : " in French, ": " in English.
+    pub colon: &'static str,
     pub print: &'static str,
     pub follow_live: &'static str,
     pub stop_live: &'static str,
@@ -92,7 +94,7 @@ pub struct Labels {
 }
 
 pub static FR: Labels = Labels {
-    report: "Rapport d'enquête",
+    report: "Rapport de l'atelier",
     campaign: "Campagne",
     stamp: "Dossier",
     created: "Atelier ouvert le",
@@ -157,6 +159,7 @@ pub static FR: Labels = Labels {
     contributors: "Ont posté",
     notes: "Notes",
     downloads: "Télécharger",
+    colon: " : ",
     print: "Imprimer ou enregistrer en PDF",
     follow_live: "Suivre en direct (toutes les 30 s)",
     stop_live: "Arrêter le suivi en direct",
@@ -164,9 +167,9 @@ pub static FR: Labels = Labels {
 };
 
 pub static EN: Labels = Labels {
-    report: "Investigation report",
+    report: "Workshop report",
     campaign: "Campaign",
-    stamp: "Case file",
+    stamp: "File",
     created: "Workshop opened on",
     generated: "As of",
     figures: |f| {
@@ -227,6 +230,7 @@ pub static EN: Labels = Labels {
     contributors: "Posted",
     notes: "Notes",
     downloads: "Download",
+    colon: ": ",
     print: "Print or save as PDF",
     follow_live: "Follow live (every 30 s)",
     stop_live: "Stop following live",

@@ -198,7 +198,9 @@ fn note(line: &NoteLine, l: &Labels) -> String {
 }
 
 /// Typed text as Markdown that shows it verbatim: on one line, with every character
-/// that could open markup, a link, an entity or a table cell escaped, and what an
+/// that could open markup, a link, an entity or a table cell escaped (and no more: with
+/// `[` and `]` escaped, `!`, `(` and `)` cannot make a link or an image, and `#` opens
+/// a heading only at the start), and what an
 /// auto-linking renderer would turn into a live link (a web address, an e-mail
 /// address) in a code span, where no renderer links.
 pub fn md(text: &str) -> String {
@@ -223,7 +225,7 @@ pub fn md(text: &str) -> String {
             for c in piece.chars() {
                 if matches!(
                     c,
-                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '#' | '!' | '(' | ')'
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~'
                 ) {
                     out.push('\\');
                 }
@@ -234,7 +236,7 @@ pub fn md(text: &str) -> String {
     let out = out.trim();
     // At the start of a list item, "- ", "+ " or "1. " would open a nested list.
     let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if out.starts_with(['-', '+', '=']) {
+    if out.starts_with(['-', '+', '=', '#']) {
         format!("\\{out}")
     } else if digits > 0 && out[digits..].starts_with('.') {
         format!("{}\\{}", &out[..digits], &out[digits..])
@@ -293,13 +295,16 @@ mod tests {
     fn typed_text_cannot_become_markup() {
         assert_eq!(
             md("<script>alert(1)</script>"),
-            "\\<script\\>alert\\(1\\)\\</script\\>"
+            "\\<script\\>alert(1)\\</script\\>"
         );
         assert_eq!(
             md("[clic](javascript:alert(1))"),
-            "\\[clic\\]\\(javascript:alert\\(1\\)\\)"
+            "\\[clic\\](javascript:alert(1))"
         );
-        assert_eq!(md("a | b\n# titre"), "a \\| b \\# titre");
+        assert_eq!(md("![image](x)"), "!\\[image\\](x)");
+        assert_eq!(md("a | b\n# titre"), "a \\| b # titre");
+        assert_eq!(md("# titre"), "\\# titre");
+        assert_eq!(md("Menez l'enquête ! (vite)"), "Menez l'enquête ! (vite)", "no more than needed");
         assert_eq!(md("**gras** &amp;"), "\\*\\*gras\\*\\* \\&amp;");
         assert_eq!(md("Épicerie solidaire"), "Épicerie solidaire");
         assert_eq!(md("- liste"), "\\- liste");

@@ -1,8 +1,9 @@
 //! The workbook organisers sort and filter: a summary sheet (each room's figures and
 //! every ranking), then one sheet per room with one row per note, as in the CSV.
 //! Written by `rust_xlsxwriter`; typed text goes in string cells, which Excel and
-//! LibreOffice never evaluate, and still gets the CSV's apostrophe before what reads
-//! like a formula, so a copy-paste elsewhere stays inert.
+//! LibreOffice never evaluate. What reads like a formula (`=`, `+`, `-`, `@`…) is
+//! written as typed, with the cell's "quote prefix" style: the spreadsheet shows no
+//! apostrophe, and keeps the cell text even when someone edits it.
 
 use std::collections::HashSet;
 
@@ -143,8 +144,13 @@ fn write_header(sheet: &mut Worksheet, row: u32, titles: &[&str], bold: &Format)
 }
 
 fn text(sheet: &mut Worksheet, row: u32, col: u16, value: &str) -> Result<(), XlsxError> {
-    if !value.is_empty() {
-        sheet.write_string(row, col, inert_cell(value))?;
+    if value.is_empty() {
+        return Ok(());
+    }
+    if inert_cell(value) == value {
+        sheet.write_string(row, col, value)?;
+    } else {
+        sheet.write_string_with_format(row, col, value, &Format::new().set_quote_prefix())?;
     }
     Ok(())
 }

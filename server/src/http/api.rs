@@ -9,13 +9,15 @@ use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest
 use atelier_shared::{JoinCode, WorkshopId};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
+use serde::Deserialize;
 
 use super::ClientIp;
 use super::error::ApiError;
 use super::reports::bearer;
+use crate::export::Lang;
 use crate::hub::Hub;
 
 pub async fn create_workshop(
@@ -101,8 +103,15 @@ pub async fn join(
     Ok(Json(joined))
 }
 
-pub async fn templates(State(hub): State<Arc<Hub>>) -> Json<Vec<TemplateSummary>> {
-    Json(hub.catalog.summaries())
+/// `?lang=en` for the English words; French otherwise.
+#[derive(Debug, Deserialize)]
+pub struct InLang {
+    lang: Option<String>,
+}
+
+pub async fn templates(State(hub): State<Arc<Hub>>, Query(query): Query<InLang>) -> Json<Vec<TemplateSummary>> {
+    let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    Json(hub.catalog.summaries(lang))
 }
 
 pub async fn health(State(hub): State<Arc<Hub>>) -> Json<Health> {
