@@ -103,19 +103,32 @@ async fn the_programmes_are_offered_and_followed_in_english_too() {
     assert_eq!(status, StatusCode::OK);
     let (_, english) = server.request(Method::GET, "/api/templates?lang=en", None).await;
     let keys = |list: &serde_json::Value| -> Vec<String> {
-        list.as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap().to_owned()).collect()
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["key"].as_str().unwrap().to_owned())
+            .collect()
     };
-    assert_eq!(keys(&french), keys(&english), "the same programmes in both languages");
+    assert_eq!(
+        keys(&french),
+        keys(&english),
+        "the same programmes in both languages"
+    );
     assert_eq!(french[1]["title"], "YESS CAMP 1 — Menez l'enquête !");
     assert_eq!(english[1]["title"], "YESS CAMP 1 — Lead the investigation!");
-    assert_eq!(english[1]["rooms"], french[1]["rooms"], "place names are not translated");
+    assert_eq!(
+        english[1]["rooms"], french[1]["rooms"],
+        "place names are not translated"
+    );
     assert_ne!(english[1]["steps"], french[1]["steps"]);
 
     let body = json!({ "template": "yess-camp-1", "facilitator_name": "Camille", "lang": "en" });
     let (status, created) = server.request(Method::POST, "/api/workshops", Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let code = created["code"].as_str().unwrap();
-    let (_, info) = server.request(Method::GET, &format!("/api/join/{code}"), None).await;
+    let (_, info) = server
+        .request(Method::GET, &format!("/api/join/{code}"), None)
+        .await;
     assert_eq!(info["title"], "YESS CAMP 1 — Lead the investigation!");
 }
 

@@ -224,7 +224,11 @@ async fn the_report_follows_the_workshop_as_it_happens() {
     let mut notes: Vec<String> = sheet.rows().skip(1).map(|row| row[4].to_string()).collect();
     // Notes posted in the same millisecond may come in either order.
     notes.sort();
-    assert_eq!(notes, ["=1+1", "Mobilité solidaire"], "shown as typed: a string cell, no apostrophe");
+    assert_eq!(
+        notes,
+        ["=1+1", "Mobilité solidaire"],
+        "shown as typed: a string cell, no apostrophe"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

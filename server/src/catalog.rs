@@ -241,7 +241,10 @@ mod tests {
                 if is_words(path) {
                     translated += usize::from(fr != en);
                 } else {
-                    assert_eq!(fr, en, "{key}{path} is read by the program: the same in both languages");
+                    assert_eq!(
+                        fr, en,
+                        "{key}{path} is read by the program: the same in both languages"
+                    );
                 }
             }
             assert!(translated >= 10, "{key}: only {translated} strings translated");
@@ -250,7 +253,11 @@ mod tests {
         let english = catalog.summaries(Lang::En);
         let french = catalog.summaries(Lang::Fr);
         let keys = |s: &[TemplateSummary]| s.iter().map(|t| t.key.clone()).collect::<Vec<_>>();
-        assert_eq!(keys(&english), keys(&french), "the same programmes, in the same order");
+        assert_eq!(
+            keys(&english),
+            keys(&french),
+            "the same programmes, in the same order"
+        );
         assert_eq!(english[1].title, "YESS CAMP 1 — Lead the investigation!");
     }
 }

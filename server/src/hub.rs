@@ -160,9 +160,13 @@ impl Hub {
         let key = request.template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
         let lang = match request.lang.as_deref() {
             None => Lang::Fr,
-            Some(code) => Lang::parse(code).ok_or_else(|| ApiError::BadRequest(format!("unknown language `{code}`: fr or en")))?,
+            Some(code) => Lang::parse(code)
+                .ok_or_else(|| ApiError::BadRequest(format!("unknown language `{code}`: fr or en")))?,
         };
-        let template = self.catalog.template(key, lang).ok_or(ApiError::UnknownTemplate)?;
+        let template = self
+            .catalog
+            .template(key, lang)
+            .ok_or(ApiError::UnknownTemplate)?;
         let source = match &request.from {
             Some(from) => Some(self.led_workshop(from.workshop, &from.token).await?.0),
             None => None,

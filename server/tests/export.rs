@@ -178,8 +178,12 @@ fn the_workbook_reads_back_with_a_summary_and_a_sheet_per_room() {
     assert_eq!(formula, fixture::HOSTILE[1]);
     let mut zipped = zip::ZipArchive::new(Cursor::new(bytes)).expect("an XLSX is a zip");
     let mut styles = String::new();
-    std::io::Read::read_to_string(&mut zipped.by_name("xl/styles.xml").expect("styles"), &mut styles).unwrap();
-    assert!(styles.contains("quotePrefix=\"1\""), "a style keeps formula-like text as text");
+    std::io::Read::read_to_string(&mut zipped.by_name("xl/styles.xml").expect("styles"), &mut styles)
+        .unwrap();
+    assert!(
+        styles.contains("quotePrefix=\"1\""),
+        "a style keeps formula-like text as text"
+    );
     let formulas = book
         .worksheet_formula("Aude")
         .expect("the formulas of Aude's sheet");
@@ -205,9 +209,7 @@ fn hostile_text_is_inert_in_every_format() {
     let md = text(Format::Markdown);
     assert!(md.contains("\\<script\\>alert('note')\\</script\\>"));
     assert!(!md.contains("<script>"));
-    assert!(
-        md.contains("\\| Tiers-lieu \\| \\[lien\\](javascript:alert(1)) \\*\\*gras\\*\\* \\& co")
-    );
+    assert!(md.contains("\\| Tiers-lieu \\| \\[lien\\](javascript:alert(1)) \\*\\*gras\\*\\* \\& co"));
 
     let csv = text(Format::Csv);
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Cliquez\"\")\""));

@@ -89,9 +89,11 @@ pub fn RoomBoard() -> impl IntoView {
     let step_id = Memo::new(move |_| here.step.with(|s| s.as_ref().map(|s| s.id)));
     let is_lead = Memo::new(move |_| {
         let Some(me) = session.you.get() else { return false };
-        session
-            .workshop
-            .with(|w| w.as_ref().and_then(|w| w.participants.get(&me)).is_some_and(|p| p.role == Role::Lead))
+        session.workshop.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.participants.get(&me))
+                .is_some_and(|p| p.role == Role::Lead)
+        })
     });
     Effect::new(move |shown: Option<Option<atelier_shared::StepId>>| {
         let now = step_id.get();
@@ -219,8 +221,12 @@ fn Presence() -> impl IntoView {
     });
     // Nothing to finish on a step that only shows (a discussion, the plenary).
     let read_only = Memo::new(move |_| {
-        here.step
-            .with(|s| matches!(s.as_ref().map(|s| &s.activity), Some(Activity::Discussion | Activity::Plenary)))
+        here.step.with(|s| {
+            matches!(
+                s.as_ref().map(|s| &s.activity),
+                Some(Activity::Discussion | Activity::Plenary)
+            )
+        })
     });
     let me_ready = Memo::new(move |_| {
         let me = session.you.get()?;
@@ -992,12 +998,16 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
 #[component]
 fn Plenary() -> impl IntoView {
     let session = expect_context::<Session>();
-    let here = expect_context::<Here>();
     let names = session.room_names();
-    // The viewer's own room first (the order of the others kept).
+    // The room the viewer belongs to (not the one a lead is looking at), first; the
+    // order of the others kept.
+    let mine = Memo::new(move |_| {
+        let me = session.you.get()?;
+        session.workshop.with(|w| w.as_ref()?.participants.get(&me)?.room)
+    });
     let rooms = Memo::new(move |_| {
         let mut rooms = names.get();
-        if let Some(mine) = here.room.get() {
+        if let Some(mine) = mine.get() {
             rooms.sort_by_key(|(id, _)| *id != mine);
         }
         rooms
@@ -1005,19 +1015,17 @@ fn Plenary() -> impl IntoView {
     view! {
         <div class="plenary">
             <For each=move || rooms.get() key=|r| r.clone() let:room>
-                <RoomResults room=room.0 name=room.1/>
+                <RoomResults room=room.0 name=room.1 own=Signal::derive(move || mine.get() == Some(room.0))/>
             </For>
         </div>
     }
 }
 
 /// One room's ranked notes, per column, from its latest closed vote (or, before any
-/// vote, its notes in order).
+/// vote, its notes in order); `own` when it is the viewer's room.
 #[component]
-fn RoomResults(room: RoomId, name: String) -> impl IntoView {
+fn RoomResults(room: RoomId, name: String, own: Signal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let here = expect_context::<Here>();
-    let own = move || here.room.get() == Some(room);
     let sections = Memo::new(move |_| {
         session.workshop.with(|w| {
             let Some(w) = w.as_ref() else { return Vec::new() };
@@ -1030,7 +1038,7 @@ fn RoomResults(room: RoomId, name: String) -> impl IntoView {
         <section class="room-results" class:own-room=own aria-labelledby=labelled_by>
             <h3 id=heading>
                 {name}
-                <Show when=own>
+                <Show when=move || own.get()>
                     <span class="tag">{tr(|t| t.your_room)}</span>
                 </Show>
             </h3>

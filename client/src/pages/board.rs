@@ -11,9 +11,9 @@ use crate::components::{
     Brand, Here, LINK_KEY, LangSwitch, Lobby, RoomBoard, Shell, TimerDisplay, cockpit_view,
 };
 use crate::i18n::{texts, tr};
-use crate::{browser, derive};
 use crate::route::{Route, navigate};
 use crate::session::{Notice, Session, Status};
+use crate::{browser, derive};
 
 #[component]
 pub fn BoardPage(workshop: WorkshopId, report: bool) -> impl IntoView {
@@ -157,9 +157,10 @@ fn StepBrief() -> impl IntoView {
     let here = expect_context::<Here>();
     let position = Memo::new(move |_| {
         let step = here.step.get()?;
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| (derive::step_number(w, step.id), w.steps.len(), step.title.clone())))
+        session.workshop.with(|w| {
+            w.as_ref()
+                .map(|w| (derive::step_number(w, step.id), w.steps.len(), step.title.clone()))
+        })
     });
     let budget = Memo::new(move |_| {
         let (me, step, room) = (session.you.get()?, here.step.get()?, here.room.get()?);
@@ -167,12 +168,18 @@ fn StepBrief() -> impl IntoView {
             let w = w.as_ref()?;
             let rules = step.vote_rules()?;
             let open = w.result(step.id, rules.tally_room(room)).is_none();
-            let placed = w.participants.get(&me).is_some_and(|p| p.room == Some(room) && p.role != Role::Lead);
+            let placed = w
+                .participants
+                .get(&me)
+                .is_some_and(|p| p.room == Some(room) && p.role != Role::Lead);
             let budget = derive::budget(w, &step, me)?;
             (open && placed).then_some((budget.left, budget.total))
         })
     });
-    let posting = Memo::new(move |_| here.step.with(|s| matches!(s.as_ref().map(|s| &s.activity), Some(Activity::Brainstorm { .. }))));
+    let posting = Memo::new(move |_| {
+        here.step
+            .with(|s| matches!(s.as_ref().map(|s| &s.activity), Some(Activity::Brainstorm { .. })))
+    });
     view! {
         <div class="step-brief">
             <a href="#step-title" class="step-brief-title" on:click=move |ev| {

@@ -154,14 +154,17 @@ fn CreateForm() -> impl IntoView {
     Effect::new(move |_| {
         let code = lang.get().code();
         spawn_local(async move {
-            let Ok(list) = api::templates(code).await else { return };
+            let Ok(list) = api::templates(code).await else {
+                return;
+            };
             let shown = templates.with_untracked(|list| {
                 list.iter()
                     .find(|t| t.key == template.get_untracked())
                     .map(|t| (t.title.clone(), t.rooms.join("\n")))
             });
             let first = shown.is_none();
-            let untouched = shown.is_none_or(|(t, r)| title.get_untracked() == t && rooms.get_untracked() == r);
+            let untouched =
+                shown.is_none_or(|(t, r)| title.get_untracked() == t && rooms.get_untracked() == r);
             templates.set(list);
             let key = first
                 .then(|| next_template.with_value(|next| next(&from.get_untracked())))

@@ -223,10 +223,7 @@ pub fn md(text: &str) -> String {
                 continue;
             }
             for c in piece.chars() {
-                if matches!(
-                    c,
-                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~'
-                ) {
+                if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~') {
                     out.push('\\');
                 }
                 out.push(c);
@@ -304,7 +301,11 @@ mod tests {
         assert_eq!(md("![image](x)"), "!\\[image\\](x)");
         assert_eq!(md("a | b\n# titre"), "a \\| b # titre");
         assert_eq!(md("# titre"), "\\# titre");
-        assert_eq!(md("Menez l'enquête ! (vite)"), "Menez l'enquête ! (vite)", "no more than needed");
+        assert_eq!(
+            md("Menez l'enquête ! (vite)"),
+            "Menez l'enquête ! (vite)",
+            "no more than needed"
+        );
         assert_eq!(md("**gras** &amp;"), "\\*\\*gras\\*\\* \\&amp;");
         assert_eq!(md("Épicerie solidaire"), "Épicerie solidaire");
         assert_eq!(md("- liste"), "\\- liste");

@@ -109,7 +109,10 @@ pub struct InLang {
     lang: Option<String>,
 }
 
-pub async fn templates(State(hub): State<Arc<Hub>>, Query(query): Query<InLang>) -> Json<Vec<TemplateSummary>> {
+pub async fn templates(
+    State(hub): State<Arc<Hub>>,
+    Query(query): Query<InLang>,
+) -> Json<Vec<TemplateSummary>> {
     let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     Json(hub.catalog.summaries(lang))
 }
