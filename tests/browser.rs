@@ -1575,6 +1575,8 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
     // button (here opened by the facilitator).
     let alice = driver.session_as("fr-FR", phone).await;
     alice.goto(&server.url("/")).await.unwrap();
+    let width = alice.execute("return window.innerWidth", vec![]).await.unwrap();
+    assert_eq!(width, serde_json::json!(390), "a phone's width");
     wait(
         &alice,
         Locator::XPath("//button[normalize-space()='Créer un atelier']"),
@@ -1701,6 +1703,14 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
     wait_for_text(&alice, "step-brief-dots", "5/5 points").await;
     add_dot(&alice, need).await;
     wait_for_text(&alice, "step-brief-dots", "4/5 points").await;
+    assert!(
+        alice
+            .find_all(Locator::Css(".note-tools button"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "once the vote starts, authors no longer edit or delete their notes"
+    );
     scroll_to_bottom(&alice).await;
     assert!(
         in_view(&alice, ".step-brief-dots").await,
@@ -1799,6 +1809,35 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
         .await
         .unwrap();
     assert_eq!(lines, serde_json::json!(1), "a name is not cut mid-word");
+
+    // Alice leaves (a tap on the logo) and comes back through the join link: she is
+    // herself again, not a new name refused as taken.
+    click(&alice, Locator::Css(".brand"), "the logo").await;
+    wait(&alice, Locator::Id("join-code"), "the home page").await;
+    alice.goto(&server.url(&format!("/j/{code}"))).await.unwrap();
+    let back = format!(
+        "//a[normalize-space()={}]",
+        literal("Revenir dans l'atelier (vous y êtes déjà inscrit·e)")
+    );
+    click(&alice, Locator::XPath(&back), "the way back").await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
+    alice.goto(&server.url("/")).await.unwrap();
+    let code_field = wait(&alice, Locator::Id("join-code"), "the code field").await;
+    code_field.send_keys(&code).await.unwrap();
+    alice
+        .find(Locator::Id("join-name"))
+        .await
+        .unwrap()
+        .send_keys("Alice")
+        .await
+        .unwrap();
+    click(
+        &alice,
+        Locator::Css("form button[type='submit']"),
+        "the join button",
+    )
+    .await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
 
     // The live report and the printable one.
     lead.goto(&server.url(&format!("{}/report", lead.current_url().await.unwrap().path())))

@@ -74,6 +74,7 @@ pub struct Texts {
     pub name_label: &'static str,
     pub name_hint: &'static str,
     pub join_button: &'static str,
+    pub come_back: &'static str,
     pub joining: &'static str,
 
     pub create_heading: &'static str,
@@ -319,6 +320,7 @@ pub static FR: Texts = Texts {
     name_label: "Votre nom",
     name_hint: "Tel que les autres participants le verront",
     join_button: "Rejoindre",
+    come_back: "Revenir dans l'atelier (vous y êtes déjà inscrit·e)",
     joining: "Vous rejoignez",
 
     create_heading: "Animer un atelier",
@@ -846,6 +848,7 @@ pub static EN: Texts = Texts {
     name_label: "Your name",
     name_hint: "As other participants will see it",
     join_button: "Join",
+    come_back: "Back to the workshop (you have already joined)",
     joining: "You are joining",
 
     create_heading: "Run a workshop",

@@ -83,7 +83,7 @@ impl Driver {
     /// high (a phone: 390 × 844).
     pub async fn session_as(&self, lang: &str, size: (u32, u32)) -> Client {
         let profile = self.profiles.join(uuid::Uuid::new_v4().to_string());
-        let options = json!({
+        let mut options = json!({
             "binary": program("CHROME", "/usr/bin/chromium"),
             "args": [
                 "--headless",
@@ -101,6 +101,13 @@ impl Driver {
             ],
             "prefs": { "intl": { "accept_languages": lang } },
         });
+        // Headless Chromium keeps a window at least 500 px wide: a phone is emulated
+        // (its width, its pixel ratio, touch), as Chromium's device mode does.
+        if size.0 < 500 {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": size.0, "height": size.1, "pixelRatio": 3.0, "touch": true },
+            });
+        }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("goog:chromeOptions".into(), options);
         // The page's console, read back by `console_errors`.

@@ -115,7 +115,13 @@ pub fn RoomBoard() -> impl IntoView {
         <main class="board" aria-labelledby="room-heading">
             <div class="board-head">
                 <h2 id="room-heading" class="room-heading">
-                    <span class="room-label">{tr(|t| t.room)}" "</span>
+                    // "Salle Aude", but "Salle 1", not "Salle Salle 1".
+                    <Show when=move || {
+                        let label = texts().room.to_lowercase();
+                        !room_name.with(|n| n.as_deref().is_some_and(|n| n.to_lowercase().starts_with(&label)))
+                    }>
+                        <span class="room-label">{tr(|t| t.room)}" "</span>
+                    </Show>
                     {move || room_name.get().unwrap_or_default()}
                 </h2>
                 <Presence/>
@@ -251,7 +257,7 @@ fn Presence() -> impl IntoView {
                     <For each=move || people.get() key=|p| p.clone() let:person>
                         <li class:online=person.2>
                             <span class="presence-dot" aria-hidden="true"></span>
-                            {person.1}
+                            <span class="person-name">{person.1}</span>
                             <span class="visually-hidden">
                                 {move || if person.2 { texts().online } else { texts().offline }}
                             </span>

@@ -237,12 +237,19 @@ fn BroadcastBanner() -> impl IntoView {
             .workshop
             .with(|w| w.as_ref().and_then(|w| w.message.clone()))
     });
+    // Closed by this person until the lead sends another one (it stays on screen
+    // above the board, which a long message could hide on a phone).
+    let dismissed = RwSignal::new(None::<String>);
     move || {
-        message.get().map(|m| {
+        message.get().filter(|m| dismissed.with(|d| d.as_ref() != Some(&m.text))).map(|m| {
+            let text = m.text.clone();
             view! {
                 <div class="broadcast" role="status" aria-live="polite">
                     <span class="broadcast-label">{tr(|t| t.broadcast_banner)}</span>
                     <p class="broadcast-text">{m.text}</p>
+                    <button type="button" class="icon-button broadcast-close" on:click=move |_| dismissed.set(Some(text.clone()))>
+                        {tr(|t| t.dismiss)}
+                    </button>
                 </div>
             }
         })
@@ -280,6 +287,24 @@ fn StatusPill() -> impl IntoView {
 #[component]
 fn NoticeToast() -> impl IntoView {
     let session = expect_context::<Session>();
+    // A refusal is news for a moment, not a fixture: it goes after 10 s (or at once,
+    // with its close button), and a newer one restarts the count.
+    let shown = StoredValue::new(0_u32);
+    Effect::new(move |_| {
+        if session.notice.with(Option::is_none) {
+            return;
+        }
+        let generation = shown.get_value().wrapping_add(1);
+        shown.set_value(generation);
+        set_timeout(
+            move || {
+                if shown.try_get_value() == Some(generation) {
+                    session.notice.try_set(None);
+                }
+            },
+            std::time::Duration::from_secs(10),
+        );
+    });
     let message = move || {
         session.notice.get().map(|notice| match notice {
             Notice::Rejected(rejection) => (texts().rejection)(&rejection),

@@ -10,17 +10,23 @@ use crate::api;
 use crate::browser;
 use crate::components::Shell;
 use crate::i18n::{texts, tr};
+use crate::route::{Route, navigate};
 
 #[component]
 pub fn JoinPage(code: String) -> impl IntoView {
     let title = RwSignal::new(None::<String>);
     let unknown = RwSignal::new(false);
+    // This browser already joined: the way back, before any form.
+    let joined = RwSignal::new(None::<atelier_shared::WorkshopId>);
     let lookup = code.clone();
     spawn_local(async move {
         match api::code_info(&lookup).await {
             Ok(info) => {
                 browser::set_title(&format!("{} · Atelier", info.title));
                 title.set(Some(info.title));
+                if browser::credential(info.workshop).is_some() {
+                    joined.set(Some(info.workshop));
+                }
             }
             Err(api::Failure::Refused(_)) => unknown.set(true),
             Err(api::Failure::Unreachable | api::Failure::Unreadable) => {}
@@ -36,6 +42,12 @@ pub fn JoinPage(code: String) -> impl IntoView {
                     <Show when=move || unknown.get()>
                         <p class="error" role="alert">{tr(|t| t.unknown_code)}</p>
                     </Show>
+                    {move || joined.get().map(|workshop| view! {
+                        <a class="button primary" href=Route::Board(workshop).path() on:click=move |ev| {
+                            ev.prevent_default();
+                            navigate(Route::Board(workshop));
+                        }>{tr(|t| t.come_back)}</a>
+                    })}
                     <JoinForm code=code.clone()/>
                 </section>
         </Shell>
@@ -59,6 +71,13 @@ pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
             return;
         }
         enter_workshop(busy, error, async move {
+            // Someone who already joined from this browser (who left the page, or
+            // tapped the logo) comes back as themselves, not as a new name.
+            if let Ok(info) = api::code_info(&typed_code).await
+                && let Some(token) = browser::credential(info.workshop)
+            {
+                return Ok((info.workshop, token));
+            }
             let joined = api::join(&typed_code, &typed_name).await?;
             Ok((joined.workshop, joined.token))
         });

@@ -334,6 +334,7 @@ pub fn esc(text: &str) -> String {
 const STYLE: &str = r#"
 :root { --paper: #f6f3ec; --ink: #1f2a3d; --ink-soft: #4a5568; --stamp: #b03a26; --line: #d9d3c4; }
 * { box-sizing: border-box; }
+svg { max-width: 100%; height: auto; }
 body { margin: 0; padding: 24px; background: var(--paper); color: var(--ink);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .workshop, .cover, .downloads { max-width: 880px; margin: 0 auto 32px; }

@@ -69,7 +69,7 @@ fn workshop(out: &mut String, report: &Report, options: &Options, l: &Labels) {
 
 fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
     let _ = writeln!(out, "## {} {}\n", l.room, md(&room.label()));
-    let _ = writeln!(out, "_{} : {}_\n", l.current_step, md(&room.step));
+    let _ = writeln!(out, "_{}{}{}_\n", l.current_step, l.colon, md(&room.step));
     let _ = writeln!(out, "{}\n", (l.figures)(&room.figures));
     for vote in &room.votes {
         votes(out, vote, false, l);
@@ -90,7 +90,7 @@ fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
             let _ = writeln!(out, "#### {}\n", md(&tree.note));
             for (side, branches) in [(l.consequences, &tree.consequences), (l.causes, &tree.causes)] {
                 let texts: Vec<String> = branches.iter().map(|b| md(b)).collect();
-                let _ = writeln!(out, "- **{side}** : {}", texts.join(" · "));
+                let _ = writeln!(out, "- **{side}**{}{}", l.colon, texts.join(" · "));
             }
             out.push('\n');
         }
@@ -115,7 +115,7 @@ fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
             for line in &column.notes {
                 let _ = writeln!(out, "- {}", note(line, l));
                 for merged in &line.merged {
-                    let _ = writeln!(out, "  - {} : {}", l.merged, note(merged, l));
+                    let _ = writeln!(out, "  - {}{}{}", l.merged, l.colon, note(merged, l));
                 }
             }
             out.push('\n');

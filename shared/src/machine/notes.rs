@@ -247,8 +247,15 @@ fn changeable_note(w: &Workshop, actor: Actor, id: NoteId) -> Result<(&Note, boo
         if note.author != Some(who.id) {
             return Err(Rejection::NotYourNote);
         }
-        if w.room(note.room).is_some_and(|r| r.locked) {
+        let room = w.room(note.room).ok_or(Rejection::UnknownRoom)?;
+        if room.locked {
             return Err(Rejection::Locked);
+        }
+        // Only while the room brainstorms in the note's column: once a vote has
+        // started, what people vote on (and what won) no longer changes under them.
+        let step = w.step(room.step).ok_or(Rejection::UnknownStep)?;
+        if !matches!(step.activity, Activity::Brainstorm { .. }) || !step.columns.contains(&note.column) {
+            return Err(Rejection::WrongStep);
         }
     }
     Ok((note, moderator))

@@ -223,9 +223,30 @@ fn a_merged_note_is_voted_for_as_its_group_and_votes_follow_the_group() {
 fn deleting_a_note_gives_its_dots_back() {
     let mut c = voting();
     c.accept(c.alice, vote(1, 2));
-    c.accept(c.alice, Command::DeleteNote { note: note_id(1) });
+    // During the vote only a facilitator removes a note (a duplicate, say).
+    c.accept(LEAD, Command::DeleteNote { note: note_id(1) });
     assert!(c.w.ballots.is_empty());
     c.accept(c.alice, vote(2, 2));
+}
+
+#[test]
+fn once_the_vote_starts_authors_no_longer_change_their_notes() {
+    let mut c = voting();
+    c.accept(c.carol, vote(1, 1));
+    let edit = Command::EditNote {
+        note: note_id(1),
+        text: "Mobilité, autre chose".into(),
+        colour: Colour::Yellow,
+    };
+    c.refuse(c.alice, edit.clone(), Rejection::WrongStep);
+    c.refuse(
+        c.alice,
+        Command::DeleteNote { note: note_id(1) },
+        Rejection::WrongStep,
+    );
+    // Nor after it, on a step that only shows the results.
+    c.accept(LEAD, close(Some(AUDE)));
+    c.refuse(c.alice, edit, Rejection::WrongStep);
 }
 
 fn edited_vote(rules: VoteRules) -> Command {
