@@ -184,7 +184,7 @@ async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     bob.goto(&server.url(&format!("/j/{code}"))).await.unwrap();
     wait_for_text(&bob, "workshop-title", "Brainstorm et vote").await;
     assert!(
-        bob.find_all(Locator::Id("join-code")).await.unwrap().is_empty(),
+        nowhere(&bob, Locator::Id("join-code")).await,
         "the link carries the code"
     );
     fill(&bob, "Votre nom", "Bob").await;
@@ -363,7 +363,7 @@ async fn absent(browser: &Client, css: &str, text: &str) -> bool {
         "//*[contains(concat(' ', normalize-space(@class), ' '), ' {css} ') and normalize-space()={}]",
         literal(text)
     );
-    browser.find_all(Locator::XPath(&xpath)).await.unwrap().is_empty()
+    nowhere(&browser, Locator::XPath(&xpath)).await
 }
 
 #[tokio::test]
@@ -854,13 +854,7 @@ async fn a_participant_who_loses_the_network_keeps_working_and_catches_up_withou
     // and everyone ends with each note once.
     network_back(&alice).await;
     wait_for_text(&alice, "status", "En direct").await;
-    assert!(
-        alice
-            .find_all(Locator::Css(".connection-lost"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(nowhere(&alice, Locator::Css(".connection-lost")).await);
     wait_for_text(&lead, "note-text", "Pendant la coupure").await;
     wait_for_text(&alice, "note-author", "Alice").await;
     for browser in [&alice, &lead] {
@@ -1174,11 +1168,7 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
     }
     assert_eq!(kept.len(), 4, "ties at the cut are all kept: {kept:?}");
     assert!(
-        alice
-            .find_all(Locator::Css(".dot-button"))
-            .await
-            .unwrap()
-            .is_empty(),
+        nowhere(&alice, Locator::Css(".dot-button")).await,
         "no vote buttons once the vote is closed"
     );
 
@@ -1213,7 +1203,7 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
             .unwrap(),
         "4e"
     );
-    assert!(lead.find_all(Locator::Css(".tie-box")).await.unwrap().is_empty());
+    assert!(nowhere(&lead, Locator::Css(".tie-box")).await);
     screenshot(&alice, "results-closed.png").await;
     // The same results in English.
     click_button(&bob, "English").await;
@@ -1411,12 +1401,7 @@ async fn a_lead_shares_the_work_and_continues_the_campaign_and_imports_an_archiv
 
     // The cockpit asks the lead to keep their own link, once.
     click_button(&lead, "Copier mon lien d'animation").await;
-    assert!(
-        lead.find_all(Locator::Css(".keep-link"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(nowhere(&lead, Locator::Css(".keep-link")).await);
 
     // Alice, placed in Aude, becomes its facilitator: her board gets the tools.
     let alice = join(&driver, &server, &code, "Alice").await;
@@ -1508,6 +1493,11 @@ async fn a_lead_shares_the_work_and_continues_the_campaign_and_imports_an_archiv
     .await;
 }
 
+/// Whether the page has no element at `locator`, now.
+async fn nowhere(browser: &Client, locator: Locator<'_>) -> bool {
+    browser.find_all(locator).await.unwrap().is_empty()
+}
+
 /// Where an element is on screen, in CSS pixels: (top, bottom, viewport height).
 async fn on_screen(browser: &Client, css: &str) -> (f64, f64, f64) {
     let script = r#"
@@ -1557,6 +1547,16 @@ async fn small_targets(browser: &Client) -> Vec<String> {
     serde_json::from_value(browser.execute(script, vec![]).await.unwrap()).unwrap()
 }
 
+/// Fails if a visible control is smaller than a fingertip (see [`small_targets`]).
+async fn fingertip_sized(browser: &Client) {
+    let small = small_targets(browser).await;
+    assert!(
+        small.is_empty(),
+        "touch targets under 44 px on a phone:\n{}",
+        small.join("\n")
+    );
+}
+
 /// Resizes the page to `width` × `height` CSS pixels.
 async fn resize(browser: &Client, width: u32, height: u32) {
     browser.set_window_size(width, height).await.unwrap();
@@ -1584,11 +1584,7 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
     )
     .await;
     assert!(
-        alice
-            .find_all(Locator::Id("create-title"))
-            .await
-            .unwrap()
-            .is_empty(),
+        nowhere(&alice, Locator::Id("create-title")).await,
         "no creation form before it is asked for"
     );
     assert_accessible(&alice, "the home page (phone)").await;
@@ -1624,11 +1620,7 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
     // The opening is a discussion: nothing to finish, nothing to post.
     wait_for_text(&alice, "step-title", "Ouverture de l'enquête").await;
     assert!(
-        alice
-            .find_all(Locator::Css(".done-button"))
-            .await
-            .unwrap()
-            .is_empty(),
+        nowhere(&alice, Locator::Css(".done-button")).await,
         "no \"J'ai terminé\" on a read-only step"
     );
     assert_accessible(&alice, "a discussion (phone)").await;
@@ -1688,12 +1680,7 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
         .await
         .unwrap();
     wait_for_text(&bob, "note-text", need).await;
-    let small = small_targets(&alice).await;
-    assert!(
-        small.is_empty(),
-        "touch targets under 44 px on a phone:\n{}",
-        small.join("\n")
-    );
+    fingertip_sized(&alice).await;
     assert_accessible(&alice, "a brainstorm (phone)").await;
     assert_accessible(&bob, "a brainstorm (desktop)").await;
     screenshot(&alice, "phone-brainstorm.png").await;
@@ -1704,11 +1691,7 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
     add_dot(&alice, need).await;
     wait_for_text(&alice, "step-brief-dots", "4/5 points").await;
     assert!(
-        alice
-            .find_all(Locator::Css(".note-tools button"))
-            .await
-            .unwrap()
-            .is_empty(),
+        nowhere(&alice, Locator::Css(".note-tools button")).await,
         "once the vote starts, authors no longer edit or delete their notes"
     );
     scroll_to_bottom(&alice).await;
@@ -1717,12 +1700,7 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
         "the dots left on screen at the bottom"
     );
     add_dot(&bob, need).await;
-    let small = small_targets(&alice).await;
-    assert!(
-        small.is_empty(),
-        "touch targets under 44 px on a phone:\n{}",
-        small.join("\n")
-    );
+    fingertip_sized(&alice).await;
     assert_accessible(&alice, "a vote (phone)").await;
     assert_accessible(&bob, "a vote (desktop)").await;
     screenshot(&alice, "phone-vote.png").await;
@@ -1779,13 +1757,7 @@ async fn a_participant_on_a_phone_follows_a_whole_yess_camp_and_every_screen_pas
         first_room.text().await.unwrap().starts_with("Aude"),
         "Alice's room first"
     );
-    assert!(
-        alice
-            .find_all(Locator::Css(".done-button"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(nowhere(&alice, Locator::Css(".done-button")).await);
     assert_accessible(&alice, "the plenary (phone)").await;
     assert_accessible(&bob, "the plenary (desktop)").await;
     assert_accessible(&lead, "the cockpit in the plenary").await;
