@@ -363,7 +363,7 @@ async fn absent(browser: &Client, css: &str, text: &str) -> bool {
         "//*[contains(concat(' ', normalize-space(@class), ' '), ' {css} ') and normalize-space()={}]",
         literal(text)
     );
-    nowhere(&browser, Locator::XPath(&xpath)).await
+    nowhere(browser, Locator::XPath(&xpath)).await
 }
 
 #[tokio::test]
