@@ -457,6 +457,13 @@ async fn a_facilitator_runs_a_short_workshop_with_three_participants_in_two_room
     // Alice says she is done; the cockpit shows it.
     click_button(&alice, "J'ai terminé").await;
     wait_for_text(&lead, "room-stats", "2 en ligne · 1 a terminé · 4 points").await;
+    // A toggle keeps its name; its pressed state tells.
+    wait(
+        &alice,
+        Locator::XPath("//button[@aria-pressed='true'][normalize-space()=\"✓ J'ai terminé\"]"),
+        "the pressed \"J'ai terminé\"",
+    )
+    .await;
     screenshot(&lead, "cockpit-vote.png").await;
 
     // Closing the vote ranks each room.

@@ -230,7 +230,6 @@ pub struct Texts {
     pub offline: &'static str,
     pub done_tag: &'static str,
     pub im_done: &'static str,
-    pub not_done: &'static str,
     pub waiting_changes: fn(usize) -> String,
     pub vote_closed: &'static str,
     pub dots_left: fn(u32, u32) -> String,
@@ -529,7 +528,6 @@ pub static FR: Texts = Texts {
     offline: "hors ligne",
     done_tag: "terminé",
     im_done: "J'ai terminé",
-    not_done: "Je n'ai pas terminé",
     waiting_changes: |n| {
         if n == 1 {
             "(1 modification en attente)".into()
@@ -1051,7 +1049,6 @@ pub static EN: Texts = Texts {
     offline: "offline",
     done_tag: "done",
     im_done: "I'm done",
-    not_done: "I'm not done",
     waiting_changes: |n| {
         if n == 1 {
             "(1 change waiting)".into()

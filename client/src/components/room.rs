@@ -276,7 +276,10 @@ fn Presence() -> impl IntoView {
                         let _ = session.send(Command::SetReady { ready: !ready });
                     }
                 >
-                    {move || if ready { texts().not_done } else { texts().im_done }}
+                    // One label; the pressed state says whether it is done (a screen
+                    // reader hears "J'ai terminé, activé").
+                    {move || if ready { "✓ " } else { "" }}
+                    {tr(|t| t.im_done)}
                 </button>
             })}
         </div>
@@ -1118,12 +1121,7 @@ pub fn Lobby() -> impl IntoView {
     let rooms = Memo::new(move |_| {
         session.workshop.with(|w| {
             w.as_ref()
-                .map(|w| {
-                    w.rooms
-                        .iter()
-                        .map(|r| (r.id, r.name.clone(), w.headcount(r.id)))
-                        .collect::<Vec<_>>()
-                })
+                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
                 .unwrap_or_default()
         })
     });
@@ -1142,8 +1140,9 @@ pub fn Lobby() -> impl IntoView {
                                 <button type="button" class="button" on:click=move |_| {
                                     let _ = session.send(Command::ChooseRoom { room: room.0 });
                                 }>
+                                    // No headcount: who is in which room is not shown to
+                                    // someone not yet in one (`sight.rs`), so it would read 0.
                                     {room.1.clone()}
-                                    <span class="hint">{move || (texts().people)(room.2)}</span>
                                 </button>
                             </li>
                         </For>
