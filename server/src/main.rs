@@ -84,10 +84,35 @@ async fn run() -> anyhow::Result<()> {
     let hub = hub_for(&listener, config)?;
     tracing::info!("Atelier is ready: open {}", hub.public_url);
     serve(listener, hub.clone(), async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
+        let signal = stop_requested().await;
+        tracing::info!(signal, "shutting down");
     })
     .await?;
     hub.close();
     Ok(())
+}
+
+/// Waits for Ctrl-C, or SIGTERM (what `docker stop`, `systemctl stop` and Kubernetes
+/// send): both stop the server the same gentle way. Returns the signal's name.
+async fn stop_requested() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+                _ = terminate.recv() => "SIGTERM",
+            },
+            Err(error) => {
+                tracing::warn!("SIGTERM cannot be caught ({error}): only Ctrl-C stops gently");
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
