@@ -108,6 +108,14 @@ pub fn latest_ranking(w: &Workshop, room: RoomId) -> Option<(&Step, Vec<&Ranked>
     })
 }
 
+/// Whether `who` casts votes in `room`: its participants and its facilitator (not
+/// the lead, not observers).
+pub fn votes_in(w: &Workshop, who: ParticipantId, room: RoomId) -> bool {
+    w.participants
+        .get(&who)
+        .is_some_and(|p| matches!(p.role, Role::Participant | Role::RoomFacilitator) && p.room == Some(room))
+}
+
 /// The ranking `room` sees of vote step `step`, once the vote is closed there.
 pub fn closed_result<'w>(w: &'w Workshop, step: &Step, room: RoomId) -> Option<&'w VoteResult> {
     let rules = step.vote_rules()?;

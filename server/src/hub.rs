@@ -158,11 +158,7 @@ impl Hub {
     /// actor. Continuing a campaign, it starts from what the earlier workshop retained.
     pub async fn create_workshop(&self, request: CreateWorkshop) -> Result<Created, ApiError> {
         let key = request.template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
-        let lang = match request.lang.as_deref() {
-            None => Lang::Fr,
-            Some(code) => Lang::parse(code)
-                .ok_or_else(|| ApiError::BadRequest(format!("unknown language `{code}`: fr or en")))?,
-        };
+        let lang = Lang::requested(request.lang.as_deref()).map_err(ApiError::BadRequest)?;
         let template = self
             .catalog
             .template(key, lang)

@@ -294,20 +294,11 @@ fn VoteBudget() -> impl IntoView {
     let budget = Memo::new(move |_| {
         let me = session.you.get()?;
         let step = here.step.get()?;
-        let closed = session.workshop.with(|w| {
-            let w = w.as_ref()?;
-            let room = here.room.get()?;
-            let rules = step.vote_rules()?;
-            Some(w.result(step.id, rules.tally_room(room)).is_some())
-        })?;
-        let voter = session.workshop.with(|w| {
-            w.as_ref()?
-                .participants
-                .get(&me)
-                .map(|p| matches!(p.role, Role::Participant | Role::RoomFacilitator) && p.room.is_some())
-        })?;
+        let room = here.room.get()?;
         session.workshop.with(|w| {
             let w = w.as_ref()?;
+            let closed = derive::closed_result(w, &step, room).is_some();
+            let voter = derive::votes_in(w, me, room);
             let budget = derive::budget(w, &step, me)?;
             let columns: Vec<(String, u32, u32)> = budget
                 .columns
@@ -1118,13 +1109,7 @@ pub fn Lobby() -> impl IntoView {
                 .is_some_and(|w| w.settings.assignment == atelier_shared::model::Assignment::Choice)
         })
     });
-    let rooms = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| w.rooms.iter().map(|r| (r.id, r.name.clone())).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+    let rooms = session.room_names();
     view! {
         <main class="board lobby" aria-labelledby="lobby-heading">
             <section class="card">

@@ -166,14 +166,9 @@ fn StepBrief() -> impl IntoView {
         let (me, step, room) = (session.you.get()?, here.step.get()?, here.room.get()?);
         session.workshop.with(|w| {
             let w = w.as_ref()?;
-            let rules = step.vote_rules()?;
-            let open = w.result(step.id, rules.tally_room(room)).is_none();
-            let placed = w
-                .participants
-                .get(&me)
-                .is_some_and(|p| p.room == Some(room) && p.role != Role::Lead);
+            let open = derive::closed_result(w, &step, room).is_none();
             let budget = derive::budget(w, &step, me)?;
-            (open && placed).then_some((budget.left, budget.total))
+            (open && derive::votes_in(w, me, room)).then_some((budget.left, budget.total))
         })
     });
     let posting = Memo::new(move |_| {

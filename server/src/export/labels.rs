@@ -20,6 +20,15 @@ impl Lang {
         }
     }
 
+    /// The language a request asks for: French when it names none; an unknown code
+    /// is refused with the reason.
+    pub fn requested(code: Option<&str>) -> Result<Lang, String> {
+        match code {
+            None => Ok(Lang::default()),
+            Some(code) => Lang::parse(code).ok_or_else(|| format!("unknown language {code:?}: use fr or en")),
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Fr => "fr",

@@ -8,16 +8,15 @@ use std::sync::Arc;
 use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined, TemplateSummary};
 use atelier_shared::{JoinCode, WorkshopId};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use serde::Deserialize;
 
 use super::ClientIp;
 use super::error::ApiError;
+use super::organiser::{PageQuery, page_lang};
 use super::reports::bearer;
-use crate::export::Lang;
 use crate::hub::Hub;
 
 pub async fn create_workshop(
@@ -103,18 +102,12 @@ pub async fn join(
     Ok(Json(joined))
 }
 
-/// `?lang=en` for the English words; French otherwise.
-#[derive(Debug, Deserialize)]
-pub struct InLang {
-    lang: Option<String>,
-}
-
+/// The programmes, their words in English with `?lang=en`, in French otherwise.
 pub async fn templates(
     State(hub): State<Arc<Hub>>,
-    Query(query): Query<InLang>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Json<Vec<TemplateSummary>> {
-    let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-    Json(hub.catalog.summaries(lang))
+    Json(hub.catalog.summaries(page_lang(query)))
 }
 
 pub async fn health(State(hub): State<Arc<Hub>>) -> Json<Health> {

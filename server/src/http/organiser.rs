@@ -37,6 +37,7 @@ const SUBMIT: &str = "var k=location.hash.slice(1);if(k){history.replaceState(nu
 /// fails if they disagree: the form is never posted).
 const SUBMIT_HASH: &str = "sha256-UbaRYpsTQ6pzC5Z9LIHJVa11iRaCM2GUzuArTL0E82A=";
 
+/// `?lang=en|fr`, for a page or a list whose words come in both languages.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
     lang: Option<String>,
@@ -66,7 +67,7 @@ pub fn key_in_cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 pub async fn page(query: Result<Query<PageQuery>, QueryRejection>) -> Response {
-    render(lang(query), StatusCode::OK, false)
+    render(page_lang(query), StatusCode::OK, false)
 }
 
 pub async fn open(
@@ -75,7 +76,7 @@ pub async fn open(
     query: Result<Query<PageQuery>, QueryRejection>,
     form: Result<Form<KeyForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let lang = lang(query);
+    let lang = page_lang(query);
     // A form without its one field, or not a form: the page again, as for a wrong key.
     let Ok(Form(form)) = form else {
         return Ok(render(lang, StatusCode::BAD_REQUEST, true));
@@ -116,7 +117,7 @@ pub async fn open(
 
 /// The page's language: French unless `?lang=en` says otherwise (a query that cannot
 /// be read is not worth an error page of its own).
-fn lang(query: Result<Query<PageQuery>, QueryRejection>) -> Lang {
+pub(super) fn page_lang(query: Result<Query<PageQuery>, QueryRejection>) -> Lang {
     query
         .ok()
         .and_then(|Query(q)| q.lang)

@@ -76,11 +76,7 @@ pub async fn export(
         _ => return Err(ApiError::NotFound),
     };
     let format = Format::from_extension(extension).ok_or(ApiError::NotFound)?;
-    let lang = match query.lang.as_deref() {
-        None => Lang::default(),
-        Some(code) => Lang::parse(code)
-            .ok_or_else(|| ApiError::BadRequest(format!("unknown language {code:?}: use fr or en")))?,
-    };
+    let lang = Lang::requested(query.lang.as_deref()).map_err(ApiError::BadRequest)?;
     let zone = match query.tz {
         None => Zone::default(),
         Some(minutes) => Zone::new(minutes).ok_or_else(|| {
