@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use atelier_tests::axe::assert_accessible;
 use atelier_tests::browser::{Driver, assert_no_console_errors, screenshot_dir};
-use atelier_tests::server::dist_dir;
 use atelier_tests::{PATIENCE, TestServer};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
@@ -127,9 +126,8 @@ async fn screenshot(browser: &Client, name: &str) {
 #[tokio::test]
 async fn a_note_posted_in_one_browser_appears_live_in_the_facilitators() {
     assert!(
-        dist_dir().join("index.html").is_file(),
-        "the client is not built in {}: run `cargo xtask test`, which builds it first",
-        dist_dir().display()
+        atelier_server::http::client::embedded(),
+        "the server was compiled without the client: run `cargo xtask test`, which builds it first"
     );
     let server = TestServer::start().await;
     let driver = Driver::start().await;

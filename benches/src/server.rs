@@ -28,8 +28,6 @@ impl Server {
             .args([
                 "--addr",
                 "127.0.0.1:0",
-                "--static-dir",
-                "/nonexistent",
                 "--no-rate-limits",
             ])
             .env("RUST_LOG", "warn,atelier=info,atelier_server=warn")

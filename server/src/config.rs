@@ -19,8 +19,9 @@ pub struct Config {
     /// The address people reach the server at, used in join links. Defaults to
     /// `http://{addr}` once bound.
     pub public_url: Option<String>,
-    /// The built client (`cargo xtask dist` writes it to `dist/`).
-    pub static_dir: PathBuf,
+    /// A directory to serve the client from instead of the one compiled into the
+    /// binary (`cargo xtask dist` writes it to `dist/`).
+    pub static_dir: Option<PathBuf>,
     /// Where the store keeps workshops (`atelier.db`). `None`: in memory only, lost at
     /// exit (tests; the durability-off benchmark).
     pub data_dir: Option<PathBuf>,
@@ -29,6 +30,8 @@ pub struct Config {
     /// `X-Forwarded-For`. Set it only behind such a proxy, or anyone could claim any
     /// address.
     pub trust_forwarded_for: bool,
+    /// `/metrics` answers only requests bearing this token; `None`: no `/metrics`.
+    pub metrics_token: Option<String>,
     pub limits: Limits,
 }
 
@@ -37,9 +40,10 @@ impl Default for Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
-            static_dir: PathBuf::from("dist"),
+            static_dir: None,
             data_dir: None,
             trust_forwarded_for: false,
+            metrics_token: None,
             limits: Limits::default(),
         }
     }

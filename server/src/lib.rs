@@ -9,7 +9,8 @@
 //! - [`ws`]: the websocket endpoint; `ws::connection` is one connection's lifetime.
 //! - [`net`]: the TCP edge: the accept loop, the socket budget (in all and per
 //!   address) and the header timeout, before hyper and the router.
-//! - [`http`]: the router, the JSON API and its error type.
+//! - [`http`]: the router, the JSON API and its error type; `http::client` serves
+//!   the browser client compiled into the binary.
 //! - [`export`]: reports and exports (Markdown, HTML with charts, CSV, XLSX, JSON)
 //!   and the import of a JSON archive.
 //! - [`catalog`]: the built-in templates and maps, compiled in.
@@ -18,7 +19,9 @@
 //! - [`guard`]: paces and counts per connection, participant and network address
 //!   (rate limits, code guessing and the codes a network knows, connections per
 //!   address).
-//! - [`store`]: durable storage (SQLite in the data directory) and its group commit.
+//! - [`store`]: durable storage (SQLite in the data directory), its group commit,
+//!   backups and restores.
+//! - [`metrics`]: the counters an administrator reads at `/metrics` (Prometheus).
 //!
 //! Tests and `main` build the same application with [`app`] and run it with [`serve`].
 
@@ -29,6 +32,7 @@ pub mod export;
 pub mod guard;
 pub mod http;
 pub mod hub;
+pub mod metrics;
 pub mod net;
 pub mod secret;
 pub mod store;
@@ -97,7 +101,7 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
     };
     let (committer, loaded, key) = match &config.data_dir {
         Some(dir) => {
-            let mut store = SqliteStore::open(&dir.join("atelier.db"))?;
+            let mut store = SqliteStore::open(&dir.join(store::sqlite::STORE_FILE))?;
             let loaded = store.load()?;
             let file = dir.join("atelier.key");
             let key = secret::ServerKey::kept_in(&file)

@@ -1,31 +1,43 @@
-//! `atelier`: parse the configuration, start tracing, bind, serve.
+//! `atelier`: parse the configuration, start tracing, bind, serve; or one of the
+//! administrator's commands (`backup`, `restore`, `health`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use atelier_server::store::backup;
+use atelier_server::store::sqlite::STORE_FILE;
 use atelier_server::{Config, hub_for, serve};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 /// A live participatory workshop server.
+///
+/// Without a command, serves workshops. The built browser client is inside the binary.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Admin>,
     /// Address to listen on.
     #[arg(long, env = "ATELIER_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Public base URL used in join links (e.g. https://atelier.example.org).
     #[arg(long, env = "ATELIER_PUBLIC_URL")]
     public_url: Option<String>,
-    /// Directory of the built browser client.
-    #[arg(long, env = "ATELIER_STATIC_DIR", default_value = "dist")]
-    static_dir: PathBuf,
+    /// Serve the browser client from this directory instead of the one built into
+    /// the binary (a client built apart, e.g. `dist/`).
+    #[arg(long, env = "ATELIER_STATIC_DIR")]
+    static_dir: Option<PathBuf>,
     /// Directory of the store: every acknowledged change is written there first.
     #[arg(long, env = "ATELIER_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// Serve Prometheus metrics at /metrics to requests bearing this token
+    /// (`Authorization: Bearer TOKEN`). Without it, /metrics does not exist.
+    #[arg(long, env = "ATELIER_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     /// Keep workshops in memory only (they are lost when the server stops).
     #[arg(long, env = "ATELIER_IN_MEMORY")]
     in_memory: bool,
@@ -37,6 +49,35 @@ struct Args {
     /// only, never on a server people use.
     #[arg(long, env = "ATELIER_NO_RATE_LIMITS")]
     no_rate_limits: bool,
+}
+
+/// What an administrator does besides serving.
+#[derive(Debug, Subcommand)]
+enum Admin {
+    /// Copy the store to FILE, safely, while the server runs (or not): a consistent
+    /// snapshot, checked before this command says it is done.
+    Backup {
+        /// Where to write the copy (must not exist).
+        file: PathBuf,
+        /// Directory of the store to copy.
+        #[arg(long, env = "ATELIER_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Put a backup in place as the store. The server must be stopped; the current
+    /// store is kept aside (`atelier.db.before-restore-…`), never deleted.
+    Restore {
+        /// A file written by `atelier backup`.
+        file: PathBuf,
+        /// Directory of the store to replace.
+        #[arg(long, env = "ATELIER_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Exit 0 if the server at URL answers its health check (container health
+    /// checks: no curl needed).
+    Health {
+        #[arg(long, default_value = "http://127.0.0.1:8080/api/health")]
+        url: String,
+    },
 }
 
 #[tokio::main]
@@ -57,23 +98,45 @@ async fn run() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let args = Args::parse();
+    match args.command {
+        Some(Admin::Backup { file, data_dir }) => {
+            let made = backup::backup(&data_dir.join(STORE_FILE), &file)?;
+            println!("{made}");
+            return Ok(());
+        }
+        Some(Admin::Restore { file, data_dir }) => {
+            let restored = backup::restore(&file, &data_dir.join(STORE_FILE))?;
+            println!("{restored}");
+            return Ok(());
+        }
+        Some(Admin::Health { url }) => return health(&url),
+        None => {}
+    }
     let mut config = Config {
         addr: args.addr,
         public_url: args.public_url,
         static_dir: args.static_dir,
         data_dir: (!args.in_memory).then_some(args.data_dir),
         trust_forwarded_for: args.trust_forwarded_for,
+        metrics_token: args.metrics_token,
         ..Config::default()
     };
     if args.no_rate_limits {
         tracing::warn!("rate limits lifted (--no-rate-limits): for load tests only");
         config.limits = config.limits.unpaced();
     }
-    if !config.static_dir.join("index.html").is_file() {
-        tracing::warn!(
-            dir = %config.static_dir.display(),
-            "the browser client is not built there: run `cargo xtask serve` from the repository"
-        );
+    match &config.static_dir {
+        Some(dir) if !dir.join("index.html").is_file() => anyhow::bail!(
+            "--static-dir {}: no index.html there (build the client with `cargo xtask dist`, \
+             or leave the option out to serve the client built into this binary)",
+            dir.display()
+        ),
+        Some(dir) => tracing::info!(dir = %dir.display(), "serving the browser client from a directory"),
+        None if !atelier_server::http::client::embedded() => tracing::warn!(
+            "this binary was built without the browser client: build it with \
+             `cargo xtask serve` (or `cargo xtask dist` before `cargo build`), or pass --static-dir"
+        ),
+        None => {}
     }
     let listener = TcpListener::bind(config.addr).await.with_context(|| {
         format!(
@@ -90,6 +153,46 @@ async fn run() -> anyhow::Result<()> {
     .await?;
     hub.close();
     Ok(())
+}
+
+/// `atelier health`: one GET over plain HTTP/1.0, with std only; 200 or failure.
+fn health(url: &str) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    use std::net::{TcpStream, ToSocketAddrs};
+    use std::time::Duration;
+
+    let rest = url
+        .strip_prefix("http://")
+        .with_context(|| format!("{url}: only http:// URLs (the server itself, not its proxy)"))?;
+    let (authority, path) = match rest.find('/') {
+        Some(slash) => rest.split_at(slash),
+        None => (rest, "/"),
+    };
+    let address = authority
+        .to_socket_addrs()
+        .with_context(|| format!("{authority}: not an address"))?
+        .next()
+        .with_context(|| format!("{authority}: no address"))?;
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5))
+        .with_context(|| format!("cannot connect to {authority}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = Vec::new();
+    stream.take(64 * 1024).read_to_end(&mut answer)?;
+    let status = String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if status.split_whitespace().nth(1) == Some("200") {
+        println!("healthy: {status}");
+        Ok(())
+    } else {
+        anyhow::bail!("unhealthy: {url} answered {status:?}")
+    }
 }
 
 /// Waits for Ctrl-C, or SIGTERM (what `docker stop`, `systemctl stop` and Kubernetes

@@ -227,7 +227,7 @@ async fn a_read_only_data_directory_is_reported_as_such_not_as_damage() {
     // The same directory, mounted read-only in a namespace of its own.
     let run = tokio::process::Command::new("unshare")
         .args(["--mount", "--propagation", "private", "sh", "-c"])
-        .arg(r#"mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$1" --addr 127.0.0.1:0 --static-dir "$0" --data-dir "$0""#)
+        .arg(r#"mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$1" --addr 127.0.0.1:0 --data-dir "$0""#)
         .arg(&data.0)
         .arg(env!("CARGO_BIN_EXE_atelier"))
         .env("NO_COLOR", "1")

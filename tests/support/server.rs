@@ -30,8 +30,8 @@ impl TestServer {
         Self::start_with(Config::default()).await
     }
 
-    pub async fn start_with(mut config: Config) -> TestServer {
-        config.static_dir = dist_dir();
+    /// Serves the client compiled into the server, as the released binary does.
+    pub async fn start_with(config: Config) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr = listener.local_addr().expect("bound address");
         let hub = hub_for(&listener, config).expect("hub");

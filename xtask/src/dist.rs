@@ -164,7 +164,8 @@ fn copy_asset(entry: &Path, target: &Path, bundle: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes `file.gz` next to every text file and the wasm.
+/// Writes `file.gz` and `file.br` next to every text file and the wasm: the server
+/// sends the smallest one the browser accepts, without compressing anything itself.
 fn compress_tree(dir: &Path) -> Result<()> {
     for file in walk(dir)? {
         let compressible = file
@@ -175,15 +176,32 @@ fn compress_tree(dir: &Path) -> Result<()> {
             let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
             encoder.write_all(&fs::read(&file)?)?;
             fs::write(gz_path(&file), encoder.finish()?)?;
+            let plain = fs::read(&file)?;
+            let mut brotli = Vec::new();
+            // Quality 11 (the best), window 2^22: a few seconds for the whole client.
+            brotli::BrotliCompress(&mut plain.as_slice(), &mut brotli, &brotli_params())?;
+            fs::write(suffixed(&file, ".br"), brotli)?;
         }
     }
     Ok(())
 }
 
 fn gz_path(file: &Path) -> PathBuf {
+    suffixed(file, ".gz")
+}
+
+fn suffixed(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
-    name.push(".gz");
+    name.push(suffix);
     PathBuf::from(name)
+}
+
+fn brotli_params() -> brotli::enc::BrotliEncoderParams {
+    brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    }
 }
 
 fn walk(dir: &Path) -> Result<Vec<PathBuf>> {

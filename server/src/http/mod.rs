@@ -1,6 +1,7 @@
 //! The HTTP surface: the JSON API, the websocket endpoint and the built client.
 
 pub mod api;
+pub mod client;
 pub mod error;
 pub mod organiser;
 pub mod reports;
@@ -15,7 +16,6 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::routing::{delete, get, post};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::guard;
@@ -54,25 +54,18 @@ pub fn pace_creation(hub: &Hub, ip: IpAddr) -> Result<(), ApiError> {
 
 /// The whole application; tests build exactly this.
 pub fn router(hub: Arc<Hub>) -> Router {
-    let static_dir = &hub.config.static_dir;
     // Client-side routes (`/j/CODE`, `/w/ID`) all load the same page, which is
     // revalidated on every load; the bundle it names has a hash in its file name and
     // never changes, so browsers keep it.
-    let page = ServeDir::new(static_dir)
-        .precompressed_gzip()
-        .fallback(ServeFile::new(static_dir.join("index.html")).precompressed_gzip());
-    let page = Router::new()
-        .fallback_service(page)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ));
-    let bundle = Router::new()
-        .fallback_service(ServeDir::new(static_dir.join("pkg")).precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
+    let (page, bundle) = client::routers(hub.config.static_dir.as_deref());
+    let page = page.layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    ));
+    let bundle = bundle.layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    ));
     let api = Router::new()
         .route("/workshops", post(api::create_workshop))
         .route("/workshops/{id}", delete(api::delete_workshop))
@@ -98,6 +91,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
     let mut app = Router::new()
         .nest("/api", api)
         .route("/ws", get(ws::upgrade))
+        .route("/metrics", get(crate::metrics::serve))
         .nest("/pkg", bundle)
         .merge(page);
     for (name, value) in SECURITY_HEADERS {

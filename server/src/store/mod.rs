@@ -6,6 +6,8 @@
 //!   everything back. A deployment that outgrows one machine implements it on a
 //!   database server.
 //! - [`sqlite`]: the embedded default, one file in the data directory.
+//! - [`backup`]: `atelier backup` (a consistent copy while the server runs) and
+//!   `atelier restore`.
 //! - [`Committer`]: group commit. Writers hand in their records and wait; one thread
 //!   writes everything that arrived meanwhile in one transaction, so durability costs
 //!   one disk flush per batch, not one per command.
@@ -14,6 +16,7 @@
 //! workshop's actor writes its events, and answers no command before they are
 //! written (see `workshop::actor`).
 
+pub mod backup;
 pub mod sqlite;
 mod wal;
 
@@ -23,9 +26,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
+use std::time::Instant;
 
 use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use thiserror::Error;
+
+use crate::metrics::METRICS;
 use tokio::sync::oneshot;
 
 /// One thing to make durable.
@@ -249,7 +255,11 @@ impl Committer {
                         }
                     }
                     counted.transactions.fetch_add(1, Ordering::Relaxed);
+                    let started = Instant::now();
                     let outcome = store.write(&batch);
+                    if outcome.is_ok() {
+                        METRICS.committed(batch.len(), started.elapsed());
+                    }
                     if outcome.is_ok() || waiters.len() == 1 {
                         report(&outcome, &mut failing);
                         let outcome = outcome.map_err(Arc::new);

@@ -14,6 +14,9 @@ use rusqlite::{Connection, params};
 
 use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay, wal};
 
+/// The store's file in the data directory.
+pub const STORE_FILE: &str = "atelier.db";
+
 #[derive(Debug)]
 pub struct SqliteStore {
     connection: Connection,
@@ -25,7 +28,7 @@ pub struct SqliteStore {
 /// The schema's version, in SQLite's `user_version`. 0: the first schema; 1: each
 /// row carries a checksum of what it holds (`sum`, NULL for rows written before);
 /// 2: credentials are digests, never tokens (earlier rows are rewritten).
-const VERSION: i64 = 2;
+pub const VERSION: i64 = 2;
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS workshops (
@@ -80,7 +83,7 @@ fn sum(fields: &[&[u8]]) -> i64 {
 }
 
 /// `path` with `suffix` added to its file name (`atelier.db` → `atelier.db-wal`).
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
@@ -88,13 +91,13 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 
 /// Makes a file or directory private to the user running Atelier.
 #[cfg(unix)]
-fn private(path: &Path, mode: u32) -> std::io::Result<()> {
+pub(super) fn private(path: &Path, mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn private(_: &Path, _: u32) -> std::io::Result<()> {
+pub(super) fn private(_: &Path, _: u32) -> std::io::Result<()> {
     Ok(())
 }
 

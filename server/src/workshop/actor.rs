@@ -34,6 +34,7 @@ use super::{ConnId, Gone, Inspection, Outbox, Reply, Request, WorkshopHandle};
 use crate::clock;
 use crate::config::Limits;
 use crate::guard::{self, Pace, Rate};
+use crate::metrics::METRICS;
 use crate::store::{CommandKey, Committer, Receipts, Record, StoreError};
 
 /// Starts the actor of `workshop` and returns its address.
@@ -226,6 +227,7 @@ impl WorkshopActor {
     /// Applies a command; its events are published and its answer sent by `settle`.
     /// A command already applied (its receipt is kept) is acknowledged as it stands.
     fn command(&mut self, actor: Actor, command: Command, reply: Option<Reply>) {
+        METRICS.command();
         let first_seq = self.workshop.seq + 1;
         let key = match (actor, &reply) {
             (Actor::Member(participant), Some(Reply::Socket { id, .. })) => {
@@ -345,6 +347,7 @@ impl WorkshopActor {
                     Ok(_) => ServerMsg::Ack { id, seq },
                     Err(rejection) => {
                         debug!(conn, %rejection, "command refused");
+                        METRICS.rejected(&rejection);
                         ServerMsg::Rejected {
                             id,
                             message: rejection.to_string(),

@@ -23,6 +23,7 @@ use crate::clock;
 use crate::config::Limits;
 use crate::guard::{self, Pace};
 use crate::hub::{Full, Hub};
+use crate::metrics::METRICS;
 use crate::workshop::{ConnId, Outbox, WorkshopHandle};
 
 /// How a connection ended.
@@ -305,6 +306,7 @@ impl Reader<'_> {
 
     /// Answers the client with a non-fatal error.
     fn tell(&self, code: ErrorCode, message: impl Into<String>) -> Result<(), Ending> {
+        METRICS.error(code);
         let error = ServerMsg::Error {
             code,
             message: message.into(),
@@ -412,6 +414,7 @@ where
         }
         Ending::Error(code, message) => (code, message),
     };
+    METRICS.disconnected(code);
     let error = ServerMsg::Error {
         code,
         message: message.clone(),

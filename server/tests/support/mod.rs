@@ -52,6 +52,21 @@ pub async fn start_in(
     data: &Path,
     paces: Paces,
 ) -> (Child, String, UnboundedReceiver<String>) {
+    launch(wrapper, data, paces, &[]).await
+}
+
+/// Starts the server binary with these options added; returns it, its `host:port`
+/// and the lines it logs.
+pub async fn start_with(data: &Path, options: &[&str]) -> (Child, String, UnboundedReceiver<String>) {
+    launch(&[], data, Paces::Lifted, options).await
+}
+
+async fn launch(
+    wrapper: &[&OsStr],
+    data: &Path,
+    paces: Paces,
+    options: &[&str],
+) -> (Child, String, UnboundedReceiver<String>) {
     let binary = OsStr::new(env!("CARGO_BIN_EXE_atelier"));
     let (program, before) = match wrapper.split_first() {
         Some((program, rest)) => (*program, [rest, &[binary]].concat()),
@@ -59,11 +74,10 @@ pub async fn start_in(
     };
     let mut child = tokio::process::Command::new(program)
         .args(before)
-        .args(["--addr", "127.0.0.1:0", "--static-dir"])
-        .arg(data)
-        .arg("--data-dir")
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data)
         .args((paces == Paces::Lifted).then_some("--no-rate-limits"))
+        .args(options)
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -178,4 +192,57 @@ pub fn step_keyed(workshop: &Workshop, key: &str) -> StepId {
 
 pub fn room_named(workshop: &Workshop, name: &str) -> RoomId {
     workshop.rooms.iter().find(|r| r.name == name).unwrap().id
+}
+
+/// What a plain HTTP/1.0 GET got: the status, the headers (names in lower case) and
+/// the body's bytes.
+pub struct Got {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Got {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A GET with these request headers, over a connection of its own.
+pub async fn get(host: &str, path: &str, headers: &[(&str, &str)]) -> Got {
+    let mut stream = TcpStream::connect(host).await.unwrap();
+    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    timeout(PATIENCE, stream.read_to_end(&mut answer))
+        .await
+        .expect("an answer in time")
+        .unwrap();
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a whole head");
+    let head = String::from_utf8_lossy(&answer[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Got {
+        status,
+        headers,
+        body: answer[split + 4..].to_vec(),
+    }
 }

@@ -1,0 +1,358 @@
+//! What an administrator meets, on the real binary: the client served from inside it,
+//! `/metrics` behind its token, `atelier backup` while people write and `atelier
+//! restore`, `atelier health`.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+#![cfg(unix)]
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use atelier_shared::api::{CreateWorkshop, Created};
+use atelier_shared::{Colour, Command, NoteId};
+use support::{DataDir, PATIENCE, command, connect, get, post, start, start_with};
+use tokio::time::timeout;
+use uuid::Uuid;
+
+fn data_dir(what: &str) -> DataDir {
+    DataDir(std::env::temp_dir().join(format!("atelier-{what}-{}", Uuid::new_v4())))
+}
+
+async fn workshop(host: &str) -> Created {
+    post(
+        host,
+        "/api/workshops",
+        &CreateWorkshop {
+            facilitator_name: "Camille".into(),
+            ..CreateWorkshop::default()
+        },
+    )
+    .await
+}
+
+/// Runs `atelier ARGS…`; returns whether it succeeded and what it printed.
+async fn atelier(args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let out = timeout(
+        PATIENCE,
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"))
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output(),
+    )
+    .await
+    .expect("the command ends in time")
+    .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn os(text: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_serves_its_own_client_compressed_and_revalidated() {
+    let data = data_dir("client");
+    // No --static-dir, and the working directory has no dist/: the client is inside.
+    let (_server, host) = start(&data.0).await;
+
+    let page = get(&host, "/", &[]).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
+    let html = String::from_utf8(page.body.clone()).unwrap();
+    let wasm = html
+        .split('"')
+        .find(|s| s.starts_with("/pkg/") && s.ends_with("_bg.wasm"))
+        .unwrap_or_else(|| panic!("the page names its wasm:\n{html}"))
+        .to_owned();
+
+    // A client-side route gets the same page; a missing bundle file does not.
+    let route = get(&host, "/j/ABCDEF", &[]).await;
+    assert_eq!((route.status, &route.body), (200, &page.body));
+    assert_eq!(get(&host, "/pkg/0000000000/missing.wasm", &[]).await.status, 404);
+
+    let plain = get(&host, &wasm, &[]).await;
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-type"), Some("application/wasm"));
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(
+        &plain.body[..4],
+        b"\0asm",
+        "uncompressed to a client that accepts nothing"
+    );
+    assert_eq!(
+        plain.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    let gzip = get(&host, &wasm, &[("Accept-Encoding", "gzip")]).await;
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert_eq!(&gzip.body[..2], [0x1f, 0x8b]);
+    let brotli = get(&host, &wasm, &[("Accept-Encoding", "gzip, deflate, br")]).await;
+    assert_eq!(brotli.header("content-encoding"), Some("br"));
+    assert!(
+        brotli.body.len() < gzip.body.len() && gzip.body.len() < plain.body.len() / 2,
+        "br {} < gzip {} < plain {}",
+        brotli.body.len(),
+        gzip.body.len(),
+        plain.body.len()
+    );
+    assert_eq!(brotli.header("vary"), Some("accept-encoding"));
+    let refused = get(&host, &wasm, &[("Accept-Encoding", "br;q=0, gzip")]).await;
+    assert_eq!(refused.header("content-encoding"), Some("gzip"), "q=0 refuses br");
+
+    // A browser revalidating the page it has gets 304 and no body.
+    let tag = page.header("etag").expect("an entity tag").to_owned();
+    let again = get(&host, "/", &[("If-None-Match", &tag)]).await;
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+
+    // Without --metrics-token there is no /metrics at all.
+    assert_eq!(get(&host, "/metrics", &[]).await.status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_answer_only_their_token_and_count_commands_refusals_and_commits() {
+    let data = data_dir("metrics");
+    let token = "a-long-random-metrics-token";
+    let (_server, host, _log) = start_with(&data.0, &["--metrics-token", token]).await;
+
+    assert_eq!(get(&host, "/metrics", &[]).await.status, 401);
+    let wrong = get(&host, "/metrics", &[("Authorization", "Bearer guess")]).await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.header("www-authenticate"), Some("Bearer"));
+
+    let created = workshop(&host).await;
+    let (mut lead, state, _) = connect(&host, &created.facilitator_secret).await;
+    let room = state.rooms[0].id;
+    let column = state.current_step(room).unwrap().columns[0];
+    for id in 1..=3 {
+        let note = Command::PostNote {
+            note: NoteId(Uuid::new_v4()),
+            room,
+            column,
+            text: format!("Note {id}"),
+            colour: Colour::Yellow,
+            parent: None,
+        };
+        assert_eq!(command(&mut lead, id, note).await, Some(true));
+    }
+    let unknown = Command::DeleteNote {
+        note: NoteId(Uuid::new_v4()),
+    };
+    assert_eq!(command(&mut lead, 4, unknown).await, Some(false));
+
+    let bearer = format!("Bearer {token}");
+    let metrics = get(&host, "/metrics", &[("Authorization", &bearer)]).await;
+    assert_eq!(metrics.status, 200);
+    assert_eq!(
+        metrics.header("content-type"),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
+    let text = String::from_utf8(metrics.body).unwrap();
+    let value = |series: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("{series} missing:\n{text}"))
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(value("atelier_workshops_live"), 1.0);
+    assert_eq!(value("atelier_connections"), 1.0);
+    assert_eq!(value("atelier_commands_total"), 4.0);
+    assert_eq!(
+        value("atelier_commands_rejected_total{reason=\"unknown_note\"}"),
+        1.0
+    );
+    // The workshop, the lead's credential and three notes were committed.
+    let commits = value("atelier_store_commit_seconds_count");
+    assert!(commits >= 4.0, "{text}");
+    assert_eq!(value("atelier_store_commit_seconds_bucket{le=\"+Inf\"}"), commits);
+    assert!(value("atelier_store_commit_seconds_sum") > 0.0);
+    assert!(value("atelier_store_records_total") >= 5.0);
+}
+
+/// Posts notes one after another as fast as they are acknowledged, counting the
+/// acknowledgements, until `stop` is set.
+async fn keep_writing(host: String, created: Created, acked: Arc<AtomicU64>, stop: Arc<AtomicU64>) {
+    let (mut lead, state, _) = connect(&host, &created.facilitator_secret).await;
+    let room = state.rooms[0].id;
+    let column = state.current_step(room).unwrap().columns[0];
+    let mut id = 0;
+    while stop.load(Ordering::SeqCst) == 0 {
+        id += 1;
+        let note = Command::PostNote {
+            note: NoteId(Uuid::new_v4()),
+            room,
+            column,
+            text: format!("Écrite pendant la sauvegarde {id}"),
+            colour: Colour::Blue,
+            parent: None,
+        };
+        assert_eq!(command(&mut lead, id, note).await, Some(true));
+        acked.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+async fn notes_in(host: &str, created: &Created) -> u64 {
+    let (_, state, _) = connect(host, &created.facilitator_secret).await;
+    state.notes.len() as u64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_notes_are_written_restores_every_note_acknowledged_before_it() {
+    let data = data_dir("backup");
+    let copies = data_dir("copies");
+    std::fs::create_dir_all(&copies.0).unwrap();
+    let (mut server, host) = start(&data.0).await;
+    let created = workshop(&host).await;
+    let acked = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicU64::new(0));
+    let writer = tokio::spawn(keep_writing(
+        host.clone(),
+        created.clone(),
+        acked.clone(),
+        stop.clone(),
+    ));
+    while acked.load(Ordering::SeqCst) < 30 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    let mut taken = Vec::new();
+    for n in 0..3 {
+        let file = copies.0.join(format!("atelier-{n}.db"));
+        let before = acked.load(Ordering::SeqCst);
+        let (ok, said) = atelier(&[
+            os("backup"),
+            file.as_os_str(),
+            os("--data-dir"),
+            data.0.as_os_str(),
+        ])
+        .await;
+        let after = acked.load(Ordering::SeqCst);
+        assert!(ok, "backup {n}: {said}");
+        assert!(said.contains("1 workshop(s)"), "it says what it copied: {said}");
+        assert!(after > before, "notes kept being written during backup {n}");
+        taken.push((file, before, after));
+    }
+    stop.store(1, Ordering::SeqCst);
+    writer.await.unwrap();
+
+    let (first, before, after) = &taken[0];
+    let (ok, said) = atelier(&[
+        os("backup"),
+        first.as_os_str(),
+        os("--data-dir"),
+        data.0.as_os_str(),
+    ])
+    .await;
+    assert!(
+        !ok && said.contains("already there"),
+        "never over an existing file: {said}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(first).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a backup holds people's words: private to its owner");
+    }
+
+    // A restore over a running server is refused and changes nothing.
+    let (ok, said) = atelier(&[
+        os("restore"),
+        first.as_os_str(),
+        os("--data-dir"),
+        data.0.as_os_str(),
+    ])
+    .await;
+    assert!(!ok && said.contains("stop it first"), "{said}");
+    let everything = acked.load(Ordering::SeqCst);
+    assert_eq!(notes_in(&host, &created).await, everything);
+
+    // Restored elsewhere, each backup holds a consistent moment between its start
+    // and its end: everything acknowledged before it, nothing torn.
+    for (file, before, after) in &taken {
+        let elsewhere = data_dir("restored");
+        let (ok, said) = atelier(&[
+            os("restore"),
+            file.as_os_str(),
+            os("--data-dir"),
+            elsewhere.0.as_os_str(),
+        ])
+        .await;
+        assert!(ok, "{said}");
+        let (_restored, other) = start(&elsewhere.0).await;
+        let notes = notes_in(&other, &created).await;
+        assert!(
+            (*before..=*after).contains(&notes),
+            "{notes} notes, acknowledged {before} before the backup and {after} after"
+        );
+    }
+
+    // Restored in place once the server is stopped: the store it replaces is kept.
+    server.kill().await.unwrap();
+    let (ok, said) = atelier(&[
+        os("restore"),
+        first.as_os_str(),
+        os("--data-dir"),
+        data.0.as_os_str(),
+    ])
+    .await;
+    assert!(ok, "{said}");
+    assert!(said.contains("previous store is kept"), "{said}");
+    let kept = std::fs::read_dir(&data.0)
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("atelier.db.before-restore-")
+        });
+    assert!(kept, "the replaced store is beside it");
+    let (_again, host) = start(&data.0).await;
+    let notes = notes_in(&host, &created).await;
+    assert!(
+        (*before..=*after).contains(&notes),
+        "{notes} in {before}..={after}"
+    );
+}
+
+#[tokio::test]
+async fn restore_refuses_what_is_not_an_atelier_store() {
+    let data = data_dir("not-a-store");
+    std::fs::create_dir_all(&data.0).unwrap();
+    let junk = data.0.join("junk.db");
+    std::fs::write(&junk, b"these are not the bytes of a database").unwrap();
+    let target = data.0.join("store");
+    let (ok, said) = atelier(&[
+        os("restore"),
+        junk.as_os_str(),
+        os("--data-dir"),
+        target.as_os_str(),
+    ])
+    .await;
+    assert!(!ok, "{said}");
+    assert!(
+        !Path::new(&target).join("atelier.db").exists(),
+        "nothing put in place"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_says_whether_the_server_answers() {
+    let data = data_dir("health");
+    let (mut server, host) = start(&data.0).await;
+    let url = format!("http://{host}/api/health");
+    let (ok, said) = atelier(&[os("health"), os("--url"), os(&url)]).await;
+    assert!(ok, "{said}");
+    server.kill().await.unwrap();
+    let (ok, said) = atelier(&[os("health"), os("--url"), os(&url)]).await;
+    assert!(!ok, "a stopped server is not healthy: {said}");
+}
