@@ -356,3 +356,48 @@ async fn health_says_whether_the_server_answers() {
     let (ok, said) = atelier(&[os("health"), os("--url"), os(&url)]).await;
     assert!(!ok, "a stopped server is not healthy: {said}");
 }
+
+/// A store as this release writes it (schema version 2), kept in the repository with
+/// the facilitator's credential: every later release must open it, upgrading its
+/// schema if it changed, with its workshop whole. `UPDATE_FIXTURE=1` writes it again
+/// (only ever on purpose: it stands for the stores people already have).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_written_by_schema_version_2_opens_whole_in_this_release() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let store = fixtures.join("store-v2.db");
+    let credential = fixtures.join("store-v2.json");
+    let texts: Vec<String> = (1..=3).map(|n| format!("Écrite avec le schéma 2, n° {n}")).collect();
+    if std::env::var_os("UPDATE_FIXTURE").is_some() {
+        let data = data_dir("fixture");
+        let (_server, host) = start(&data.0).await;
+        let created = workshop(&host).await;
+        let (mut lead, state, _) = connect(&host, &created.facilitator_secret).await;
+        let room = state.rooms[0].id;
+        let column = state.current_step(room).unwrap().columns[0];
+        for (id, text) in (1..).zip(&texts) {
+            let note = Command::PostNote {
+                note: NoteId(Uuid::new_v4()),
+                room,
+                column,
+                text: text.clone(),
+                colour: Colour::Green,
+                parent: None,
+            };
+            assert_eq!(command(&mut lead, id, note).await, Some(true));
+        }
+        let _ = std::fs::remove_file(&store);
+        let (ok, said) = atelier(&[os("backup"), store.as_os_str(), os("--data-dir"), data.0.as_os_str()]).await;
+        assert!(ok, "{said}");
+        std::fs::write(&credential, serde_json::to_string_pretty(&created).unwrap()).unwrap();
+    }
+    let created: Created = serde_json::from_str(&std::fs::read_to_string(&credential).unwrap()).unwrap();
+    let data = data_dir("upgrade");
+    let (ok, said) = atelier(&[os("restore"), store.as_os_str(), os("--data-dir"), data.0.as_os_str()]).await;
+    assert!(ok, "{said}");
+    let (_server, host) = start(&data.0).await;
+    let (_, state, _) = connect(&host, &created.facilitator_secret).await;
+    assert_eq!(state.id, created.workshop);
+    let mut found: Vec<String> = state.notes.values().map(|n| n.text.to_string()).collect();
+    found.sort();
+    assert_eq!(found, texts, "every note, word for word");
+}
