@@ -7,10 +7,12 @@
 //! - [`browser`]: ChromeDriver and Chromium sessions for browser tests.
 //! - [`axe`]: axe-core run in a page, failing on serious or critical violations.
 //! - [`workshop`]: finding a template's steps and columns by key, checking replicas.
+//! - [`nginx`]: `deploy/nginx.conf` run for real in front of a test server.
 
 pub mod axe;
 pub mod browser;
 pub mod client;
+pub mod nginx;
 pub mod server;
 pub mod workshop;
 
