@@ -30,14 +30,77 @@ impl Drop for Driver {
     }
 }
 
-fn program(env: &str, default: &str) -> String {
-    std::env::var(env).unwrap_or_else(|_| default.to_owned())
+/// The program `env` names (`CHROME`, `CHROMEDRIVER`: absolute paths, set by `cargo
+/// xtask test`), else the first of `names` on PATH, else the first of `places` that
+/// exists: the search `cargo xtask test` makes (xtask/src/prerequisites.rs), which also
+/// refuses snap wrappers and checks that the two major versions match.
+fn program(env: &str, names: &[&str], places: &[&str]) -> String {
+    if let Some(value) = std::env::var_os(env).filter(|v| !v.is_empty()) {
+        let path = PathBuf::from(value);
+        assert!(
+            path.is_absolute() && path.is_file(),
+            "{env}={}: not an absolute path to a file",
+            path.display()
+        );
+        return path.display().to_string();
+    }
+    let on_path = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default();
+    names
+        .iter()
+        .flat_map(|name| {
+            let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+            on_path.iter().map(move |dir| dir.join(&file))
+        })
+        .chain(places.iter().map(PathBuf::from))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "{env} is not set and none of {names:?} is on PATH or in {places:?}: \
+                 `cargo xtask test` finds or installs Chromium and ChromeDriver, or set {env}"
+            )
+        })
+        .display()
+        .to_string()
+}
+
+fn chromium() -> String {
+    program(
+        "CHROME",
+        &[
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+            "chrome",
+        ],
+        &[
+            "/usr/bin/chromium",
+            "/usr/lib/chromium/chromium",
+            "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+            "/Applications/Chromium.app/Contents/MacOS/Chromium",
+        ],
+    )
+}
+
+fn chromedriver() -> String {
+    program(
+        "CHROMEDRIVER",
+        &["chromedriver"],
+        &[
+            "/usr/bin/chromedriver",
+            "/usr/lib/chromium/chromedriver",
+            "/opt/homebrew/bin/chromedriver",
+            "/usr/local/bin/chromedriver",
+        ],
+    )
 }
 
 impl Driver {
     /// Starts ChromeDriver on a free port and waits until it says it is ready.
     pub async fn start() -> Driver {
-        let chromedriver = program("CHROMEDRIVER", "/usr/bin/chromedriver");
+        let chromedriver = chromedriver();
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
             probe.local_addr().expect("address").port()
@@ -84,7 +147,7 @@ impl Driver {
     pub async fn session_as(&self, lang: &str, size: (u32, u32)) -> Client {
         let profile = self.profiles.join(uuid::Uuid::new_v4().to_string());
         let mut options = json!({
-            "binary": program("CHROME", "/usr/bin/chromium"),
+            "binary": chromium(),
             "args": [
                 "--headless",
                 "--no-sandbox",

@@ -7,8 +7,12 @@
 //! - `cargo xtask bench [-- atelier-bench flags]`: the load generator against the
 //!   release server; with no flags, the scenarios of BENCHMARKS.md.
 //!
-//! Each step installs what it needs (the wasm target, wasm-opt, Chromium) only when
-//! it is missing, so the commands work the same on a fresh machine and a warm one.
+//! Each step installs what it needs (the wasm target, wasm-opt) only when it is
+//! missing, so the commands work the same on a fresh machine and a warm one. `serve`
+//! works on Linux, macOS and Windows (it needs a C compiler, for the bundled SQLite).
+//! `test` installs Chromium, ChromeDriver, nginx and a C compiler on Debian 12 or
+//! newer; elsewhere it finds them (`CHROME` and `CHROMEDRIVER` name the browser and its
+//! driver by absolute path) or says what to install ([`prerequisites::SUPPORTED`]).
 
 mod dist;
 mod prerequisites;
@@ -30,7 +34,10 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [-- server flags] | test [-- test filter] | dist | lint | bench [-- load generator flags]>"
+                "usage: cargo xtask <serve [-- server flags] | test [-- test filter] | dist | lint | bench [-- load generator flags]>\n\n\
+                 Environment: CHROME and CHROMEDRIVER, absolute paths to the browser and ChromeDriver the tests use\n\
+                 (found on PATH or in the usual places otherwise; their major versions must match).\n\n{}",
+                prerequisites::SUPPORTED
             );
             return ExitCode::from(2);
         }
@@ -55,6 +62,7 @@ fn root() -> PathBuf {
 /// Builds everything and runs the server on 127.0.0.1 with its defaults.
 fn serve(args: &[String]) -> Result<()> {
     let root = root();
+    prerequisites::c_compiler()?;
     dist::build(&root)?;
     run::step("building and starting the server");
     let server_args = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
@@ -78,7 +86,7 @@ fn serve(args: &[String]) -> Result<()> {
 /// Everything CI checks: lint, then every test, the browser ones included.
 fn test(args: &[String]) -> Result<()> {
     let root = root();
-    prerequisites::browser()?;
+    let tools = prerequisites::test_tools()?;
     dist::build(&root)?;
     lint()?;
     run::step("running the tests");
@@ -87,6 +95,10 @@ fn test(args: &[String]) -> Result<()> {
         .args(["test", "--workspace", "--exclude", "atelier-client"])
         .args(filter)
         .env("ATELIER_DIST", root.join("dist"))
+        // Found once here, so the tests use the same browser, driver and nginx.
+        .env("CHROME", &tools.chrome)
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("NGINX", &tools.nginx)
         .status_ok()
 }
 
@@ -140,6 +152,7 @@ const SCENARIOS: &[(&str, &[&str])] = &[
 
 fn bench(args: &[String]) -> Result<()> {
     let root = root();
+    prerequisites::c_compiler()?;
     run::step("building the server and the load generator (release)");
     run::cargo(&root)
         .args([
@@ -151,8 +164,9 @@ fn bench(args: &[String]) -> Result<()> {
             "atelier-bench",
         ])
         .status_ok()?;
-    let generator = root.join("target/release/atelier-bench");
-    let server = root.join("target/release/atelier");
+    let release = root.join("target/release");
+    let generator = release.join(format!("atelier-bench{}", std::env::consts::EXE_SUFFIX));
+    let server = release.join(format!("atelier{}", std::env::consts::EXE_SUFFIX));
     let generate = |flags: &[&str]| {
         std::process::Command::new(&generator)
             .args(flags)
