@@ -25,11 +25,7 @@ impl Server {
         let mut command = Command::new(binary);
         command
             // Thousands of clients from one address, sending as fast as the scenario says.
-            .args([
-                "--addr",
-                "127.0.0.1:0",
-                "--no-rate-limits",
-            ])
+            .args(["--addr", "127.0.0.1:0", "--no-rate-limits"])
             .env("RUST_LOG", "warn,atelier=info,atelier_server=warn")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())

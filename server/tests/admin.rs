@@ -366,7 +366,9 @@ async fn a_store_written_by_schema_version_2_opens_whole_in_this_release() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let store = fixtures.join("store-v2.db");
     let credential = fixtures.join("store-v2.json");
-    let texts: Vec<String> = (1..=3).map(|n| format!("Écrite avec le schéma 2, n° {n}")).collect();
+    let texts: Vec<String> = (1..=3)
+        .map(|n| format!("Écrite avec le schéma 2, n° {n}"))
+        .collect();
     if std::env::var_os("UPDATE_FIXTURE").is_some() {
         let data = data_dir("fixture");
         let (_server, host) = start(&data.0).await;
@@ -386,13 +388,25 @@ async fn a_store_written_by_schema_version_2_opens_whole_in_this_release() {
             assert_eq!(command(&mut lead, id, note).await, Some(true));
         }
         let _ = std::fs::remove_file(&store);
-        let (ok, said) = atelier(&[os("backup"), store.as_os_str(), os("--data-dir"), data.0.as_os_str()]).await;
+        let (ok, said) = atelier(&[
+            os("backup"),
+            store.as_os_str(),
+            os("--data-dir"),
+            data.0.as_os_str(),
+        ])
+        .await;
         assert!(ok, "{said}");
         std::fs::write(&credential, serde_json::to_string_pretty(&created).unwrap()).unwrap();
     }
     let created: Created = serde_json::from_str(&std::fs::read_to_string(&credential).unwrap()).unwrap();
     let data = data_dir("upgrade");
-    let (ok, said) = atelier(&[os("restore"), store.as_os_str(), os("--data-dir"), data.0.as_os_str()]).await;
+    let (ok, said) = atelier(&[
+        os("restore"),
+        store.as_os_str(),
+        os("--data-dir"),
+        data.0.as_os_str(),
+    ])
+    .await;
     assert!(ok, "{said}");
     let (_server, host) = start(&data.0).await;
     let (_, state, _) = connect(&host, &created.facilitator_secret).await;

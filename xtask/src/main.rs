@@ -77,8 +77,8 @@ fn serve(args: &[String]) -> Result<()> {
             "atelier",
             "--",
         ])
-        .arg("--static-dir")
-        .arg(root.join("dist"))
+        // The client just built is compiled into the binary: this runs exactly what
+        // an administrator would copy to a server.
         .args(server_args)
         .status_ok()
 }

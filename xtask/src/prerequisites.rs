@@ -273,7 +273,8 @@ fn plan(platform: Platform, missing: &Missing) -> Plan {
         apt.extend(["chromium", "chromium-driver"]);
     }
     if missing.nginx {
-        apt.push("nginx");
+        // The proxy test makes its throwaway certificate with the openssl command.
+        apt.extend(["nginx", "openssl"]);
     }
     if missing.c_compiler {
         apt.push("build-essential");
@@ -535,8 +536,12 @@ fn is_snap(path: &Path) -> bool {
         })
 }
 
-/// `/usr/sbin/nginx` (Debian's, which the proxy test uses), else `nginx` on PATH.
+/// `/usr/sbin/nginx` (Debian's, which the proxy test uses), else `nginx` on PATH;
+/// counted missing without the `openssl` command, which makes the test's certificate.
 fn nginx() -> Option<PathBuf> {
+    if !Command::new("openssl").arg("version").succeeds() {
+        return None;
+    }
     let on_path = std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
         .unwrap_or_default();
@@ -633,13 +638,22 @@ mod tests {
     fn debian_installs_what_is_missing() {
         assert_eq!(
             plan(Platform::Debian, &everything_missing()),
-            Plan::Apt(vec!["chromium", "chromium-driver", "nginx", "build-essential"])
+            Plan::Apt(vec![
+                "chromium",
+                "chromium-driver",
+                "nginx",
+                "openssl",
+                "build-essential"
+            ])
         );
         let only_nginx = Missing {
             nginx: true,
             ..Missing::default()
         };
-        assert_eq!(plan(Platform::Debian, &only_nginx), Plan::Apt(vec!["nginx"]));
+        assert_eq!(
+            plan(Platform::Debian, &only_nginx),
+            Plan::Apt(vec!["nginx", "openssl"])
+        );
         let only_driver = Missing {
             chromedriver: true,
             ..Missing::default()
@@ -666,7 +680,7 @@ mod tests {
         assert!(advice.contains("Google Chrome"), "{advice}");
         assert!(advice.contains("CHROME and CHROMEDRIVER"), "{advice}");
         assert!(
-            advice.contains("sudo apt-get install nginx build-essential"),
+            advice.contains("sudo apt-get install nginx openssl build-essential"),
             "{advice}"
         );
         assert!(advice.contains("Debian 12"), "{advice}");
@@ -675,7 +689,10 @@ mod tests {
             nginx: true,
             ..Missing::default()
         };
-        assert_eq!(plan(Platform::Ubuntu, &only_nginx), Plan::Apt(vec!["nginx"]));
+        assert_eq!(
+            plan(Platform::Ubuntu, &only_nginx),
+            Plan::Apt(vec!["nginx", "openssl"])
+        );
     }
 
     #[test]
