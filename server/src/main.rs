@@ -101,12 +101,12 @@ async fn run() -> anyhow::Result<()> {
     match args.command {
         Some(Admin::Backup { file, data_dir }) => {
             let made = backup::backup(&data_dir.join(STORE_FILE), &file)?;
-            println!("{made}");
+            say(&made);
             return Ok(());
         }
         Some(Admin::Restore { file, data_dir }) => {
             let restored = backup::restore(&file, &data_dir.join(STORE_FILE))?;
-            println!("{restored}");
+            say(&restored);
             return Ok(());
         }
         Some(Admin::Health { url }) => return health(&url),
@@ -155,6 +155,13 @@ async fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An administrator's command prints its result on stdout, for scripts to read;
+/// the server itself logs through `tracing`.
+#[allow(clippy::print_stdout)]
+fn say(result: &dyn std::fmt::Display) {
+    println!("{result}");
+}
+
 /// `atelier health`: one GET over plain HTTP/1.0, with std only; 200 or failure.
 fn health(url: &str) -> anyhow::Result<()> {
     use std::io::{Read, Write};
@@ -188,7 +195,7 @@ fn health(url: &str) -> anyhow::Result<()> {
         .unwrap_or_default()
         .to_owned();
     if status.split_whitespace().nth(1) == Some("200") {
-        println!("healthy: {status}");
+        say(&format!("healthy: {status}"));
         Ok(())
     } else {
         anyhow::bail!("unhealthy: {url} answered {status:?}")
