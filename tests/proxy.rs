@@ -11,11 +11,11 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
 use atelier_server::{Config, Rate};
-use atelier_tests::browser::{Driver, assert_no_console_errors, screenshot_dir};
+use atelier_tests::browser::{Driver, assert_no_console_errors};
 use atelier_tests::nginx::{Nginx, Ports, accept_any_certificate};
+use atelier_tests::page::{click_button, fill, wait, wait_for_text, wait_for_value};
 use atelier_tests::{PATIENCE, TestServer};
-use fantoccini::elements::Element;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -162,96 +162,4 @@ async fn plain_get(port: u16, path: &str) -> (String, String) {
     let answer = String::from_utf8_lossy(&answer).into_owned();
     let (head, body) = answer.split_once("\r\n\r\n").expect("a whole answer");
     (head.to_owned(), body.to_owned())
-}
-
-/// XPath string literal for any text (quotes included).
-fn literal(text: &str) -> String {
-    if !text.contains('\'') {
-        return format!("'{text}'");
-    }
-    let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
-    format!("concat({})", parts.join(", \"'\", "))
-}
-
-/// Waits for an element; on timeout, saves a screenshot and fails with the page's text.
-async fn wait(browser: &Client, locator: Locator<'_>, what: &str) -> Element {
-    match browser.wait().at_most(PATIENCE).for_element(locator).await {
-        Ok(element) => element,
-        Err(error) => {
-            let shot = screenshot_dir().join("proxy-failure.png");
-            if let Ok(png) = browser.screenshot().await {
-                let _ = std::fs::write(&shot, png);
-            }
-            let page = match browser.find(Locator::Css("body")).await {
-                Ok(body) => body.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            panic!(
-                "waiting for {what}: {error}\nscreenshot: {}\npage text:\n{page}",
-                shot.display()
-            );
-        }
-    }
-}
-
-/// The form field whose label reads `label`.
-async fn field(browser: &Client, label: &str) -> Element {
-    let xpath = format!("//label[normalize-space()={}]", literal(label));
-    let label = wait(browser, Locator::XPath(&xpath), &format!("the label {label:?}")).await;
-    let id = label
-        .attr("for")
-        .await
-        .unwrap()
-        .expect("the label names its field");
-    browser.find(Locator::Id(&id)).await.unwrap()
-}
-
-/// Waits until the field labelled `label` holds `text` (the programmes have loaded).
-async fn wait_for_value(browser: &Client, label: &str, text: &str) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let shown = field(browser, label)
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if shown == text {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{label:?} holds {text:?}, not {shown:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-/// The field labelled `label`, cleared, then `text` typed in.
-async fn fill(browser: &Client, label: &str, text: &str) {
-    let input = field(browser, label).await;
-    input.clear().await.unwrap();
-    input.send_keys(text).await.unwrap();
-}
-
-async fn click_button(browser: &Client, name: &str) {
-    let xpath = format!("//button[normalize-space()={}]", literal(name));
-    let button = wait(browser, Locator::XPath(&xpath), &format!("the button {name:?}")).await;
-    let at = serde_json::to_value(&button).unwrap();
-    browser
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center' }); return true;",
-            vec![at],
-        )
-        .await
-        .unwrap();
-    button.click().await.unwrap();
-}
-
-async fn wait_for_text(browser: &Client, css: &str, text: &str) -> Element {
-    let xpath = format!(
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' {css} ') and normalize-space()={}]",
-        literal(text)
-    );
-    wait(browser, Locator::XPath(&xpath), &format!("{text:?} in .{css}")).await
 }

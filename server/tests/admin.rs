@@ -53,6 +53,11 @@ async fn atelier(args: &[&std::ffi::OsStr]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// `atelier backup FILE --data-dir DATA` (or `restore`).
+async fn admin(command: &str, file: &Path, data: &Path) -> (bool, String) {
+    atelier(&[os(command), file.as_os_str(), os("--data-dir"), data.as_os_str()]).await
+}
+
 fn os(text: &str) -> &std::ffi::OsStr {
     std::ffi::OsStr::new(text)
 }
@@ -229,13 +234,7 @@ async fn a_backup_taken_while_notes_are_written_restores_every_note_acknowledged
     for n in 0..3 {
         let file = copies.0.join(format!("atelier-{n}.db"));
         let before = acked.load(Ordering::SeqCst);
-        let (ok, said) = atelier(&[
-            os("backup"),
-            file.as_os_str(),
-            os("--data-dir"),
-            data.0.as_os_str(),
-        ])
-        .await;
+        let (ok, said) = admin("backup", &file, &data.0).await;
         let after = acked.load(Ordering::SeqCst);
         assert!(ok, "backup {n}: {said}");
         assert!(said.contains("1 workshop(s)"), "it says what it copied: {said}");
@@ -246,13 +245,7 @@ async fn a_backup_taken_while_notes_are_written_restores_every_note_acknowledged
     writer.await.unwrap();
 
     let (first, before, after) = &taken[0];
-    let (ok, said) = atelier(&[
-        os("backup"),
-        first.as_os_str(),
-        os("--data-dir"),
-        data.0.as_os_str(),
-    ])
-    .await;
+    let (ok, said) = admin("backup", first, &data.0).await;
     assert!(
         !ok && said.contains("already there"),
         "never over an existing file: {said}"
@@ -265,13 +258,7 @@ async fn a_backup_taken_while_notes_are_written_restores_every_note_acknowledged
     }
 
     // A restore over a running server is refused and changes nothing.
-    let (ok, said) = atelier(&[
-        os("restore"),
-        first.as_os_str(),
-        os("--data-dir"),
-        data.0.as_os_str(),
-    ])
-    .await;
+    let (ok, said) = admin("restore", first, &data.0).await;
     assert!(!ok && said.contains("stop it first"), "{said}");
     let everything = acked.load(Ordering::SeqCst);
     assert_eq!(notes_in(&host, &created).await, everything);
@@ -280,13 +267,7 @@ async fn a_backup_taken_while_notes_are_written_restores_every_note_acknowledged
     // and its end: everything acknowledged before it, nothing torn.
     for (file, before, after) in &taken {
         let elsewhere = data_dir("restored");
-        let (ok, said) = atelier(&[
-            os("restore"),
-            file.as_os_str(),
-            os("--data-dir"),
-            elsewhere.0.as_os_str(),
-        ])
-        .await;
+        let (ok, said) = admin("restore", file, &elsewhere.0).await;
         assert!(ok, "{said}");
         let (_restored, other) = start(&elsewhere.0).await;
         let notes = notes_in(&other, &created).await;
@@ -298,13 +279,7 @@ async fn a_backup_taken_while_notes_are_written_restores_every_note_acknowledged
 
     // Restored in place once the server is stopped: the store it replaces is kept.
     server.kill().await.unwrap();
-    let (ok, said) = atelier(&[
-        os("restore"),
-        first.as_os_str(),
-        os("--data-dir"),
-        data.0.as_os_str(),
-    ])
-    .await;
+    let (ok, said) = admin("restore", first, &data.0).await;
     assert!(ok, "{said}");
     assert!(said.contains("previous store is kept"), "{said}");
     let kept = std::fs::read_dir(&data.0)
@@ -331,13 +306,7 @@ async fn restore_refuses_what_is_not_an_atelier_store() {
     let junk = data.0.join("junk.db");
     std::fs::write(&junk, b"these are not the bytes of a database").unwrap();
     let target = data.0.join("store");
-    let (ok, said) = atelier(&[
-        os("restore"),
-        junk.as_os_str(),
-        os("--data-dir"),
-        target.as_os_str(),
-    ])
-    .await;
+    let (ok, said) = admin("restore", &junk, &target).await;
     assert!(!ok, "{said}");
     assert!(
         !Path::new(&target).join("atelier.db").exists(),
@@ -388,25 +357,13 @@ async fn a_store_written_by_schema_version_2_opens_whole_in_this_release() {
             assert_eq!(command(&mut lead, id, note).await, Some(true));
         }
         let _ = std::fs::remove_file(&store);
-        let (ok, said) = atelier(&[
-            os("backup"),
-            store.as_os_str(),
-            os("--data-dir"),
-            data.0.as_os_str(),
-        ])
-        .await;
+        let (ok, said) = admin("backup", &store, &data.0).await;
         assert!(ok, "{said}");
         std::fs::write(&credential, serde_json::to_string_pretty(&created).unwrap()).unwrap();
     }
     let created: Created = serde_json::from_str(&std::fs::read_to_string(&credential).unwrap()).unwrap();
     let data = data_dir("upgrade");
-    let (ok, said) = atelier(&[
-        os("restore"),
-        store.as_os_str(),
-        os("--data-dir"),
-        data.0.as_os_str(),
-    ])
-    .await;
+    let (ok, said) = admin("restore", &store, &data.0).await;
     assert!(ok, "{said}");
     let (_server, host) = start(&data.0).await;
     let (_, state, _) = connect(&host, &created.facilitator_secret).await;

@@ -8,11 +8,13 @@
 //! - [`axe`]: axe-core run in a page, failing on serious or critical violations.
 //! - [`workshop`]: finding a template's steps and columns by key, checking replicas.
 //! - [`nginx`]: `deploy/nginx.conf` run for real in front of a test server.
+//! - [`page`]: finding and using a page by its words (labels, buttons, texts).
 
 pub mod axe;
 pub mod browser;
 pub mod client;
 pub mod nginx;
+pub mod page;
 pub mod server;
 pub mod workshop;
 
