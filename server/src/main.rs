@@ -1,6 +1,7 @@
 //! `atelier`: parse the configuration, start tracing, bind, serve; or one of the
 //! administrator's commands (`backup`, `restore`, `health`).
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use anyhow::Context;
 use atelier_server::store::backup;
 use atelier_server::store::sqlite::STORE_FILE;
 use atelier_server::{Config, hub_for, serve};
+use clap::builder::BoolishValueParser;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -25,7 +27,7 @@ struct Args {
     #[arg(long, env = "ATELIER_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Public base URL used in join links (e.g. https://atelier.example.org).
-    #[arg(long, env = "ATELIER_PUBLIC_URL")]
+    #[arg(long, env = "ATELIER_PUBLIC_URL", value_parser = public_url)]
     public_url: Option<String>,
     /// Serve the browser client from this directory instead of the one built into
     /// the binary (a client built apart, e.g. `dist/`).
@@ -35,19 +37,20 @@ struct Args {
     #[arg(long, env = "ATELIER_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
     /// Serve Prometheus metrics at /metrics to requests bearing this token
-    /// (`Authorization: Bearer TOKEN`). Without it, /metrics does not exist.
+    /// (`Authorization: Bearer TOKEN`). Without it (or with an empty one), /metrics
+    /// does not exist.
     #[arg(long, env = "ATELIER_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
     /// Keep workshops in memory only (they are lost when the server stops).
-    #[arg(long, env = "ATELIER_IN_MEMORY")]
+    #[arg(long, env = "ATELIER_IN_MEMORY", value_parser = BoolishValueParser::new())]
     in_memory: bool,
     /// Behind a reverse proxy: take the client's address from the last entry of
     /// X-Forwarded-For (only set this behind a proxy that writes it).
-    #[arg(long, env = "ATELIER_TRUST_FORWARDED_FOR")]
+    #[arg(long, env = "ATELIER_TRUST_FORWARDED_FOR", value_parser = BoolishValueParser::new())]
     trust_forwarded_for: bool,
     /// Lift the rate limits and the per-address limits: for load tests on loopback
     /// only, never on a server people use.
-    #[arg(long, env = "ATELIER_NO_RATE_LIMITS")]
+    #[arg(long, env = "ATELIER_NO_RATE_LIMITS", value_parser = BoolishValueParser::new())]
     no_rate_limits: bool,
 }
 
@@ -94,8 +97,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> anyhow::Result<()> {
+    // Colours for a person at a terminal; plain text for journald, `docker logs` and
+    // files, or wherever NO_COLOR is set.
+    let colours =
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_ansi(colours)
         .init();
     let args = Args::parse();
     match args.command {
@@ -107,6 +115,15 @@ async fn run() -> anyhow::Result<()> {
         Some(Admin::Restore { file, data_dir }) => {
             let restored = backup::restore(&file, &data_dir.join(STORE_FILE))?;
             say(&restored);
+            if !data_dir.join("atelier.key").is_file() {
+                say(&format!(
+                    "note: no atelier.key in {}: the server will make a new one, and the \
+                     organiser links given out before will not open (participants and \
+                     facilitators are not affected). Put the old atelier.key there first if \
+                     you have it.",
+                    data_dir.display()
+                ));
+            }
             return Ok(());
         }
         Some(Admin::Health { url }) => return health(&url),
@@ -118,7 +135,7 @@ async fn run() -> anyhow::Result<()> {
         static_dir: args.static_dir,
         data_dir: (!args.in_memory).then_some(args.data_dir),
         trust_forwarded_for: args.trust_forwarded_for,
-        metrics_token: args.metrics_token,
+        metrics_token: args.metrics_token.filter(|token| !token.trim().is_empty()),
         ..Config::default()
     };
     if args.no_rate_limits {
@@ -183,23 +200,52 @@ fn health(url: &str) -> anyhow::Result<()> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5))
         .with_context(|| format!("cannot connect to {authority}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
-    )?;
+    let timed_out = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+            anyhow::anyhow!("{authority} did not answer within 5 s")
+        }
+        _ => anyhow::Error::new(e).context(format!("reading {authority}'s answer")),
+    };
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes())?;
     let mut answer = Vec::new();
-    stream.take(64 * 1024).read_to_end(&mut answer)?;
+    stream
+        .take(64 * 1024)
+        .read_to_end(&mut answer)
+        .map_err(timed_out)?;
     let status = String::from_utf8_lossy(&answer)
         .lines()
         .next()
         .unwrap_or_default()
         .to_owned();
-    if status.split_whitespace().nth(1) == Some("200") {
-        say(&format!("healthy: {status}"));
-        Ok(())
-    } else {
+    let answer = String::from_utf8_lossy(&answer);
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    if status.split_whitespace().nth(1) != Some("200") {
         anyhow::bail!("unhealthy: {url} answered {status:?}")
     }
+    // A proxy's or another program's page answers 200 too: only Atelier's own
+    // answer counts.
+    if !body.contains("\"status\":\"ok\"") {
+        anyhow::bail!("{url} answered 200 but not as Atelier's health check: is it the right address?")
+    }
+    say(&format!("healthy: {}", body.trim()));
+    Ok(())
+}
+
+/// `--public-url`: an absolute http(s) URL, as join links and QR codes need.
+fn public_url(given: &str) -> Result<String, String> {
+    let rest = given
+        .strip_prefix("https://")
+        .or_else(|| given.strip_prefix("http://"))
+        .ok_or("start it with https:// (or http://), e.g. https://atelier.example.org")?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || given.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("give a whole address, e.g. https://atelier.example.org".into());
+    }
+    if rest.contains(['?', '#']) {
+        return Err("no query nor fragment: the base address only".into());
+    }
+    Ok(given.to_owned())
 }
 
 /// Waits for Ctrl-C, or SIGTERM (what `docker stop`, `systemctl stop` and Kubernetes

@@ -191,13 +191,17 @@ fn code_of(value: &impl serde::Serialize) -> String {
 
 /// `GET /metrics`: the counters, to a request bearing the configured token.
 pub async fn serve(State(hub): State<std::sync::Arc<Hub>>, headers: HeaderMap) -> Response {
-    let Some(expected) = &hub.config.metrics_token else {
+    // An empty token would open /metrics to anyone: it means none.
+    let Some(expected) = hub.config.metrics_token.as_ref().filter(|t| !t.is_empty()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    // The scheme's name is case-insensitive (RFC 9110); the token is not.
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .unwrap_or_default();
     // Digests compared, so the time taken says nothing about the token.
     if Sha256::digest(presented.as_bytes()) != Sha256::digest(expected.as_bytes()) {

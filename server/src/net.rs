@@ -174,11 +174,17 @@ pub async fn serve(
         max: socket_budget(limits.max_sockets),
         per_address: Connections::new(per_address),
     });
-    tracing::info!(
-        sockets = budget.max,
-        per_address = ?per_address,
-        "accepting connections"
-    );
+    match per_address {
+        Some(per_address) => tracing::info!(
+            sockets = budget.max,
+            per_address,
+            "accepting connections (at most `sockets` in all, `per_address` from one address)"
+        ),
+        None => tracing::info!(
+            sockets = budget.max,
+            "accepting connections (at most `sockets` in all; no limit per address here)"
+        ),
+    }
     let header_timeout = limits.header_read_timeout;
     // `stop` changes when shutting down; each connection holds a clone of `alive`
     // until it ends, so `alive`'s sender knows when the last one has.

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use atelier_shared::api::{CreateWorkshop, Created};
 use atelier_shared::{Colour, Command, NoteId};
-use support::{DataDir, PATIENCE, command, connect, get, post, start, start_with};
+use support::{DataDir, PATIENCE, command, connect, get, post, request, start, start_with};
 use tokio::time::timeout;
 use uuid::Uuid;
 
@@ -83,6 +83,20 @@ async fn the_binary_serves_its_own_client_compressed_and_revalidated() {
     let route = get(&host, "/j/ABCDEF", &[]).await;
     assert_eq!((route.status, &route.body), (200, &page.body));
     assert_eq!(get(&host, "/pkg/0000000000/missing.wasm", &[]).await.status, 404);
+    // A missing file is missing, not the page (a browser would parse HTML as CSS).
+    assert_eq!(get(&host, "/favicon.ico", &[]).await.status, 404);
+    assert_eq!(get(&host, "/static/missing.css", &[]).await.status, 404);
+    // Files are read, never written.
+    let post = request(&host, "POST", "/", &[("Content-Length", "0")]).await;
+    assert_eq!(post.status, 405);
+    // An API path that does not exist says so, in the API's own words.
+    let unknown = get(&host, "/api/workshop", &[]).await;
+    assert_eq!(unknown.status, 404);
+    assert!(
+        String::from_utf8_lossy(&unknown.body).contains("\"error\":\"not_found\""),
+        "{}",
+        String::from_utf8_lossy(&unknown.body)
+    );
 
     let plain = get(&host, &wasm, &[]).await;
     assert_eq!(plain.status, 200);
@@ -118,6 +132,13 @@ async fn the_binary_serves_its_own_client_compressed_and_revalidated() {
     let again = get(&host, "/", &[("If-None-Match", &tag)]).await;
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
+    // As a proxy may send it: a list, the tag made weak.
+    let weak = format!("\"0000\", W/{tag}");
+    assert_eq!(get(&host, "/", &[("If-None-Match", &weak)]).await.status, 304);
+    assert_eq!(
+        get(&host, "/", &[("If-None-Match", "\"0000\"")]).await.status,
+        200
+    );
 
     // Without --metrics-token there is no /metrics at all.
     assert_eq!(get(&host, "/metrics", &[]).await.status, 404);
@@ -133,6 +154,14 @@ async fn metrics_answer_only_their_token_and_count_commands_refusals_and_commits
     let wrong = get(&host, "/metrics", &[("Authorization", "Bearer guess")]).await;
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.header("www-authenticate"), Some("Bearer"));
+    let empty = get(&host, "/metrics", &[("Authorization", "Bearer ")]).await;
+    assert_eq!(empty.status, 401);
+    let lower = format!("bearer {token}");
+    assert_eq!(
+        get(&host, "/metrics", &[("Authorization", &lower)]).await.status,
+        200,
+        "the scheme's name is case-insensitive"
+    );
 
     let created = workshop(&host).await;
     let (mut lead, state, _) = connect(&host, &created.facilitator_secret).await;
@@ -182,6 +211,40 @@ async fn metrics_answer_only_their_token_and_count_commands_refusals_and_commits
     assert_eq!(value("atelier_store_commit_seconds_bucket{le=\"+Inf\"}"), commits);
     assert!(value("atelier_store_commit_seconds_sum") > 0.0);
     assert!(value("atelier_store_records_total") >= 5.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_metrics_token_leaves_metrics_off() {
+    let data = data_dir("metrics-empty");
+    let (_server, host, _log) = start_with(&data.0, &["--metrics-token", ""]).await;
+    assert_eq!(get(&host, "/metrics", &[]).await.status, 404);
+    assert_eq!(
+        get(&host, "/metrics", &[("Authorization", "Bearer ")])
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_public_url_that_is_not_an_http_address_is_refused_at_start() {
+    for wrong in [
+        "atelier.example.org",
+        "https://",
+        "ftp://atelier.example.org",
+        "https://a b.org",
+    ] {
+        let (ok, said) = atelier(&[
+            os("--in-memory"),
+            os("--addr"),
+            os("127.0.0.1:0"),
+            os("--public-url"),
+            os(wrong),
+        ])
+        .await;
+        assert!(!ok, "{wrong} accepted: {said}");
+        assert!(said.contains("--public-url"), "{said}");
+    }
 }
 
 /// Posts notes one after another as fast as they are acknowledged, counting the
@@ -314,6 +377,46 @@ async fn restore_refuses_what_is_not_an_atelier_store() {
     );
 }
 
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn restores_into_a_new_directory_are_private_and_never_overwrite_a_kept_store() {
+    let backup = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v2.db");
+    let data = data_dir("restore-twice");
+    let (ok, said) = admin("restore", &backup, &data.0).await;
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("no atelier.key"),
+        "the missing key is pointed out: {said}"
+    );
+    assert_eq!(mode(&data.0), 0o700);
+    assert_eq!(mode(&data.0.join("atelier.db")), 0o600);
+    assert_eq!(mode(&data.0.join("atelier.db.lock")), 0o600);
+
+    // Twice more within the same second: each replaced store is kept apart.
+    for _ in 0..2 {
+        let (ok, said) = admin("restore", &backup, &data.0).await;
+        assert!(ok, "{said}");
+    }
+    let kept: Vec<_> = std::fs::read_dir(&data.0)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("atelier.db.before-restore-"))
+        .filter(|name| !name.ends_with("-wal") && !name.ends_with("-shm"))
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+
+    // A directory is neither a backup to restore nor a file to back up into.
+    let (ok, said) = admin("restore", &data.0, &data.0).await;
+    assert!(!ok && said.contains("no backup file"), "{said}");
+    let (ok, said) = admin("backup", &data.0, &data.0).await;
+    assert!(!ok && said.contains("directory"), "{said}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_says_whether_the_server_answers() {
     let data = data_dir("health");
@@ -324,6 +427,28 @@ async fn health_says_whether_the_server_answers() {
     server.kill().await.unwrap();
     let (ok, said) = atelier(&[os("health"), os("--url"), os(&url)]).await;
     assert!(!ok, "a stopped server is not healthy: {said}");
+
+    // Something else answering 200 on that address is not Atelier.
+    let other = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api/health", other.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut stream, _) = other.accept().await.unwrap();
+        // The whole request first: closing with some of it unread would reset.
+        let mut asked = Vec::new();
+        let mut buffer = [0u8; 256];
+        while !asked.ends_with(b"\r\n\r\n") {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => asked.extend_from_slice(&buffer[..n]),
+            }
+        }
+        let _ = stream
+            .write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<h1>Welcome to nginx!</h1>")
+            .await;
+    });
+    let (ok, said) = atelier(&[os("health"), os("--url"), os(&url)]).await;
+    assert!(!ok && said.contains("not as Atelier"), "{said}");
 }
 
 /// A store as this release writes it (schema version 2), kept in the repository with

@@ -10,9 +10,12 @@ use std::path::Path;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, get_service};
 use rust_embed::Embed;
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// `dist/` as it was when the server was compiled (empty if it was not built).
@@ -26,42 +29,63 @@ pub fn embedded() -> bool {
     Built::get("index.html").is_some()
 }
 
-/// Serves `dir` if given, else the embedded client. `pages` answers every path that
-/// is not a file with `index.html` (the client's own routes: `/j/CODE`, `/w/ID`);
-/// `bundle` (the hashed files under `/pkg`) answers 404 instead.
+/// Serves `dir` if given, else the embedded client. `pages` answers the client's
+/// own routes (`/j/CODE`, `/w/ID`: paths whose last segment has no dot) with
+/// `index.html`, and a missing file (`/favicon.ico`) with 404; `bundle` (the hashed
+/// files under `/pkg`) answers 404 for anything it does not hold. Both answer GET
+/// and HEAD only.
 pub fn routers<S: Clone + Send + Sync + 'static>(dir: Option<&Path>) -> (Router<S>, Router<S>) {
     match dir {
         Some(dir) => {
+            let index = dir.join("index.html");
             let page = ServeDir::new(dir)
                 .precompressed_br()
                 .precompressed_gzip()
-                .fallback(
-                    ServeFile::new(dir.join("index.html"))
-                        .precompressed_br()
-                        .precompressed_gzip(),
-                );
+                .fallback(get(move |uri: Uri, request: Request| {
+                    let index = index.clone();
+                    async move {
+                        if !is_page(uri.path()) {
+                            return not_found();
+                        }
+                        ServeFile::new(index)
+                            .precompressed_br()
+                            .precompressed_gzip()
+                            .oneshot(request)
+                            .await
+                            .into_response()
+                    }
+                }));
             let bundle = ServeDir::new(dir.join("pkg"))
                 .precompressed_br()
                 .precompressed_gzip();
             (
-                Router::new().fallback_service(page),
-                Router::new().fallback_service(bundle),
+                Router::new().fallback_service(get_service(page)),
+                Router::new().fallback_service(get_service(bundle)),
             )
         }
         None => (
-            Router::new().fallback(|uri: Uri, headers: HeaderMap| async move {
+            Router::new().fallback(get(|uri: Uri, headers: HeaderMap| async move {
                 let path = uri.path().trim_start_matches('/');
                 match path {
-                    "" => file("index.html", &headers),
                     _ if is_file(path) => file(path, &headers),
-                    _ => file("index.html", &headers),
+                    _ if is_page(path) => file("index.html", &headers),
+                    _ => not_found(),
                 }
-            }),
-            Router::new().fallback(|uri: Uri, headers: HeaderMap| async move {
+            })),
+            Router::new().fallback(get(|uri: Uri, headers: HeaderMap| async move {
                 file(&format!("pkg{}", uri.path()), &headers)
-            }),
+            })),
         ),
     }
+}
+
+/// Whether `path` is one of the client's routes rather than a file.
+fn is_page(path: &str) -> bool {
+    !path.rsplit('/').next().unwrap_or_default().contains('.')
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Not found").into_response()
 }
 
 fn is_file(path: &str) -> bool {
@@ -71,7 +95,7 @@ fn is_file(path: &str) -> bool {
 /// `path` in the best encoding `headers` accept, with its type and entity tag.
 fn file(path: &str, headers: &HeaderMap) -> Response {
     if !is_file(path) {
-        return (StatusCode::NOT_FOUND, "Not found").into_response();
+        return not_found();
     }
     let accepted = accepted_encodings(headers);
     let (file, encoding) = [("br", ".br"), ("gzip", ".gz")]
@@ -83,7 +107,8 @@ fn file(path: &str, headers: &HeaderMap) -> Response {
     let tag = entity_tag(&file.metadata.sha256_hash());
     let mut response = if headers
         .get(header::IF_NONE_MATCH)
-        .is_some_and(|given| given.as_bytes() == tag.as_bytes() || given == "*")
+        .and_then(|given| given.to_str().ok())
+        .is_some_and(|given| matches(given, &tag))
     {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -100,6 +125,15 @@ fn file(path: &str, headers: &HeaderMap) -> Response {
         out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response
+}
+
+/// Whether an `If-None-Match` list names `tag` (compared weakly, as RFC 9110 asks
+/// for this header) or is `*`.
+fn matches(given: &str, tag: &str) -> bool {
+    given
+        .split(',')
+        .map(str::trim)
+        .any(|item| item == "*" || item.strip_prefix("W/").unwrap_or(item) == tag)
 }
 
 /// The encodings named in `Accept-Encoding` without `q=0`.
@@ -166,6 +200,25 @@ mod tests {
         assert_eq!(accepted_encodings(&accept("br;q=0, gzip;q=0.5")), ["gzip"]);
         assert_eq!(accepted_encodings(&accept("identity")), Vec::<&str>::new());
         assert_eq!(accepted_encodings(&HeaderMap::new()), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn entity_tags_match_in_lists_and_weakly() {
+        let tag = "\"abc\"";
+        assert!(matches("\"abc\"", tag));
+        assert!(matches("\"x\", W/\"abc\"", tag));
+        assert!(matches("*", tag));
+        assert!(!matches("\"abcd\", \"ab\"", tag));
+        assert!(!matches("", tag));
+    }
+
+    #[test]
+    fn only_paths_without_a_dot_in_their_last_segment_are_pages() {
+        assert!(is_page("/"));
+        assert!(is_page("j/ABCD-1234"));
+        assert!(is_page("/w/6f1c/report"));
+        assert!(!is_page("favicon.ico"));
+        assert!(!is_page("/static/missing.css"));
     }
 
     #[test]

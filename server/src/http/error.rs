@@ -22,6 +22,8 @@ pub enum ApiError {
         "no such export: ask for report.FORMAT or campaign.FORMAT, FORMAT being html, md, csv, xlsx or json"
     )]
     NotFound,
+    #[error("no such API call (docs/protocol.md lists them)")]
+    UnknownCall,
     #[error("no such template")]
     UnknownTemplate,
     #[error("only the lead facilitator of that workshop may do this")]
@@ -58,7 +60,7 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::UnknownTemplate => (StatusCode::NOT_FOUND, "unknown_template"),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::NotFound | ApiError::UnknownCall => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::NotFacilitator | ApiError::NoAccess => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -83,6 +83,9 @@ pub fn router(hub: Arc<Hub>) -> Router {
                 .route("/import", post(reports::import))
                 .layer(DefaultBodyLimit::max(hub.config.limits.max_import_bytes)),
         )
+        // Not the client's page: a script that calls a path that does not exist
+        // must learn it, not get HTML with 200.
+        .fallback(|| async { ApiError::UnknownCall })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -58,11 +58,18 @@ pub fn backup(store: &Path, to: &Path) -> Result<Summary, StoreError> {
     if !store.is_file() {
         return Err(failed(store, "there is no store there (check --data-dir)"));
     }
+    if to.is_dir() {
+        return Err(failed(
+            to,
+            "this is a directory: name the file to write, e.g. DIR/atelier-2026-12-03.db",
+        ));
+    }
     if to.exists() {
         return Err(failed(to, "a file is already there: choose a new name"));
     }
-    let partial = beside(to, ".partial");
-    let _ = std::fs::remove_file(&partial);
+    // A name nobody else uses, so that two backups at once, or a file of the
+    // administrator's that happens to be called `….partial`, are never overwritten.
+    let partial = beside(to, &format!(".partial-{}", unique()));
     let source = Connection::open_with_flags(store, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(|e| failed(store, e))?;
     source
@@ -93,14 +100,23 @@ pub fn backup(store: &Path, to: &Path) -> Result<Summary, StoreError> {
 /// Puts the backup `from` in place as the store at `store`. Refused while a server
 /// holds the store; the replaced store is renamed, not deleted.
 pub fn restore(from: &Path, store: &Path) -> Result<Summary, StoreError> {
-    check(from)?;
-    if let Some(dir) = store.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| failed(store, e))?;
+    if !from.is_file() {
+        return Err(failed(from, "no backup file there"));
     }
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    check(from)?;
+    let dir = store
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).map_err(|e| failed(store, e))?;
+        private(dir, 0o700).map_err(|e| failed(store, e))?;
+    }
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let lock = options
         .open(beside(store, ".lock"))
         .map_err(|e| failed(store, e))?;
     match lock.try_lock() {
@@ -115,10 +131,13 @@ pub fn restore(from: &Path, store: &Path) -> Result<Summary, StoreError> {
         Err(TryLockError::Error(e)) => return Err(failed(store, e)),
     }
     let kept = if store.exists() {
-        let stamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let aside = beside(store, &format!(".before-restore-{stamp}"));
+        let aside = (0..)
+            .map(|n| match n {
+                0 => beside(store, &format!(".before-restore-{}", seconds())),
+                n => beside(store, &format!(".before-restore-{}-{n}", seconds())),
+            })
+            .find(|aside| !aside.exists())
+            .expect("some name is free");
         for suffix in ["-wal", "-shm", ""] {
             let from = beside(store, suffix);
             if from.exists() {
@@ -141,6 +160,13 @@ pub fn restore(from: &Path, store: &Path) -> Result<Summary, StoreError> {
     // Opened as the server will open it (an older schema is upgraded here).
     let loaded = SqliteStore::open(store)?;
     drop(loaded);
+    // Run as root on a service's directory, the restored files would be root's and
+    // the service could not open them: they go to whoever owns the directory.
+    for file in ["", "-wal", "-shm", ".lock"].map(|suffix| beside(store, suffix)) {
+        if file.exists() {
+            let _ = owned_like(dir, &file);
+        }
+    }
     Ok(Summary {
         path: store.to_owned(),
         kept,
@@ -182,6 +208,36 @@ fn check(path: &Path) -> Result<Summary, StoreError> {
         bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
         kept: None,
     })
+}
+
+/// Gives `file` the owner of `dir` when they differ (only root may, and only root
+/// needs to).
+#[cfg(unix)]
+fn owned_like(dir: &Path, file: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, metadata) = (std::fs::metadata(dir)?, std::fs::metadata(file)?);
+    if (dir.uid(), dir.gid()) == (metadata.uid(), metadata.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::chown(file, Some(dir.uid()), Some(dir.gid()))
+}
+
+#[cfg(not(unix))]
+fn owned_like(_: &Path, _: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+fn seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn unique() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{}-{}-{nanos}", std::process::id(), seconds())
 }
 
 fn sync_parent(path: &Path) {

@@ -213,8 +213,13 @@ impl Got {
 
 /// A GET with these request headers, over a connection of its own.
 pub async fn get(host: &str, path: &str, headers: &[(&str, &str)]) -> Got {
+    request(host, "GET", path, headers).await
+}
+
+/// A request without a body, over a connection of its own.
+pub async fn request(host: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> Got {
     let mut stream = TcpStream::connect(host).await.unwrap();
-    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n");
+    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {host}\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
