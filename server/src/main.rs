@@ -135,7 +135,12 @@ async fn run() -> anyhow::Result<()> {
         static_dir: args.static_dir,
         data_dir: (!args.in_memory).then_some(args.data_dir),
         trust_forwarded_for: args.trust_forwarded_for,
-        metrics_token: args.metrics_token.filter(|token| !token.trim().is_empty()),
+        // Spaces and a carriage return (an env file edited on Windows) are not part
+        // of a token; an empty one means none.
+        metrics_token: args
+            .metrics_token
+            .map(|token| token.trim().to_owned())
+            .filter(|token| !token.is_empty()),
         ..Config::default()
     };
     if args.no_rate_limits {
@@ -154,6 +159,9 @@ async fn run() -> anyhow::Result<()> {
              `cargo xtask serve` (or `cargo xtask dist` before `cargo build`), or pass --static-dir"
         ),
         None => {}
+    }
+    if config.metrics_token.is_some() {
+        tracing::info!("Prometheus metrics at /metrics, for requests bearing the metrics token");
     }
     let listener = TcpListener::bind(config.addr).await.with_context(|| {
         format!(
@@ -244,6 +252,14 @@ fn public_url(given: &str) -> Result<String, String> {
     }
     if rest.contains(['?', '#']) {
         return Err("no query nor fragment: the base address only".into());
+    }
+    if host.contains('@') {
+        return Err("no user name nor password: they would be in every join link".into());
+    }
+    if !rest[host.len()..].trim_end_matches('/').is_empty() {
+        return Err("Atelier is served at the root of its address, not under a path: \
+                    give https://atelier.example.org, not …/atelier"
+            .into());
     }
     Ok(given.to_owned())
 }

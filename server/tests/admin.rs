@@ -97,6 +97,13 @@ async fn the_binary_serves_its_own_client_compressed_and_revalidated() {
         "{}",
         String::from_utf8_lossy(&unknown.body)
     );
+    let wrong = request(&host, "DELETE", "/api/health", &[]).await;
+    assert_eq!(wrong.status, 405);
+    assert!(
+        String::from_utf8_lossy(&wrong.body).contains("\"error\":\"method_not_allowed\""),
+        "{}",
+        String::from_utf8_lossy(&wrong.body)
+    );
 
     let plain = get(&host, &wasm, &[]).await;
     assert_eq!(plain.status, 200);
@@ -233,6 +240,8 @@ async fn a_public_url_that_is_not_an_http_address_is_refused_at_start() {
         "https://",
         "ftp://atelier.example.org",
         "https://a b.org",
+        "https://user:password@atelier.example.org",
+        "https://example.org/atelier",
     ] {
         let (ok, said) = atelier(&[
             os("--in-memory"),
@@ -415,6 +424,45 @@ async fn restores_into_a_new_directory_are_private_and_never_overwrite_a_kept_st
     assert!(!ok && said.contains("no backup file"), "{said}");
     let (ok, said) = admin("backup", &data.0, &data.0).await;
     assert!(!ok && said.contains("directory"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_stopped_uncleanly_restores_whole_even_onto_itself() {
+    let data = data_dir("restore-wal");
+    let (mut server, host) = start(&data.0).await;
+    workshop(&host).await;
+    // Killed: what it wrote is in the write-ahead log beside the store.
+    server.kill().await.unwrap();
+    server.wait().await.unwrap();
+    assert!(data.0.join("atelier.db-wal").exists());
+    let store = data.0.join("atelier.db");
+    let (ok, said) = admin("restore", &store, &data.0).await;
+    assert!(ok && said.contains("1 workshop(s)"), "{said}");
+
+    // The store it replaced, with its log, restores whole too.
+    let kept = said
+        .split("kept as ")
+        .nth(1)
+        .map(|rest| Path::new(rest.trim()).to_owned())
+        .unwrap_or_else(|| panic!("the kept store is named: {said}"));
+    let (ok, said) = admin("restore", &kept, &data.0).await;
+    assert!(ok && said.contains("1 workshop(s)"), "{said}");
+
+    // A store missing beside a restore's copy is an interrupted restore: the server
+    // says so rather than start empty.
+    std::fs::rename(&store, data.0.join("atelier.db.restoring")).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.0.join(format!("atelier.db{suffix}")));
+    }
+    let (ok, said) = atelier(&[
+        os("--data-dir"),
+        data.0.as_os_str(),
+        os("--addr"),
+        os("127.0.0.1:0"),
+    ])
+    .await;
+    assert!(!ok && said.contains("restore was interrupted"), "{said}");
+    assert!(!store.exists(), "no empty store made");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

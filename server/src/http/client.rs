@@ -79,9 +79,11 @@ pub fn routers<S: Clone + Send + Sync + 'static>(dir: Option<&Path>) -> (Router<
     }
 }
 
-/// Whether `path` is one of the client's routes rather than a file.
+/// Whether `path` is one of the client's routes rather than a file (or a call to
+/// the API that the API's router did not take, such as `/api/`).
 fn is_page(path: &str) -> bool {
     !path.rsplit('/').next().unwrap_or_default().contains('.')
+        && !path.trim_start_matches('/').starts_with("api/")
 }
 
 fn not_found() -> Response {
@@ -105,10 +107,12 @@ fn file(path: &str, headers: &HeaderMap) -> Response {
         .or_else(|| Built::get(path).map(|f| (f, None)))
         .expect("checked above");
     let tag = entity_tag(&file.metadata.sha256_hash());
+    // Several header lines are one list (RFC 9110).
     let mut response = if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|given| given.to_str().ok())
-        .is_some_and(|given| matches(given, &tag))
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|given| given.to_str().ok())
+        .any(|given| matches(given, &tag))
     {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -219,6 +223,7 @@ mod tests {
         assert!(is_page("/w/6f1c/report"));
         assert!(!is_page("favicon.ico"));
         assert!(!is_page("/static/missing.css"));
+        assert!(!is_page("/api/"));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum ApiError {
     NotFound,
     #[error("no such API call (docs/protocol.md lists them)")]
     UnknownCall,
+    #[error("this API call does not take this method (docs/protocol.md lists them)")]
+    WrongMethod,
     #[error("no such template")]
     UnknownTemplate,
     #[error("only the lead facilitator of that workshop may do this")]
@@ -61,6 +63,7 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::UnknownTemplate => (StatusCode::NOT_FOUND, "unknown_template"),
             ApiError::NotFound | ApiError::UnknownCall => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::WrongMethod => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::NotFacilitator | ApiError::NoAccess => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -86,6 +86,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         // Not the client's page: a script that calls a path that does not exist
         // must learn it, not get HTML with 200.
         .fallback(|| async { ApiError::UnknownCall })
+        .method_not_allowed_fallback(|| async { ApiError::WrongMethod })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -142,6 +142,18 @@ impl SqliteStore {
             }
             Ok(_) => {}
             Err(e) if e.kind() == ErrorKind::NotFound => {
+                let restoring = beside(path, super::backup::RESTORING);
+                if restoring.exists() {
+                    return Err(StoreError::Open {
+                        path: shown,
+                        reason: format!(
+                            "it is missing and {} is there: a restore was interrupted. Run \
+                             `atelier restore` again (the store it replaced is kept beside, \
+                             as atelier.db.before-restore-…)",
+                            restoring.display()
+                        ),
+                    });
+                }
                 if std::fs::metadata(&wal).is_ok_and(|log| log.len() > 0) {
                     return Err(corrupt(format!(
                         "the file is missing but its write-ahead log {} is there",
