@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use atelier_shared::machine::{Actor, decide};
 use atelier_shared::model::{Ranked, Role, Source, VoteResult, VoteScope};
-use atelier_shared::{Activity, ColumnId, Command, NoteId, ParticipantId, RoomId, Step, StepId, Workshop};
+use atelier_shared::{ColumnId, Command, NoteId, ParticipantId, RoomId, Step, StepId, Workshop};
 
 use crate::browser;
 
@@ -143,7 +143,7 @@ pub fn results_step(w: &Workshop, room: RoomId) -> Option<&Step> {
     if let Some(focus) = current.focus() {
         return w.step(focus.vote).filter(closed);
     }
-    if current.activity != Activity::Discussion {
+    if !current.activity.recalls_results() {
         return None;
     }
     let index = w.steps.iter().position(|s| s.id == current.id)?;

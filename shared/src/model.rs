@@ -664,10 +664,10 @@ impl Workshop {
     pub fn focus_notes(&self, step: &Step, room: RoomId) -> Vec<NoteId> {
         match step.focus() {
             Some(Focus { vote, top }) => {
-                let scope_room = match self.step(vote).map(|s| &s.activity) {
-                    Some(Activity::Vote { rules }) if rules.scope == VoteScope::Workshop => None,
-                    _ => Some(room),
-                };
+                let scope_room = self
+                    .step(vote)
+                    .and_then(Step::vote_rules)
+                    .map_or(Some(room), |rules| rules.tally_room(room));
                 self.result(vote, scope_room)
                     .map(|result| {
                         result
@@ -690,29 +690,130 @@ impl Workshop {
     }
 }
 
-impl Step {
+/// What each kind of step allows and shows. Every method matches every activity by
+/// name, without a catch-all: a new kind of step does not compile until each of
+/// them says what it does.
+impl Activity {
+    /// Whether participants post notes (in the step's columns).
+    pub fn posts_notes(&self) -> bool {
+        match self {
+            Activity::Brainstorm { .. } => true,
+            Activity::Vote { .. }
+            | Activity::Characterise { .. }
+            | Activity::ProblemTree { .. }
+            | Activity::Plenary
+            | Activity::Discussion => false,
+        }
+    }
+
+    /// Whether nobody but their author sees who wrote the notes posted now.
+    pub fn anonymous_notes(&self) -> bool {
+        match self {
+            Activity::Brainstorm { anonymous, .. } => *anonymous,
+            Activity::Vote { .. }
+            | Activity::Characterise { .. }
+            | Activity::ProblemTree { .. }
+            | Activity::Plenary
+            | Activity::Discussion => false,
+        }
+    }
+
+    /// Whether notes posted now stay hidden until the facilitator reveals them.
+    pub fn hides_notes(&self) -> bool {
+        match self {
+            Activity::Brainstorm { hidden, .. } => *hidden,
+            Activity::Vote { .. }
+            | Activity::Characterise { .. }
+            | Activity::ProblemTree { .. }
+            | Activity::Plenary
+            | Activity::Discussion => false,
+        }
+    }
+
+    /// Whether the step cannot work without columns of its own.
+    pub fn needs_columns(&self) -> bool {
+        match self {
+            Activity::Brainstorm { .. } | Activity::Vote { .. } => true,
+            Activity::Characterise { .. }
+            | Activity::ProblemTree { .. }
+            | Activity::Plenary
+            | Activity::Discussion => false,
+        }
+    }
+
     /// Whether the rooms on this step look at every room's board together.
     pub fn gathers_rooms(&self) -> bool {
-        match &self.activity {
+        match self {
             Activity::Plenary => true,
             Activity::Vote { rules } => rules.scope == VoteScope::Workshop,
-            _ => false,
+            Activity::Brainstorm { .. }
+            | Activity::Characterise { .. }
+            | Activity::ProblemTree { .. }
+            | Activity::Discussion => false,
         }
     }
 
     /// The earlier vote whose best notes this step works on, and the ranks it keeps.
     pub fn focus(&self) -> Option<Focus> {
-        match &self.activity {
+        match self {
             Activity::Characterise { focus } | Activity::ProblemTree { focus } => *focus,
-            _ => None,
+            Activity::Brainstorm { .. }
+            | Activity::Vote { .. }
+            | Activity::Plenary
+            | Activity::Discussion => None,
         }
     }
 
     pub fn vote_rules(&self) -> Option<&VoteRules> {
-        match &self.activity {
+        match self {
             Activity::Vote { rules } => Some(rules),
-            _ => None,
+            Activity::Brainstorm { .. }
+            | Activity::Characterise { .. }
+            | Activity::ProblemTree { .. }
+            | Activity::Plenary
+            | Activity::Discussion => None,
         }
+    }
+
+    /// Whether the board only shows (nothing to post, spend or fill in, so nothing
+    /// to finish).
+    pub fn read_only(&self) -> bool {
+        match self {
+            Activity::Plenary | Activity::Discussion => true,
+            Activity::Brainstorm { .. }
+            | Activity::Vote { .. }
+            | Activity::Characterise { .. }
+            | Activity::ProblemTree { .. } => false,
+        }
+    }
+
+    /// Whether the step shows the results of the latest vote before it (a
+    /// discussion after a vote talks about them).
+    pub fn recalls_results(&self) -> bool {
+        match self {
+            Activity::Discussion => true,
+            Activity::Brainstorm { .. }
+            | Activity::Vote { .. }
+            | Activity::Characterise { .. }
+            | Activity::ProblemTree { .. }
+            | Activity::Plenary => false,
+        }
+    }
+}
+
+impl Step {
+    /// Whether the rooms on this step look at every room's board together.
+    pub fn gathers_rooms(&self) -> bool {
+        self.activity.gathers_rooms()
+    }
+
+    /// The earlier vote whose best notes this step works on, and the ranks it keeps.
+    pub fn focus(&self) -> Option<Focus> {
+        self.activity.focus()
+    }
+
+    pub fn vote_rules(&self) -> Option<&VoteRules> {
+        self.activity.vote_rules()
     }
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::ColumnId;
 use crate::ids::{Millis, NoteId, RoomId};
-use crate::model::{Activity, Column, ColumnKind, Note, Ranked, Role, Room, Source, Workshop};
+use crate::model::{Column, ColumnKind, Note, Ranked, Role, Room, Source, Workshop};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
@@ -357,11 +357,7 @@ fn vote_report(
 /// Each note's place in the last closed vote (in agenda order) that counted it.
 fn placements(w: &Workshop) -> HashMap<NoteId, Placed> {
     let mut placed = HashMap::new();
-    for step in w
-        .steps
-        .iter()
-        .filter(|s| matches!(s.activity, Activity::Vote { .. }))
-    {
+    for step in w.steps.iter().filter(|s| s.vote_rules().is_some()) {
         for result in w.results.iter().filter(|r| r.step == step.id) {
             for r in &result.ranking {
                 placed.insert(

@@ -141,11 +141,14 @@ pub fn RoomBoard() -> impl IntoView {
                 <VoteBudget/>
             </section>
             {move || {
+                // Every kind of step by name: a new one must choose its board here.
                 let work = match activity.get() {
                     Some(Activity::Characterise { .. }) => Work::Characterise,
                     Some(Activity::ProblemTree { .. }) => Work::ProblemTree,
                     Some(Activity::Plenary) => Work::Plenary,
-                    _ => return view! { <Columns/> }.into_any(),
+                    Some(Activity::Brainstorm { .. } | Activity::Vote { .. } | Activity::Discussion) | None => {
+                        return view! { <Columns/> }.into_any();
+                    }
                 };
                 view! {
                     // A tie at the cut of the vote this step works from, if any.
@@ -198,8 +201,10 @@ fn modes(activity: Option<Activity>, closed: bool) -> Vec<&'static str> {
             modes
         }
         Some(Activity::Vote { rules }) if rules.secret && !closed => vec![t.mode_secret],
-        Some(Activity::Discussion) | Some(Activity::Plenary) => vec![t.mode_read_only],
-        _ => Vec::new(),
+        Some(activity) if activity.read_only() => vec![t.mode_read_only],
+        Some(Activity::Vote { .. } | Activity::Characterise { .. } | Activity::ProblemTree { .. })
+        | Some(Activity::Discussion | Activity::Plenary)
+        | None => Vec::new(),
     }
 }
 
@@ -227,12 +232,8 @@ fn Presence() -> impl IntoView {
     });
     // Nothing to finish on a step that only shows (a discussion, the plenary).
     let read_only = Memo::new(move |_| {
-        here.step.with(|s| {
-            matches!(
-                s.as_ref().map(|s| &s.activity),
-                Some(Activity::Discussion | Activity::Plenary)
-            )
-        })
+        here.step
+            .with(|s| s.as_ref().is_some_and(|s| s.activity.read_only()))
     });
     let me_ready = Memo::new(move |_| {
         let me = session.you.get()?;

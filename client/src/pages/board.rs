@@ -3,7 +3,7 @@
 //! board of the room they open; the report is the case file of what was found.
 
 use atelier_shared::protocol::Token;
-use atelier_shared::{Activity, Participant, Role, RoomId, WorkshopId};
+use atelier_shared::{Participant, Role, RoomId, WorkshopId};
 use leptos::prelude::*;
 
 use super::report::report_view;
@@ -173,7 +173,7 @@ fn StepBrief() -> impl IntoView {
     });
     let posting = Memo::new(move |_| {
         here.step
-            .with(|s| matches!(s.as_ref().map(|s| &s.activity), Some(Activity::Brainstorm { .. })))
+            .with(|s| s.as_ref().is_some_and(|s| s.activity.posts_notes()))
     });
     view! {
         <div class="step-brief">

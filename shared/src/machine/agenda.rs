@@ -91,9 +91,7 @@ pub(super) fn reveal(w: &Workshop, actor: Actor, room: Option<RoomId>) -> Result
     let mut events = Vec::new();
     for id in rooms {
         let Some(room) = w.room(id) else { continue };
-        let hidden_step = w
-            .step(room.step)
-            .is_some_and(|s| matches!(s.activity, Activity::Brainstorm { hidden: true, .. }));
+        let hidden_step = w.step(room.step).is_some_and(|s| s.activity.hides_notes());
         let notes: Vec<_> = w
             .notes
             .values()
@@ -141,8 +139,7 @@ pub fn check_step(w: &Workshop, step: Step) -> Result<Step, Rejection> {
     if step.columns.iter().any(|c| w.column(*c).is_none()) {
         return Err(Rejection::UnknownColumn);
     }
-    let needs_columns = matches!(step.activity, Activity::Brainstorm { .. } | Activity::Vote { .. });
-    if needs_columns && step.columns.is_empty() {
+    if step.activity.needs_columns() && step.columns.is_empty() {
         return Err(Rejection::TooFew {
             what: Counted::Columns,
         });

@@ -165,10 +165,13 @@ fn workable_note(w: &Workshop, actor: Actor, id: NoteId, work: Work) -> Result<&
         return Err(Rejection::Locked);
     }
     let step = w.step(room.step).ok_or(Rejection::UnknownStep)?;
-    let open = match (&step.activity, work) {
-        (Activity::Characterise { .. }, Work::Characterise)
-        | (Activity::ProblemTree { .. }, Work::ProblemTree) => w.focus_notes(step, note.room).contains(&id),
-        _ => false,
+    let step_work = match &step.activity {
+        Activity::Characterise { .. } => Some(Work::Characterise),
+        Activity::ProblemTree { .. } => Some(Work::ProblemTree),
+        Activity::Brainstorm { .. } | Activity::Vote { .. } | Activity::Plenary | Activity::Discussion => {
+            None
+        }
     };
+    let open = step_work == Some(work) && w.focus_notes(step, note.room).contains(&id);
     if open { Ok(note) } else { Err(Rejection::WrongStep) }
 }

@@ -9,7 +9,7 @@ use crate::campaign::same_place;
 use crate::event::Event;
 use crate::ids::{ColumnId, Millis, NoteId, RoomId, derived_id};
 use crate::map::{MAX_ITEMS, MapItem};
-use crate::model::{Activity, Colour, ColumnKind, Note, Participant, Role, Source, Workshop};
+use crate::model::{Colour, ColumnKind, Note, Participant, Role, Source, Workshop};
 use crate::rejection::{Counted, Rejection};
 use crate::text;
 
@@ -49,7 +49,7 @@ pub(super) fn post(
         if room.locked {
             return Err(Rejection::Locked);
         }
-        if !matches!(step.activity, Activity::Brainstorm { .. }) || !step.columns.contains(&new.column) {
+        if !step.activity.posts_notes() || !step.columns.contains(&new.column) {
             return Err(Rejection::WrongStep);
         }
         if column.kind == ColumnKind::Facilitators {
@@ -62,12 +62,10 @@ pub(super) fn post(
     }
     let text = text::note(new.text)?;
     room_has_space(w, new.room, 1)?;
-    let (anonymous, hidden) = match step.activity {
-        Activity::Brainstorm { anonymous, hidden } if step.columns.contains(&new.column) => {
-            (anonymous, hidden && !room.revealed.contains(&step.id))
-        }
-        _ => (false, false),
-    };
+    // A facilitator's note outside the step's columns takes none of its modes.
+    let in_step = step.columns.contains(&new.column);
+    let anonymous = in_step && step.activity.anonymous_notes();
+    let hidden = in_step && step.activity.hides_notes() && !room.revealed.contains(&step.id);
     Ok(vec![Event::NotePosted {
         note: Note {
             colour: new.colour,
@@ -254,7 +252,7 @@ fn changeable_note(w: &Workshop, actor: Actor, id: NoteId) -> Result<(&Note, boo
         // Only while the room brainstorms in the note's column: once a vote has
         // started, what people vote on (and what won) no longer changes under them.
         let step = w.step(room.step).ok_or(Rejection::UnknownStep)?;
-        if !matches!(step.activity, Activity::Brainstorm { .. }) || !step.columns.contains(&note.column) {
+        if !step.activity.posts_notes() || !step.columns.contains(&note.column) {
             return Err(Rejection::WrongStep);
         }
     }
