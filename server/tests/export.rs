@@ -5,12 +5,16 @@
 //! A golden file that no longer matches is left next to it as `*.actual.*` for review;
 //! `UPDATE_GOLDEN=1 cargo test -p atelier-server --test export` rewrites them.
 
+/// The campaign every golden file is made from.
+#[path = "support/campaign.rs"]
+mod fixture;
+
 use std::io::Cursor;
 use std::path::PathBuf;
 
 use atelier_server::catalog::Catalog;
 use atelier_server::export::archive::{self, ImportError};
-use atelier_server::export::{self, Format, Lang, Options, Scope, Zone, fixture};
+use atelier_server::export::{self, Format, Lang, Options, Scope, Zone};
 use atelier_shared::api::Archive;
 use atelier_shared::report::Report;
 use atelier_shared::{Role, Workshop};

@@ -11,12 +11,10 @@
 //! - [`labels`]: the words (French, English) and dates in the reader's time zone.
 //! - [`markdown`], [`html`] (with [`chart`], its SVG charts), [`csv`], [`xlsx`].
 //! - [`archive`]: the JSON export and its import.
-//! - [`fixture`]: a YESS CAMP campaign played out, for the golden files and demos.
 
 pub mod archive;
 pub mod chart;
 pub mod csv;
-pub mod fixture;
 pub mod html;
 pub mod labels;
 pub mod markdown;

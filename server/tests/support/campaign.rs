@@ -2,7 +2,8 @@
 //! territories (the map of needs, new and emerging needs, the vote, the
 //! characterisations, the problem trees), then YESS CAMP 2 starting from the needs it
 //! retained (solutions under each need, voted). Every export's golden files are made
-//! from it, and the browser test imports it. Some notes are hostile on purpose.
+//! from it, and the browser test imports its archive. Some notes are hostile on
+//! purpose. Test data: not part of the server.
 
 use atelier_shared::machine::{self, NewRoom, NewWorkshop};
 use atelier_shared::model::{Field, Settings, Side};
@@ -12,7 +13,7 @@ use atelier_shared::{
     StepId, Workshop, WorkshopId,
 };
 
-use crate::catalog::Catalog;
+use atelier_server::catalog::Catalog;
 
 /// 12 March 2026, 09:00 UTC: the first workshop opens.
 pub const OPENED: Millis = Millis(1_773_306_000_000);
@@ -125,7 +126,7 @@ fn open(
     source: Option<&Workshop>,
 ) -> Workshop {
     let template = catalog
-        .template(template, crate::export::Lang::Fr)
+        .template(template, atelier_server::export::Lang::Fr)
         .unwrap_or_else(|| panic!("no template {template}"));
     let id = WorkshopId::from_u128(number);
     let rooms: Vec<NewRoom> = template
