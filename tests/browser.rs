@@ -538,7 +538,7 @@ async fn yess_camp_1_characterises_and_builds_the_problem_tree_of_the_retained_n
     // Characterisation of the retained need, seen by the facilitator.
     go_to_step(&lead, "Caractérisez les besoins prioritaires").await;
     wait_for_text(&alice, "dossier-title", need).await;
-    let why = "Pourquoi est-ce important sur votre territoire ?";
+    let why = "Pourquoi est-ce important sur le territoire ?";
     fill(&alice, why, "Pas de bus le dimanche dans la haute vallée\t").await;
     let mirrored = "//textarea[contains(@id, '-Why')]";
     wait_for_value_at(

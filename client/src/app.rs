@@ -13,11 +13,11 @@ const LANG_KEY: &str = "atelier:lang";
 pub fn App() -> impl IntoView {
     // What this browser chose before; on a first visit, the first of the browser's
     // preferred languages that Atelier speaks; French otherwise.
-    let remembered = browser::load(LANG_KEY).and_then(|code| Lang::from_code(&code));
+    let remembered = browser::load(LANG_KEY).and_then(|code| Lang::parse(&code));
     let preferred = || {
         browser::preferred_languages()
             .iter()
-            .find_map(|code| Lang::from_code(code))
+            .find_map(|code| Lang::parse(code))
     };
     let lang = RwSignal::new(remembered.or_else(preferred).unwrap_or(Lang::Fr));
     provide_context(lang);

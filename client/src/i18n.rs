@@ -7,46 +7,32 @@ use atelier_shared::rejection::{Counted, Paced, TextField};
 use atelier_shared::{Colour, Rejection, Role};
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Fr,
-    En,
-}
+/// The language everything here speaks: one with the server's (`atelier_shared`).
+pub use atelier_shared::Lang;
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
+impl Texts {
+    /// A characterisation's question (the same words the reports print).
+    pub fn question(&self, field: Field) -> &'static str {
+        self.lang.question(field)
     }
 
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "fr" => Some(Lang::Fr),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
+    /// A side of a problem tree.
+    pub fn side(&self, side: Side) -> &'static str {
+        self.lang.side(side)
     }
 
-    pub fn texts(self) -> &'static Texts {
-        match self {
+    /// The strings of `lang`.
+    pub fn of(lang: Lang) -> &'static Texts {
+        match lang {
             Lang::Fr => &FR,
             Lang::En => &EN,
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Fr => Lang::En,
-            Lang::En => Lang::Fr,
         }
     }
 }
 
 /// The current language's strings; re-read whenever the language changes.
 pub fn texts() -> &'static Texts {
-    expect_context::<RwSignal<Lang>>().get().texts()
+    Texts::of(expect_context::<RwSignal<Lang>>().get())
 }
 
 /// One string of the current language, re-read when the language changes:
@@ -61,6 +47,7 @@ pub fn tr(
 
 #[derive(Debug)]
 pub struct Texts {
+    pub lang: Lang,
     pub lang_name: &'static str,
     pub colon: &'static str,
     pub switch_language: &'static str,
@@ -263,14 +250,12 @@ pub struct Texts {
     pub you_anonymously: fn(&str) -> String,
     pub no_parents: &'static str,
     pub nothing_to_work_on: &'static str,
-    pub field_label: fn(Field) -> &'static str,
     pub field_hint: fn(Field) -> &'static str,
     pub field_overtaken: &'static str,
     pub field_take_theirs: &'static str,
     pub field_keep_mine: &'static str,
     pub field_draft: &'static str,
     pub someone_writing: fn(&str) -> String,
-    pub side: fn(Side) -> &'static str,
     pub add_branch: fn(Side) -> &'static str,
     pub remove_branch: fn(&str) -> String,
     pub add: &'static str,
@@ -306,6 +291,7 @@ pub struct Texts {
 }
 
 pub static FR: Texts = Texts {
+    lang: Lang::Fr,
     lang_name: "Français",
     colon: " : ",
     switch_language: "English",
@@ -631,11 +617,6 @@ pub static FR: Texts = Texts {
     you_anonymously: |name| format!("{name} (anonyme)"),
     no_parents: "Aucune note à laquelle répondre pour l'instant.",
     nothing_to_work_on: "Aucune note retenue : le vote précédent doit être clos.",
-    field_label: |field| match field {
-        Field::Why => "Pourquoi est-ce important sur votre territoire ?",
-        Field::Who => "Qui est concerné ?",
-        Field::Measure => "Comment le mesurer (indicateurs d'impact) ?",
-    },
     field_hint: |field| match field {
         Field::Why => "Les faits, les témoignages…",
         Field::Who => "Publics, acteurs, lieux…",
@@ -646,10 +627,6 @@ pub static FR: Texts = Texts {
     field_keep_mine: "Garder la mienne",
     field_draft: "Brouillon pas encore enregistré.",
     someone_writing: |name| format!("✎ {name} écrit dans ce champ…"),
-    side: |side| match side {
-        Side::Cause => "Causes",
-        Side::Consequence => "Conséquences",
-    },
     add_branch: |side| match side {
         Side::Cause => "Ajouter une cause",
         Side::Consequence => "Ajouter une conséquence",
@@ -833,6 +810,7 @@ fn fr_counted(what: Counted) -> &'static str {
 }
 
 pub static EN: Texts = Texts {
+    lang: Lang::En,
     lang_name: "English",
     colon: ": ",
     switch_language: "Français",
@@ -1157,11 +1135,6 @@ pub static EN: Texts = Texts {
     you_anonymously: |name| format!("{name} (anonymous)"),
     no_parents: "Nothing to answer yet.",
     nothing_to_work_on: "No note retained yet: the previous vote must be closed.",
-    field_label: |field| match field {
-        Field::Why => "Why does it matter on your territory?",
-        Field::Who => "Who is affected?",
-        Field::Measure => "How could it be measured (impact indicators)?",
-    },
     field_hint: |field| match field {
         Field::Why => "Facts, testimonies…",
         Field::Who => "People, organisations, places…",
@@ -1172,10 +1145,6 @@ pub static EN: Texts = Texts {
     field_keep_mine: "Keep mine",
     field_draft: "Draft not saved yet.",
     someone_writing: |name| format!("✎ {name} is typing here…"),
-    side: |side| match side {
-        Side::Cause => "Causes",
-        Side::Consequence => "Consequences",
-    },
     add_branch: |side| match side {
         Side::Cause => "Add a cause",
         Side::Consequence => "Add a consequence",

@@ -5,7 +5,7 @@
 use atelier_shared::api::TemplateSummary;
 use atelier_shared::template::Template;
 
-use crate::export::Lang;
+use atelier_shared::Lang;
 
 /// Template files, in the order they are offered.
 const TEMPLATES: [&str; 5] = [

@@ -13,6 +13,8 @@
 //! - [`report`]: the case file of a workshop as plain data, which the exports render.
 //! - [`protocol`]: the websocket messages in each direction and the protocol version.
 //! - [`api`]: the JSON bodies of the HTTP API (create, join, templates).
+//! - [`vocab`]: the languages and the words both sides show (characterisation
+//!   questions, tree sides, export formats).
 //!
 //! Nothing here does I/O or reads a clock: the server stamps time, the client renders.
 
@@ -30,6 +32,7 @@ pub mod report;
 pub mod sight;
 pub mod template;
 pub mod text;
+pub mod vocab;
 
 pub use command::Command;
 pub use event::Event;
@@ -40,3 +43,4 @@ pub use machine::{Actor, apply, check_invariants};
 pub use model::{Activity, Colour, Column, Lens, Note, Participant, Role, Room, Step, VoteRules, Workshop};
 pub use rejection::Rejection;
 pub use sight::{Sight, Viewer};
+pub use vocab::Lang;

@@ -854,7 +854,7 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
     };
     view! {
         <div class="detail-field">
-            <label for=id.clone()>{move || (texts().field_label)(field)}</label>
+            <label for=id.clone()>{move || texts().question(field)}</label>
             <textarea
                 id=id
                 rows="3"
@@ -951,7 +951,7 @@ fn Branches(note: NoteId, side: Side) -> impl IntoView {
     };
     view! {
         <section class=class>
-            <h4>{move || (texts().side)(side)}</h4>
+            <h4>{move || texts().side(side)}</h4>
             <ul role="list">
                 <For each=move || branches.get() key=|b| (b.id, b.text.clone()) let:branch>
                     <li class="branch">

@@ -18,7 +18,7 @@ pub use join::{JoinForm, JoinPage, NotFound};
 
 use crate::api::Failure;
 use crate::browser;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Texts};
 use crate::route::{Route, go};
 
 /// Sends a form's create or join request: `busy` while it runs; on success this browser
@@ -40,7 +40,7 @@ fn enter_workshop(
                 go(router, Route::Board(workshop));
             }
             Err(failure) => {
-                error.set(Some(failure.explain(lang.get_untracked().texts())));
+                error.set(Some(failure.explain(Texts::of(lang.get_untracked()))));
                 busy.set(false);
             }
         }

@@ -5,6 +5,7 @@
 
 use atelier_shared::api::OrganiserAccess;
 use atelier_shared::report::{self, Figures};
+use atelier_shared::vocab::Format;
 use atelier_shared::{Note, Role, RoomId, Workshop};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -113,20 +114,17 @@ fn Exports() -> impl IntoView {
         let tz = -(js_sys::Date::new_0().get_timezone_offset() as i32);
         let query = format!("key={key}&lang={}&tz={tz}", lang.get().code());
         let base = format!("/api/workshops/{}/{stem}", session.workshop_id);
-        let formats = [
-            ("html", texts().export_page),
-            ("xlsx", "Excel (XLSX)"),
-            ("csv", "CSV"),
-            ("md", "Markdown"),
-            ("json", "JSON"),
-        ];
         Some(
-            formats
+            Format::ALL
                 .into_iter()
-                .map(|(extension, name)| {
+                .map(|format| {
+                    let extension = format.extension();
                     let href = format!("{base}.{extension}?{query}");
-                    let target = (extension == "html").then_some("_blank");
-                    let download = (extension != "html").then_some("");
+                    // The printable page opens beside the report; the rest download.
+                    let page = format == Format::Html;
+                    let name = if page { texts().export_page } else { format.name() };
+                    let target = page.then_some("_blank");
+                    let download = (!page).then_some("");
                     view! { <a class="button" href=href target=target rel="noopener" download=download>{name}</a> }
                 })
                 .collect_view(),
@@ -290,9 +288,9 @@ fn room_report(w: &Workshop, room: RoomId) -> impl IntoView + use<> {
                 <article class="report-dossier">
                     <h5>{text}</h5>
                     <dl>
-                        <dt>{(t.field_label)(atelier_shared::model::Field::Why)}</dt><dd>{why}</dd>
-                        <dt>{(t.field_label)(atelier_shared::model::Field::Who)}</dt><dd>{who}</dd>
-                        <dt>{(t.field_label)(atelier_shared::model::Field::Measure)}</dt><dd>{measure}</dd>
+                        <dt>{t.question(atelier_shared::model::Field::Why)}</dt><dd>{why}</dd>
+                        <dt>{t.question(atelier_shared::model::Field::Who)}</dt><dd>{who}</dd>
+                        <dt>{t.question(atelier_shared::model::Field::Measure)}</dt><dd>{measure}</dd>
                     </dl>
                 </article>
             }).collect_view()}
@@ -302,8 +300,8 @@ fn room_report(w: &Workshop, room: RoomId) -> impl IntoView + use<> {
             {trees.into_iter().map(|(text, consequences, causes)| view! {
                 <article class="report-tree">
                     <h5>{text}</h5>
-                    <p><strong>{(t.side)(atelier_shared::model::Side::Consequence)}{t.colon}</strong>{consequences.join(" · ")}</p>
-                    <p><strong>{(t.side)(atelier_shared::model::Side::Cause)}{t.colon}</strong>{causes.join(" · ")}</p>
+                    <p><strong>{t.side(atelier_shared::model::Side::Consequence)}{t.colon}</strong>{consequences.join(" · ")}</p>
+                    <p><strong>{t.side(atelier_shared::model::Side::Cause)}{t.colon}</strong>{causes.join(" · ")}</p>
                 </article>
             }).collect_view()}
         })}

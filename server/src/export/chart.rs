@@ -7,7 +7,8 @@ use atelier_shared::Millis;
 use atelier_shared::report::{Ranking, Timeline};
 
 use super::html::esc;
-use super::labels::{Labels, Lang, Zone};
+use super::labels::{Labels, Zone};
+use atelier_shared::Lang;
 
 const INK: &str = "#1f2a3d";
 const BAR: &str = "#b03a26";

@@ -8,8 +8,9 @@
 
 use atelier_shared::report::Report;
 
-use super::labels::{Labels, Lang};
+use super::labels::Labels;
 use super::{NoteRow, Options, inert_cell, note_rows};
+use atelier_shared::Lang;
 
 /// The header of the CSV and of each room's sheet.
 pub fn header(l: &Labels) -> [&'static str; 14] {
@@ -33,7 +34,7 @@ pub fn header(l: &Labels) -> [&'static str; 14] {
 
 /// A row's cells, as text, in the order of [`header`]; numbers stay numbers.
 pub fn cells(row: &NoteRow<'_>, options: &Options) -> [Cell; 14] {
-    let l = options.lang.labels();
+    let l = Labels::of(options.lang);
     let line = row.line;
     let vote = line.vote.as_ref();
     [
@@ -84,7 +85,7 @@ pub fn render(reports: &[Report], options: &Options) -> String {
         }
         out.push_str("\r\n");
     };
-    let l = options.lang.labels();
+    let l = Labels::of(options.lang);
     push_row(&mut out, &mut header(l).into_iter().map(quote));
     for report in reports {
         for row in note_rows(report) {

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use atelier_shared::model::{Field, Side};
 use atelier_shared::report::{NoteLine, Origin, Report, RoomReport, VoteReport};
 
 use super::labels::Labels;
@@ -24,7 +25,7 @@ pub fn content_security_policy() -> String {
 }
 
 pub fn render(reports: &[Report], campaign: bool, options: &Options) -> String {
-    let l = options.lang.labels();
+    let l = Labels::of(options.lang);
     let title = reports.first().map_or("", |r| r.title.as_str());
     let heading = if campaign { l.campaign } else { l.report };
     let mut out = String::new();
@@ -189,8 +190,12 @@ fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
         let _ = write!(out, "<h3>{}</h3>", esc(l.characterisation));
         for c in &room.characterised {
             let _ = write!(out, r#"<div class="dossier"><h4>{}</h4><dl>"#, esc(&c.note));
-            for (question, answer) in [(l.why, &c.why), (l.who, &c.who), (l.measure, &c.measure)] {
-                let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(question), esc(answer));
+            for (field, answer) in [
+                (Field::Why, &c.why),
+                (Field::Who, &c.who),
+                (Field::Measure, &c.measure),
+            ] {
+                let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(l.question(field)), esc(answer));
             }
             out.push_str("</dl></div>");
         }
@@ -199,8 +204,11 @@ fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
         let _ = write!(out, "<h3>{}</h3>", esc(l.trees));
         for tree in &room.trees {
             let _ = write!(out, r#"<div class="tree"><h4>{}</h4>"#, esc(&tree.note));
-            for (side, branches) in [(l.consequences, &tree.consequences), (l.causes, &tree.causes)] {
-                let _ = write!(out, "<p><strong>{}</strong></p><ul>", esc(side));
+            for (side, branches) in [
+                (Side::Consequence, &tree.consequences),
+                (Side::Cause, &tree.causes),
+            ] {
+                let _ = write!(out, "<p><strong>{}</strong></p><ul>", esc(l.side(side)));
                 for branch in branches {
                     let _ = write!(out, "<li>{}</li>", esc(branch));
                 }

@@ -1,43 +1,23 @@
 //! The words of the exports, in French and English, and how dates read in each.
 
-use atelier_shared::Millis;
+use atelier_shared::model::{Field, Side};
 use atelier_shared::report::{Figures, Origin};
+use atelier_shared::{Lang, Millis};
 
-/// The language of an export (`?lang=fr|en`; French by default).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
-}
-
-impl Lang {
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code {
-            "fr" => Some(Lang::Fr),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
+impl Labels {
+    /// A characterisation's question (the same words participants answered).
+    pub fn question(&self, field: Field) -> &'static str {
+        self.lang.question(field)
     }
 
-    /// The language a request asks for: French when it names none; an unknown code
-    /// is refused with the reason.
-    pub fn requested(code: Option<&str>) -> Result<Lang, String> {
-        match code {
-            None => Ok(Lang::default()),
-            Some(code) => Lang::parse(code).ok_or_else(|| format!("unknown language {code:?}: use fr or en")),
-        }
+    /// A side of a problem tree.
+    pub fn side(&self, side: Side) -> &'static str {
+        self.lang.side(side)
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn labels(self) -> &'static Labels {
-        match self {
+    /// The words of `lang`.
+    pub fn of(lang: Lang) -> &'static Labels {
+        match lang {
             Lang::Fr => &FR,
             Lang::En => &EN,
         }
@@ -46,6 +26,7 @@ impl Lang {
 
 #[derive(Debug)]
 pub struct Labels {
+    pub lang: Lang,
     pub report: &'static str,
     pub campaign: &'static str,
     pub stamp: &'static str,
@@ -66,12 +47,7 @@ pub struct Labels {
     pub voters: &'static str,
     pub under: &'static str,
     pub characterisation: &'static str,
-    pub why: &'static str,
-    pub who: &'static str,
-    pub measure: &'static str,
     pub trees: &'static str,
-    pub consequences: &'static str,
-    pub causes: &'static str,
     pub attached: &'static str,
     pub board: &'static str,
     pub column: &'static str,
@@ -103,6 +79,7 @@ pub struct Labels {
 }
 
 pub static FR: Labels = Labels {
+    lang: Lang::Fr,
     report: "Rapport de l'atelier",
     campaign: "Campagne",
     stamp: "Dossier",
@@ -136,12 +113,7 @@ pub static FR: Labels = Labels {
     voters: "Votants",
     under: "Rattachée à",
     characterisation: "Caractérisation des besoins",
-    why: "Pourquoi est-ce important sur le territoire ?",
-    who: "Qui est concerné ?",
-    measure: "Comment le mesurer (indicateurs d'impact) ?",
     trees: "Arbres à problèmes",
-    consequences: "Conséquences",
-    causes: "Causes",
     attached: "pour",
     board: "Le tableau",
     column: "Colonne",
@@ -176,6 +148,7 @@ pub static FR: Labels = Labels {
 };
 
 pub static EN: Labels = Labels {
+    lang: Lang::En,
     report: "Workshop report",
     campaign: "Campaign",
     stamp: "File",
@@ -207,12 +180,7 @@ pub static EN: Labels = Labels {
     voters: "Voters",
     under: "Under",
     characterisation: "Characterisation of the needs",
-    why: "Why does it matter on the territory?",
-    who: "Who is affected?",
-    measure: "How could it be measured (impact indicators)?",
     trees: "Problem trees",
-    consequences: "Consequences",
-    causes: "Causes",
     attached: "for",
     board: "The board",
     column: "Column",

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use atelier_shared::model::{Field, Side};
 use atelier_shared::report::{NoteLine, Report, RoomReport, Timeline, VoteReport};
 use atelier_shared::text;
 
@@ -11,7 +12,7 @@ use super::Options;
 use super::labels::Labels;
 
 pub fn render(reports: &[Report], campaign: bool, options: &Options) -> String {
-    let l = options.lang.labels();
+    let l = Labels::of(options.lang);
     let mut out = String::new();
     if campaign {
         let title = reports.first().map_or("", |r| r.title.as_str());
@@ -78,8 +79,12 @@ fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
         let _ = writeln!(out, "### {}\n", l.characterisation);
         for c in &room.characterised {
             let _ = writeln!(out, "#### {}\n", md(&c.note));
-            for (question, answer) in [(l.why, &c.why), (l.who, &c.who), (l.measure, &c.measure)] {
-                let _ = writeln!(out, "- **{question}** {}", md(answer));
+            for (field, answer) in [
+                (Field::Why, &c.why),
+                (Field::Who, &c.who),
+                (Field::Measure, &c.measure),
+            ] {
+                let _ = writeln!(out, "- **{}** {}", l.question(field), md(answer));
             }
             out.push('\n');
         }
@@ -88,9 +93,12 @@ fn room_section(out: &mut String, room: &RoomReport, l: &Labels) {
         let _ = writeln!(out, "### {}\n", l.trees);
         for tree in &room.trees {
             let _ = writeln!(out, "#### {}\n", md(&tree.note));
-            for (side, branches) in [(l.consequences, &tree.consequences), (l.causes, &tree.causes)] {
+            for (side, branches) in [
+                (Side::Consequence, &tree.consequences),
+                (Side::Cause, &tree.causes),
+            ] {
                 let texts: Vec<String> = branches.iter().map(|b| md(b)).collect();
-                let _ = writeln!(out, "- **{side}**{}{}", l.colon, texts.join(" · "));
+                let _ = writeln!(out, "- **{}**{}{}", l.side(side), l.colon, texts.join(" · "));
             }
             out.push('\n');
         }

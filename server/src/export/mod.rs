@@ -23,62 +23,8 @@ pub mod xlsx;
 use atelier_shared::report::{NoteLine, Report};
 use atelier_shared::{Millis, Workshop};
 
-pub use labels::{Lang, Zone};
-
-/// The formats of an export, by file extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Markdown,
-    Html,
-    Csv,
-    Xlsx,
-    Json,
-}
-
-impl Format {
-    pub const ALL: [Format; 5] = [
-        Format::Html,
-        Format::Markdown,
-        Format::Xlsx,
-        Format::Csv,
-        Format::Json,
-    ];
-
-    pub fn from_extension(extension: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.extension() == extension)
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Markdown => "md",
-            Format::Html => "html",
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-            Format::Json => "json",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Markdown => "text/markdown; charset=utf-8",
-            Format::Html => "text/html; charset=utf-8",
-            Format::Csv => "text/csv; charset=utf-8",
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Format::Json => "application/json",
-        }
-    }
-
-    /// What a download button says.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Markdown => "Markdown",
-            Format::Html => "HTML",
-            Format::Csv => "CSV",
-            Format::Xlsx => "Excel (XLSX)",
-            Format::Json => "JSON",
-        }
-    }
-}
+pub use atelier_shared::vocab::{Format, Lang};
+pub use labels::Zone;
 
 /// What is exported: one workshop, or a campaign's workshops in the order they were
 /// created.

@@ -11,6 +11,7 @@ use atelier_shared::report::Report;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::csv::{Cell, cells, header};
+use super::labels::Labels;
 use super::{Options, inert_cell, note_rows};
 
 pub fn render(reports: &[Report], options: &Options) -> Vec<u8> {
@@ -25,7 +26,7 @@ pub fn render(reports: &[Report], options: &Options) -> Vec<u8> {
 }
 
 fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError> {
-    let l = options.lang.labels();
+    let l = Labels::of(options.lang);
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
     let mut names = HashSet::new();

@@ -19,7 +19,8 @@ pub enum ApiError {
     #[error("the workshop is not available right now; try again in a moment")]
     Unavailable,
     #[error(
-        "no such export: ask for report.FORMAT or campaign.FORMAT, FORMAT being html, md, csv, xlsx or json"
+        "no such export: ask for report.FORMAT or campaign.FORMAT, FORMAT being {}",
+        atelier_shared::vocab::Format::extensions()
     )]
     NotFound,
     #[error("no such API call (docs/protocol.md lists them)")]

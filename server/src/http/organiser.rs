@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::error::ApiError;
-use crate::export::Lang;
 use crate::hub::Hub;
+use atelier_shared::Lang;
 
 /// The cookie that carries the key once the form is posted.
 pub const COOKIE: &str = "atelier_organiser";

@@ -126,7 +126,7 @@ fn open(
     source: Option<&Workshop>,
 ) -> Workshop {
     let template = catalog
-        .template(template, atelier_server::export::Lang::Fr)
+        .template(template, atelier_shared::Lang::Fr)
         .unwrap_or_else(|| panic!("no template {template}"));
     let id = WorkshopId::from_u128(number);
     let rooms: Vec<NewRoom> = template
