@@ -421,7 +421,7 @@ async fn restores_into_a_new_directory_are_private_and_never_overwrite_a_kept_st
 
     // A directory is neither a backup to restore nor a file to back up into.
     let (ok, said) = admin("restore", &data.0, &data.0).await;
-    assert!(!ok && said.contains("no backup file"), "{said}");
+    assert!(!ok && said.contains("directory"), "{said}");
     let (ok, said) = admin("backup", &data.0, &data.0).await;
     assert!(!ok && said.contains("directory"), "{said}");
 }
@@ -463,6 +463,79 @@ async fn a_store_stopped_uncleanly_restores_whole_even_onto_itself() {
     .await;
     assert!(!ok && said.contains("restore was interrupted"), "{said}");
     assert!(!store.exists(), "no empty store made");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_refuses_a_live_store_a_damaged_backup_and_its_own_copy() {
+    let data = data_dir("restore-hostile");
+    let (mut server, host) = start(&data.0).await;
+    workshop(&host).await;
+    let backup = data.0.join("backup.db");
+    let (ok, said) = admin("backup", &backup, &data.0).await;
+    assert!(ok, "{said}");
+
+    // The lock file deleted under a running server: SQLite's own lock still tells.
+    std::fs::remove_file(data.0.join("atelier.db.lock")).unwrap();
+    let (ok, said) = admin("restore", &backup, &data.0).await;
+    assert!(!ok && said.contains("is using this data directory"), "{said}");
+    server.kill().await.unwrap();
+    server.wait().await.unwrap();
+
+    // A row changed on disk passes SQLite's integrity check, not the server's sums:
+    // neither restore nor backup takes it, and the store in place is untouched.
+    let damaged = data.0.join("damaged.db");
+    std::fs::copy(&backup, &damaged).unwrap();
+    {
+        let db = rusqlite::Connection::open(&damaged).unwrap();
+        let changed = db
+            .execute(
+                "UPDATE workshops SET created = replace(created, 'Camille', 'Camilla')",
+                [],
+            )
+            .unwrap();
+        assert!(changed > 0);
+    }
+    let (ok, said) = admin("restore", &damaged, &data.0).await;
+    assert!(!ok && said.contains("checksum"), "{said}");
+    let names: Vec<String> = std::fs::read_dir(&data.0)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "atelier.db") && !names.iter().any(|n| n.contains("before-restore")),
+        "the store in place was not moved: {names:?}"
+    );
+    let elsewhere = data_dir("restore-hostile-2");
+    let (ok, said) = admin("restore", &damaged, &elsewhere.0).await;
+    assert!(!ok && said.contains("checksum"), "{said}");
+    assert!(!elsewhere.0.join("atelier.db").exists(), "nothing put in place");
+    let (ok, said) = admin("backup", &data.0.join("again.db"), &damaged_dir(&damaged)).await;
+    assert!(!ok, "a damaged store makes no backup: {said}");
+
+    // The copy an interrupted restore left is not a backup to restore.
+    let copy = data.0.join("atelier.db.restoring");
+    std::fs::copy(&backup, &copy).unwrap();
+    let (ok, said) = admin("restore", &copy, &data.0).await;
+    assert!(!ok && said.contains("interrupted restore"), "{said}");
+    assert!(copy.exists(), "the file given is never deleted");
+
+    // A stray log with no store is set aside, not replayed into the restored one.
+    let stray = data_dir("restore-stray");
+    std::fs::create_dir_all(&stray.0).unwrap();
+    std::fs::write(stray.0.join("atelier.db-wal"), vec![7u8; 4096]).unwrap();
+    let (ok, said) = admin("restore", &backup, &stray.0).await;
+    assert!(ok && said.contains("1 workshop(s)"), "{said}");
+    let (_server, host) = start(&stray.0).await;
+    let health = get(&host, "/api/health", &[]).await;
+    assert!(String::from_utf8_lossy(&health.body).contains("\"workshops\":1"));
+}
+
+/// A data directory holding only `store` (as `atelier.db`), for `backup`.
+fn damaged_dir(store: &Path) -> std::path::PathBuf {
+    let dir = store.with_extension("dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(store, dir.join("atelier.db")).unwrap();
+    dir
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,9 +3,10 @@
 //! Copying the data directory while the server runs is not safe: SQLite's
 //! write-ahead log holds the latest transactions beside the file, and a copy taken
 //! between the two is torn. A backup is `VACUUM INTO`, which reads one consistent
-//! snapshot (the server keeps writing meanwhile), then the copy is checked and only
-//! then given its name. A restore needs the server stopped; it never deletes the
-//! store it replaces.
+//! snapshot (the server keeps writing meanwhile), then the copy is loaded as the
+//! server would load it and only then given its name. A restore needs the server
+//! stopped; it loads the backup beside the store before anything else changes, and
+//! never deletes the store it replaces.
 
 use std::fmt;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -15,8 +16,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::StoreError;
 use super::sqlite::{SqliteStore, VERSION, beside, private};
+use super::{Store, StoreError};
 
 /// What a backup or a restore holds, to print.
 #[derive(Debug)]
@@ -56,8 +57,15 @@ fn failed(path: &Path, reason: impl ToString) -> StoreError {
 /// Copies the store at `store` to `to`, which must not exist. Works while a server
 /// writes to the store.
 pub fn backup(store: &Path, to: &Path) -> Result<Summary, StoreError> {
-    if !store.is_file() {
-        return Err(failed(store, "there is no store there (check --data-dir)"));
+    match std::fs::metadata(store) {
+        Ok(file) if file.is_file() => {}
+        Err(e) if e.kind() == ErrorKind::PermissionDenied => {
+            return Err(failed(
+                store,
+                "permission denied: run this as the user Atelier runs as",
+            ));
+        }
+        _ => return Err(failed(store, "there is no store there (check --data-dir)")),
     }
     if to.is_dir() {
         return Err(failed(
@@ -65,21 +73,34 @@ pub fn backup(store: &Path, to: &Path) -> Result<Summary, StoreError> {
             "this is a directory: name the file to write, e.g. DIR/atelier-2026-12-03.db",
         ));
     }
-    if to.exists() {
+    // `symlink_metadata`: a dangling link is something there too.
+    if to.symlink_metadata().is_ok() {
         return Err(failed(to, "a file is already there: choose a new name"));
     }
-    if let Some(dir) = to.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
-        return Err(failed(
-            to,
-            format!("the directory {} does not exist", dir.display()),
-        ));
+    let dir = parent(to);
+    if !dir.is_dir() {
+        let what = if dir.exists() {
+            "is not a directory"
+        } else {
+            "does not exist"
+        };
+        return Err(failed(to, format!("{} {what}", dir.display())));
     }
     // A name nobody else uses, so that two backups at once, or a file of the
     // administrator's that happens to be called `….partial`, are never overwritten.
     let partial = beside(to, &format!(".partial-{}", unique()));
     let summary = snapshot(store, &partial)?;
+    // Read as a restore (and the server) would: a backup that could not be
+    // restored is not one.
+    if let Err(e) = verify(&partial) {
+        remove_copy(&partial);
+        return Err(failed(
+            store,
+            format!("the copy cannot be loaded, so no backup was written: {e}"),
+        ));
+    }
     put_in_place(&partial, to).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
+        remove_copy(&partial);
         match e.kind() {
             ErrorKind::AlreadyExists => failed(
                 to,
@@ -88,7 +109,7 @@ pub fn backup(store: &Path, to: &Path) -> Result<Summary, StoreError> {
             _ => failed(to, e),
         }
     })?;
-    sync_parent(to);
+    sync_dir(dir);
     Ok(Summary {
         path: to.to_owned(),
         ..summary
@@ -96,71 +117,89 @@ pub fn backup(store: &Path, to: &Path) -> Result<Summary, StoreError> {
 }
 
 /// Puts the backup `from` in place as the store at `store`. Refused while a server
-/// holds the store. The backup is copied and checked beside the store first; only
-/// then is the store it replaces renamed aside (never deleted), and put back if
-/// anything fails after that.
+/// uses the store. The backup is copied beside the store and loaded as the server
+/// will load it (every checksum, the schema upgraded); only then is the store it
+/// replaces renamed aside (never deleted), and put back if the last step fails.
 pub fn restore(from: &Path, store: &Path) -> Result<Summary, StoreError> {
+    if from.is_dir() {
+        return Err(failed(from, "this is a directory: name the backup file"));
+    }
     if !from.is_file() {
         return Err(failed(from, "no backup file there"));
     }
+    let incoming = beside(store, RESTORING);
+    if same_file(from, &incoming) {
+        return Err(failed(
+            from,
+            "this is the unfinished copy an interrupted restore left: restore the backup \
+             file itself again",
+        ));
+    }
     check(from)?;
-    let dir = store
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = parent(store);
     if !dir.exists() {
         std::fs::create_dir_all(dir).map_err(|e| failed(store, e))?;
         private(dir, 0o700).map_err(|e| failed(store, e))?;
     }
     let lock = hold(store)?;
-    // Through SQLite, not as bytes: a store stopped uncleanly (or one kept aside by
-    // an earlier restore) has part of its content in its write-ahead log.
-    let incoming = beside(store, RESTORING);
-    let _ = std::fs::remove_file(&incoming);
-    snapshot(from, &incoming)?;
-    let kept = if store.exists() {
+    quiesce(store)?;
+    remove_copy(&incoming);
+    let summary = snapshot(from, &incoming)?;
+    if let Err(e) = verify(&incoming) {
+        remove_copy(&incoming);
+        return Err(e);
+    }
+    // The current store, its log, or a stray log alone (which SQLite would replay
+    // into the restored store): all of it goes aside, the main file first, so that
+    // a crash in between leaves a log without its store, which the server refuses.
+    let live = ["", "-wal", "-shm"]
+        .iter()
+        .any(|suffix| beside(store, suffix).symlink_metadata().is_ok());
+    let kept = if live {
         let aside = (0..)
             .map(|n| match n {
                 0 => beside(store, &format!(".before-restore-{}", seconds())),
                 n => beside(store, &format!(".before-restore-{}-{n}", seconds())),
             })
-            .find(|aside| !aside.exists())
+            .find(|aside| {
+                ["", "-wal", "-shm"]
+                    .iter()
+                    .all(|s| beside(aside, s).symlink_metadata().is_err())
+            })
             .expect("some name is free");
-        move_store(store, &aside).map_err(|e| failed(store, e))?;
+        set_aside(store, &aside).map_err(|e| failed(store, e))?;
         Some(aside)
     } else {
         None
     };
     if let Err(e) = std::fs::rename(&incoming, store) {
-        if let Some(aside) = &kept {
-            let _ = move_store(aside, store);
-        }
-        return Err(failed(store, e));
+        let undone = match &kept {
+            Some(aside) => match put_back(aside, store) {
+                Ok(()) => "; the previous store is back in place".to_owned(),
+                Err(back) => format!(
+                    "; putting the previous store back failed too ({back}): it is {}",
+                    aside.display()
+                ),
+            },
+            None => String::new(),
+        };
+        return Err(failed(store, format!("{e}{undone}")));
     }
-    sync_parent(store);
-    drop(lock);
-    // Opened as the server will open it (an older schema is upgraded here).
-    if let Err(e) = SqliteStore::open(store) {
-        if let Some(aside) = &kept {
-            let _lock = hold(store)?;
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(beside(store, suffix));
-            }
-            move_store(aside, store).map_err(|e| failed(store, e))?;
-        }
-        return Err(e);
-    }
+    sync_dir(dir);
     // Run as root on a service's directory, the restored files would be root's and
     // the service could not open them: they go to whoever owns the directory.
-    for file in ["", "-wal", "-shm", ".lock"].map(|suffix| beside(store, suffix)) {
+    for file in ["", ".lock"].map(|suffix| beside(store, suffix)) {
         if file.exists() {
             let _ = owned_like(dir, &file);
         }
     }
+    // The lock is held to the end: a server starting now waits for nothing less
+    // than the whole restore.
+    drop(lock);
     Ok(Summary {
         path: store.to_owned(),
         kept,
-        ..check(store)?
+        ..summary
     })
 }
 
@@ -179,24 +218,92 @@ fn hold(store: &Path) -> Result<File, StoreError> {
         .map_err(|e| failed(store, e))?;
     match lock.try_lock() {
         Ok(()) => Ok(lock),
-        Err(TryLockError::WouldBlock) => Err(failed(
-            store,
-            "a server (or another restore) is using this data directory: stop it first \
-             (systemctl stop atelier, docker compose stop), then restore",
-        )),
+        Err(TryLockError::WouldBlock) => Err(failed(store, IN_USE)),
         Err(TryLockError::Error(e)) => Err(failed(store, e)),
     }
 }
 
-/// Renames a store and its write-ahead log.
-fn move_store(from: &Path, to: &Path) -> std::io::Result<()> {
-    for suffix in ["-wal", "-shm", ""] {
-        let file = beside(from, suffix);
-        if file.exists() {
-            std::fs::rename(&file, beside(to, suffix))?;
+const IN_USE: &str = "a server (or another restore) is using this data directory: stop it \
+                      first (systemctl stop atelier, docker compose stop), then restore";
+
+/// Makes sure no process has the current store open (its lock file may have been
+/// deleted under a running server), and folds its write-ahead log into the file, so
+/// that what is kept aside is one whole file. A store too damaged to open is left
+/// as it is: it is what is being replaced.
+fn quiesce(store: &Path) -> Result<(), StoreError> {
+    if !store.is_file() {
+        return Ok(());
+    }
+    let Ok(connection) = Connection::open_with_flags(store, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
+        return Ok(());
+    };
+    // Every connection to a store in WAL mode holds a shared lock on it while open:
+    // an exclusive one is refused at once if a server has it.
+    let exclusive = connection.execute_batch(
+        "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT; PRAGMA wal_checkpoint(TRUNCATE);",
+    );
+    match exclusive {
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Err(failed(store, IN_USE))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Opens `path` as the server does and reads every workshop (checksums included);
+/// leaves no file of its own beside it.
+fn verify(path: &Path) -> Result<(), StoreError> {
+    let loaded = SqliteStore::open(path).and_then(|mut store| store.load().map(drop));
+    let _ = std::fs::remove_file(beside(path, ".lock"));
+    loaded
+}
+
+/// Moves the store away from its name: the main file first.
+fn set_aside(store: &Path, aside: &Path) -> std::io::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let file = beside(store, suffix);
+        if file.symlink_metadata().is_ok() {
+            std::fs::rename(&file, beside(aside, suffix))?;
         }
     }
     Ok(())
+}
+
+/// Moves a store kept aside back to its name: the main file last, so that a crash
+/// in between never leaves a store without the log it needs.
+fn put_back(aside: &Path, store: &Path) -> std::io::Result<()> {
+    for suffix in ["-wal", "-shm", ""] {
+        let file = beside(aside, suffix);
+        if file.symlink_metadata().is_ok() {
+            std::fs::rename(&file, beside(store, suffix))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a copy and whatever SQLite left beside it.
+fn remove_copy(copy: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm", ".lock"] {
+        let _ = std::fs::remove_file(beside(copy, suffix));
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// One consistent copy of the store at `source` (with what its write-ahead log
@@ -229,7 +336,7 @@ fn snapshot(source: &Path, target: &Path) -> Result<Summary, StoreError> {
         Ok(summary)
     })();
     if copied.is_err() {
-        let _ = std::fs::remove_file(target);
+        remove_copy(target);
     }
     copied
 }
@@ -250,7 +357,7 @@ fn put_in_place(partial: &Path, to: &Path) -> std::io::Result<()> {
         Ok(()) => std::fs::remove_file(partial),
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
         // A file system without hard links: check, then rename.
-        Err(_) if to.exists() => Err(ErrorKind::AlreadyExists.into()),
+        Err(_) if to.symlink_metadata().is_ok() => Err(ErrorKind::AlreadyExists.into()),
         Err(_) => std::fs::rename(partial, to),
     }
 }
@@ -320,8 +427,6 @@ fn unique() -> String {
     format!("{}-{}-{nanos}", std::process::id(), seconds())
 }
 
-fn sync_parent(path: &Path) {
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let _ = File::open(dir).and_then(|d| d.sync_all());
-    }
+fn sync_dir(dir: &Path) {
+    let _ = File::open(dir).and_then(|d| d.sync_all());
 }

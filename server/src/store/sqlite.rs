@@ -148,8 +148,8 @@ impl SqliteStore {
                         path: shown,
                         reason: format!(
                             "it is missing and {} is there: a restore was interrupted. Run \
-                             `atelier restore` again (the store it replaced is kept beside, \
-                             as atelier.db.before-restore-…)",
+                             `atelier restore` again with the same backup file (the store it \
+                             replaced is kept beside, as atelier.db.before-restore-…)",
                             restoring.display()
                         ),
                     });
