@@ -7,13 +7,19 @@
 //! IPv6 address by its /64 (one household or one machine gets a whole /64, so counting
 //! single IPv6 addresses would count nothing).
 
+use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use atelier_shared::WorkshopId;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use dashmap::DashMap;
+
+use crate::hub::Hub;
 
 /// A sustained rate with room for a burst: `burst` at once, then one every `every`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,6 +135,27 @@ impl From<IpAddr> for Network {
                 None => Network::V6((v6.to_bits() >> 64) as u64),
             },
         }
+    }
+}
+
+/// The address a request comes from, as rate limits see it (see
+/// [`client_ip`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<Arc<Hub>> for ClientIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, hub: &Arc<Hub>) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |info| info.0);
+        Ok(ClientIp(client_ip(
+            peer,
+            &parts.headers,
+            hub.config.trust_forwarded_for,
+        )))
     }
 }
 

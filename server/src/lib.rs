@@ -3,8 +3,9 @@
 //!
 //! # Layout
 //! - [`config`]: every limit and default, in one struct.
-//! - [`hub`]: the shared state: live workshops (a `DashMap` of actor handles), join
-//!   codes, credentials, connection count.
+//! - [`hub`]: the shared state and its use cases: the registry of live workshops
+//!   (actor handles, join codes), credentials, the lifecycle (create, import, join,
+//!   delete), the connection count; its own error, which `http` maps.
 //! - [`workshop`]: one actor task per workshop, owning its state and subscribers.
 //! - [`ws`]: the websocket endpoint; `ws::connection` is one connection's lifetime.
 //! - [`net`]: the TCP edge: the accept loop, the socket budget (in all and per
@@ -18,7 +19,7 @@
 //!   constant-time checks; [`clock`]: the time.
 //! - [`guard`]: paces and counts per connection, participant and network address
 //!   (rate limits, code guessing and the codes a network knows, connections per
-//!   address).
+//!   address), and `ClientIp`, the address they count.
 //! - [`store`]: durable storage (SQLite in the data directory), its group commit,
 //!   backups and restores.
 //! - [`metrics`]: the counters an administrator reads at `/metrics` (Prometheus).

@@ -13,10 +13,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 
-use super::ClientIp;
 use super::error::ApiError;
 use super::organiser::{PageQuery, page_lang};
 use super::reports::bearer;
+use crate::guard::ClientIp;
 use crate::hub::Hub;
 
 pub async fn create_workshop(

@@ -8,6 +8,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use thiserror::Error;
 
+use crate::hub::HubError;
+
 #[derive(Debug, Error)]
 pub enum ApiError {
     #[error("no workshop has this code")]
@@ -49,6 +51,22 @@ impl ApiError {
     pub fn too_many_requests(wait: std::time::Duration) -> ApiError {
         ApiError::TooManyRequests {
             retry_after: crate::guard::seconds(wait),
+        }
+    }
+}
+
+impl From<HubError> for ApiError {
+    fn from(error: HubError) -> ApiError {
+        match error {
+            HubError::UnknownCode => ApiError::UnknownCode,
+            HubError::Rejected(rejection) => ApiError::Rejected(rejection),
+            HubError::BadRequest(reason) => ApiError::BadRequest(reason),
+            HubError::Unavailable => ApiError::Unavailable,
+            HubError::UnknownTemplate => ApiError::UnknownTemplate,
+            HubError::NotFacilitator => ApiError::NotFacilitator,
+            HubError::NoAccess => ApiError::NoAccess,
+            HubError::TooManyRequests { wait } => ApiError::too_many_requests(wait),
+            HubError::Internal => ApiError::Internal,
         }
     }
 }

@@ -6,43 +6,19 @@ pub mod error;
 pub mod organiser;
 pub mod reports;
 
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
-use axum::http::request::Parts;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::{delete, get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::guard;
 use crate::http::error::ApiError;
 use crate::hub::Hub;
 use crate::ws;
-
-/// The address a request comes from, as rate limits see it (see
-/// [`guard::client_ip`]).
-#[derive(Clone, Copy, Debug)]
-pub struct ClientIp(pub IpAddr);
-
-impl FromRequestParts<Arc<Hub>> for ClientIp {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, hub: &Arc<Hub>) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |info| info.0);
-        Ok(ClientIp(guard::client_ip(
-            peer,
-            &parts.headers,
-            hub.config.trust_forwarded_for,
-        )))
-    }
-}
 
 /// Counts a workshop created or imported from `ip`, if its allowance permits.
 pub fn pace_creation(hub: &Hub, ip: IpAddr) -> Result<(), ApiError> {

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::error::ApiError;
-use crate::hub::Hub;
+use crate::hub::{Hub, HubError};
 use atelier_shared::Lang;
 
 /// The cookie that carries the key once the form is posted.
@@ -87,8 +87,8 @@ pub async fn open(
     };
     match hub.readable_workshop(id, Some(key), None).await {
         Ok(_) => {}
-        Err(ApiError::NoAccess) => return Ok(render(lang, StatusCode::FORBIDDEN, true)),
-        Err(other) => return Err(other),
+        Err(HubError::NoAccess) => return Ok(render(lang, StatusCode::FORBIDDEN, true)),
+        Err(other) => return Err(other.into()),
     }
     let secure = if hub.public_url.starts_with("https://") {
         "; Secure"

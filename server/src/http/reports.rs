@@ -23,11 +23,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::ClientIp;
 use super::error::ApiError;
 use super::organiser;
 use crate::clock;
 use crate::export::{self, Format, Lang, Options, Scope, Zone};
+use crate::guard::ClientIp;
 use crate::hub::Hub;
 
 /// The lead's token, from `Authorization: Bearer …`.

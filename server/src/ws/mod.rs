@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
-use crate::http::ClientIp;
+use crate::guard::ClientIp;
 use crate::hub::Hub;
 
 pub async fn upgrade(
