@@ -12,10 +12,11 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use atelier_server::catalog::Catalog;
-use atelier_server::export::{archive, fixture};
+use atelier_server::export::archive;
 use atelier_server::{Config, Limits, Rate};
 use atelier_shared::api::Imported;
 use atelier_shared::{Colour, Command, NoteId, Workshop};
+use atelier_tests::fixture;
 use atelier_tests::{TestServer, WsClient};
 use hyper::{Method, StatusCode};
 use proptest::prelude::*;

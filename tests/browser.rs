@@ -809,8 +809,9 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 #[tokio::test]
 async fn an_organiser_opens_the_printable_report_of_an_imported_campaign_and_prints_it() {
     use atelier_server::catalog::Catalog;
-    use atelier_server::export::{archive, fixture};
+    use atelier_server::export::archive;
     use atelier_shared::api::Imported;
+    use atelier_tests::fixture;
     use fantoccini::wd::{PrintConfiguration, PrintSize};
     use hyper::{Method, StatusCode};
 
@@ -1293,7 +1294,8 @@ async fn a_facilitator_on_a_call_moves_on_safely_results_read_well_and_no_typed_
 #[tokio::test]
 async fn a_lead_shares_the_work_and_continues_the_campaign_and_imports_an_archive_from_the_interface() {
     use atelier_server::catalog::Catalog;
-    use atelier_server::export::{archive, fixture};
+    use atelier_server::export::archive;
+    use atelier_tests::fixture;
 
     let server = TestServer::start().await;
     let driver = Driver::start().await;

@@ -7,11 +7,12 @@
 use std::io::Cursor;
 
 use atelier_server::catalog::Catalog;
-use atelier_server::export::{archive, fixture};
+use atelier_server::export::archive;
 use atelier_shared::api::{Archive, Imported, OrganiserAccess};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, Token};
 use atelier_shared::{Command, NoteId, Workshop, WorkshopId};
 use atelier_tests::client::{closing, open};
+use atelier_tests::fixture;
 use atelier_tests::server::durable;
 use atelier_tests::workshop::room_of;
 use atelier_tests::{TestServer, WsClient};

@@ -112,7 +112,7 @@ impl fmt::Debug for Digest {
 }
 
 /// A credential as the store keeps it.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stored {
     /// A participant's (or facilitator's) token.
     Participant(ParticipantId, Digest),

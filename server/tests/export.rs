@@ -6,7 +6,7 @@
 //! `UPDATE_GOLDEN=1 cargo test -p atelier-server --test export` rewrites them.
 
 /// The campaign every golden file is made from.
-#[path = "support/campaign.rs"]
+#[path = "../../tests/support/fixture.rs"]
 mod fixture;
 
 use std::io::Cursor;

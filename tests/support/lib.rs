@@ -9,10 +9,14 @@
 //! - [`workshop`]: finding a template's steps and columns by key, checking replicas.
 //! - [`nginx`]: `deploy/nginx.conf` run for real in front of a test server.
 //! - [`page`]: finding and using a page by its words (labels, buttons, texts).
+//! - [`fixture`]: a YESS CAMP campaign played out, the same every time: the golden
+//!   files of the exports (the server's `tests/export.rs` includes this file) and
+//!   the archives the browser and report tests import.
 
 pub mod axe;
 pub mod browser;
 pub mod client;
+pub mod fixture;
 pub mod nginx;
 pub mod page;
 pub mod server;

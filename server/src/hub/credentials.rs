@@ -35,25 +35,24 @@ impl Credentials {
     }
 
     /// Takes back a credential the store kept for `workshop`.
-    pub(super) fn keep(&self, workshop: WorkshopId, stored: &str) {
-        match Stored::parse(stored) {
-            Some(Stored::Participant(participant, digest)) => {
+    pub(super) fn keep(&self, workshop: WorkshopId, stored: Stored) {
+        match stored {
+            Stored::Participant(participant, digest) => {
                 self.participants
                     .insert(participant, Credential { workshop, digest });
             }
-            Some(Stored::Organiser(digest)) => {
+            Stored::Organiser(digest) => {
                 self.former_organisers.insert(workshop, digest);
             }
-            None => tracing::warn!(%workshop, "a stored credential of an unknown form is ignored"),
         }
     }
 
     /// A new token for `participant`, and what the store is to keep of it.
-    pub(super) fn issue(&self, workshop: WorkshopId, participant: ParticipantId) -> (Token, String) {
+    pub(super) fn issue(&self, workshop: WorkshopId, participant: ParticipantId) -> (Token, Stored) {
         let secret = Secret::generate();
         let token = secret.token_for(participant);
         let digest = secret.digest();
-        let stored = Stored::Participant(participant, digest.clone()).to_text();
+        let stored = Stored::Participant(participant, digest.clone());
         self.participants
             .insert(participant, Credential { workshop, digest });
         (token, stored)

@@ -114,7 +114,7 @@ impl Hub {
             });
             records.push(Record::Credential {
                 workshop: workshop.id,
-                stored,
+                credential: stored,
             });
             created.push(Created {
                 workshop: workshop.id,
@@ -298,7 +298,7 @@ impl Hub {
         let (token, stored) = self.credentials.issue(handle.id, participant);
         let record = Record::Credential {
             workshop: handle.id,
-            stored,
+            credential: stored,
         };
         let admit = Command::Admit {
             participant,

@@ -108,7 +108,7 @@ impl Hub {
             self.start(workshop, receipts);
         }
         for (workshop, stored) in loaded.credentials {
-            self.credentials.keep(workshop, &stored);
+            self.credentials.keep(workshop, stored);
         }
         count
     }

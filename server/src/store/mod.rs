@@ -32,6 +32,7 @@ use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use thiserror::Error;
 
 use crate::metrics::METRICS;
+use crate::secret::Stored;
 use tokio::sync::oneshot;
 
 /// One thing to make durable.
@@ -50,8 +51,12 @@ pub enum Record {
         events: Vec<String>,
         command: Option<CommandKey>,
     },
-    /// A credential as [`crate::secret::Stored`] writes it: a digest, never a token.
-    Credential { workshop: WorkshopId, stored: String },
+    /// A participant's credential, or an organiser key an earlier version issued:
+    /// a digest, never a token.
+    Credential {
+        workshop: WorkshopId,
+        credential: Stored,
+    },
     /// The workshop is deleted by its lead: everything about it goes.
     Deleted { workshop: WorkshopId },
 }
@@ -98,7 +103,7 @@ impl Receipts {
 pub struct Loaded {
     /// Every workshop, rebuilt by replaying its events, in creation order.
     pub workshops: Vec<Workshop>,
-    pub credentials: Vec<(WorkshopId, String)>,
+    pub credentials: Vec<(WorkshopId, Stored)>,
     /// Each workshop's latest command receipts.
     pub receipts: HashMap<WorkshopId, Receipts>,
 }

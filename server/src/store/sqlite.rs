@@ -420,7 +420,8 @@ impl Store for SqliteStore {
                                 .map_err(failed)?;
                         }
                     }
-                    Record::Credential { workshop, stored } => {
+                    Record::Credential { workshop, credential } => {
+                        let stored = credential.to_text();
                         let id = workshop.to_string();
                         let check = sum(&[stored.as_bytes(), id.as_bytes()]);
                         issued.execute(params![stored, id, check]).map_err(failed)?;
@@ -523,7 +524,16 @@ impl Store for SqliteStore {
                     .map_err(|_| corrupt(format!("workshop id {workshop}")))?;
                 Ok((workshop, token))
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?
+            .into_iter()
+            .filter_map(|(workshop, stored)| match crate::secret::Stored::parse(&stored) {
+                Some(credential) => Some((workshop, credential)),
+                None => {
+                    tracing::warn!(%workshop, "a stored credential of an unknown form is ignored");
+                    None
+                }
+            })
+            .collect();
         let mut receipts: HashMap<WorkshopId, Receipts> = HashMap::new();
         let mut stored = self
             .connection

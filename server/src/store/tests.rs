@@ -205,13 +205,15 @@ fn a_deleted_workshop_leaves_nothing_behind() {
     let mut kept = workshop();
     let mut gone = workshop();
     let mut store = SqliteStore::open(&file.0).unwrap();
-    let token = |w: &Workshop| format!("{}.secret", w.id);
+    let secret = crate::secret::Secret::generate();
+    let token =
+        |w: &Workshop| crate::secret::Stored::participant(atelier_shared::ParticipantId(w.id.0), &secret);
     for w in [&mut kept, &mut gone] {
         let creation = created(w);
         let note = post(w, 1, "une note");
         let credential = Record::Credential {
             workshop: w.id,
-            stored: token(w),
+            credential: token(w),
         };
         store.write(&[creation, note, credential]).unwrap();
     }

@@ -3,7 +3,8 @@
 //! characterisations, the problem trees), then YESS CAMP 2 starting from the needs it
 //! retained (solutions under each need, voted). Every export's golden files are made
 //! from it, and the browser test imports its archive. Some notes are hostile on
-//! purpose. Test data: not part of the server.
+//! purpose. Test data: not part of the server (`server/tests/export.rs` includes
+//! this file by its path).
 
 use atelier_shared::machine::{self, NewRoom, NewWorkshop};
 use atelier_shared::model::{Field, Settings, Side};
