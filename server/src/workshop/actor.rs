@@ -1,8 +1,6 @@
-//! The task that owns one workshop: applies commands in order, then sends each event
-//! to the connections allowed to see it. Each event is serialised at most twice (whole,
-//! and redacted for those who may see only part of it); every recipient of a version
-//! gets the same bytes. The actor also keeps presence, and wakes itself when the
-//! timer runs out.
+//! The task that owns one workshop: applies commands in order, then hands each
+//! event to its audience ([`super::fanout`]), which sends it to the connections
+//! allowed to see it. The actor wakes itself when the timer runs out.
 //!
 //! With a store, nothing leaves the actor before it is durable: the commands of one
 //! batch are applied, their events written in one go (the store groups the writes
@@ -12,28 +10,23 @@
 //! stored with its events): the same command re-sent after a reconnection is
 //! acknowledged without being applied again.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use atelier_shared::machine::decide;
 use atelier_shared::model::{Field, TimerState};
-use atelier_shared::protocol::{
-    ErrorCode, PROTOCOL_VERSION, ServerMsg, event_frame, event_json, event_json_frame,
-};
-use atelier_shared::rejection::Paced;
-use atelier_shared::{
-    Actor, Command, Event, NoteId, ParticipantId, Rejection, Sight, Viewer, Workshop, WorkshopId, apply,
-};
+use atelier_shared::protocol::{ServerMsg, event_json};
+use atelier_shared::{Actor, Command, Event, NoteId, ParticipantId, Rejection, Workshop, WorkshopId, apply};
 use axum::extract::ws::Utf8Bytes;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
-use tracing::{debug, info, warn};
+use tracing::{debug, info};
 
-use super::{ConnId, Gone, Inspection, Outbox, Reply, Request, WorkshopHandle};
+use super::fanout::Audience;
+use super::pacing::NotePaces;
+use super::{Inspection, Reply, Request, WorkshopHandle};
 use crate::clock;
 use crate::config::Limits;
-use crate::guard::{self, Pace, Rate};
 use crate::metrics::METRICS;
 use crate::store::{CommandKey, Committer, Receipts, Record, StoreError};
 
@@ -51,13 +44,11 @@ pub fn spawn(
     let title = workshop.title.as_str().into();
     let actor = WorkshopActor {
         workshop,
-        subscribers: HashMap::new(),
-        online: HashMap::new(),
+        audience: Audience::default(),
         receipts,
         store,
         settling: Vec::new(),
-        notes_rate: limits.notes,
-        note_paces: HashMap::new(),
+        note_paces: NotePaces::new(limits.notes),
     };
     tokio::spawn(actor.run(requests));
     WorkshopHandle {
@@ -70,18 +61,15 @@ pub fn spawn(
 
 struct WorkshopActor {
     workshop: Workshop,
-    /// Connections receiving this workshop's events, by connection.
-    subscribers: HashMap<ConnId, Subscriber>,
-    /// Connections per participant: presence changes at the first and the last.
-    online: HashMap<ParticipantId, usize>,
+    /// The connections receiving this workshop's events.
+    audience: Audience,
     /// The latest commands applied, per participant.
     receipts: Receipts,
     store: Option<Committer>,
     /// Commands applied but not yet durable, hence not yet published nor answered.
     settling: Vec<Applied>,
     /// How fast one person may post notes, all their connections together.
-    notes_rate: Option<Rate>,
-    note_paces: HashMap<ParticipantId, Pace>,
+    note_paces: NotePaces,
 }
 
 /// A command applied to the state, waiting for its events to be durable.
@@ -92,15 +80,6 @@ struct Applied {
     /// The receipt its events are stored with.
     receipt: Option<CommandKey>,
     reply: Option<Reply>,
-}
-
-struct Subscriber {
-    /// Who is looking, and through which lens, as of the last snapshot sent.
-    viewer: Viewer,
-    /// The sequence number that snapshot included: older events are not sent again.
-    synced: u64,
-    outbox: Outbox,
-    kick: Option<oneshot::Sender<ErrorCode>>,
 }
 
 /// Requests taken from the inbox at once: amortises wake-ups under load.
@@ -154,7 +133,11 @@ impl WorkshopActor {
     /// Handles one request; `false` if the workshop must stop (closed, or its store
     /// failed).
     async fn handle(&mut self, request: Request) -> bool {
-        let request = match request {
+        // Anything but a command sees only durable, published state.
+        if !matches!(request, Request::Command { .. }) && !self.settle().await {
+            return false;
+        }
+        match request {
             Request::Command {
                 actor,
                 command,
@@ -164,16 +147,6 @@ impl WorkshopActor {
                 // In memory, there is nothing to wait for.
                 return self.store.is_some() || self.settle().await;
             }
-            // Whatever comes next sees only durable, published state.
-            other => {
-                if !self.settle().await {
-                    return false;
-                }
-                other
-            }
-        };
-        match request {
-            Request::Command { .. } => {}
             Request::Attach {
                 conn,
                 participant,
@@ -181,24 +154,12 @@ impl WorkshopActor {
                 kick,
                 reply,
             } => {
-                let viewer = self.workshop.viewer(participant);
-                // A fresh queue always has room for its first message.
-                let attached = outbox.try_send(self.welcome(&viewer)).map_err(|_| Gone);
-                if attached.is_ok() {
-                    self.subscribers.insert(
-                        conn,
-                        Subscriber {
-                            viewer,
-                            synced: self.workshop.seq,
-                            outbox,
-                            kick: Some(kick),
-                        },
-                    );
-                    self.presence(participant, 1);
-                }
+                let attached = self
+                    .audience
+                    .attach(&self.workshop, conn, participant, outbox, kick);
                 let _ = reply.send(attached);
             }
-            Request::Detach { conn } => self.drop_subscriber(conn),
+            Request::Detach { conn } => self.audience.detach(&self.workshop, conn),
             Request::Writing {
                 participant,
                 note,
@@ -207,16 +168,12 @@ impl WorkshopActor {
             Request::Inspect { reply } => {
                 let _ = reply.send(Inspection {
                     workshop: self.workshop.clone(),
-                    subscribers: self.subscribers.len(),
-                    online: self.online.keys().copied().collect(),
+                    subscribers: self.audience.connections(),
+                    online: self.audience.online(),
                 });
             }
             Request::Close { reason, reply } => {
-                for (_, mut subscriber) in self.subscribers.drain() {
-                    if let Some(kick) = subscriber.kick.take() {
-                        let _ = kick.send(reason);
-                    }
-                }
+                self.audience.close(reason);
                 let _ = reply.send(());
                 return false;
             }
@@ -245,30 +202,14 @@ impl WorkshopActor {
             });
             return;
         }
-        // Notes are paced per person here, where all their connections meet.
-        let posting = match (actor, &command) {
-            (Actor::Member(author), Command::PostNote { .. }) => self.notes_rate.map(|rate| (author, rate)),
-            _ => None,
-        };
         let now = std::time::Instant::now();
-        let too_fast = posting.and_then(|(author, rate)| {
-            let wait = self.note_paces.get(&author)?.check(rate, now).err()?;
-            Some(Rejection::TooFast {
-                what: Paced::Notes,
-                per_minute: rate.in_a_minute(),
-                retry_secs: guard::seconds(wait),
-            })
+        let outcome = self.note_paces.check(actor, &command, now).and_then(|author| {
+            let applied = apply(&mut self.workshop, actor, command, clock::now());
+            if let (Some(author), Ok(_)) = (author, &applied) {
+                self.note_paces.count(author, now);
+            }
+            applied
         });
-        let outcome = match too_fast {
-            Some(rejection) => Err(rejection),
-            None => apply(&mut self.workshop, actor, command, clock::now()),
-        };
-        if let Some((author, rate)) = posting
-            && outcome.is_ok()
-        {
-            let pace = self.note_paces.entry(author).or_insert_with(|| Pace::new(now));
-            let _ = pace.take(rate, now);
-        }
         let receipt = key.filter(|_| outcome.as_ref().is_ok_and(|events| !events.is_empty()));
         if let Some(key) = receipt {
             self.receipts.insert(key);
@@ -294,26 +235,21 @@ impl WorkshopActor {
         let settling = std::mem::take(&mut self.settling);
         // With a store, each event is serialised once: the store keeps the JSON, and
         // the frame for those who see it whole is made from the same bytes.
-        let mut frames: Vec<Vec<Utf8Bytes>> = Vec::new();
+        let mut written: Vec<Vec<String>> = Vec::new();
         if let Some(store) = &self.store {
             let mut records = Vec::new();
             for applied in &settling {
                 let events = applied.outcome.as_deref().unwrap_or_default();
                 let json: Vec<String> = events.iter().map(event_json).collect();
-                frames.push(
-                    (applied.first_seq..)
-                        .zip(&json)
-                        .map(|(seq, json)| Utf8Bytes::from(event_json_frame(seq, json)))
-                        .collect(),
-                );
                 if !json.is_empty() {
                     records.push(Record::Events {
                         workshop: self.workshop.id,
                         first_seq: applied.first_seq,
-                        events: json,
+                        events: json.clone(),
                         command: applied.receipt,
                     });
                 }
+                written.push(json);
             }
             if !records.is_empty()
                 && let Err(error) = durably(store, records, self.workshop.id).await
@@ -322,13 +258,14 @@ impl WorkshopActor {
                 return false;
             }
         }
-        let mut frames = frames.into_iter();
+        let mut written = written.into_iter();
         for applied in settling {
-            let whole = frames.next().unwrap_or_default();
+            let json = written.next().unwrap_or_default();
             if let Ok(events) = &applied.outcome
                 && !events.is_empty()
             {
-                self.publish(applied.first_seq, events, whole);
+                self.audience
+                    .publish(&self.workshop, applied.first_seq, events, &json);
             }
             let seq = applied.first_seq - 1 + applied.outcome.as_ref().map_or(0, |e| e.len() as u64);
             self.answer(applied.reply, applied.outcome, seq);
@@ -355,134 +292,9 @@ impl WorkshopActor {
                         }
                     }
                 };
-                self.send_to(conn, Utf8Bytes::from(answer.to_frame()));
+                self.audience
+                    .send_to(&self.workshop, conn, Utf8Bytes::from(answer.to_frame()));
             }
-        }
-    }
-
-    /// Sends each event to every connection that may see it, whole or redacted,
-    /// serialised once per version (`whole`: the whole frames, when already made);
-    /// connections whose view changed in a way events cannot carry get a fresh
-    /// snapshot instead.
-    fn publish(&mut self, first_seq: u64, events: &[Event], whole: Vec<Utf8Bytes>) {
-        let workshop = &self.workshop;
-        let mut resync = Vec::new();
-        let mut dropped = Vec::new();
-        for (conn, subscriber) in &self.subscribers {
-            if workshop.needs_snapshot(&subscriber.viewer, events) {
-                resync.push(*conn);
-            }
-        }
-        let mut made = whole.into_iter();
-        for (seq, event) in (first_seq..).zip(events) {
-            let mut whole: Option<Utf8Bytes> = made.next();
-            let mut redacted: Option<Utf8Bytes> = None;
-            for (conn, subscriber) in &mut self.subscribers {
-                // A snapshot taken after this event already holds it.
-                if resync.contains(conn) || seq <= subscriber.synced {
-                    continue;
-                }
-                let frame = match workshop.sight(&subscriber.viewer, event) {
-                    Sight::Nothing => continue,
-                    Sight::Full => whole.get_or_insert_with(|| Utf8Bytes::from(event_frame(seq, event))),
-                    Sight::Redacted => {
-                        redacted.get_or_insert_with(|| Utf8Bytes::from(event_frame(seq, &event.redacted())))
-                    }
-                };
-                if !deliver(subscriber, frame.clone()) {
-                    dropped.push(*conn);
-                }
-            }
-        }
-        // Someone who comes into view (moved into a room, promoted) may already be
-        // connected: those who now see them learn it.
-        for event in events {
-            let person = match event {
-                Event::ParticipantJoined { participant } | Event::ParticipantChanged { participant, .. } => {
-                    participant
-                }
-                _ => continue,
-            };
-            if !self.online.contains_key(&person.id) {
-                continue;
-            }
-            let frame = Utf8Bytes::from(
-                ServerMsg::Presence {
-                    participant: person.id,
-                    online: true,
-                }
-                .to_frame(),
-            );
-            dropped.extend(deliver_to(&mut self.subscribers, &frame, |conn, viewer| {
-                !resync.contains(&conn) && workshop.sees_person(viewer, person)
-            }));
-        }
-        for conn in resync {
-            let Some(participant) = self.subscribers.get(&conn).map(|s| s.viewer.id) else {
-                continue;
-            };
-            let viewer = self.workshop.viewer(participant);
-            let welcome = self.welcome(&viewer);
-            if let Some(subscriber) = self.subscribers.get_mut(&conn) {
-                subscriber.viewer = viewer;
-                subscriber.synced = self.workshop.seq;
-                if !deliver(subscriber, welcome) {
-                    dropped.push(conn);
-                }
-            }
-        }
-        for conn in dropped {
-            self.drop_subscriber(conn);
-        }
-    }
-
-    /// The snapshot for `viewer`: their view, the server's clock, who is online.
-    fn welcome(&self, viewer: &Viewer) -> Utf8Bytes {
-        let workshop = self.workshop.view(viewer);
-        let online = self
-            .online
-            .keys()
-            .filter(|p| workshop.participants.contains_key(p))
-            .copied()
-            .collect();
-        let welcome = ServerMsg::Welcome {
-            protocol: PROTOCOL_VERSION,
-            you: viewer.id,
-            workshop,
-            now: clock::now(),
-            online,
-        };
-        Utf8Bytes::from(welcome.to_frame())
-    }
-
-    /// Counts a connection in (`+1`) or out (`-1`); tells those who see the
-    /// participant when they come online or leave.
-    fn presence(&mut self, participant: ParticipantId, change: isize) {
-        let count = self.online.entry(participant).or_default();
-        let before = *count;
-        *count = count.saturating_add_signed(change);
-        let after = *count;
-        if after == 0 {
-            self.online.remove(&participant);
-        }
-        if (before == 0) == (after == 0) {
-            return;
-        }
-        let Some(person) = self.workshop.participants.get(&participant) else {
-            return;
-        };
-        let frame = Utf8Bytes::from(
-            ServerMsg::Presence {
-                participant,
-                online: after > 0,
-            }
-            .to_frame(),
-        );
-        let dropped = deliver_to(&mut self.subscribers, &frame, |_, viewer| {
-            self.workshop.sees_person(viewer, person)
-        });
-        for conn in dropped {
-            self.drop_subscriber(conn);
         }
     }
 
@@ -506,66 +318,8 @@ impl WorkshopActor {
         if may.is_err() {
             return;
         }
-        let frame = Utf8Bytes::from(
-            ServerMsg::Writing {
-                participant,
-                note,
-                field,
-            }
-            .to_frame(),
-        );
-        let dropped = deliver_to(&mut self.subscribers, &frame, |_, viewer| {
-            viewer.id != participant && viewer.lens.sees_room(room)
-        });
-        for conn in dropped {
-            self.drop_subscriber(conn);
-        }
-    }
-
-    fn drop_subscriber(&mut self, conn: ConnId) {
-        if let Some(subscriber) = self.subscribers.remove(&conn) {
-            self.presence(subscriber.viewer.id, -1);
-        }
-    }
-
-    /// Sends one connection a message meant for it alone.
-    fn send_to(&mut self, conn: ConnId, frame: Utf8Bytes) {
-        if let Some(subscriber) = self.subscribers.get_mut(&conn)
-            && !deliver(subscriber, frame)
-        {
-            self.drop_subscriber(conn);
-        }
-    }
-}
-
-/// Sends `frame` to the subscribers `to` picks (by connection and viewer); returns
-/// those that must be dropped (see [`deliver`]).
-fn deliver_to(
-    subscribers: &mut HashMap<ConnId, Subscriber>,
-    frame: &Utf8Bytes,
-    to: impl Fn(ConnId, &Viewer) -> bool,
-) -> Vec<ConnId> {
-    subscribers
-        .iter_mut()
-        .filter(|(conn, subscriber)| to(**conn, &subscriber.viewer))
-        .filter_map(|(conn, subscriber)| (!deliver(subscriber, frame.clone())).then_some(*conn))
-        .collect()
-}
-
-/// Queues a frame for a subscriber without ever waiting. Returns false when the
-/// subscriber must be dropped: its connection is gone, or it fell so far behind that
-/// it is closed (the client reconnects and receives a fresh snapshot).
-fn deliver(subscriber: &mut Subscriber, frame: Utf8Bytes) -> bool {
-    match subscriber.outbox.try_send(frame) {
-        Ok(()) => true,
-        Err(mpsc::error::TrySendError::Full(_)) => {
-            warn!(participant = %subscriber.viewer.id, "connection lagging: closing it");
-            if let Some(kick) = subscriber.kick.take() {
-                let _ = kick.send(ErrorCode::Lagging);
-            }
-            false
-        }
-        Err(mpsc::error::TrySendError::Closed(_)) => false,
+        self.audience
+            .writing(&self.workshop, participant, room, note, field);
     }
 }
 

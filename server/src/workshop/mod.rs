@@ -3,6 +3,8 @@
 //! `.await` and commands are applied one at a time, in arrival order.
 
 mod actor;
+mod fanout;
+mod pacing;
 
 use atelier_shared::model::Field;
 use atelier_shared::{
