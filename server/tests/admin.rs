@@ -331,7 +331,7 @@ async fn a_backup_taken_while_notes_are_written_restores_every_note_acknowledged
 
     // A restore over a running server is refused and changes nothing.
     let (ok, said) = admin("restore", first, &data.0).await;
-    assert!(!ok && said.contains("stop it first"), "{said}");
+    assert!(!ok && said.contains("stop the server first"), "{said}");
     let everything = acked.load(Ordering::SeqCst);
     assert_eq!(notes_in(&host, &created).await, everything);
 
@@ -473,6 +473,10 @@ async fn a_restore_refuses_a_live_store_a_damaged_backup_and_its_own_copy() {
     let backup = data.0.join("backup.db");
     let (ok, said) = admin("backup", &backup, &data.0).await;
     assert!(ok, "{said}");
+    // A plain file, not in WAL mode: SQLite reads it even where it may not write
+    // (a read-only backup disk).
+    let header = std::fs::read(&backup).unwrap();
+    assert_eq!((header[18], header[19]), (1, 1), "rollback-journal format");
 
     // The lock file deleted under a running server: SQLite's own lock still tells.
     std::fs::remove_file(data.0.join("atelier.db.lock")).unwrap();
@@ -523,8 +527,11 @@ async fn a_restore_refuses_a_live_store_a_damaged_backup_and_its_own_copy() {
     let stray = data_dir("restore-stray");
     std::fs::create_dir_all(&stray.0).unwrap();
     std::fs::write(stray.0.join("atelier.db-wal"), vec![7u8; 4096]).unwrap();
+    std::fs::write(stray.0.join("atelier.db-journal"), vec![7u8; 4096]).unwrap();
     let (ok, said) = admin("restore", &backup, &stray.0).await;
     assert!(ok && said.contains("1 workshop(s)"), "{said}");
+    assert!(said.contains("without a store"), "{said}");
+    assert!(!stray.0.join("atelier.db-journal").exists());
     let (_server, host) = start(&stray.0).await;
     let health = get(&host, "/api/health", &[]).await;
     assert!(String::from_utf8_lossy(&health.body).contains("\"workshops\":1"));

@@ -41,7 +41,22 @@ impl fmt::Display for Summary {
             self.bytes as f64 / 1024.0
         )?;
         if let Some(kept) = &self.kept {
-            write!(f, "; the previous store is kept as {}", kept.display())?;
+            if kept.exists() {
+                write!(f, "; the previous store is kept as {}", kept.display())?;
+            } else {
+                // Only a log or a journal was there, without its store.
+                let files: Vec<String> = STORE_FILES
+                    .iter()
+                    .map(|suffix| beside(kept, suffix))
+                    .filter(|file| file.exists())
+                    .map(|file| file.display().to_string())
+                    .collect();
+                write!(
+                    f,
+                    "; what lay there without a store is kept as {}",
+                    files.join(", ")
+                )?;
+            }
         }
         Ok(())
     }
@@ -109,7 +124,7 @@ pub fn backup(store: &Path, to: &Path) -> Result<Summary, StoreError> {
             _ => failed(to, e),
         }
     })?;
-    sync_dir(dir);
+    sync_dir(dir)?;
     Ok(Summary {
         path: to.to_owned(),
         ..summary
@@ -147,12 +162,19 @@ pub fn restore(from: &Path, store: &Path) -> Result<Summary, StoreError> {
     let summary = snapshot(from, &incoming)?;
     if let Err(e) = verify(&incoming) {
         remove_copy(&incoming);
-        return Err(e);
+        return Err(failed(
+            from,
+            format!("this backup cannot be loaded, so nothing was changed: {e}"),
+        ));
     }
+    // Run as root on a service's directory, the restored store would be root's and
+    // the service could not open it: it goes to whoever owns the directory, before
+    // it takes the store's name.
+    let _ = owned_like(dir, &incoming);
     // The current store, its log, or a stray log alone (which SQLite would replay
     // into the restored store): all of it goes aside, the main file first, so that
     // a crash in between leaves a log without its store, which the server refuses.
-    let live = ["", "-wal", "-shm"]
+    let live = STORE_FILES
         .iter()
         .any(|suffix| beside(store, suffix).symlink_metadata().is_ok());
     let kept = if live {
@@ -185,17 +207,12 @@ pub fn restore(from: &Path, store: &Path) -> Result<Summary, StoreError> {
         };
         return Err(failed(store, format!("{e}{undone}")));
     }
-    sync_dir(dir);
-    // Run as root on a service's directory, the restored files would be root's and
-    // the service could not open them: they go to whoever owns the directory.
-    for file in ["", ".lock"].map(|suffix| beside(store, suffix)) {
-        if file.exists() {
-            let _ = owned_like(dir, &file);
-        }
-    }
+    let _ = owned_like(dir, &beside(store, ".lock"));
+    let flushed = sync_dir(dir);
     // The lock is held to the end: a server starting now waits for nothing less
     // than the whole restore.
     drop(lock);
+    flushed?;
     Ok(Summary {
         path: store.to_owned(),
         kept,
@@ -223,8 +240,9 @@ fn hold(store: &Path) -> Result<File, StoreError> {
     }
 }
 
-const IN_USE: &str = "a server (or another restore) is using this data directory: stop it \
-                      first (systemctl stop atelier, docker compose stop), then restore";
+const IN_USE: &str = "a server, a backup or another restore is using this data directory: \
+                      stop the server first (systemctl stop atelier, docker compose stop) or \
+                      wait for the backup, then restore";
 
 /// Makes sure no process has the current store open (its lock file may have been
 /// deleted under a running server), and folds its write-ahead log into the file, so
@@ -251,7 +269,19 @@ fn quiesce(store: &Path) -> Result<(), StoreError> {
         {
             Err(failed(store, IN_USE))
         }
-        _ => Ok(()),
+        Err(e) => Err(failed(
+            store,
+            format!(
+                "its log could not be folded into it ({e}): free some space and try again; nothing was changed"
+            ),
+        )),
+        // What is kept aside must be one whole file: a crash between renaming it
+        // and renaming its log could otherwise part them.
+        Ok(()) if std::fs::metadata(beside(store, "-wal")).is_ok_and(|wal| wal.len() > 0) => Err(failed(
+            store,
+            "its log could not be folded into it (a full disk?): free some space and try again; nothing was changed",
+        )),
+        Ok(()) => Ok(()),
     }
 }
 
@@ -260,12 +290,29 @@ fn quiesce(store: &Path) -> Result<(), StoreError> {
 fn verify(path: &Path) -> Result<(), StoreError> {
     let loaded = SqliteStore::open(path).and_then(|mut store| store.load().map(drop));
     let _ = std::fs::remove_file(beside(path, ".lock"));
-    loaded
+    loaded?;
+    // Opening it as the server does put it in WAL mode, which SQLite can read only
+    // where it may write an index beside it: the copy goes back to a plain file, so
+    // that it restores from read-only media too (the server turns WAL on again).
+    let connection =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| failed(path, e))?;
+    connection
+        .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+        .map_err(|e| failed(path, e))?;
+    drop(connection);
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| failed(path, format!("it could not be flushed to disk: {e}")))
 }
+
+/// A store's files: itself, then what SQLite keeps beside it (a write-ahead log and
+/// its index, or a rollback journal), any of which it would apply to a new file of
+/// the same name.
+const STORE_FILES: [&str; 4] = ["", "-wal", "-shm", "-journal"];
 
 /// Moves the store away from its name: the main file first.
 fn set_aside(store: &Path, aside: &Path) -> std::io::Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in STORE_FILES {
         let file = beside(store, suffix);
         if file.symlink_metadata().is_ok() {
             std::fs::rename(&file, beside(aside, suffix))?;
@@ -277,7 +324,7 @@ fn set_aside(store: &Path, aside: &Path) -> std::io::Result<()> {
 /// Moves a store kept aside back to its name: the main file last, so that a crash
 /// in between never leaves a store without the log it needs.
 fn put_back(aside: &Path, store: &Path) -> std::io::Result<()> {
-    for suffix in ["-wal", "-shm", ""] {
+    for suffix in ["-wal", "-shm", "-journal", ""] {
         let file = beside(aside, suffix);
         if file.symlink_metadata().is_ok() {
             std::fs::rename(&file, beside(store, suffix))?;
@@ -345,9 +392,29 @@ fn snapshot(source: &Path, target: &Path) -> Result<Summary, StoreError> {
 /// left by a crash is read even without its index file), read-only otherwise (a
 /// backup on read-only media). Never creates a file.
 fn open(path: &Path) -> Result<Connection, StoreError> {
-    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+    let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
-        .map_err(|e| failed(path, format!("not a readable SQLite file: {e}")))
+        .map_err(|e| failed(path, format!("not a readable SQLite file: {e}")))?;
+    // A file in WAL mode on read-only media opens, but cannot be read without an
+    // index SQLite may not create there: read it as an unchanging file instead.
+    if connection
+        .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .is_ok()
+    {
+        return Ok(connection);
+    }
+    let uri = url_path(path).ok_or_else(|| failed(path, "the path is not UTF-8"))?;
+    Connection::open_with_flags(
+        format!("file:{uri}?immutable=1"),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|e| failed(path, format!("not a readable SQLite file: {e}")))
+}
+
+/// `path` for a `file:` URI: `%`, `?` and `#` escaped.
+fn url_path(path: &Path) -> Option<String> {
+    let text = path.to_str()?;
+    Some(text.replace('%', "%25").replace('?', "%3f").replace('#', "%23"))
 }
 
 /// Gives `partial` the name `to` unless something has that name by then.
@@ -427,6 +494,8 @@ fn unique() -> String {
     format!("{}-{}-{nanos}", std::process::id(), seconds())
 }
 
-fn sync_dir(dir: &Path) {
-    let _ = File::open(dir).and_then(|d| d.sync_all());
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| failed(dir, format!("the directory could not be flushed to disk: {e}")))
 }
