@@ -9,14 +9,14 @@
 //! never deletes the store it replaces.
 
 use std::fmt;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::sqlite::{SqliteStore, VERSION, beside, private};
+use super::sqlite::{SqliteStore, VERSION, beside, lock, private};
 use super::{Store, StoreError};
 
 /// What a backup or a restore holds, to print.
@@ -226,18 +226,9 @@ pub const RESTORING: &str = ".restoring";
 
 /// Takes the store's lock, as a server does, or says who holds it.
 fn hold(store: &Path) -> Result<File, StoreError> {
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let lock = options
-        .open(beside(store, ".lock"))
-        .map_err(|e| failed(store, e))?;
-    match lock.try_lock() {
-        Ok(()) => Ok(lock),
-        Err(TryLockError::WouldBlock) => Err(failed(store, IN_USE)),
-        Err(TryLockError::Error(e)) => Err(failed(store, e)),
-    }
+    lock(store)
+        .map_err(|e| failed(store, e))?
+        .ok_or_else(|| failed(store, IN_USE))
 }
 
 const IN_USE: &str = "a server, a backup or another restore is using this data directory: \

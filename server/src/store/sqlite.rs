@@ -89,6 +89,21 @@ pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Takes the lock of the store at `path` (`atelier.db.lock`, made private), held as
+/// long as the file returned is open; `None` if another process holds it.
+pub(super) fn lock(path: &Path) -> std::io::Result<Option<File>> {
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let lock = options.open(beside(path, ".lock"))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Some(lock)),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(e)) => Err(e),
+    }
+}
+
 /// Makes a file or directory private to the user running Atelier.
 #[cfg(unix)]
 pub(super) fn private(path: &Path, mode: u32) -> std::io::Result<()> {
@@ -121,18 +136,9 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|e| io_error(&shown, &e))?;
             private(dir, 0o700).map_err(|e| io_error(&shown, &e))?;
         }
-        let mut options = OpenOptions::new();
-        options.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let lock = options
-            .open(beside(path, ".lock"))
-            .map_err(|e| io_error(&shown, &e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(StoreError::InUse { path: shown }),
-            Err(TryLockError::Error(e)) => return Err(io_error(&shown, &e)),
-        }
+        let Some(lock) = lock(path).map_err(|e| io_error(&shown, &e))? else {
+            return Err(StoreError::InUse { path: shown });
+        };
         let wal = beside(path, "-wal");
         match std::fs::metadata(path) {
             Ok(file) if file.len() == 0 => {
