@@ -10,8 +10,8 @@
 //!   rankings, "may I?" asked of the state machine).
 //! - [`drafts`]: what someone typed and has not had accepted yet, kept across step
 //!   changes, reconnections and reloads.
-//! - [`session`]: the websocket, its reconnection, and the replica the board shows,
-//!   kept by the same `apply_event` as the server's.
+//! - [`session`]: the websocket and its reconnection; [`replica`]: the confirmed
+//!   workshop with the commands not yet acknowledged on top (pure, tested natively).
 //! - [`api`]: calls to the HTTP API; [`route`]: URLs and navigation;
 //!   [`browser`]: storage, randomness, clipboard; [`i18n`]: every string, per language.
 
@@ -23,6 +23,7 @@ pub mod derive;
 pub mod drafts;
 pub mod i18n;
 pub mod pages;
+pub mod replica;
 pub mod route;
 pub mod session;
 

@@ -1,16 +1,14 @@
 //! The live connection to one workshop.
 //!
-//! One websocket, reopened with backoff when it drops. The *confirmed* replica changes
-//! only through server events, applied by the same `apply_event` as the server's; the
-//! workshop shown is the confirmed one with the commands not yet acknowledged applied
-//! on top, so a note appears the instant it is posted. An ack drops the command from
-//! the pending list; a rejection drops it too, and the view rolls back by itself.
-//! Pending commands are sent again after a reconnection.
+//! One websocket, reopened with backoff when it drops. What the server says goes to
+//! the [`Replica`] (the confirmed workshop and the commands not yet acknowledged);
+//! what it shows goes to the signals the board reads. Pending commands are sent again
+//! after a reconnection.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use atelier_shared::machine::{Actor, apply, decide};
+use atelier_shared::machine::{Actor, decide};
 use atelier_shared::model::{Details, Field};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
 use atelier_shared::{Command, NoteId, ParticipantId, Rejection, RoomId, Workshop, WorkshopId};
@@ -22,6 +20,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 use crate::browser;
 use crate::derive;
 use crate::drafts::Drafts;
+use crate::replica::Replica;
 
 /// Where the connection stands, as shown to the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,10 +71,8 @@ struct Inner {
     /// The socket's callbacks, alive as long as it is; replaced (never dropped while
     /// running) at the next connection.
     handlers: Option<Handlers>,
-    confirmed: Option<Workshop>,
-    you: Option<ParticipantId>,
-    pending: Vec<Pending>,
-    next_id: u64,
+    /// The confirmed workshop and the commands not yet acknowledged.
+    replica: Replica,
     attempt: u32,
     last_heard: f64,
     /// When the last ping left, to correct the server's clock by half the round trip.
@@ -87,13 +84,6 @@ struct Inner {
     back_online: Option<WindowListenerHandle>,
     /// When this viewer last said they were typing.
     said_writing: f64,
-}
-
-struct Pending {
-    id: u64,
-    command: Command,
-    /// Sent before a reconnection: a `duplicate_id` refusal then means it was applied.
-    resent: bool,
 }
 
 struct Handlers {
@@ -128,10 +118,7 @@ impl Session {
                 token,
                 socket: None,
                 handlers: None,
-                confirmed: None,
-                you: None,
-                pending: Vec::new(),
-                next_id: browser::first_command_id(),
+                replica: Replica::new(browser::first_command_id()),
                 attempt: 0,
                 last_heard: js_sys::Date::now(),
                 ping_sent: 0.0,
@@ -224,22 +211,10 @@ impl Session {
         }
         let live = self.status.try_get_untracked() == Some(Status::Live);
         self.inner.try_update_value(|i| {
-            let id = i.next_id;
-            i.next_id += 1;
+            let id = i.replica.push(command.clone());
             if live && let Some(socket) = &i.socket {
-                let _ = socket.send_with_str(
-                    &ClientMsg::Command {
-                        id,
-                        command: command.clone(),
-                    }
-                    .encode(),
-                );
+                let _ = socket.send_with_str(&ClientMsg::Command { id, command }.encode());
             }
-            i.pending.push(Pending {
-                id,
-                command,
-                resent: false,
-            });
         });
         self.refresh();
         Ok(())
@@ -362,34 +337,19 @@ impl Session {
                         clock = Some(now.0 as f64 - js_sys::Date::now());
                         presence.clear();
                         presence.push((None, online));
-                        i.confirmed = Some(workshop);
-                        i.you = Some(you);
                         i.attempt = 0;
                         welcomed = Some(you);
                         // Whatever was not acknowledged goes again, in order.
-                        for pending in &mut i.pending {
-                            pending.resent = true;
-                            let command = ClientMsg::Command {
-                                id: pending.id,
-                                command: pending.command.clone(),
-                            };
+                        for (id, command) in i.replica.welcome(you, workshop) {
                             if let Some(socket) = &i.socket {
-                                let _ = socket.send_with_str(&command.encode());
+                                let _ = socket.send_with_str(&ClientMsg::Command { id, command }.encode());
                             }
                         }
                     }
-                    ServerMsg::Event { seq, event } => {
-                        if let Some(confirmed) = &mut i.confirmed {
-                            confirmed.apply_event(&event);
-                            confirmed.seq = seq;
-                        }
-                    }
-                    ServerMsg::Ack { id, .. } => i.pending.retain(|p| p.id != id),
+                    ServerMsg::Event { seq, event } => i.replica.event(seq, &event),
+                    ServerMsg::Ack { id, .. } => i.replica.acknowledged(id),
                     ServerMsg::Rejected { id, rejection, .. } => {
-                        let resent = i.pending.iter().any(|p| p.id == id && p.resent);
-                        i.pending.retain(|p| p.id != id);
-                        // A re-sent post refused as a duplicate had in fact arrived.
-                        if !(resent && rejection == Rejection::DuplicateId) {
+                        if i.replica.refused(id, &rejection) {
                             notice = Some(Notice::Rejected(rejection));
                         }
                     }
@@ -528,78 +488,16 @@ impl Session {
 
     /// Recomputes what is shown: the confirmed replica with pending commands on top.
     fn refresh(self) {
-        let Some((view, unconfirmed, waiting)) = self
+        let Some(view) = self
             .inner
-            .try_with_value(|i| {
-                let mut view = i.confirmed.clone()?;
-                let mut unconfirmed = BTreeSet::new();
-                if let Some(you) = i.you {
-                    for pending in &i.pending {
-                        if let Some(note) = touched_note(&pending.command) {
-                            unconfirmed.insert(note);
-                        }
-                        let _ = apply(
-                            &mut view,
-                            Actor::Member(you),
-                            pending.command.clone(),
-                            browser::now(),
-                        );
-                    }
-                }
-                Some((view, unconfirmed, i.pending.len()))
-            })
+            .try_with_value(|i| i.replica.view(browser::now()))
             .flatten()
         else {
             return;
         };
-        self.workshop.try_set(Some(view));
-        self.unconfirmed.try_set(unconfirmed);
-        self.waiting.try_set(waiting);
-    }
-}
-
-/// The note a command changes, to mark it as being sent.
-fn touched_note(command: &Command) -> Option<NoteId> {
-    match command {
-        Command::PostNote { note, .. }
-        | Command::EditNote { note, .. }
-        | Command::DeleteNote { note }
-        | Command::Vote { note, .. }
-        | Command::Ungroup { note }
-        | Command::Characterise { note, .. }
-        | Command::AddBranch { note, .. }
-        | Command::EditBranch { note, .. }
-        | Command::RemoveBranch { note, .. }
-        | Command::MoveBranch { note, .. } => Some(*note),
-        Command::MergeNotes { into, .. } => Some(*into),
-        Command::Admit { .. }
-        | Command::MoveParticipant { .. }
-        | Command::ChooseRoom { .. }
-        | Command::SetRole { .. }
-        | Command::SetReady { .. }
-        | Command::UpdateSettings { .. }
-        | Command::AddRoom { .. }
-        | Command::RenameRoom { .. }
-        | Command::RemoveRoom { .. }
-        | Command::AddColumn { .. }
-        | Command::RenameColumn { .. }
-        | Command::Lock { .. }
-        | Command::Broadcast { .. }
-        | Command::AddStep { .. }
-        | Command::EditStep { .. }
-        | Command::RemoveStep { .. }
-        | Command::GoToStep { .. }
-        | Command::Reveal { .. }
-        | Command::StartTimer { .. }
-        | Command::PauseTimer
-        | Command::ResumeTimer
-        | Command::AddTime { .. }
-        | Command::StopTimer
-        | Command::TimerElapsed
-        | Command::ImportMap { .. }
-        | Command::CloseVote { .. }
-        | Command::ReopenVote { .. }
-        | Command::BreakTie { .. } => None,
+        self.workshop.try_set(Some(view.workshop));
+        self.unconfirmed.try_set(view.unconfirmed);
+        self.waiting.try_set(view.waiting);
     }
 }
 

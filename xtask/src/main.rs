@@ -99,6 +99,12 @@ fn test(args: &[String]) -> Result<()> {
         .env("CHROME", &tools.chrome)
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("NGINX", &tools.nginx)
+        .status_ok()?;
+    // The client's pure parts (its replica), natively: the rest of it needs a
+    // browser, where the browser tests above run it.
+    run::cargo(&root)
+        .args(["test", "-p", "atelier-client", "--lib"])
+        .args(filter)
         .status_ok()
 }
 

@@ -262,6 +262,7 @@ pub fn refuse(w: &mut Workshop, actor: Actor, command: Command, expected: Reject
 }
 
 /// Lead, Alice and Carol (Aude), Bob (Gard), a facilitator of Gard, an observer (Gard).
+#[derive(Debug)]
 pub struct Cast {
     pub w: Workshop,
     pub alice: ParticipantId,

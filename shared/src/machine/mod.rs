@@ -229,7 +229,8 @@ fn works_in(who: &Participant, room: RoomId) -> bool {
     who.role == Role::Lead || who.room == Some(room)
 }
 
-#[cfg(test)]
-pub(crate) mod fixture;
+/// A workshop for tests (the `fixture` feature lends it to other crates' tests).
+#[cfg(any(test, feature = "fixture"))]
+pub mod fixture;
 #[cfg(test)]
 mod tests;
