@@ -235,8 +235,25 @@ pub async fn serve(
     drop(stopping);
     drop(alive);
     tracker.closed().await;
+    // An upgraded websocket runs in a task of its own, which hyper's connection no
+    // longer waits for: wait until each has said goodbye (1001, come back later)
+    // rather than let the process end under it.
+    let mut websockets = hub.connections();
+    if tokio::time::timeout(GOODBYE, websockets.wait_for(|open| *open == 0))
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = *websockets.borrow(),
+            "some websockets did not close in time: leaving without them"
+        );
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for its websockets to say goodbye (each waits
+/// at most 2 s for its peer).
+const GOODBYE: Duration = Duration::from_secs(5);
 
 /// An IPv4 client seen through an IPv6 socket is counted as the IPv4 address it is.
 fn canonical(ip: IpAddr) -> IpAddr {
