@@ -6,6 +6,7 @@
 //! `UPDATE_GOLDEN=1 cargo test -p atelier-server --test export` rewrites them.
 
 /// The campaign every golden file is made from.
+#[allow(unreachable_pub)] // public in the test library it belongs to
 #[path = "../../tests/support/fixture.rs"]
 mod fixture;
 

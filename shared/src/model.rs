@@ -560,7 +560,7 @@ mod ballots {
         dots: u32,
     }
 
-    pub fn serialize<S: Serializer>(
+    pub(super) fn serialize<S: Serializer>(
         ballots: &BTreeMap<Ballot, u32>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
@@ -570,7 +570,7 @@ mod ballots {
         }))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<BTreeMap<Ballot, u32>, D::Error> {
         let entries = Vec::<Entry>::deserialize(deserializer)?;

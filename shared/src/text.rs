@@ -203,30 +203,30 @@ mod unicode {
     }
 
     /// Default_Ignorable_Code_Point, and the format characters (Cf) it leaves out.
-    pub fn ignorable(c: char) -> bool {
+    pub(super) fn ignorable(c: char) -> bool {
         CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
             || category(c) == GeneralCategory::Format
     }
 
     /// Nonspacing, spacing and enclosing marks.
-    pub fn mark(c: char) -> bool {
+    pub(super) fn mark(c: char) -> bool {
         GeneralCategoryGroup::Mark.contains(category(c))
     }
 
     /// Normalization form KC.
-    pub fn compatible(text: &str) -> Cow<'_, str> {
+    pub(super) fn compatible(text: &str) -> Cow<'_, str> {
         ComposingNormalizerBorrowed::new_nfkc().normalize(text)
     }
 
     /// Normalization form KD: every mark a character holds, apart.
-    pub fn decomposed(text: &str) -> Cow<'_, str> {
+    pub(super) fn decomposed(text: &str) -> Cow<'_, str> {
         DecomposingNormalizerBorrowed::new_nfkd().normalize(text)
     }
 
     /// Whether a (non-)joiner between `a` and `b` changes what is shown: two emoji,
     /// or two letters of one script that joins (Arabic, Syriac, N'Ko, Mongolian,
     /// Mandaic) or forms conjuncts (the Brahmic scripts).
-    pub fn joined(a: char, b: char) -> bool {
+    pub(super) fn joined(a: char, b: char) -> bool {
         let emoji = |c: char| {
             CodePointSetData::new::<ExtendedPictographic>().contains(c)
                 || CodePointSetData::new::<EmojiModifier>().contains(c)
@@ -265,7 +265,7 @@ mod unicode {
 mod unicode {
     use std::borrow::Cow;
 
-    pub fn ignorable(c: char) -> bool {
+    pub(super) fn ignorable(c: char) -> bool {
         matches!(
             c,
             '\u{00AD}'
@@ -290,7 +290,7 @@ mod unicode {
         )
     }
 
-    pub fn mark(c: char) -> bool {
+    pub(super) fn mark(c: char) -> bool {
         matches!(
             c,
             '\u{0300}'..='\u{036F}'
@@ -314,15 +314,15 @@ mod unicode {
         )
     }
 
-    pub fn compatible(text: &str) -> Cow<'_, str> {
+    pub(super) fn compatible(text: &str) -> Cow<'_, str> {
         Cow::Borrowed(text)
     }
 
-    pub fn decomposed(text: &str) -> Cow<'_, str> {
+    pub(super) fn decomposed(text: &str) -> Cow<'_, str> {
         Cow::Borrowed(text)
     }
 
-    pub fn joined(a: char, b: char) -> bool {
+    pub(super) fn joined(a: char, b: char) -> bool {
         let emoji = |c: char| c >= '\u{1F000}';
         // Arabic and its supplements, the Brahmic scripts by their 128-character
         // blocks, Myanmar, Khmer and Mongolian.

@@ -20,7 +20,7 @@ use wasm_bindgen_cli_support::Bindgen;
 use crate::prerequisites;
 use crate::run::{self, CommandExt};
 
-pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
 /// The name of the bundle's files inside its directory.
 const BUNDLE: &str = "atelier";
@@ -36,7 +36,7 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-pub fn build(root: &Path) -> Result<()> {
+pub(crate) fn build(root: &Path) -> Result<()> {
     prerequisites::wasm_target()?;
     run::step("building the browser client (wasm32)");
     run::cargo(root)

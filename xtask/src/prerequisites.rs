@@ -17,7 +17,7 @@ use crate::dist::WASM_TARGET;
 use crate::run::{self, CommandExt};
 
 /// Where `cargo xtask test` works, said in the usage text and in every "missing" message.
-pub const SUPPORTED: &str = "`cargo xtask test` installs what it needs on Debian 12 or newer (and Debian-based CI); \
+pub(crate) const SUPPORTED: &str = "`cargo xtask test` installs what it needs on Debian 12 or newer (and Debian-based CI); \
 on Ubuntu, macOS, Windows and other Linux systems install Chromium or Chrome, a ChromeDriver of the same \
 major version, nginx and a C compiler yourself, and set CHROME and CHROMEDRIVER (absolute paths) if they \
 are not found by name. `cargo xtask serve` works on all of them.";
@@ -27,7 +27,7 @@ const C_COMPILER: &str = "a C compiler is needed to build the bundled SQLite: in
 (Debian/Ubuntu), Xcode command line tools (`xcode-select --install`, macOS), Visual Studio Build Tools (Windows)";
 
 /// The wasm32 standard library, through rustup.
-pub fn wasm_target() -> Result<()> {
+pub(crate) fn wasm_target() -> Result<()> {
     let Ok(installed) = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
@@ -65,7 +65,7 @@ fn npm() -> Command {
 
 /// binaryen's wasm-opt from npm, at the version locked in `xtask/wasm-opt/`. Returns
 /// `None` (the bundle is then larger, but works) when npm is not available.
-pub fn wasm_opt(root: &Path) -> Result<Option<PathBuf>> {
+pub(crate) fn wasm_opt(root: &Path) -> Result<Option<PathBuf>> {
     let tools = root.join("target/tools/wasm-opt");
     // A node script: run by its shebang, or on Windows by the shim npm writes.
     let program = if cfg!(windows) {
@@ -96,7 +96,7 @@ pub fn wasm_opt(root: &Path) -> Result<Option<PathBuf>> {
 }
 
 /// Fails with what to install when no C compiler is found (rusqlite compiles SQLite).
-pub fn c_compiler() -> Result<()> {
+pub(crate) fn c_compiler() -> Result<()> {
     if has_c_compiler() {
         Ok(())
     } else {
@@ -123,7 +123,7 @@ fn has_c_compiler() -> bool {
 
 /// What the tests are given: where the browser, its driver and nginx are.
 #[derive(Debug)]
-pub struct TestTools {
+pub(crate) struct TestTools {
     pub chrome: PathBuf,
     pub chromedriver: PathBuf,
     pub nginx: PathBuf,
@@ -131,7 +131,7 @@ pub struct TestTools {
 
 /// Chromium (or Chrome), a ChromeDriver of the same major version, nginx and a C
 /// compiler: found, installed on Debian, or a message saying what to install.
-pub fn test_tools() -> Result<TestTools> {
+pub(crate) fn test_tools() -> Result<TestTools> {
     let platform = Platform::current();
     let mut found = Found::look()?;
     match plan(platform, &found.missing()) {
@@ -165,7 +165,7 @@ pub fn test_tools() -> Result<TestTools> {
 
 /// The system, as far as installing goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
+pub(crate) enum Platform {
     /// Debian or a derivative that is not Ubuntu: apt-get gives matching Chromium and
     /// ChromeDriver packages.
     Debian,

@@ -6,18 +6,18 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 #[allow(clippy::print_stdout)]
-pub fn step(what: &str) {
+pub(crate) fn step(what: &str) {
     println!("\x1b[1;34m==>\x1b[0m {what}");
 }
 
 /// `cargo` at the repository root, the same cargo that runs xtask.
-pub fn cargo(root: &Path) -> Command {
+pub(crate) fn cargo(root: &Path) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.current_dir(root);
     command
 }
 
-pub trait CommandExt {
+pub(crate) trait CommandExt {
     /// Runs to completion; an error says which command failed.
     fn status_ok(&mut self) -> Result<()>;
     /// Runs to completion; returns whether it succeeded, quietly.

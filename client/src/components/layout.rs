@@ -8,6 +8,7 @@ use crate::i18n::{Lang, tr};
 use crate::route::{Route, navigate};
 use crate::session::Session;
 
+#[allow(unreachable_pub)]
 #[component]
 pub fn Brand() -> impl IntoView {
     view! {
@@ -21,6 +22,7 @@ pub fn Brand() -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn LangSwitch() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
@@ -37,6 +39,7 @@ pub fn LangSwitch() -> impl IntoView {
 }
 
 /// A page with the plain top bar and centred content (home, join, errors).
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn Shell(#[prop(optional)] narrow: bool, children: Children) -> impl IntoView {
     view! {
@@ -54,6 +57,7 @@ pub fn Shell(#[prop(optional)] narrow: bool, children: Children) -> impl IntoVie
 
 /// For a lead: the home page's creation form, set to continue this workshop as a
 /// campaign (a full page load). The workshop is remembered as one this browser leads.
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn ContinueCampaign() -> impl IntoView {
     let session = expect_context::<Session>();

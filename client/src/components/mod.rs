@@ -1,4 +1,8 @@
 //! Pieces shared by several pages.
+//!
+//! Leptos's `#[component]` emits each component again as a `pub fn` the
+//! `unreachable_pub` lint cannot see re-exported: components that are re-exported
+//! carry `#[allow(unreachable_pub)]` for that reason alone.
 
 mod cockpit;
 mod layout;

@@ -27,6 +27,7 @@ struct Dots {
     can_remove: bool,
 }
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn NoteCard(note: Note) -> impl IntoView {
     let session = expect_context::<Session>();
@@ -299,6 +300,7 @@ pub fn NoteCard(note: Note) -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn Composer(
     room: Memo<Option<RoomId>>,

@@ -60,6 +60,7 @@ impl Here {
     }
 }
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn RoomBoard() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -1101,6 +1102,7 @@ fn results_by_column(w: &atelier_shared::Workshop, room: RoomId) -> Vec<ColumnRe
 }
 
 /// For someone not in a room yet: wait, or choose a room when the workshop allows it.
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn Lobby() -> impl IntoView {
     let session = expect_context::<Session>();

@@ -33,6 +33,7 @@ fn clock_face(ms: f64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn TimerDisplay() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -108,6 +109,7 @@ pub fn TimerDisplay() -> impl IntoView {
 }
 
 /// Start (with the step's planned length), pause, resume, add time, stop.
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn TimerControls(#[prop(into)] planned: Signal<Option<u32>>) -> impl IntoView {
     let session = expect_context::<Session>();

@@ -15,6 +15,7 @@ use crate::route::{Route, navigate};
 use crate::session::{Notice, Session, Status};
 use crate::{browser, derive};
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn BoardPage(workshop: WorkshopId, report: bool) -> impl IntoView {
     if let Some(token) = browser::fragment()
@@ -95,7 +96,7 @@ fn Live(report: bool) -> impl IntoView {
 }
 
 /// The signed-in person, as the replica knows them.
-pub fn me(session: Session) -> Memo<Option<Participant>> {
+pub(crate) fn me(session: Session) -> Memo<Option<Participant>> {
     Memo::new(move |_| -> Option<Participant> {
         let you = session.you.get()?;
         session
@@ -105,6 +106,7 @@ pub fn me(session: Session) -> Memo<Option<Participant>> {
 }
 
 /// The bar at the top of a live workshop: title, timer, connection, who you are.
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn TopBar() -> impl IntoView {
     let session = expect_context::<Session>();

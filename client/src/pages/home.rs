@@ -12,6 +12,7 @@ use crate::browser;
 use crate::components::Shell;
 use crate::i18n::{Lang, texts, tr};
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn HomePage() -> impl IntoView {
     browser::set_title("Atelier");

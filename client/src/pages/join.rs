@@ -12,6 +12,7 @@ use crate::components::Shell;
 use crate::i18n::{texts, tr};
 use crate::route::{Route, navigate};
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn JoinPage(code: String) -> impl IntoView {
     let title = RwSignal::new(None::<String>);
@@ -55,6 +56,7 @@ pub fn JoinPage(code: String) -> impl IntoView {
 }
 
 /// Code and name, nothing else.
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
     let from_link = code.is_some();
@@ -119,6 +121,7 @@ pub fn JoinForm(#[prop(optional, into)] code: Option<String>) -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {

@@ -14,7 +14,7 @@
 
 /// What is wrong with a log, if anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Damage {
+pub(super) enum Damage {
     /// The header does not check out but frames follow it.
     Header,
     /// Frame `at` (counted from 1) is bad, and `committed` transactions that check
@@ -62,7 +62,7 @@ fn checksum(data: &[u8], big_endian: bool, sums: (u32, u32)) -> (u32, u32) {
 }
 
 /// Checks a whole log as found on disk.
-pub fn check(log: &[u8]) -> Result<(), Damage> {
+pub(super) fn check(log: &[u8]) -> Result<(), Damage> {
     if log.len() < HEADER {
         // Empty, or a header never completed: nothing was committed through it.
         return Ok(());

@@ -20,9 +20,9 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message;
 
-pub const PATIENCE: Duration = Duration::from_secs(20);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
-pub struct DataDir(pub PathBuf);
+pub(crate) struct DataDir(pub PathBuf);
 
 impl Drop for DataDir {
     fn drop(&mut self) {
@@ -31,7 +31,7 @@ impl Drop for DataDir {
 }
 
 /// Starts the server binary on a free port; returns it and its `host:port`.
-pub async fn start(data: &Path) -> (Child, String) {
+pub(crate) async fn start(data: &Path) -> (Child, String) {
     let (child, host, _) = start_in(&[], data, Paces::Lifted).await;
     (child, host)
 }
@@ -39,7 +39,7 @@ pub async fn start(data: &Path) -> (Child, String) {
 /// Whether the server runs with its default paces and per-address limits, or none
 /// (`--no-rate-limits`: writers post as fast as the server answers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Paces {
+pub(crate) enum Paces {
     Default,
     Lifted,
 }
@@ -47,7 +47,7 @@ pub enum Paces {
 /// Starts the server binary through `wrapper` (a command that runs the one after it,
 /// such as `nsenter …`; none if empty) on a free port, with its store in `data`:
 /// returns it, its `host:port` and the lines it logs from then on.
-pub async fn start_in(
+pub(crate) async fn start_in(
     wrapper: &[&OsStr],
     data: &Path,
     paces: Paces,
@@ -57,7 +57,7 @@ pub async fn start_in(
 
 /// Starts the server binary with these options added; returns it, its `host:port`
 /// and the lines it logs.
-pub async fn start_with(data: &Path, options: &[&str]) -> (Child, String, UnboundedReceiver<String>) {
+pub(crate) async fn start_with(data: &Path, options: &[&str]) -> (Child, String, UnboundedReceiver<String>) {
     launch(&[], data, Paces::Lifted, options).await
 }
 
@@ -111,7 +111,7 @@ async fn launch(
 }
 
 /// A JSON request over a plain connection.
-pub async fn post<B: Serialize, R: DeserializeOwned>(host: &str, path: &str, body: &B) -> R {
+pub(crate) async fn post<B: Serialize, R: DeserializeOwned>(host: &str, path: &str, body: &B) -> R {
     let body = serde_json::to_string(body).unwrap();
     let mut stream = TcpStream::connect(host).await.unwrap();
     let request = format!(
@@ -125,14 +125,14 @@ pub async fn post<B: Serialize, R: DeserializeOwned>(host: &str, path: &str, bod
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
 }
 
-pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
 
-pub async fn send(socket: &mut Socket, message: &ClientMsg) -> bool {
+pub(crate) async fn send(socket: &mut Socket, message: &ClientMsg) -> bool {
     socket.send(Message::text(message.encode())).await.is_ok()
 }
 
 /// Reads until a message `pick` accepts; `None` once the connection is gone.
-pub async fn next<T>(socket: &mut Socket, pick: impl Fn(ServerMsg) -> Option<T>) -> Option<T> {
+pub(crate) async fn next<T>(socket: &mut Socket, pick: impl Fn(ServerMsg) -> Option<T>) -> Option<T> {
     loop {
         let Ok(Some(Ok(frame))) = timeout(PATIENCE, socket.next()).await else {
             return None;
@@ -149,7 +149,7 @@ pub async fn next<T>(socket: &mut Socket, pick: impl Fn(ServerMsg) -> Option<T>)
 }
 
 /// Connects with `token`; returns the socket, the welcome's workshop and who we are.
-pub async fn connect(host: &str, token: &Token) -> (Socket, Workshop, ParticipantId) {
+pub(crate) async fn connect(host: &str, token: &Token) -> (Socket, Workshop, ParticipantId) {
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws"))
         .await
         .unwrap();
@@ -169,7 +169,7 @@ pub async fn connect(host: &str, token: &Token) -> (Socket, Workshop, Participan
 
 /// Sends a command and waits for its answer: `Some(true)` if acknowledged, `None` if
 /// the connection went away first.
-pub async fn command(socket: &mut Socket, id: u64, command: Command) -> Option<bool> {
+pub(crate) async fn command(socket: &mut Socket, id: u64, command: Command) -> Option<bool> {
     if !send(socket, &ClientMsg::Command { id, command }).await {
         return None;
     }
@@ -181,7 +181,7 @@ pub async fn command(socket: &mut Socket, id: u64, command: Command) -> Option<b
     .await
 }
 
-pub fn step_keyed(workshop: &Workshop, key: &str) -> StepId {
+pub(crate) fn step_keyed(workshop: &Workshop, key: &str) -> StepId {
     workshop
         .steps
         .iter()
@@ -190,20 +190,20 @@ pub fn step_keyed(workshop: &Workshop, key: &str) -> StepId {
         .id
 }
 
-pub fn room_named(workshop: &Workshop, name: &str) -> RoomId {
+pub(crate) fn room_named(workshop: &Workshop, name: &str) -> RoomId {
     workshop.rooms.iter().find(|r| r.name == name).unwrap().id
 }
 
 /// What a plain HTTP/1.0 GET got: the status, the headers (names in lower case) and
 /// the body's bytes.
-pub struct Got {
+pub(crate) struct Got {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Got {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
@@ -212,12 +212,12 @@ impl Got {
 }
 
 /// A GET with these request headers, over a connection of its own.
-pub async fn get(host: &str, path: &str, headers: &[(&str, &str)]) -> Got {
+pub(crate) async fn get(host: &str, path: &str, headers: &[(&str, &str)]) -> Got {
     request(host, "GET", path, headers).await
 }
 
 /// A request without a body, over a connection of its own.
-pub async fn request(host: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> Got {
+pub(crate) async fn request(host: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> Got {
     let mut stream = TcpStream::connect(host).await.unwrap();
     let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {host}\r\n");
     for (name, value) in headers {
