@@ -47,10 +47,6 @@ impl Replica {
         }
     }
 
-    pub fn you(&self) -> Option<ParticipantId> {
-        self.you
-    }
-
     /// Keeps `command` until the server answers it; returns its id.
     pub fn push(&mut self, command: Command) -> u64 {
         let id = self.next_id;

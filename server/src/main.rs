@@ -10,6 +10,7 @@ use anyhow::Context;
 use atelier_server::store::backup;
 use atelier_server::store::sqlite::STORE_FILE;
 use atelier_server::{Config, hub_for, serve};
+use atelier_shared::api::Health;
 use clap::builder::BoolishValueParser;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
@@ -233,7 +234,8 @@ fn health(url: &str) -> anyhow::Result<()> {
     }
     // A proxy's or another program's page answers 200 too: only Atelier's own
     // answer counts.
-    if !body.contains("\"status\":\"ok\"") {
+    let atelier = serde_json::from_str::<Health>(body.trim()).is_ok_and(|health| health.status == "ok");
+    if !atelier {
         anyhow::bail!("{url} answered 200 but not as Atelier's health check: is it the right address?")
     }
     say(&format!("healthy: {}", body.trim()));

@@ -184,7 +184,7 @@ pub fn restore(from: &Path, store: &Path) -> Result<Summary, StoreError> {
                 n => beside(store, &format!(".before-restore-{}-{n}", seconds())),
             })
             .find(|aside| {
-                ["", "-wal", "-shm"]
+                STORE_FILES
                     .iter()
                     .all(|s| beside(aside, s).symlink_metadata().is_err())
             })
@@ -345,7 +345,7 @@ fn parent(path: &Path) -> &Path {
 }
 
 /// One consistent copy of the store at `source` (with what its write-ahead log
-/// holds) written to `target`, private from its first byte, checked and flushed.
+/// holds) written to `target`, private from its first byte, and flushed.
 /// Nothing is left at `target` if it fails.
 fn snapshot(source: &Path, target: &Path) -> Result<Summary, StoreError> {
     let name = target
@@ -367,7 +367,9 @@ fn snapshot(source: &Path, target: &Path) -> Result<Summary, StoreError> {
             .execute("VACUUM INTO ?1", [name])
             .map_err(|e| failed(target, format!("the copy failed: {e}")))?;
         drop(connection);
-        let summary = check(target)?;
+        // What it holds, and that it is a store at all; its integrity and every
+        // checksum are for `verify`, which loads it whole.
+        let summary = contents(target, &open(target)?)?;
         File::open(target)
             .and_then(|f| f.sync_all())
             .map_err(|e| failed(target, e))?;
@@ -429,6 +431,12 @@ fn check(path: &Path) -> Result<Summary, StoreError> {
     if integrity != "ok" {
         return Err(failed(path, format!("the copy is damaged: {integrity}")));
     }
+    contents(path, &connection)
+}
+
+/// Whether the SQLite file at `path` is an Atelier store this version can open;
+/// what it holds.
+fn contents(path: &Path, connection: &Connection) -> Result<Summary, StoreError> {
     let version: i64 = connection
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .map_err(|e| failed(path, e))?;

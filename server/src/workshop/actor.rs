@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tracing::{debug, info};
 
-use super::fanout::Audience;
+use super::fanout::{Audience, whole_frame};
 use super::pacing::NotePaces;
 use super::{Inspection, Reply, Request, WorkshopHandle};
 use crate::clock;
@@ -234,22 +234,28 @@ impl WorkshopActor {
         }
         let settling = std::mem::take(&mut self.settling);
         // With a store, each event is serialised once: the store keeps the JSON, and
-        // the frame for those who see it whole is made from the same bytes.
-        let mut written: Vec<Vec<String>> = Vec::new();
+        // the frame for those who see it whole is made from the same bytes before the
+        // JSON moves into the record.
+        let mut whole: Vec<Vec<Utf8Bytes>> = Vec::new();
         if let Some(store) = &self.store {
             let mut records = Vec::new();
             for applied in &settling {
                 let events = applied.outcome.as_deref().unwrap_or_default();
                 let json: Vec<String> = events.iter().map(event_json).collect();
+                whole.push(
+                    (applied.first_seq..)
+                        .zip(&json)
+                        .map(|(seq, json)| whole_frame(seq, json))
+                        .collect(),
+                );
                 if !json.is_empty() {
                     records.push(Record::Events {
                         workshop: self.workshop.id,
                         first_seq: applied.first_seq,
-                        events: json.clone(),
+                        events: json,
                         command: applied.receipt,
                     });
                 }
-                written.push(json);
             }
             if !records.is_empty()
                 && let Err(error) = durably(store, records, self.workshop.id).await
@@ -258,14 +264,14 @@ impl WorkshopActor {
                 return false;
             }
         }
-        let mut written = written.into_iter();
+        let mut whole = whole.into_iter();
         for applied in settling {
-            let json = written.next().unwrap_or_default();
+            let made = whole.next().unwrap_or_default();
             if let Ok(events) = &applied.outcome
                 && !events.is_empty()
             {
                 self.audience
-                    .publish(&self.workshop, applied.first_seq, events, &json);
+                    .publish(&self.workshop, applied.first_seq, events, made);
             }
             let seq = applied.first_seq - 1 + applied.outcome.as_ref().map_or(0, |e| e.len() as u64);
             self.answer(applied.reply, applied.outcome, seq);

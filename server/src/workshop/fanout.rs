@@ -32,32 +32,31 @@ struct Subscriber {
     kick: Option<oneshot::Sender<ErrorCode>>,
 }
 
-/// The frames of one event, made when someone first needs them.
+/// The frame of event `seq`, from its JSON (made once: the store keeps the same).
+pub(super) fn whole_frame(seq: u64, json: &str) -> Utf8Bytes {
+    Utf8Bytes::from(event_json_frame(seq, json))
+}
+
+/// The frames of one event, each made when someone first needs it (the whole one
+/// may come made already, from the JSON the store wrote).
 struct Frames<'a> {
     seq: u64,
     event: &'a Event,
-    /// The event as the store wrote it, when it did: the whole frame reuses it.
-    json: Option<&'a str>,
     whole: Option<Utf8Bytes>,
     redacted: Option<Utf8Bytes>,
 }
 
 impl Frames<'_> {
     fn whole(&mut self) -> &Utf8Bytes {
-        let (seq, event, json) = (self.seq, self.event, self.json);
-        self.whole.get_or_insert_with(|| {
-            let frame = match json {
-                Some(json) => event_json_frame(seq, json),
-                None => event_json_frame(seq, &event_json(event)),
-            };
-            Utf8Bytes::from(frame)
-        })
+        let (seq, event) = (self.seq, self.event);
+        self.whole
+            .get_or_insert_with(|| whole_frame(seq, &event_json(event)))
     }
 
     fn redacted(&mut self) -> &Utf8Bytes {
         let (seq, event) = (self.seq, self.event);
         self.redacted
-            .get_or_insert_with(|| Utf8Bytes::from(event_json_frame(seq, &event_json(&event.redacted()))))
+            .get_or_insert_with(|| whole_frame(seq, &event_json(&event.redacted())))
     }
 }
 
@@ -113,9 +112,15 @@ impl Audience {
     }
 
     /// Sends each event to every connection that may see it, whole or redacted
-    /// (`json`: the events as the store wrote them, when it did); connections whose
-    /// view changed in a way events cannot carry get a fresh snapshot instead.
-    pub(super) fn publish(&mut self, workshop: &Workshop, first_seq: u64, events: &[Event], json: &[String]) {
+    /// (`whole`: the whole frames, when made already); connections whose view
+    /// changed in a way events cannot carry get a fresh snapshot instead.
+    pub(super) fn publish(
+        &mut self,
+        workshop: &Workshop,
+        first_seq: u64,
+        events: &[Event],
+        whole: Vec<Utf8Bytes>,
+    ) {
         let resync: Vec<ConnId> = self
             .subscribers
             .iter()
@@ -123,12 +128,12 @@ impl Audience {
             .map(|(conn, _)| *conn)
             .collect();
         let mut dropped = Vec::new();
-        for (index, (seq, event)) in (first_seq..).zip(events).enumerate() {
+        let mut made = whole.into_iter();
+        for (seq, event) in (first_seq..).zip(events) {
             let mut frames = Frames {
                 seq,
                 event,
-                json: json.get(index).map(String::as_str),
-                whole: None,
+                whole: made.next(),
                 redacted: None,
             };
             for (conn, subscriber) in &mut self.subscribers {
