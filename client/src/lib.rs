@@ -3,9 +3,12 @@
 //! # Layout
 //! - [`app`]: the root: language, router, current page.
 //! - [`pages`]: home (join or create), join link, a workshop's board, its report.
-//! - [`components`]: the cockpit, a room's board (columns, votes, characterisation,
-//!   problem trees, plenary, lobby), the note card and composer, the timer, the brand
-//!   and language switch.
+//! - [`board`]: a room's board as its step shows it (columns, votes, ties and merging,
+//!   characterisation, problem trees, plenary), its head (presence, budget), the lobby.
+//! - [`cockpit`]: the lead's cockpit (agenda, rooms at a glance, invitations, people,
+//!   message, map import, deletion).
+//! - [`components`]: pieces several pages share: the note card and composer, the timer,
+//!   the brand and language switch.
 //! - [`derive`]: what screens show, computed from the replica (figures, budgets,
 //!   rankings, "may I?" asked of the state machine).
 //! - [`drafts`]: what someone typed and has not had accepted yet, kept across step
@@ -17,7 +20,9 @@
 
 pub mod api;
 pub mod app;
+pub mod board;
 pub mod browser;
+pub mod cockpit;
 pub mod components;
 pub mod derive;
 pub mod drafts;

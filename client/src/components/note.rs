@@ -11,8 +11,8 @@ use atelier_shared::{Colour, ColumnId, Command, Note, NoteId, RoomId};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use crate::board::Here;
 use crate::browser;
-use crate::components::Here;
 use crate::derive;
 use crate::i18n::{texts, tr};
 use crate::session::Session;

@@ -7,9 +7,9 @@ use atelier_shared::{Participant, Role, RoomId, WorkshopId};
 use leptos::prelude::*;
 
 use super::report::report_view;
-use crate::components::{
-    Brand, Here, LINK_KEY, LangSwitch, Lobby, RoomBoard, Shell, TimerDisplay, cockpit_view,
-};
+use crate::board::{Here, Lobby, RoomBoard};
+use crate::cockpit::{LINK_KEY, cockpit_view};
+use crate::components::{Brand, LangSwitch, Shell, TimerDisplay};
 use crate::i18n::{texts, tr};
 use crate::route::{Route, navigate};
 use crate::session::{Notice, Session, Status};
