@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::i18n::{texts, tr};
 use crate::session::Session;
 
+/// Everyone but the viewer, with their room and their role: the lead places people,
 /// appoints a facilitator per room and co-leads who share the cockpit. The lobby first.
 #[allow(unreachable_pub)] // see `components` on leptos components
 #[component]

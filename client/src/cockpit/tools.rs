@@ -42,7 +42,6 @@ pub(super) fn DeleteWorkshop() -> impl IntoView {
     }
 }
 
-/// Everyone but the viewer, with their room and their role: the lead places people,
 /// A message shown on every board ("Back in the main room in 2 minutes").
 #[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
