@@ -9,8 +9,9 @@ use std::io::Cursor;
 use atelier_server::catalog::Catalog;
 use atelier_server::export::archive;
 use atelier_shared::api::{Archive, Imported, OrganiserAccess};
+use atelier_shared::model::PollRules;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, Token};
-use atelier_shared::{Command, NoteId, Workshop, WorkshopId};
+use atelier_shared::{Activity, Command, NoteId, Step, StepId, Workshop, WorkshopId};
 use atelier_tests::client::{closing, open};
 use atelier_tests::fixture;
 use atelier_tests::server::durable;
@@ -229,6 +230,89 @@ async fn the_report_follows_the_workshop_as_it_happens() {
         notes,
         ["=1+1", "Mobilité solidaire"],
         "shown as typed: a string cell, no apostrophe"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_polls_counts_reach_every_format_of_the_report() {
+    let server = TestServer::start().await;
+    let created = server.create_workshop("Séminaire", &["Aude", "Gard"]).await;
+    let access = organiser_key(&server, created.workshop, &created.facilitator_secret).await;
+    let mut lead = WsClient::connect(&server, &created.facilitator_secret).await;
+    let step = StepId(Uuid::new_v4());
+    let poll = Step {
+        id: step,
+        key: None,
+        title: "Quel défi <pour> vous ?".into(),
+        instructions: String::new(),
+        minutes: None,
+        columns: Vec::new(),
+        activity: Activity::Poll {
+            rules: PollRules {
+                options: vec!["Mobilité".into(), "Logement & habitat".into()],
+                secret: true,
+            },
+        },
+    };
+    lead.ok(Command::AddStep {
+        step: poll,
+        position: 9,
+    })
+    .await;
+    lead.ok(Command::GoToStep { room: None, step }).await;
+    for (name, option) in [("Alice", 1), ("Bob", 1), ("Carol", 0)] {
+        let joined = server.join(created.code.as_str(), name).await;
+        let mut client = WsClient::connect(&server, &joined.token).await;
+        client
+            .ok(Command::Answer {
+                step,
+                option: Some(option),
+            })
+            .await;
+    }
+    let path = |extension: &str| {
+        format!(
+            "/api/workshops/{}/report.{extension}?key={}",
+            created.workshop, access.key
+        )
+    };
+    // Open, a secret poll's counts are for the organisers (and the lead) already.
+    let (_, _, md) = server.get(&path("md"), None).await;
+    let md = String::from_utf8_lossy(&md);
+    assert!(md.contains("## Sondages express"), "{md}");
+    assert!(md.contains("_3 réponses (encore ouvert)_"), "{md}");
+    assert!(md.contains("- Logement \\& habitat : 2 (66 %)"), "escaped: {md}");
+    lead.ok(Command::CloseVote { room: None, step }).await;
+    let (_, _, md) = server.get(&path("md"), None).await;
+    assert!(String::from_utf8_lossy(&md).contains("_3 réponses_"));
+    let (_, _, html) = server.get(&path("html"), None).await;
+    let html = String::from_utf8_lossy(&html);
+    assert!(
+        html.contains("<h3>Quel défi &lt;pour&gt; vous ?</h3>"),
+        "escaped: {html}"
+    );
+    assert!(html.contains("Logement &amp; habitat"), "{html}");
+    let (_, _, json) = server.get(&path("json"), None).await;
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    // The JSON export is the archive: the workshop whole, answers and counts included.
+    let poll = json.pointer(&format!("/workshops/0/polls/{step}")).cloned();
+    assert_eq!(
+        poll.and_then(|p| p.get("counts").cloned()),
+        Some(json!([1, 2])),
+        "{json}"
+    );
+    let (_, _, workbook) = server.get(&path("xlsx"), None).await;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(workbook.to_vec())).unwrap();
+    let summary = book.worksheet_range("Synthèse").unwrap();
+    let rows: Vec<Vec<String>> = summary
+        .rows()
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .filter(|row: &Vec<String>| row.get(1).is_some_and(|q| q == "Quel défi <pour> vous ?"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        (rows[1][2].as_str(), rows[1][3].as_str()),
+        ("Logement & habitat", "2")
     );
 }
 

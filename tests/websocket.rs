@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use atelier_shared::api::Created;
+use atelier_shared::model::PollRules;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
-use atelier_shared::{Colour, Command, Event, NoteId, RoomId, Workshop};
+use atelier_shared::{Activity, Colour, Command, Event, NoteId, Rejection, RoomId, Step, StepId, Workshop};
 use atelier_tests::client::{closing, open, read_frame};
 use atelier_tests::{PATIENCE, TestServer, WsClient};
 use futures_util::SinkExt;
@@ -536,5 +537,92 @@ async fn someone_typing_in_a_field_is_shown_to_those_who_see_it_and_only_when_th
     assert!(
         s.state().await.notes[&note].details.why.is_empty(),
         "nothing is stored"
+    );
+}
+
+fn quick_poll(secret: bool) -> Step {
+    Step {
+        id: StepId(Uuid::new_v4()),
+        key: None,
+        title: "Sur quel défi voulez-vous travailler ?".into(),
+        instructions: String::new(),
+        minutes: None,
+        columns: Vec::new(),
+        activity: Activity::Poll {
+            rules: PollRules {
+                options: vec!["Mobilité".into(), "Logement".into(), "Alimentation".into()],
+                secret,
+            },
+        },
+    }
+}
+
+fn answer(step: StepId, option: u32) -> Command {
+    Command::Answer {
+        step,
+        option: Some(option),
+    }
+}
+
+#[tokio::test]
+async fn a_secret_quick_poll_keeps_each_answer_to_its_author_and_the_lead_until_it_closes() {
+    let mut s = Scene::new().await;
+    let poll = quick_poll(true);
+    let step = poll.id;
+    s.lead
+        .ok(Command::AddStep {
+            step: poll,
+            position: 99,
+        })
+        .await;
+    s.lead.ok(Command::GoToStep { room: None, step }).await;
+    s.alice.ok(answer(step, 1)).await;
+    s.bob.ok(answer(step, 1)).await;
+    s.carol.ok(answer(step, 2)).await;
+    // Nobody but the lead hears of anyone else's answer, not even in another room.
+    for client in [&mut s.alice, &mut s.bob, &mut s.carol] {
+        let heard = client.sync().await;
+        assert!(
+            heard.iter().all(|e| !matches!(e, Event::Answered { .. })),
+            "{heard:?}"
+        );
+    }
+    assert_eq!(s.alice.workshop.poll_counts(step), vec![0, 1, 0]);
+    assert_eq!(s.carol.workshop.poll_counts(step), vec![0, 0, 1]);
+    s.lead.sync().await;
+    assert_eq!(s.lead.workshop.poll_counts(step), vec![0, 2, 1]);
+
+    // What a hostile participant tries is refused and changes nothing.
+    let before = s.state().await;
+    assert!(matches!(
+        s.bob.command(answer(step, 7)).await,
+        Err(Rejection::InvalidRules { .. })
+    ));
+    assert_eq!(
+        s.bob.command(Command::CloseVote { room: None, step }).await,
+        Err(Rejection::Forbidden)
+    );
+    assert_eq!(
+        s.bob.command(answer(step, 1)).await,
+        Ok(vec![]),
+        "the same answer again"
+    );
+    assert_eq!(s.state().await.polls, before.polls);
+
+    // Closing publishes the counts to everyone and stops the answers.
+    s.lead.ok(Command::CloseVote { room: None, step }).await;
+    for client in [&mut s.alice, &mut s.bob, &mut s.carol] {
+        client.sync().await;
+        assert_eq!(client.workshop.poll_counts(step), vec![0, 2, 1]);
+    }
+    assert_eq!(s.carol.command(answer(step, 0)).await, Err(Rejection::VoteClosed));
+    let state = s.state().await;
+    for client in [&s.alice, &s.bob, &s.carol, &s.lead] {
+        assert_eq!(client.workshop.polls, state.view(&state.viewer(client.you)).polls);
+    }
+    assert_eq!(
+        s.alice.workshop.polls[&step].answers.len(),
+        1,
+        "still only her own"
     );
 }

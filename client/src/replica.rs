@@ -158,7 +158,8 @@ fn touched_note(command: &Command) -> Option<NoteId> {
         | Command::ImportMap { .. }
         | Command::CloseVote { .. }
         | Command::ReopenVote { .. }
-        | Command::BreakTie { .. } => None,
+        | Command::BreakTie { .. }
+        | Command::Answer { .. } => None,
     }
 }
 

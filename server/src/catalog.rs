@@ -210,6 +210,8 @@ mod tests {
         ["title", "summary", "name", "instructions"]
             .iter()
             .any(|field| path.ends_with(&format!(".{field}")))
+            // A poll's options are what people read and choose.
+            || path.contains(".activity.options.")
     }
 
     #[test]

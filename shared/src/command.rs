@@ -188,15 +188,23 @@ pub enum Command {
         note: NoteId,
         dots: u32,
     },
-    /// Closes the vote of the current step and publishes its ranking.
+    /// Closes the vote of the current step and publishes its ranking; on a poll step
+    /// (`room: null`), closes the poll and publishes its counts.
     CloseVote {
         room: Option<RoomId>,
         step: StepId,
     },
-    /// Opens a closed vote again; its ranking is withdrawn.
+    /// Opens a closed vote (or poll) again; its ranking (counts) is withdrawn.
     ReopenVote {
         room: Option<RoomId>,
         step: StepId,
+    },
+    /// Chooses an option (by its index) of poll `step`, which the answerer's room must
+    /// be on; `null` withdraws the answer. Choosing replaces an earlier choice, so a
+    /// command re-sent after a reconnection changes nothing.
+    Answer {
+        step: StepId,
+        option: Option<u32>,
     },
     /// Settles a tie in a closed vote's ranking (when a later step keeps its "top 3"
     /// and the tie straddles the cut): the notes `ahead`, tied at one rank, keep it;

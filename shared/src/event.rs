@@ -130,6 +130,18 @@ pub enum Event {
         step: StepId,
         room: Option<RoomId>,
     },
+    Answered {
+        step: StepId,
+        participant: ParticipantId,
+        option: Option<u32>,
+    },
+    PollClosed {
+        step: StepId,
+        counts: Vec<u32>,
+    },
+    PollReopened {
+        step: StepId,
+    },
 }
 
 impl Event {
@@ -150,6 +162,7 @@ impl Event {
             | Event::Revealed { room, .. } => Some(*room),
             Event::VoteClosed { result } => result.room,
             Event::VoteReopened { room, .. } => *room,
+            Event::Answered { .. } | Event::PollClosed { .. } | Event::PollReopened { .. } => None,
             Event::SettingsChanged { .. }
             | Event::RoomAdded { .. }
             | Event::RoomRenamed { .. }

@@ -10,6 +10,9 @@ use crate::ids::{
     BranchId, CampaignId, ColumnId, JoinCode, Millis, NoteId, ParticipantId, RoomId, StepId, WorkshopId,
 };
 
+mod activity;
+mod poll;
+
 /// One live session: its rooms, its agenda, who is in it, and what they did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Workshop {
@@ -39,6 +42,9 @@ pub struct Workshop {
     /// Rankings of closed votes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<VoteResult>,
+    /// Answers to quick polls, and their counts once closed, per poll step.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub polls: BTreeMap<StepId, PollState>,
     pub timer: Timer,
     /// What the lead says to every room at once, shown on every board until replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +166,9 @@ pub enum Activity {
     },
     /// Spend dots on the notes of the step's columns.
     Vote { rules: VoteRules },
+    /// A quick poll: the step's title is the question; one choice each among a few
+    /// options ("which challenge will you work on?"). Every room answers together.
+    Poll { rules: PollRules },
     /// Say why each note matters, who it affects, how to measure it.
     Characterise {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,6 +209,29 @@ pub struct VoteRules {
     /// Counts stay secret until the vote is closed (voters see their own dots).
     pub secret: bool,
     pub scope: VoteScope,
+}
+
+/// The options of a quick poll.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollRules {
+    /// What one may choose, in display order; an answer names one by its index.
+    pub options: Vec<String>,
+    /// Counts stay secret until the poll is closed (each sees their own choice; the
+    /// lead sees everything).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secret: bool,
+}
+
+/// One poll's answers (as far as a viewer may see them) and, once it is closed, its
+/// published counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollState {
+    /// The option each person chose.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<ParticipantId, u32>,
+    /// Answers per option, published when the poll closes; `None` while it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<Vec<u32>>,
 }
 
 /// Which notes a voter chooses among.
@@ -690,117 +722,6 @@ impl Workshop {
     }
 }
 
-/// What each kind of step allows and shows. Every method matches every activity by
-/// name, without a catch-all: a new kind of step does not compile until each of
-/// them says what it does.
-impl Activity {
-    /// Whether participants post notes (in the step's columns).
-    pub fn posts_notes(&self) -> bool {
-        match self {
-            Activity::Brainstorm { .. } => true,
-            Activity::Vote { .. }
-            | Activity::Characterise { .. }
-            | Activity::ProblemTree { .. }
-            | Activity::Plenary
-            | Activity::Discussion => false,
-        }
-    }
-
-    /// Whether nobody but their author sees who wrote the notes posted now.
-    pub fn anonymous_notes(&self) -> bool {
-        match self {
-            Activity::Brainstorm { anonymous, .. } => *anonymous,
-            Activity::Vote { .. }
-            | Activity::Characterise { .. }
-            | Activity::ProblemTree { .. }
-            | Activity::Plenary
-            | Activity::Discussion => false,
-        }
-    }
-
-    /// Whether notes posted now stay hidden until the facilitator reveals them.
-    pub fn hides_notes(&self) -> bool {
-        match self {
-            Activity::Brainstorm { hidden, .. } => *hidden,
-            Activity::Vote { .. }
-            | Activity::Characterise { .. }
-            | Activity::ProblemTree { .. }
-            | Activity::Plenary
-            | Activity::Discussion => false,
-        }
-    }
-
-    /// Whether the step cannot work without columns of its own.
-    pub fn needs_columns(&self) -> bool {
-        match self {
-            Activity::Brainstorm { .. } | Activity::Vote { .. } => true,
-            Activity::Characterise { .. }
-            | Activity::ProblemTree { .. }
-            | Activity::Plenary
-            | Activity::Discussion => false,
-        }
-    }
-
-    /// Whether the rooms on this step look at every room's board together.
-    pub fn gathers_rooms(&self) -> bool {
-        match self {
-            Activity::Plenary => true,
-            Activity::Vote { rules } => rules.scope == VoteScope::Workshop,
-            Activity::Brainstorm { .. }
-            | Activity::Characterise { .. }
-            | Activity::ProblemTree { .. }
-            | Activity::Discussion => false,
-        }
-    }
-
-    /// The earlier vote whose best notes this step works on, and the ranks it keeps.
-    pub fn focus(&self) -> Option<Focus> {
-        match self {
-            Activity::Characterise { focus } | Activity::ProblemTree { focus } => *focus,
-            Activity::Brainstorm { .. }
-            | Activity::Vote { .. }
-            | Activity::Plenary
-            | Activity::Discussion => None,
-        }
-    }
-
-    pub fn vote_rules(&self) -> Option<&VoteRules> {
-        match self {
-            Activity::Vote { rules } => Some(rules),
-            Activity::Brainstorm { .. }
-            | Activity::Characterise { .. }
-            | Activity::ProblemTree { .. }
-            | Activity::Plenary
-            | Activity::Discussion => None,
-        }
-    }
-
-    /// Whether the board only shows (nothing to post, spend or fill in, so nothing
-    /// to finish).
-    pub fn read_only(&self) -> bool {
-        match self {
-            Activity::Plenary | Activity::Discussion => true,
-            Activity::Brainstorm { .. }
-            | Activity::Vote { .. }
-            | Activity::Characterise { .. }
-            | Activity::ProblemTree { .. } => false,
-        }
-    }
-
-    /// Whether the step shows the results of the latest vote before it (a
-    /// discussion after a vote talks about them).
-    pub fn recalls_results(&self) -> bool {
-        match self {
-            Activity::Discussion => true,
-            Activity::Brainstorm { .. }
-            | Activity::Vote { .. }
-            | Activity::Characterise { .. }
-            | Activity::ProblemTree { .. }
-            | Activity::Plenary => false,
-        }
-    }
-}
-
 impl Step {
     /// Whether the rooms on this step look at every room's board together.
     pub fn gathers_rooms(&self) -> bool {
@@ -814,6 +735,10 @@ impl Step {
 
     pub fn vote_rules(&self) -> Option<&VoteRules> {
         self.activity.vote_rules()
+    }
+
+    pub fn poll_rules(&self) -> Option<&PollRules> {
+        self.activity.poll_rules()
     }
 }
 

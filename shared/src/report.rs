@@ -1,7 +1,8 @@
 //! The case file ("rapport d'enquête") of a workshop as plain data, which every export
 //! format renders: per room, the rankings of closed votes, the characterisations, the
 //! problem trees, the notes under each need, every column's notes and the figures;
-//! for the workshop, its own votes, its figures and participation over time.
+//! for the workshop, its own votes, its quick polls, its figures and participation
+//! over time.
 //!
 //! Built from the server's whole copy of a workshop, for facilitators and organisers:
 //! it names authors, except of notes posted anonymously. Text is kept as typed; each
@@ -23,6 +24,9 @@ pub struct Report {
     pub figures: Figures,
     /// Votes counted for the whole workshop (a plenary positioning), in agenda order.
     pub votes: Vec<VoteReport>,
+    /// Quick polls someone answered, in agenda order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub polls: Vec<PollReport>,
     pub rooms: Vec<RoomReport>,
     pub timeline: Timeline,
 }
@@ -95,6 +99,47 @@ pub struct RankedNote {
     /// Its room, in a ranking of the whole workshop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room: Option<String>,
+}
+
+/// A quick poll's question and how many chose each option.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollReport {
+    pub question: String,
+    /// Still open when the report was made: the counts may still move.
+    pub open: bool,
+    /// In the poll's order.
+    pub options: Vec<PollOption>,
+    /// People who answered.
+    pub answers: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollOption {
+    pub text: String,
+    pub count: u32,
+}
+
+impl PollReport {
+    /// The poll `step` of `w`, once someone answered it or it was closed.
+    pub fn of(w: &Workshop, step: &crate::model::Step) -> Option<PollReport> {
+        let rules = step.poll_rules()?;
+        w.polls.get(&step.id)?;
+        let counts = w.poll_counts(step.id);
+        Some(PollReport {
+            question: step.title.clone(),
+            open: !w.poll_closed(step.id),
+            options: rules
+                .options
+                .iter()
+                .zip(&counts)
+                .map(|(text, count)| PollOption {
+                    text: text.clone(),
+                    count: *count,
+                })
+                .collect(),
+            answers: counts.iter().sum(),
+        })
+    }
 }
 
 /// Why a need matters, who it affects, how to measure it.
@@ -203,6 +248,11 @@ impl Report {
             created: w.created,
             figures: Figures::of(w, None),
             votes: workshop_votes,
+            polls: w
+                .steps
+                .iter()
+                .filter_map(|step| PollReport::of(w, step))
+                .collect(),
             rooms: w.rooms.iter().map(|room| room_report(w, room, &placed)).collect(),
             timeline: timeline(w),
         }

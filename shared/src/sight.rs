@@ -6,7 +6,9 @@
 //!   anonymous means anonymous);
 //! - a secret vote's dots are seen by their voter and the room's facilitators; the
 //!   ranking is published when the vote closes; nobody sees dots on a note they
-//!   cannot see.
+//!   cannot see;
+//! - a poll's answers are seen by everyone (a poll gathers every room), a secret
+//!   poll's by the answerer and the lead only, until its counts are published.
 //!
 //! The server uses these rules to build each connection's snapshot ([`Workshop::view`])
 //! and to decide, per event, whether a connection gets it whole, with the author left
@@ -15,7 +17,7 @@
 
 use crate::event::Event;
 use crate::ids::{ParticipantId, RoomId};
-use crate::model::{Ballot, Lens, Note, Participant, Role, Workshop};
+use crate::model::{Ballot, Lens, Note, Participant, PollState, Role, Workshop};
 
 /// Someone looking at the workshop, and through which lens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +69,26 @@ impl Workshop {
                 .filter(|r| r.room.is_none_or(|room| viewer.lens.sees_room(room)))
                 .cloned()
                 .collect(),
+            polls: self
+                .polls
+                .iter()
+                .map(|(step, poll)| {
+                    let answers = poll
+                        .answers
+                        .iter()
+                        .filter(|(who, _)| self.sees_answer(viewer, *step, **who))
+                        .map(|(who, option)| (*who, *option))
+                        .collect();
+                    (
+                        *step,
+                        PollState {
+                            answers,
+                            counts: poll.counts.clone(),
+                        },
+                    )
+                })
+                .filter(|(_, poll)| !poll.answers.is_empty() || poll.counts.is_some())
+                .collect(),
             ..self.clone_frame()
         }
     }
@@ -117,6 +139,15 @@ impl Workshop {
                     Sight::Nothing
                 }
             }
+            Event::Answered {
+                step, participant, ..
+            } => {
+                if self.sees_answer(viewer, *step, *participant) {
+                    Sight::Full
+                } else {
+                    Sight::Nothing
+                }
+            }
             // Everyone learns the room revealed its step; only the room gets the notes.
             Event::Revealed { room, .. } => {
                 if viewer.lens.sees_room(*room) {
@@ -132,6 +163,8 @@ impl Workshop {
             | Event::MapImported { .. }
             | Event::VoteClosed { .. }
             | Event::VoteReopened { .. }
+            | Event::PollClosed { .. }
+            | Event::PollReopened { .. }
             | Event::SettingsChanged { .. }
             | Event::RoomAdded { .. }
             | Event::RoomRenamed { .. }
@@ -219,6 +252,18 @@ impl Workshop {
         !secret || ballot.voter == viewer.id || self.facilitates(viewer.id, note.room)
     }
 
+    /// Whether `viewer` sees what `who` answered to poll `step`: their own answer
+    /// always; anyone's in an open poll; in a secret one, only the lead does. (Who
+    /// sees an answer does not depend on rooms, which people leave: a copy never
+    /// holds an answer it would later have to forget without being told.)
+    fn sees_answer(&self, viewer: &Viewer, step: crate::ids::StepId, who: ParticipantId) -> bool {
+        let secret = self
+            .step(step)
+            .and_then(|s| s.poll_rules())
+            .is_none_or(|r| r.secret);
+        !secret || who == viewer.id || viewer.lens == Lens::All
+    }
+
     /// Everything but the parts each viewer sees differently.
     fn clone_frame(&self) -> Workshop {
         Workshop {
@@ -237,6 +282,7 @@ impl Workshop {
             notes: Default::default(),
             ballots: Default::default(),
             results: Default::default(),
+            polls: Default::default(),
             timer: self.timer,
             message: self.message.clone(),
             seq: self.seq,

@@ -13,7 +13,9 @@ use crate::campaign::{self, Take};
 use crate::ids::{ColumnId, Millis, NoteId, StepId, WorkshopId, derived_id};
 use crate::machine::NewRoom;
 use crate::map::{self, MapItem};
-use crate::model::{Activity, Column, ColumnKind, Focus, Note, Source, Step, VoteRules, VoteScope, Workshop};
+use crate::model::{
+    Activity, Column, ColumnKind, Focus, Note, PollRules, Source, Step, VoteRules, VoteScope, Workshop,
+};
 
 /// A workshop method, as written in a template file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +107,12 @@ pub enum TemplateActivity {
         secret: bool,
         #[serde(default)]
         scope: VoteScope,
+    },
+    /// A quick poll: the step's title is the question.
+    Poll {
+        options: Vec<String>,
+        #[serde(default)]
+        secret: bool,
     },
     Characterise {
         #[serde(default)]
@@ -313,6 +321,12 @@ impl Template {
                     },
                     TemplateActivity::Characterise { focus: f } => Activity::Characterise { focus: focus(f) },
                     TemplateActivity::ProblemTree { focus: f } => Activity::ProblemTree { focus: focus(f) },
+                    TemplateActivity::Poll { options, secret } => Activity::Poll {
+                        rules: PollRules {
+                            options: options.clone(),
+                            secret: *secret,
+                        },
+                    },
                     TemplateActivity::Plenary => Activity::Plenary,
                     TemplateActivity::Discussion => Activity::Discussion,
                 };

@@ -18,6 +18,7 @@ mod columns;
 mod head;
 mod lobby;
 mod plenary;
+mod poll;
 mod tools;
 mod trees;
 
@@ -26,6 +27,7 @@ use columns::*;
 use head::*;
 pub use lobby::Lobby;
 use plenary::*;
+use poll::*;
 use tools::*;
 use trees::*;
 
@@ -119,9 +121,15 @@ pub fn RoomBoard() -> impl IntoView {
         now
     });
     // The step's own vote is closed when its results are the ones the board shows.
+    // (A poll's is closed when its counts are out.)
     let closed = Memo::new(move |_| {
-        let shown = here.results.with(|r| r.as_ref().map(|s| s.id));
-        shown.is_some() && shown == here.step.with(|s| s.as_ref().map(|s| s.id))
+        let Some(step) = here.step.with(|s| s.as_ref().map(|s| s.id)) else {
+            return false;
+        };
+        here.results.with(|r| r.as_ref().map(|s| s.id)) == Some(step)
+            || session
+                .workshop
+                .with(|w| w.as_ref().is_some_and(|w| w.poll_closed(step)))
     });
 
     view! {
@@ -159,6 +167,7 @@ pub fn RoomBoard() -> impl IntoView {
                     Some(Activity::Characterise { .. }) => Work::Characterise,
                     Some(Activity::ProblemTree { .. }) => Work::ProblemTree,
                     Some(Activity::Plenary) => Work::Plenary,
+                    Some(Activity::Poll { .. }) => return view! { <PollBoard/> }.into_any(),
                     Some(Activity::Brainstorm { .. } | Activity::Vote { .. } | Activity::Discussion) | None => {
                         return view! { <Columns/> }.into_any();
                     }
@@ -214,6 +223,16 @@ fn modes(activity: Option<Activity>, closed: bool) -> Vec<&'static str> {
             modes
         }
         Some(Activity::Vote { rules }) if rules.secret && !closed => vec![t.mode_secret],
+        Some(Activity::Poll { rules }) => {
+            let mut modes = Vec::new();
+            if rules.secret && !closed {
+                modes.push(t.mode_poll_secret);
+            }
+            if closed {
+                modes.push(t.mode_poll_closed);
+            }
+            modes
+        }
         Some(activity) if activity.read_only() => vec![t.mode_read_only],
         Some(Activity::Vote { .. } | Activity::Characterise { .. } | Activity::ProblemTree { .. })
         | Some(Activity::Discussion | Activity::Plenary)

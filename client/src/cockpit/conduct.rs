@@ -44,12 +44,24 @@ pub(super) fn Conduct() -> impl IntoView {
     });
     let hidden =
         Memo::new(move |_| workshop.with(|w| w.as_ref().is_some_and(|w| w.notes.values().any(|n| n.hidden))));
-    // The current vote, and whether every room's ranking is out.
+    // The current vote (or poll), whether every room's ranking (its counts) is out,
+    // and whether it is a poll.
     let vote = Memo::new(move |_| {
         let step = current.get()?;
-        step.vote_rules()?;
-        let closed = workshop.with(|w| w.as_ref().is_some_and(|w| derive::closed_on(w, &step, step.id)));
-        Some((step.id, closed))
+        let poll = step.poll_rules().is_some();
+        if !poll {
+            step.vote_rules()?;
+        }
+        let closed = workshop.with(|w| {
+            w.as_ref().is_some_and(|w| {
+                if poll {
+                    w.poll_closed(step.id)
+                } else {
+                    derive::closed_on(w, &step, step.id)
+                }
+            })
+        });
+        Some((step.id, closed, poll))
     });
     // The vote the current step works from, while some room on it has no ranking yet:
     // without it, the step has nothing to work on.
@@ -98,7 +110,7 @@ pub(super) fn Conduct() -> impl IntoView {
         }
     };
     // Moving on from an open vote closes it first: the next steps work from its ranking.
-    let next_closing = Memo::new(move |_| vote.get().is_some_and(|(_, closed)| !closed));
+    let next_closing = Memo::new(move |_| vote.get().is_some_and(|(_, closed, _)| !closed));
 
     view! {
         <section class="panel conduct" aria-labelledby="conduct-heading">
@@ -117,7 +129,7 @@ pub(super) fn Conduct() -> impl IntoView {
                             class="button"
                             class:primary=move || !next_closing.get()
                             on:click=move |_| {
-                                if let Some((vote, false)) = vote.get_untracked() {
+                                if let Some((vote, false, _)) = vote.get_untracked() {
                                     send(Command::CloseVote { room: None, step: vote });
                                 }
                                 go(id);
@@ -136,21 +148,22 @@ pub(super) fn Conduct() -> impl IntoView {
                         {tr(|t| t.reveal_all)}
                     </button>
                 </Show>
-                {move || vote.get().map(|(step, closed)| if closed {
+                {move || vote.get().map(|(step, closed, poll)| if closed {
                     view! {
                         <button type="button" class="button" on:click=move |_| {
                             // Its ranking (and any tie settled in it) goes until it closes again.
-                            if browser::confirm(texts().reopen_confirm) {
+                            let question = if poll { texts().poll_reopen_confirm } else { texts().reopen_confirm };
+                            if browser::confirm(question) {
                                 send(Command::ReopenVote { room: None, step });
                             }
                         }>
-                            {tr(|t| t.reopen_vote)}
+                            {move || if poll { texts().poll_reopen } else { texts().reopen_vote }}
                         </button>
                     }.into_any()
                 } else {
                     view! {
                         <button type="button" class="button primary" on:click=move |_| send(Command::CloseVote { room: None, step })>
-                            {tr(|t| t.close_vote)}
+                            {move || if poll { texts().poll_close } else { texts().close_vote }}
                         </button>
                     }.into_any()
                 })}

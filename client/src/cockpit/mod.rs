@@ -11,12 +11,14 @@ use crate::i18n::tr;
 mod conduct;
 mod invite;
 mod people;
+mod poll;
 mod rooms;
 mod tools;
 
 use conduct::*;
 use invite::*;
 use people::*;
+use poll::*;
 use rooms::*;
 use tools::*;
 
@@ -42,6 +44,7 @@ fn Cockpit(room: Memo<Option<RoomId>>, chosen: RwSignal<Option<RoomId>>) -> impl
                     <RoomsAtAGlance room chosen/>
                     <div class="cockpit-tools">
                         <Invite/>
+                        <QuickPoll/>
                         <People/>
                         <Broadcast/>
                         <ImportMap/>

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use atelier_shared::model::{Field, Side};
-use atelier_shared::report::{NoteLine, Origin, Report, RoomReport, VoteReport};
+use atelier_shared::report::{NoteLine, Origin, PollReport, Report, RoomReport, VoteReport};
 
 use super::labels::Labels;
 use super::{Format, Options, chart};
@@ -128,6 +128,7 @@ fn workshop(out: &mut String, report: &Report, options: &Options, l: &Labels) {
         }
         out.push_str("</section>");
     }
+    polls(out, &report.polls, l);
     let t = &report.timeline;
     if t.notes.iter().chain(&t.arrivals).any(|n| *n > 0) {
         let _ = write!(
@@ -388,6 +389,39 @@ dd { margin: 0 0 0 16px; white-space: pre-wrap; }
   .dossier, .tree, .attached, .column, table { background: #fff; }
 }
 "#;
+
+/// Each quick poll: its question, then a bar per option with its count and share.
+fn polls(out: &mut String, polls: &[PollReport], l: &Labels) {
+    if polls.is_empty() {
+        return;
+    }
+    let _ = write!(out, r#"<section class="polls"><h2>{}</h2>"#, esc(l.polls));
+    for poll in polls {
+        let open = if poll.open {
+            format!(" ({})", l.poll_open)
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            r#"<h3>{}</h3><p class="meta">{}{}</p><ul class="poll">"#,
+            esc(&poll.question),
+            esc(&(l.answers)(poll.answers)),
+            esc(&open)
+        );
+        for option in &poll.options {
+            let share = (option.count * 100).checked_div(poll.answers).unwrap_or(0);
+            let _ = write!(
+                out,
+                r#"<li><span class="option">{}</span> <meter min="0" max="100" value="{share}"></meter> <strong>{}</strong> ({share} %)</li>"#,
+                esc(&option.text),
+                option.count
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
+}
 
 #[cfg(test)]
 mod tests {

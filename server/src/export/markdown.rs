@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use atelier_shared::model::{Field, Side};
-use atelier_shared::report::{NoteLine, Report, RoomReport, Timeline, VoteReport};
+use atelier_shared::report::{NoteLine, PollReport, Report, RoomReport, Timeline, VoteReport};
 use atelier_shared::text;
 
 use super::Options;
@@ -62,9 +62,38 @@ fn workshop(out: &mut String, report: &Report, options: &Options, l: &Labels) {
             votes(out, vote, true, l);
         }
     }
+    polls(out, &report.polls, l);
     timeline(out, &report.timeline, options, l);
     for room in &report.rooms {
         room_section(out, room, l);
+    }
+}
+
+/// Each quick poll: its question, then each option with its count and share.
+fn polls(out: &mut String, polls: &[PollReport], l: &Labels) {
+    if polls.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## {}\n", l.polls);
+    for poll in polls {
+        let open = if poll.open {
+            format!(" ({})", l.poll_open)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "### {}\n", md(&poll.question));
+        let _ = writeln!(out, "_{}{open}_\n", (l.answers)(poll.answers));
+        for option in &poll.options {
+            let share = (option.count * 100).checked_div(poll.answers).unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "- {}{}{} ({share} %)",
+                md(&option.text),
+                l.colon,
+                option.count
+            );
+        }
+        out.push('\n');
     }
 }
 

@@ -91,6 +91,22 @@ fn workbook(reports: &[Report], options: &Options) -> Result<Vec<u8>, XlsxError>
             }
         }
     }
+    if reports.iter().any(|r| !r.polls.is_empty()) {
+        row += 1;
+        write_header(summary, row, &[l.workshop, l.poll, l.option, l.chosen_by], &bold)?;
+        row += 1;
+        for report in reports {
+            for poll in &report.polls {
+                for option in &poll.options {
+                    text(summary, row, 0, &report.title)?;
+                    text(summary, row, 1, &poll.question)?;
+                    text(summary, row, 2, &option.text)?;
+                    summary.write_number(row, 3, option.count)?;
+                    row += 1;
+                }
+            }
+        }
+    }
     summary.set_column_width(0, 28)?;
     summary.set_column_width(5, 48)?;
 

@@ -9,7 +9,8 @@ use crate::rejection::{Counted, Rejection};
 use crate::text;
 
 use super::{
-    Actor, MAX_BUDGET, MAX_NOTES_PER_ROOM, MAX_STEP_COLUMNS, MAX_STEP_MINUTES, MAX_STEPS, lead, targets,
+    Actor, MAX_BUDGET, MAX_NOTES_PER_ROOM, MAX_STEP_COLUMNS, MAX_STEP_MINUTES, MAX_STEPS, lead, polls,
+    targets,
 };
 
 pub(super) fn add(w: &Workshop, actor: Actor, step: Step, position: usize) -> Result<Vec<Event>, Rejection> {
@@ -41,6 +42,7 @@ pub(super) fn edit(w: &Workshop, actor: Actor, step: Step) -> Result<Vec<Event>,
     if step == *current {
         return Ok(Vec::new());
     }
+    polls::check_edit(w, current, &step)?;
     if let Some(rules) = step.vote_rules() {
         let cast = Spent::of(w, step.id);
         if let Some(old) = current.vote_rules()
@@ -144,8 +146,10 @@ pub fn check_step(w: &Workshop, step: Step) -> Result<Step, Rejection> {
             what: Counted::Columns,
         });
     }
-    match &step.activity {
+    let mut step = step;
+    match &mut step.activity {
         Activity::Vote { rules } => check_rules(rules, &columns)?,
+        Activity::Poll { rules } => *rules = polls::check_rules(rules)?,
         Activity::Characterise { focus: Some(focus) } | Activity::ProblemTree { focus: Some(focus) } => {
             let is_vote = w.step(focus.vote).is_some_and(|s| s.vote_rules().is_some());
             let top = usize::try_from(focus.top).unwrap_or(usize::MAX);

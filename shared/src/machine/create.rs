@@ -73,6 +73,7 @@ pub fn create(spec: NewWorkshop) -> Result<Workshop, Rejection> {
         notes: BTreeMap::new(),
         ballots: BTreeMap::new(),
         results: Vec::new(),
+        polls: Default::default(),
         timer: Timer::default(),
         message: None,
         seq: 0,

@@ -168,9 +168,11 @@ fn workable_note(w: &Workshop, actor: Actor, id: NoteId, work: Work) -> Result<&
     let step_work = match &step.activity {
         Activity::Characterise { .. } => Some(Work::Characterise),
         Activity::ProblemTree { .. } => Some(Work::ProblemTree),
-        Activity::Brainstorm { .. } | Activity::Vote { .. } | Activity::Plenary | Activity::Discussion => {
-            None
-        }
+        Activity::Brainstorm { .. }
+        | Activity::Vote { .. }
+        | Activity::Poll { .. }
+        | Activity::Plenary
+        | Activity::Discussion => None,
     };
     let open = step_work == Some(work) && w.focus_notes(step, note.room).contains(&id);
     if open { Ok(note) } else { Err(Rejection::WrongStep) }

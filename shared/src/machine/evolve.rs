@@ -70,6 +70,7 @@ impl Workshop {
                 self.steps.retain(|s| s.id != *step);
                 self.ballots.retain(|b, _| b.step != *step);
                 self.results.retain(|r| r.step != *step);
+                self.polls.remove(step);
             }
             Event::StepStarted { room, step } => {
                 if let Some(r) = self.room_mut(*room) {
@@ -162,6 +163,31 @@ impl Workshop {
             }
             Event::VoteReopened { step, room } => {
                 self.results.retain(|r| !(r.step == *step && r.room == *room))
+            }
+            Event::Answered {
+                step,
+                participant,
+                option,
+            } => {
+                let poll = self.polls.entry(*step).or_default();
+                match option {
+                    Some(option) => poll.answers.insert(*participant, *option),
+                    None => poll.answers.remove(participant),
+                };
+                if poll.answers.is_empty() && poll.counts.is_none() {
+                    self.polls.remove(step);
+                }
+            }
+            Event::PollClosed { step, counts } => {
+                self.polls.entry(*step).or_default().counts = Some(counts.clone());
+            }
+            Event::PollReopened { step } => {
+                if let Some(poll) = self.polls.get_mut(step) {
+                    poll.counts = None;
+                    if poll.answers.is_empty() {
+                        self.polls.remove(step);
+                    }
+                }
             }
         }
     }

@@ -6,7 +6,8 @@ use crate::command::Command;
 use crate::event::Event;
 use crate::ids::{CampaignId, ColumnId, JoinCode, Millis, NoteId, ParticipantId, RoomId, StepId, WorkshopId};
 use crate::model::{
-    Activity, Colour, Column, ColumnKind, Focus, Role, Settings, Step, VoteRules, VoteScope, Workshop,
+    Activity, Colour, Column, ColumnKind, Focus, PollRules, Role, Settings, Step, VoteRules, VoteScope,
+    Workshop,
 };
 use crate::rejection::Rejection;
 
@@ -308,4 +309,39 @@ impl Cast {
     pub fn go(&mut self, step: StepId) {
         self.accept(LEAD, go(None, step));
     }
+
+    /// Adds quick poll [`POLL`] at the end of the agenda and moves every room to it.
+    pub fn poll(&mut self, secret: bool) {
+        let end = self.w.steps.len();
+        self.accept(
+            LEAD,
+            Command::AddStep {
+                step: poll_step(secret),
+                position: end,
+            },
+        );
+        self.go(POLL);
+    }
+}
+
+/// A quick poll (not in [`steps`]: added live, as a facilitator would).
+pub const POLL: StepId = StepId::from_u128(0x5B);
+
+/// "Sur quel défi voulez-vous travailler ?": three options.
+pub fn poll_step(secret: bool) -> Step {
+    step(
+        POLL,
+        "Sur quel défi voulez-vous travailler ?",
+        &[],
+        Activity::Poll {
+            rules: PollRules {
+                options: vec!["Mobilité".into(), "Logement".into(), "Alimentation".into()],
+                secret,
+            },
+        },
+    )
+}
+
+pub fn answer(option: Option<u32>) -> Command {
+    Command::Answer { step: POLL, option }
 }

@@ -207,7 +207,35 @@ pub fn check_invariants(w: &Workshop) -> Result<(), String> {
     }
 
     check_ballots(w)?;
+    check_polls(w)?;
     check_results(w, &room_ids)
+}
+
+/// Answers name known people and an option their poll offers; a poll's entry is
+/// never empty; published counts have one figure per option.
+fn check_polls(w: &Workshop) -> Result<(), String> {
+    for (step, poll) in &w.polls {
+        let rules = w
+            .step(*step)
+            .and_then(|s| s.poll_rules())
+            .ok_or_else(|| format!("answers to {step}, which is not a poll"))?;
+        if poll.answers.is_empty() && poll.counts.is_none() {
+            return Err(format!("an empty entry for poll {step}"));
+        }
+        for (who, option) in &poll.answers {
+            if !w.participants.contains_key(who) || *option as usize >= rules.options.len() {
+                return Err(format!("answer {option} of {who} to poll {step}"));
+            }
+        }
+        if poll
+            .counts
+            .as_ref()
+            .is_some_and(|c| c.len() != rules.options.len())
+        {
+            return Err(format!("counts of poll {step} do not match its options"));
+        }
+    }
+    Ok(())
 }
 
 /// A note's characterisation and problem tree: every text as a command would have

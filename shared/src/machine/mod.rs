@@ -11,7 +11,8 @@
 //! - `timer`: the shared countdown;
 //! - `notes`: posting, editing, deleting, merging, importing maps;
 //! - `details`: characterisation and problem trees;
-//! - `votes`: dots, budgets, closing and ranking.
+//! - `votes`: dots, budgets, closing and ranking;
+//! - `polls`: quick polls: answers, closing and counts.
 
 mod agenda;
 mod create;
@@ -20,6 +21,7 @@ mod evolve;
 mod invariants;
 mod members;
 mod notes;
+mod polls;
 mod rooms;
 mod timer;
 mod votes;
@@ -50,6 +52,8 @@ pub const MAX_PARTICIPANTS: usize = 1_000;
 pub const MAX_NOTES_PER_ROOM: usize = 1_000;
 /// Causes, or consequences, of one problem tree.
 pub const MAX_BRANCHES: usize = 12;
+/// Options of one quick poll.
+pub const MAX_POLL_OPTIONS: usize = 12;
 /// Dots one voter may have in one vote.
 pub const MAX_BUDGET: u32 = 100;
 /// The longest timer: a day.
@@ -177,8 +181,11 @@ pub fn decide(w: &Workshop, actor: Actor, command: Command, now: Millis) -> Resu
         } => details::move_branch(w, actor, note, branch, position),
 
         Command::Vote { note, dots } => votes::vote(w, actor, note, dots),
+        Command::CloseVote { room, step } if polls::is_poll(w, step) => polls::close(w, actor, room, step),
         Command::CloseVote { room, step } => votes::close(w, actor, room, step),
+        Command::ReopenVote { room, step } if polls::is_poll(w, step) => polls::reopen(w, actor, room, step),
         Command::ReopenVote { room, step } => votes::reopen(w, actor, room, step),
+        Command::Answer { step, option } => polls::answer(w, actor, step, option),
         Command::BreakTie { room, step, ahead } => votes::break_tie(w, actor, room, step, &ahead),
     }
 }

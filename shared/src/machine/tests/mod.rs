@@ -7,6 +7,7 @@ mod details;
 mod invariants;
 mod members;
 mod notes;
+mod polls;
 mod properties;
 mod roles;
 mod rooms;

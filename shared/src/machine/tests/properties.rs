@@ -23,7 +23,7 @@ use crate::text::NOTE_MAX_CHARS;
 use crate::{BranchId, NoteId, ParticipantId, RoomId, StepId};
 
 const PEOPLE: u8 = 8;
-const STEPS: [StepId; 10] = [
+const STEPS: [StepId; 11] = [
     IDEAS,
     SECRET,
     VOTE,
@@ -34,6 +34,7 @@ const STEPS: [StepId; 10] = [
     PLENARY,
     POSITION,
     TALK,
+    POLL,
 ];
 
 /// Person `PEOPLE` is the lead; 0..PEOPLE join as the steps say.
@@ -132,6 +133,19 @@ enum Intent {
         import: u8,
         room: Option<u8>,
     },
+    /// Adds the quick poll (the prelude does, secret).
+    AddPoll {
+        secret: bool,
+    },
+    Answer {
+        who: u8,
+        option: Option<u8>,
+    },
+    /// The poll made secret or open, retitled, or (`options`) offered one more option.
+    EditPoll {
+        secret: bool,
+        options: bool,
+    },
     Noise {
         who: u8,
         command: Command,
@@ -196,9 +210,9 @@ fn intent() -> impl Strategy<Value = Intent> {
         3 => (who.clone(), pick, text()).prop_map(|(who, pick, text)| Intent::Edit { who, pick, text }),
         2 => (who.clone(), pick).prop_map(|(who, pick)| Intent::Delete { who, pick }),
         14 => (who.clone(), pick, 0..3u32).prop_map(|(who, pick, dots)| Intent::Vote { who, pick, dots }),
-        6 => (room(), prop_oneof![2 => Just(2usize), 1 => Just(4usize), 1 => Just(8usize), 4 => 0..STEPS.len()], any::<bool>()).prop_map(|(room, step, by_room_facilitator)| Intent::Go { room, step, by_room_facilitator }),
+        6 => (room(), prop_oneof![2 => Just(2usize), 1 => Just(4usize), 1 => Just(8usize), 2 => Just(10usize), 4 => 0..STEPS.len()], any::<bool>()).prop_map(|(room, step, by_room_facilitator)| Intent::Go { room, step, by_room_facilitator }),
         2 => room().prop_map(|room| Intent::Reveal { room }),
-        3 => (room(), 0..3usize, prop::bool::weighted(0.2)).prop_map(|(room, step, reopen)| Intent::Close { room, step, reopen }),
+        3 => (room(), 0..4usize, prop::bool::weighted(0.2)).prop_map(|(room, step, reopen)| Intent::Close { room, step, reopen }),
         2 => (room(), 0..3usize, pick).prop_map(|(room, step, pick)| Intent::BreakTie { room, step, pick }),
         3 => (pick, pick).prop_map(|(pick, other)| Intent::Merge { pick, other }),
         1 => pick.prop_map(|pick| Intent::Ungroup { pick }),
@@ -210,6 +224,8 @@ fn intent() -> impl Strategy<Value = Intent> {
         1 => (room(), any::<bool>()).prop_map(|(room, locked)| Intent::Lock { room, locked }),
         1 => (1..5u32, 1..3u32, any::<bool>()).prop_map(|(budget, per_note, secret)| Intent::EditVote { budget, per_note, secret }),
         1 => (0..3u8, room()).prop_map(|(import, room)| Intent::Import { import, room }),
+        8 => (who.clone(), prop::option::weighted(0.9, 0..4u8)).prop_map(|(who, option)| Intent::Answer { who, option }),
+        1 => (any::<bool>(), prop::bool::weighted(0.3)).prop_map(|(secret, options)| Intent::EditPoll { secret, options }),
         4 => (who, noise()).prop_map(|(who, command)| Intent::Noise { who, command }),
     ]
 }
@@ -333,7 +349,7 @@ fn resolve(w: &Workshop, intent: &Intent, serial: u128) -> (Actor, Command) {
         }
         Intent::Reveal { room } => (lead, Command::Reveal { room: room_of(room) }),
         Intent::Close { room, step, reopen } => {
-            let step = [VOTE, PICK, POSITION][step];
+            let step = [VOTE, PICK, POSITION, POLL][step];
             let room = if step == POSITION { None } else { room_of(room) };
             let command = if reopen {
                 Command::ReopenVote { room, step }
@@ -474,6 +490,28 @@ fn resolve(w: &Workshop, intent: &Intent, serial: u128) -> (Actor, Command) {
                 }],
             },
         ),
+        Intent::AddPoll { secret } => (
+            lead,
+            Command::AddStep {
+                step: poll_step(secret),
+                position: usize::MAX,
+            },
+        ),
+        Intent::Answer { who, option } => (
+            member(who),
+            Command::Answer {
+                step: POLL,
+                option: option.map(u32::from),
+            },
+        ),
+        Intent::EditPoll { secret, options } => {
+            let mut step = poll_step(secret);
+            step.title = format!("Sondage {serial}");
+            if options && let Activity::Poll { rules } = &mut step.activity {
+                rules.options.push("Autre".into());
+            }
+            (lead, Command::EditStep { step })
+        }
         Intent::Noise { who, command } => (member(who), command),
     }
 }
@@ -492,6 +530,7 @@ fn prelude() -> Vec<Intent> {
         .collect();
     intents.push(Intent::Admit(PEOPLE - 2, Role::RoomFacilitator));
     intents.push(Intent::Admit(PEOPLE - 1, Role::Observer));
+    intents.push(Intent::AddPoll { secret: true });
     for who in 0..4 {
         for column in [0, 0, 1] {
             intents.push(Intent::Post {
@@ -517,6 +556,13 @@ fn leak(w: &Workshop, replica: &Replica) -> Option<String> {
         .find(|b| !allowed.ballots.contains_key(b))
     {
         return Some(format!("{who} holds ballot {ballot:?}"));
+    }
+    for (step, poll) in &replica.workshop.polls {
+        for who_answered in poll.answers.keys() {
+            if allowed.answer(*step, *who_answered).is_none() {
+                return Some(format!("{who} knows what {who_answered} answered to poll {step}"));
+            }
+        }
     }
     for note in replica.workshop.notes.values() {
         let Some(truth) = w.notes.get(&note.id) else {
@@ -644,6 +690,7 @@ fn acceptance() {
         "SetReady",
         "ImportMap",
         "EditStep",
+        "Answer",
     ] {
         let (tried, accepted) = totals.get(kind).copied().unwrap_or_default();
         assert!(accepted >= 40, "{kind}: only {accepted} of {tried} accepted");
