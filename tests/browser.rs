@@ -1783,3 +1783,126 @@ async fn an_english_browser_gets_atelier_and_its_programmes_in_english() {
 
     finish(vec![("the lead", lead), ("Sam", sam)]).await;
 }
+
+#[tokio::test]
+async fn a_lead_launches_a_secret_quick_poll_live_and_everyone_sees_the_bars_once_it_closes() {
+    let server = TestServer::start().await;
+    let driver = Driver::start().await;
+    let lead = driver.session().await;
+    let code = create_workshop(&lead, &server, "Aude\nGard").await;
+    let alice = join_in(
+        driver.session_as("fr-FR", (390, 844)).await,
+        &server,
+        &code,
+        "Alice",
+    )
+    .await;
+    wait_for_text(&alice, "room-heading", "Salle Aude").await;
+    let bob = join(&driver, &server, &code, "Bob").await;
+    wait_for_text(&bob, "room-heading", "Salle Gard").await;
+
+    // The seminar's "where do you stand on these challenges?", written on the spot.
+    open_panel(&lead, "Sondage express").await;
+    fill(&lead, "Question", "Sur quel défi voulez-vous travailler ?").await;
+    fill(
+        &lead,
+        "Réponses possibles, une par ligne (de 2 à 12)",
+        "Mobilité\n\nLogement\nAlimentation <b>bio</b>",
+    )
+    .await;
+    let secret = "//label[span[normalize-space()=\"Résultats cachés jusqu'à la clôture\"]]/input";
+    click(&lead, Locator::XPath(secret), "the secret box").await;
+    click_button(&lead, "Lancer le sondage dans toutes les salles").await;
+    for browser in [&alice, &bob] {
+        wait_for_text(browser, "step-title", "Sur quel défi voulez-vous travailler ?").await;
+        wait_for_text(browser, "mode", "Réponses secrètes jusqu'à la clôture").await;
+    }
+    // Hostile text is an option like any other, shown as typed.
+    wait_for_text(&alice, "poll-text", "Alimentation <b>bio</b>").await;
+
+    // Each chooses by tapping an option; a secret poll shows only one's own choice.
+    let option = |text: &str| {
+        format!(
+            "//li[contains(@class, 'poll-option')]//label[span[normalize-space()={}]]",
+            literal(text)
+        )
+    };
+    click(&alice, Locator::XPath(&option("Mobilité")), "Mobilité").await;
+    wait(
+        &alice,
+        Locator::XPath("//li[contains(@class, 'chosen')]//span[normalize-space()='Mobilité']"),
+        "Alice's choice",
+    )
+    .await;
+    click(
+        &alice,
+        Locator::XPath(&option("Logement")),
+        "Logement, on second thought",
+    )
+    .await;
+    wait(
+        &alice,
+        Locator::XPath("//li[contains(@class, 'chosen')]//span[normalize-space()='Logement']"),
+        "Alice's new choice",
+    )
+    .await;
+    click(&bob, Locator::XPath(&option("Logement")), "Logement").await;
+    wait_for_text(&bob, "poll-yours", "votre réponse").await;
+    wait_for_text(
+        &alice,
+        "poll-total",
+        "Les résultats s'afficheront à la clôture du sondage.",
+    )
+    .await;
+    assert!(
+        nowhere(&alice, Locator::Css(".poll-count")).await,
+        "no counts before it closes"
+    );
+    assert_accessible(&alice, "a secret poll on a phone").await;
+    screenshot(&alice, "poll-secret-phone.png").await;
+    screenshot(&lead, "poll-cockpit.png").await;
+
+    // The lead closes it: everyone sees the bars.
+    click_button(&lead, "Clore le sondage").await;
+    for browser in [&alice, &bob] {
+        wait_for_text(browser, "mode", "Sondage clos").await;
+        wait_for_text(browser, "poll-total", "2 réponses").await;
+        let logement = "//li[.//span[normalize-space()='Logement']]//span[contains(@class, 'poll-count')][normalize-space()='2 (100 %)']";
+        wait(browser, Locator::XPath(logement), "Logement's count").await;
+    }
+    let disabled: bool = alice
+        .execute(
+            "return [...document.querySelectorAll('.poll input')].every(i => i.disabled);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(disabled, "a closed poll takes no answer");
+    screenshot(&alice, "poll-closed-phone.png").await;
+    assert_accessible(&bob, "a closed poll").await;
+
+    // The case file has it.
+    click(
+        &lead,
+        Locator::XPath("//a[normalize-space()=\"Rapport de l'atelier\"]"),
+        "the report",
+    )
+    .await;
+    wait(
+        &lead,
+        Locator::XPath("//h3[normalize-space()='Sondages express']"),
+        "the polls' section",
+    )
+    .await;
+    wait(
+        &lead,
+        Locator::XPath("//tr[td[normalize-space()='Logement']]/td[normalize-space()='2 (100 %)']"),
+        "Logement in the report",
+    )
+    .await;
+    screenshot(&lead, "poll-report.png").await;
+
+    finish(vec![("Alice", alice), ("Bob", bob), ("the lead", lead)]).await;
+}

@@ -1,12 +1,14 @@
-//! `/w/ID/report`: the case file ("rapport d'enquête"), live. Per room: the rankings
-//! of every closed vote, the characterisations, the problem trees, the notes under
-//! each retained note (solutions under needs), and the participation figures. It
-//! prints on A4 from the browser.
+//! `/w/ID/report`: the case file ("rapport d'enquête"), live: `shared::report` (what
+//! every export renders) drawn as a page. The workshop's own rankings and quick
+//! polls; per room, the rankings of every closed vote, the characterisations, the
+//! problem trees, the notes under each retained note (solutions under needs), and the
+//! participation figures. It prints on A4 from the browser.
 
+use atelier_shared::Role;
 use atelier_shared::api::OrganiserAccess;
-use atelier_shared::report::{self, Figures};
+use atelier_shared::model::{Field, Side};
+use atelier_shared::report::{self, PollReport, RoomReport, VoteReport};
 use atelier_shared::vocab::Format;
-use atelier_shared::{Note, Role, RoomId, Workshop};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -14,7 +16,6 @@ use super::board::{TopBar, me};
 use crate::api;
 use crate::browser;
 use crate::components::ContinueCampaign;
-use crate::derive;
 use crate::i18n::{Lang, texts, tr};
 use crate::route::{Route, navigate};
 use crate::session::Session;
@@ -29,41 +30,39 @@ pub fn report_view() -> AnyView {
 fn Report() -> impl IntoView {
     let session = expect_context::<Session>();
     let workshop = session.workshop;
-    let figures = Memo::new(move |_| {
-        workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return (0, 0, 0, 0) };
-            // Counted as the exports count them: notes people posted, not a map's.
-            let f = Figures::of(w, None);
-            (w.rooms.len(), f.participants, f.notes, f.dots)
-        })
-    });
+    // The case file as every export renders it, from this copy of the workshop (a
+    // lead's holds everything; a participant's, their room).
+    let report = Memo::new(move |_| workshop.with(|w| w.as_ref().map(report::Report::of)));
+    let rooms_count = Memo::new(move |_| workshop.with(|w| w.as_ref().map_or(0, |w| w.rooms.len())));
+    let board = Route::Board(session.workshop_id);
+    let me = me(session);
+    let is_lead = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::Lead)));
+    // Rooms with notes to tell about, in the workshop's order.
     let rooms = Memo::new(move |_| {
-        workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    w.rooms
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.rooms
                         .iter()
-                        .filter(|r| w.notes.values().any(|n| n.room == r.id))
-                        .map(|r| (r.id, r.name.clone(), r.territory.clone()))
+                        .filter(|room| !room.columns.is_empty())
+                        .cloned()
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
     });
-    let board = Route::Board(session.workshop_id);
-    let me = me(session);
-    let is_lead = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::Lead)));
     view! {
         <TopBar/>
         <main class="report" aria-labelledby="report-heading">
             <header class="report-head">
                 <p class="stamp" aria-hidden="true">{tr(|t| t.case_file_stamp)}</p>
                 <h2 id="report-heading">{tr(|t| t.report_heading)}</h2>
-                <p class="report-title">{move || workshop.with(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default())}</p>
+                <p class="report-title">{move || report.with(|r| r.as_ref().map(|r| r.title.clone()).unwrap_or_default())}</p>
                 <p class="figures">
                     {move || {
-                        let (rooms, people, notes, dots) = figures.get();
-                        (texts().report_figures)(rooms, people, notes, dots)
+                        // Counted as the exports count them: notes people posted, not a map's.
+                        let f = report.with(|r| r.as_ref().map(|r| r.figures).unwrap_or_default());
+                        (texts().report_figures)(rooms_count.get(), f.participants, f.notes, f.dots)
                     }}
                 </p>
                 <div class="actions no-print">
@@ -82,12 +81,11 @@ fn Report() -> impl IntoView {
             <Show when=move || is_lead.get()>
                 <Exports/>
             </Show>
+            {move || report.with(|r| r.as_ref().map(|r| workshop_part(&r.votes, &r.polls)))}
             <Show when=move || rooms.with(Vec::is_empty)>
                 <p class="empty">{tr(|t| t.report_empty)}</p>
             </Show>
-            <For each=move || rooms.get() key=|r| r.clone() let:room>
-                <RoomReport room=room.0 name=room.1 territory=room.2/>
-            </For>
+            {move || rooms.get().into_iter().enumerate().map(|(index, room)| room_part(index, room)).collect_view()}
         </main>
     }
 }
@@ -145,177 +143,128 @@ fn Exports() -> impl IntoView {
     }
 }
 
-#[component]
-fn RoomReport(room: RoomId, name: String, territory: Option<String>) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let heading = format!("report-{room}");
-    let labelled_by = heading.clone();
-    let body = move || {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| room_report(w, room)))
-    };
-    let place = territory.filter(|t| *t != name);
+/// The workshop's own rankings (a vote of every room) and its quick polls.
+fn workshop_part(votes: &[VoteReport], polls: &[PollReport]) -> impl IntoView + use<> {
+    let t = texts();
     view! {
-        <section class="report-room" aria-labelledby=labelled_by>
-            <h3 id=heading>
-                {tr(|t| t.room)}" "{name.clone()}
-                {place.clone().map(|t| view! { <span class="hint">{format!(" · {t}")}</span> })}
-            </h3>
-            {body}
-        </section>
+        {(!votes.is_empty()).then(|| view! {
+            <section class="report-room" aria-labelledby="report-workshop-votes">
+                <h3 id="report-workshop-votes">{t.workshop_rankings}</h3>
+                {votes.iter().map(|vote| vote_tables(vote, true)).collect_view()}
+            </section>
+        })}
+        {(!polls.is_empty()).then(|| view! {
+            <section class="report-room" aria-labelledby="report-polls">
+                <h3 id="report-polls">{t.polls_heading}</h3>
+                {polls.iter().map(|poll| {
+                    let answers = poll.answers;
+                    view! {
+                        <h4>{poll.question.clone()}</h4>
+                        <p class="hint">
+                            {(t.poll_answers)(answers)}
+                            {poll.open.then(|| format!(" · {}", t.poll_still_open))}
+                        </p>
+                        <table class="ranking-table">
+                            <thead><tr>
+                                <th scope="col">{t.poll_option_header}</th>
+                                <th scope="col">{t.poll_count_header}</th>
+                            </tr></thead>
+                            <tbody>
+                                {poll.options.iter().map(|o| {
+                                    let share = (o.count * 100).checked_div(answers).unwrap_or(0);
+                                    view! { <tr><td>{o.text.clone()}</td><td>{format!("{} ({share} %)", o.count)}</td></tr> }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                }).collect_view()}
+            </section>
+        })}
     }
 }
 
-/// One room's part of the case file, from the workshop as it stands.
-fn room_report(w: &Workshop, room: RoomId) -> impl IntoView + use<> {
+/// One ranking table per column of a closed vote; `rooms` adds each note's room.
+fn vote_tables(vote: &VoteReport, rooms: bool) -> impl IntoView + use<> {
     let t = texts();
-    // Counted as the header and the exports count: people's notes, not a map's.
-    let Figures {
-        participants: people,
-        notes,
-        ..
-    } = Figures::of(w, Some(room));
-
-    // Every closed vote that ranked this room's notes, in agenda order.
-    let votes = w
-        .steps
-        .iter()
-        .filter_map(|step| {
-            let rules = step.vote_rules()?;
-            let result = w.result(step.id, rules.tally_room(room))?;
-            let columns = step
-                .columns
-                .iter()
-                .filter_map(|c| w.column(*c))
-                .map(|column| {
-                    let rows: Vec<_> = result
-                        .ranking
-                        .iter()
-                        .filter(|r| r.column == column.id && r.votes > 0)
-                        .filter_map(|r| {
-                            w.notes
-                                .get(&r.note)
-                                .filter(|n| n.room == room)
-                                .map(|n| (r.clone(), n.text.clone()))
-                        })
-                        .collect();
-                    (column.title.clone(), rows)
-                })
-                .filter(|(_, rows)| !rows.is_empty())
-                .collect::<Vec<_>>();
-            Some((step.title.clone(), columns))
-        })
-        .collect::<Vec<_>>();
-
-    let detailed: Vec<&Note> = w
-        .notes
-        .values()
-        .filter(|n| n.room == room && !n.details.is_empty())
-        .collect();
-    let characterised = detailed
-        .iter()
-        .filter(|n| !(n.details.why.is_empty() && n.details.who.is_empty() && n.details.measure.is_empty()))
-        .map(|n| {
-            (
-                n.text.clone(),
-                n.details.why.clone(),
-                n.details.who.clone(),
-                n.details.measure.clone(),
-            )
-        })
-        .collect::<Vec<_>>();
-    let trees = detailed
-        .iter()
-        .filter(|n| !(n.details.causes.is_empty() && n.details.consequences.is_empty()))
-        .map(|n| {
-            let texts =
-                |b: &Vec<atelier_shared::model::Branch>| b.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
-            (
-                n.text.clone(),
-                texts(&n.details.consequences),
-                texts(&n.details.causes),
-            )
-        })
-        .collect::<Vec<_>>();
-
-    // Notes under others (solutions under their need), with their latest votes.
-    let ranking = derive::latest_ranking(w, room)
-        .map(|(_, r)| r)
-        .unwrap_or_default();
-    let votes_of = |id| ranking.iter().find(|r| r.note == id).map(|r| r.votes);
-    let attached = report::under_parents(w, room)
-        .into_iter()
-        .map(|(column, parent, children)| {
-            let mut under: Vec<(String, Option<u32>)> = children
-                .iter()
-                .map(|c| (c.text.clone(), votes_of(c.id)))
-                .collect();
-            under.sort_by_key(|(_, v)| std::cmp::Reverse(v.unwrap_or(0)));
-            (column.title.clone(), parent.text.clone(), under)
-        })
-        .collect::<Vec<_>>();
-
     view! {
-        <p class="figures">{(t.room_figures)(people, notes)}</p>
-        {votes.into_iter().map(|(title, columns)| view! {
-            <h4>{(t.ranking_of)(&title)}</h4>
-            {columns.into_iter().map(|(column, rows)| view! {
-                <table class="ranking-table">
-                    <caption>{column}</caption>
-                    <thead><tr>
-                        <th scope="col">{t.rank_header}</th>
-                        <th scope="col">{t.note_header}</th>
-                        <th scope="col">{t.points_header}</th>
-                        <th scope="col">{t.voters_header}</th>
-                    </tr></thead>
-                    <tbody>
-                        {rows.into_iter().map(|(r, text)| view! {
-                            <tr>
-                                <td>{r.rank}</td>
-                                <td>{text}</td>
-                                <td>{r.votes}</td>
-                                <td>{r.voters}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }).collect_view()}
+        <h4>{(t.ranking_of)(&vote.step)}</h4>
+        {vote.columns.iter().map(|ranking| view! {
+            <table class="ranking-table">
+                <caption>{ranking.column.clone()}</caption>
+                <thead><tr>
+                    <th scope="col">{t.rank_header}</th>
+                    <th scope="col">{t.note_header}</th>
+                    {rooms.then(|| view! { <th scope="col">{t.room}</th> })}
+                    <th scope="col">{t.points_header}</th>
+                    <th scope="col">{t.voters_header}</th>
+                </tr></thead>
+                <tbody>
+                    {ranking.rows.iter().map(|row| view! {
+                        <tr>
+                            <td>{row.rank}</td>
+                            <td>{row.text.clone()}</td>
+                            {rooms.then(|| view! { <td>{row.room.clone().unwrap_or_default()}</td> })}
+                            <td>{row.votes}</td>
+                            <td>{row.voters}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
         }).collect_view()}
-        {(!characterised.is_empty()).then(|| view! {
-            <h4>{t.characterisation_heading}</h4>
-            {characterised.into_iter().map(|(text, why, who, measure)| view! {
-                <article class="report-dossier">
-                    <h5>{text}</h5>
-                    <dl>
-                        <dt>{t.question(atelier_shared::model::Field::Why)}</dt><dd>{why}</dd>
-                        <dt>{t.question(atelier_shared::model::Field::Who)}</dt><dd>{who}</dd>
-                        <dt>{t.question(atelier_shared::model::Field::Measure)}</dt><dd>{measure}</dd>
-                    </dl>
-                </article>
-            }).collect_view()}
-        })}
-        {(!trees.is_empty()).then(|| view! {
-            <h4>{t.trees_heading}</h4>
-            {trees.into_iter().map(|(text, consequences, causes)| view! {
-                <article class="report-tree">
-                    <h5>{text}</h5>
-                    <p><strong>{t.side(atelier_shared::model::Side::Consequence)}{t.colon}</strong>{consequences.join(" · ")}</p>
-                    <p><strong>{t.side(atelier_shared::model::Side::Cause)}{t.colon}</strong>{causes.join(" · ")}</p>
-                </article>
-            }).collect_view()}
-        })}
-        {(!attached.is_empty()).then(|| view! {
-            {attached.into_iter().map(|(column, parent, under)| view! {
+    }
+}
+
+/// One room's part of the case file (a function, not a component: called inside the
+/// closure that reads the language, it is redrawn when the language changes).
+fn room_part(index: usize, room: RoomReport) -> impl IntoView + use<> {
+    let t = texts();
+    let heading = format!("report-room-{index}");
+    let labelled_by = heading.clone();
+    let place = room.territory.clone().filter(|place| *place != room.name);
+    view! {
+        <section class="report-room" aria-labelledby=labelled_by>
+            <h3 id=heading>
+                {tr(|t| t.room)}" "{room.name.clone()}
+                {place.map(|place| view! { <span class="hint">{format!(" · {place}")}</span> })}
+            </h3>
+            <p class="figures">{(t.room_figures)(room.figures.participants, room.figures.notes)}</p>
+            {room.votes.iter().map(|vote| vote_tables(vote, false)).collect_view()}
+            {(!room.characterised.is_empty()).then(|| view! {
+                <h4>{t.characterisation_heading}</h4>
+                {room.characterised.iter().map(|c| view! {
+                    <article class="report-dossier">
+                        <h5>{c.note.clone()}</h5>
+                        <dl>
+                            <dt>{t.question(Field::Why)}</dt><dd>{c.why.clone()}</dd>
+                            <dt>{t.question(Field::Who)}</dt><dd>{c.who.clone()}</dd>
+                            <dt>{t.question(Field::Measure)}</dt><dd>{c.measure.clone()}</dd>
+                        </dl>
+                    </article>
+                }).collect_view()}
+            })}
+            {(!room.trees.is_empty()).then(|| view! {
+                <h4>{t.trees_heading}</h4>
+                {room.trees.iter().map(|tree| view! {
+                    <article class="report-tree">
+                        <h5>{tree.note.clone()}</h5>
+                        <p><strong>{t.side(Side::Consequence)}{t.colon}</strong>{tree.consequences.join(" · ")}</p>
+                        <p><strong>{t.side(Side::Cause)}{t.colon}</strong>{tree.causes.join(" · ")}</p>
+                    </article>
+                }).collect_view()}
+            })}
+            {room.attached.iter().map(|attached| view! {
                 <article class="report-attached">
-                    <h5>{column}" — "{parent}</h5>
+                    <h5>{attached.column.clone()}" — "{attached.parent.clone()}</h5>
                     <ul>
-                        {under.into_iter().map(|(text, votes)| view! {
-                            <li>{text}{votes.filter(|v| *v > 0).map(|v| format!(" ({})", (t.points)(v)))}</li>
+                        {attached.notes.iter().map(|note| view! {
+                            <li>
+                                {note.text.clone()}
+                                {note.vote.as_ref().filter(|v| v.votes > 0).map(|v| format!(" ({})", (t.points)(v.votes)))}
+                            </li>
                         }).collect_view()}
                     </ul>
                 </article>
             }).collect_view()}
-        })}
+        </section>
     }
 }
