@@ -58,8 +58,15 @@ pub fn room_figures(w: &Workshop, room: RoomId, online: &BTreeSet<ParticipantId>
 pub struct Budget {
     pub left: u32,
     pub total: u32,
-    /// `(column, left, budget)`.
-    pub columns: Vec<(ColumnId, u32, u32)>,
+    /// The columns with a budget of their own, in the step's order.
+    pub columns: Vec<ColumnBudget>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnBudget {
+    pub column: ColumnId,
+    pub left: u32,
+    pub budget: u32,
 }
 
 pub fn budget(w: &Workshop, step: &Step, voter: ParticipantId) -> Option<Budget> {
@@ -79,7 +86,11 @@ pub fn budget(w: &Workshop, step: &Step, voter: ParticipantId) -> Option<Budget>
         .filter_map(|column| {
             let budget = rules.per_column.get(column)?;
             let used = spent_on(&|n| w.notes.get(&n).is_some_and(|n| n.column == *column));
-            Some((*column, budget.saturating_sub(used), *budget))
+            Some(ColumnBudget {
+                column: *column,
+                left: budget.saturating_sub(used),
+                budget: *budget,
+            })
         })
         .collect();
     Some(Budget {

@@ -101,6 +101,19 @@ const WRITING_EVERY: f64 = 2_000.0;
 const WRITING_SHOWN: f64 = 5_000.0;
 
 impl Session {
+    /// Reads the workshop as this viewer holds it (confirmed state and commands not
+    /// yet acknowledged), tracked: a memo or a view reading it updates with it. Before
+    /// the first welcome, gives `T`'s default (nothing, `false`, an empty text…).
+    pub fn read<T: Default>(&self, f: impl FnOnce(&Workshop) -> T) -> T {
+        self.workshop.with(|w| w.as_ref().map(f).unwrap_or_default())
+    }
+
+    /// [`Session::read`], untracked: for event handlers.
+    pub fn read_untracked<T: Default>(&self, f: impl FnOnce(&Workshop) -> T) -> T {
+        self.workshop
+            .with_untracked(|w| w.as_ref().map(f).unwrap_or_default())
+    }
+
     pub fn start(workshop_id: WorkshopId, token: Token) -> Session {
         let session = Session {
             workshop_id,

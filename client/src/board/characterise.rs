@@ -17,8 +17,7 @@ pub(super) fn focus_notes(session: Session, here: Here) -> Memo<Vec<(NoteId, Str
         let (Some(step), Some(room)) = (here.step.get(), here.room.get()) else {
             return Vec::new();
         };
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return Vec::new() };
+        session.read(|w| {
             w.focus_notes(&step, room)
                 .into_iter()
                 .filter_map(|id| w.notes.get(&id).map(|n| (id, n.text.clone())))
@@ -166,9 +165,7 @@ fn DetailField(note: NoteId, field: Field) -> impl IntoView {
     // Someone else typing in this field right now.
     let writer = Memo::new(move |_| {
         let (who, _) = session.writing.with(|w| w.get(&(note, field)).copied())?;
-        session
-            .workshop
-            .with(|w| w.as_ref()?.participants.get(&who).map(|p| p.name.clone()))
+        session.read(|w| w.participants.get(&who).map(|p| p.name.clone()))
     });
     let take_theirs = move |_| {
         session.drafts.forget(&key.get_value());

@@ -23,15 +23,11 @@ pub(super) fn Columns() -> impl IntoView {
         let Some(step) = here.step.get() else {
             return Vec::new();
         };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    step.columns
-                        .iter()
-                        .filter_map(|c| w.column(*c).cloned())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        session.read(|w| {
+            step.columns
+                .iter()
+                .filter_map(|c| w.column(*c).cloned())
+                .collect::<Vec<_>>()
         })
     });
     view! {
@@ -57,8 +53,7 @@ fn ColumnView(column: Column) -> impl IntoView {
             return Vec::new();
         };
         let step = here.results.get();
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return Vec::new() };
+        session.read(|w| {
             let mut notes: Vec<Note> = w.notes_in(room, column_id).into_iter().cloned().collect();
             if let Some(result) = step.as_ref().and_then(|s| derive::closed_result(w, s, room)) {
                 let place: HashMap<NoteId, usize> = result
@@ -77,11 +72,7 @@ fn ColumnView(column: Column) -> impl IntoView {
         let (Some(room), Some(step)) = (here.room.get(), here.results.get()) else {
             return BTreeSet::new();
         };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| derive::retained(w, step.id, room))
-                .unwrap_or_default()
-        })
+        session.read(|w| derive::retained(w, step.id, room))
     });
     // (retained, the others), each best first.
     let split = Memo::new(move |_| {
@@ -93,10 +84,7 @@ fn ColumnView(column: Column) -> impl IntoView {
         let (Some(me), Some(room)) = (session.you.get(), here.room.get()) else {
             return false;
         };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .is_some_and(|w| derive::may_post(w, me, room, column_id, None))
-        })
+        session.read(|w| derive::may_post(w, me, room, column_id, None))
     });
     let heading_id = format!("column-{column_id}");
     let labelled_by = heading_id.clone();
@@ -157,16 +145,12 @@ fn Attached(
         let Some(room) = here.room.get() else {
             return Vec::new();
         };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    w.notes_in(room, to)
-                        .into_iter()
-                        .filter(|n| !n.hidden)
-                        .map(|n| (n.id, n.text.clone()))
-                        .collect()
-                })
-                .unwrap_or_default()
+        session.read(|w| {
+            w.notes_in(room, to)
+                .into_iter()
+                .filter(|n| !n.hidden)
+                .map(|n| (n.id, n.text.clone()))
+                .collect()
         })
     });
     view! {
@@ -181,9 +165,7 @@ fn Attached(
                 });
                 let may_post = Memo::new(move |_| {
                     let (Some(me), Some(room)) = (session.you.get(), here.room.get()) else { return false };
-                    session.workshop.with(|w| {
-                        w.as_ref().is_some_and(|w| derive::may_post(w, me, room, column, Some(parent_id)))
-                    })
+                    session.read(|w| derive::may_post(w, me, room, column, Some(parent_id)))
                 });
                 let label = format!("{title} — {parent_text}");
                 view! {

@@ -8,27 +8,37 @@ use crate::derive;
 use crate::i18n::{texts, tr};
 use crate::session::Session;
 
+/// Someone in the room, as the presence list shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Present {
+    id: ParticipantId,
+    name: String,
+    online: bool,
+    done: bool,
+}
+
 /// Who is in the room, who is connected, who is done; the viewer's "I'm done".
 #[allow(unreachable_pub)] // see `components` on leptos components
 #[component]
 pub(super) fn Presence() -> impl IntoView {
     let session = expect_context::<Session>();
     let here = expect_context::<Here>();
-    let people = Memo::new(move |_| -> Vec<(ParticipantId, String, bool, bool)> {
+    let people = Memo::new(move |_| -> Vec<Present> {
         let Some(room) = here.room.get() else {
             return Vec::new();
         };
         let online = session.online.get();
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    w.participants
-                        .values()
-                        .filter(|p| p.room == Some(room) && p.role != Role::Lead)
-                        .map(|p| (p.id, p.name.clone(), online.contains(&p.id), p.ready))
-                        .collect()
+        session.read(|w| {
+            w.participants
+                .values()
+                .filter(|p| p.room == Some(room) && p.role != Role::Lead)
+                .map(|p| Present {
+                    id: p.id,
+                    name: p.name.clone(),
+                    online: online.contains(&p.id),
+                    done: p.ready,
                 })
-                .unwrap_or_default()
+                .collect()
         })
     });
     // Nothing to finish on a step that only shows (a discussion, the plenary).
@@ -41,29 +51,29 @@ pub(super) fn Presence() -> impl IntoView {
         if read_only.get() {
             return None;
         }
-        session.workshop.with(|w| {
-            let p = w.as_ref()?.participants.get(&me)?;
+        session.read(|w| {
+            let p = w.participants.get(&me)?;
             (p.role == Role::Participant && p.room.is_some()).then_some(p.ready)
         })
     });
-    let done = move || people.with(|p| p.iter().filter(|p| p.3).count());
+    let done = move || people.with(|p| p.iter().filter(|p| p.done).count());
     view! {
         <div class="presence">
             <details class="people">
                 <summary>
-                    {move || (texts().online_count)(people.with(|p| p.iter().filter(|p| p.2).count()), people.with(Vec::len))}
+                    {move || (texts().online_count)(people.with(|p| p.iter().filter(|p| p.online).count()), people.with(Vec::len))}
                     " · "
                     {move || (texts().done_count)(done())}
                 </summary>
                 <ul role="list">
                     <For each=move || people.get() key=|p| p.clone() let:person>
-                        <li class:online=person.2>
+                        <li class:online=person.online>
                             <span class="presence-dot" aria-hidden="true"></span>
-                            <span class="person-name">{person.1}</span>
+                            <span class="person-name">{person.name.clone()}</span>
                             <span class="visually-hidden">
-                                {move || if person.2 { texts().online } else { texts().offline }}
+                                {move || if person.online { texts().online } else { texts().offline }}
                             </span>
-                            {person.3.then(|| view! { <span class="tag done">{tr(|t| t.done_tag)}</span> })}
+                            {person.done.then(|| view! { <span class="tag done">{tr(|t| t.done_tag)}</span> })}
                         </li>
                     </For>
                 </ul>
@@ -98,15 +108,14 @@ pub(super) fn VoteBudget() -> impl IntoView {
         let me = session.you.get()?;
         let step = here.step.get()?;
         let room = here.room.get()?;
-        session.workshop.with(|w| {
-            let w = w.as_ref()?;
+        session.read(|w| {
             let closed = derive::closed_result(w, &step, room).is_some();
             let voter = derive::votes_in(w, me, room);
             let budget = derive::budget(w, &step, me)?;
             let columns: Vec<(String, u32, u32)> = budget
                 .columns
                 .iter()
-                .filter_map(|(c, left, of)| w.column(*c).map(|c| (c.title.clone(), *left, *of)))
+                .filter_map(|b| w.column(b.column).map(|c| (c.title.clone(), b.left, b.budget)))
                 .collect();
             Some((closed, voter, budget.left, budget.total, columns))
         })

@@ -12,10 +12,7 @@ use crate::session::Session;
 pub fn Lobby() -> impl IntoView {
     let session = expect_context::<Session>();
     let choice = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .is_some_and(|w| w.settings.assignment == atelier_shared::model::Assignment::Choice)
-        })
+        session.read(|w| w.settings.assignment == atelier_shared::model::Assignment::Choice)
     });
     let rooms = session.room_names();
     view! {

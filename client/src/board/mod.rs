@@ -48,21 +48,17 @@ impl Here {
     pub fn new(session: Session, room: Memo<Option<RoomId>>) -> Here {
         let step = Memo::new(move |_| {
             let room = room.get()?;
-            session.workshop.with(|w| w.as_ref()?.current_step(room).cloned())
+            session.read(|w| w.current_step(room).cloned())
         });
         let facilitates = Memo::new(move |_| {
             let (Some(me), Some(room)) = (session.you.get(), room.get()) else {
                 return false;
             };
-            session
-                .workshop
-                .with(|w| w.as_ref().is_some_and(|w| w.facilitates(me, room)))
+            session.read(|w| w.facilitates(me, room))
         });
         let results = Memo::new(move |_| {
             let room = room.get()?;
-            session
-                .workshop
-                .with(|w| w.as_ref().and_then(|w| derive::results_step(w, room)).cloned())
+            session.read(|w| derive::results_step(w, room).cloned())
         });
         Here {
             room,
@@ -81,22 +77,15 @@ pub fn RoomBoard() -> impl IntoView {
     let here = expect_context::<Here>();
     let room_name = Memo::new(move |_| {
         let room = here.room.get()?;
-        session
-            .workshop
-            .with(|w| w.as_ref()?.room(room).map(|r| r.name.clone()))
+        session.read(|w| w.room(room).map(|r| r.name.clone()))
     });
     let locked = Memo::new(move |_| {
         let Some(room) = here.room.get() else { return false };
-        session
-            .workshop
-            .with(|w| w.as_ref().and_then(|w| w.room(room)).is_some_and(|r| r.locked))
+        session.read(|w| w.room(room).is_some_and(|r| r.locked))
     });
     let position = Memo::new(move |_| {
         let step = here.step.get()?;
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| (derive::step_number(w, step.id), w.steps.len()))
-        })
+        session.read(|w| Some((derive::step_number(w, step.id), w.steps.len())))
     });
     let activity = Memo::new(move |_| here.step.get().map(|s| s.activity));
     // When the facilitator moves the room on, a participant is taken to the new
@@ -104,11 +93,7 @@ pub fn RoomBoard() -> impl IntoView {
     let step_id = Memo::new(move |_| here.step.with(|s| s.as_ref().map(|s| s.id)));
     let is_lead = Memo::new(move |_| {
         let Some(me) = session.you.get() else { return false };
-        session.workshop.with(|w| {
-            w.as_ref()
-                .and_then(|w| w.participants.get(&me))
-                .is_some_and(|p| p.role == Role::Lead)
-        })
+        session.read(|w| w.participants.get(&me).is_some_and(|p| p.role == Role::Lead))
     });
     Effect::new(move |shown: Option<Option<atelier_shared::StepId>>| {
         let now = step_id.get();
@@ -126,10 +111,7 @@ pub fn RoomBoard() -> impl IntoView {
         let Some(step) = here.step.with(|s| s.as_ref().map(|s| s.id)) else {
             return false;
         };
-        here.results.with(|r| r.as_ref().map(|s| s.id)) == Some(step)
-            || session
-                .workshop
-                .with(|w| w.as_ref().is_some_and(|w| w.poll_closed(step)))
+        here.results.with(|r| r.as_ref().map(|s| s.id)) == Some(step) || session.read(|w| w.poll_closed(step))
     });
 
     view! {

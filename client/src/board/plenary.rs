@@ -17,7 +17,7 @@ pub(super) fn Plenary() -> impl IntoView {
     // order of the others kept.
     let mine = Memo::new(move |_| {
         let me = session.you.get()?;
-        session.workshop.with(|w| w.as_ref()?.participants.get(&me)?.room)
+        session.read(|w| w.participants.get(&me)?.room)
     });
     let rooms = Memo::new(move |_| {
         let mut rooms = names.get();
@@ -29,7 +29,10 @@ pub(super) fn Plenary() -> impl IntoView {
     view! {
         <div class="plenary">
             <For each=move || rooms.get() key=|r| r.clone() let:room>
-                <RoomResults room=room.0 name=room.1 own=Signal::derive(move || mine.get() == Some(room.0))/>
+                {
+                    let (id, name) = room;
+                    view! { <RoomResults room=id name own=Signal::derive(move || mine.get() == Some(id))/> }
+                }
             </For>
         </div>
     }
@@ -40,12 +43,7 @@ pub(super) fn Plenary() -> impl IntoView {
 #[component]
 fn RoomResults(room: RoomId, name: String, own: Signal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let sections = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return Vec::new() };
-            results_by_column(w, room)
-        })
-    });
+    let sections = Memo::new(move |_| session.read(|w| results_by_column(w, room)));
     let heading = format!("results-{room}");
     let labelled_by = heading.clone();
     view! {
@@ -57,9 +55,9 @@ fn RoomResults(room: RoomId, name: String, own: Signal<bool>) -> impl IntoView {
                 </Show>
             </h3>
             <For each=move || sections.get() key=|s| s.clone() let:section>
-                <h4>{section.0.clone()}</h4>
+                <h4>{section.column.clone()}</h4>
                 <ol class="ranking" role="list">
-                    {section.1.into_iter().map(|(rank, text, votes)| view! {
+                    {section.rows.into_iter().map(|ResultRow { rank, text, votes }| view! {
                         <li>
                             {rank.map(|r| view! {
                                 <span class="visually-hidden">{tr(|t| t.rank_title)}{tr(|t| t.colon)}</span>
@@ -75,9 +73,21 @@ fn RoomResults(room: RoomId, name: String, own: Signal<bool>) -> impl IntoView {
     }
 }
 
-/// `(column title, [(rank, text, votes)])`: ranked by the room's latest closed vote
-/// when there is one (notes with at least one dot), else every shown note in order.
-type ColumnResults = (String, Vec<(Option<u32>, String, Option<u32>)>);
+/// One column of a room's results: ranked by the room's latest closed vote when
+/// there is one (notes with at least one dot), else every shown note in order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ColumnResults {
+    column: String,
+    rows: Vec<ResultRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ResultRow {
+    /// `None` before any vote.
+    rank: Option<u32>,
+    text: String,
+    votes: Option<u32>,
+}
 
 fn results_by_column(w: &atelier_shared::Workshop, room: RoomId) -> Vec<ColumnResults> {
     if let Some((step, ranked)) = derive::latest_ranking(w, room) {
@@ -91,10 +101,17 @@ fn results_by_column(w: &atelier_shared::Workshop, room: RoomId) -> Vec<ColumnRe
                     .filter(|r| r.column == column.id && r.votes > 0)
                     .filter_map(|r| {
                         let note = w.notes.get(&r.note)?;
-                        Some((Some(r.rank), note.text.clone(), Some(r.votes)))
+                        Some(ResultRow {
+                            rank: Some(r.rank),
+                            text: note.text.clone(),
+                            votes: Some(r.votes),
+                        })
                     })
                     .collect();
-                (column.title.clone(), rows)
+                ColumnResults {
+                    column: column.title.clone(),
+                    rows,
+                }
             })
             .collect();
     }
@@ -105,10 +122,17 @@ fn results_by_column(w: &atelier_shared::Workshop, room: RoomId) -> Vec<ColumnRe
                 .notes_in(room, column.id)
                 .into_iter()
                 .filter(|n| !n.hidden)
-                .map(|n| (None, n.text.clone(), None))
+                .map(|n| ResultRow {
+                    rank: None,
+                    text: n.text.clone(),
+                    votes: None,
+                })
                 .collect::<Vec<_>>();
-            (column.title.clone(), rows)
+            ColumnResults {
+                column: column.title.clone(),
+                rows,
+            }
         })
-        .filter(|(_, rows)| !rows.is_empty())
+        .filter(|c| !c.rows.is_empty())
         .collect()
 }

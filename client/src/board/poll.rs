@@ -47,8 +47,7 @@ pub(super) fn PollBoard() -> impl IntoView {
         let rules = step.poll_rules()?.clone();
         let me = session.you.get();
         let room = here.room.get();
-        session.workshop.with(|w| {
-            let w = w.as_ref()?;
+        session.read(|w| {
             let person = me.and_then(|me| w.participants.get(&me));
             let role = person.map(|p| p.role);
             let answerer = matches!(role, Some(Role::Participant | Role::RoomFacilitator));

@@ -46,8 +46,7 @@ fn TiesAtCut() -> impl IntoView {
             return Vec::new();
         };
         let scope = rules.tally_room(room);
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return Vec::new() };
+        session.read(|w| {
             derive::ties_at_cut(w, &step, room)
                 .into_iter()
                 .map(|tie| TieChoice {
@@ -134,11 +133,8 @@ fn MergeBar() -> impl IntoView {
                 .unwrap_or_default()
         });
         // The oldest note stays; the others go inside it.
-        let ordered = session.workshop.with_untracked(|w| {
-            let mut notes: Vec<&Note> = w
-                .as_ref()
-                .map(|w| chosen.iter().filter_map(|id| w.notes.get(id)).collect())
-                .unwrap_or_default();
+        let ordered = session.read_untracked(|w| {
+            let mut notes: Vec<&Note> = chosen.iter().filter_map(|id| w.notes.get(id)).collect();
             notes.sort_by_key(|n| (n.created, n.id));
             notes.into_iter().map(|n| n.id).collect::<Vec<_>>()
         });

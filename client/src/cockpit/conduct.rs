@@ -16,34 +16,24 @@ use crate::session::Session;
 #[component]
 pub(super) fn Conduct() -> impl IntoView {
     let session = expect_context::<Session>();
-    let workshop = session.workshop;
-    let current = Memo::new(move |_| workshop.with(|w| w.as_ref().and_then(derive::common_step).cloned()));
-    let next = Memo::new(move |_| workshop.with(|w| w.as_ref().and_then(derive::next_step).cloned()));
+    let current = Memo::new(move |_| session.read(|w| derive::common_step(w).cloned()));
+    let next = Memo::new(move |_| session.read(|w| derive::next_step(w).cloned()));
     let steps = Memo::new(move |_| {
-        workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    w.steps
-                        .iter()
-                        .enumerate()
-                        .map(|(index, s)| AgendaLine {
-                            number: index + 1,
-                            step: s.clone(),
-                            rooms_here: w.rooms.iter().filter(|r| r.step == s.id).count(),
-                        })
-                        .collect::<Vec<_>>()
+        session.read(|w| {
+            w.steps
+                .iter()
+                .enumerate()
+                .map(|(index, s)| AgendaLine {
+                    number: index + 1,
+                    step: s.clone(),
+                    rooms_here: w.rooms.iter().filter(|r| r.step == s.id).count(),
                 })
-                .unwrap_or_default()
+                .collect::<Vec<_>>()
         })
     });
-    let all_locked = Memo::new(move |_| {
-        workshop.with(|w| {
-            w.as_ref()
-                .is_some_and(|w| !w.rooms.is_empty() && w.rooms.iter().all(|r| r.locked))
-        })
-    });
-    let hidden =
-        Memo::new(move |_| workshop.with(|w| w.as_ref().is_some_and(|w| w.notes.values().any(|n| n.hidden))));
+    let all_locked =
+        Memo::new(move |_| session.read(|w| !w.rooms.is_empty() && w.rooms.iter().all(|r| r.locked)));
+    let hidden = Memo::new(move |_| session.read(|w| w.notes.values().any(|n| n.hidden)));
     // The current vote (or poll), whether every room's ranking (its counts) is out,
     // and whether it is a poll.
     let vote = Memo::new(move |_| {
@@ -52,14 +42,12 @@ pub(super) fn Conduct() -> impl IntoView {
         if !poll {
             step.vote_rules()?;
         }
-        let closed = workshop.with(|w| {
-            w.as_ref().is_some_and(|w| {
-                if poll {
-                    w.poll_closed(step.id)
-                } else {
-                    derive::closed_on(w, &step, step.id)
-                }
-            })
+        let closed = session.read(|w| {
+            if poll {
+                w.poll_closed(step.id)
+            } else {
+                derive::closed_on(w, &step, step.id)
+            }
         });
         Some((step.id, closed, poll))
     });
@@ -68,8 +56,7 @@ pub(super) fn Conduct() -> impl IntoView {
     let unclosed_focus = Memo::new(move |_| {
         let step = current.get()?;
         let vote = step.focus()?.vote;
-        workshop.with(|w| {
-            let w = w.as_ref()?;
+        session.read(|w| {
             let vote = w.step(vote)?;
             (!derive::closed_on(w, vote, step.id)).then(|| (vote.id, vote.title.clone()))
         })
@@ -91,8 +78,7 @@ pub(super) fn Conduct() -> impl IntoView {
         if session.send(Command::GoToStep { room: None, step }).is_err() || !timer_follows.get_untracked() {
             return;
         }
-        let (minutes, ticking) = workshop.with_untracked(|w| {
-            let Some(w) = w.as_ref() else { return (None, false) };
+        let (minutes, ticking) = session.read_untracked(|w| {
             let ticking = matches!(
                 w.timer.state,
                 TimerState::Running { .. } | TimerState::Paused { .. }

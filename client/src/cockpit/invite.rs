@@ -14,11 +14,7 @@ use crate::session::Session;
 #[component]
 pub(super) fn Invite() -> impl IntoView {
     let session = expect_context::<Session>();
-    let code = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| w.code.to_string()).unwrap_or_default())
-    });
+    let code = Memo::new(move |_| session.read(|w| w.code.to_string()));
     let spaced = move || {
         let code = code.get();
         let (a, b) = code.split_at(code.len() / 2);
@@ -33,34 +29,22 @@ pub(super) fn Invite() -> impl IntoView {
             session.workshop_id
         )
     };
-    let joining_open = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().is_some_and(|w| w.settings.joining_open))
-    });
-    let assignment = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| w.settings.assignment))
-    });
+    let joining_open = Memo::new(move |_| session.read(|w| w.settings.joining_open));
+    let assignment = Memo::new(move |_| session.read(|w| Some(w.settings.assignment)));
     let set_assignment = move |value: String| {
         let chosen = match value.as_str() {
             "facilitator" => Assignment::Facilitator,
             "choice" => Assignment::Choice,
             _ => Assignment::Balanced,
         };
-        let settings = session
-            .workshop
-            .with_untracked(|w| w.as_ref().map(|w| w.settings.clone()));
+        let settings = session.read_untracked(|w| Some(w.settings.clone()));
         if let Some(mut settings) = settings {
             settings.assignment = chosen;
             let _ = session.send(Command::UpdateSettings { settings });
         }
     };
     let toggle_door = move |_| {
-        let settings = session
-            .workshop
-            .with_untracked(|w| w.as_ref().map(|w| w.settings.clone()));
+        let settings = session.read_untracked(|w| Some(w.settings.clone()));
         if let Some(mut settings) = settings {
             settings.joining_open = !settings.joining_open;
             let _ = session.send(Command::UpdateSettings { settings });

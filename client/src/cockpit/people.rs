@@ -6,6 +6,16 @@ use leptos::prelude::*;
 use crate::i18n::{texts, tr};
 use crate::session::Session;
 
+/// Someone the lead may place or appoint.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Person {
+    id: ParticipantId,
+    name: String,
+    room: Option<RoomId>,
+    online: bool,
+    role: Role,
+}
+
 /// Everyone but the viewer, with their room and their role: the lead places people,
 /// appoints a facilitator per room and co-leads who share the cockpit. The lobby first.
 #[allow(unreachable_pub)] // see `components` on leptos components
@@ -15,20 +25,26 @@ pub(super) fn People() -> impl IntoView {
     let rooms = session.room_names();
     let people = Memo::new(move |_| {
         let online = session.online.get();
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return Vec::new() };
+        session.read(|w| {
             let me = session.you.get();
-            let mut people: Vec<(ParticipantId, String, Option<RoomId>, bool, Role)> = w
+            let mut people: Vec<Person> = w
                 .participants
                 .values()
                 .filter(|p| Some(p.id) != me)
-                .map(|p| (p.id, p.name.clone(), p.room, online.contains(&p.id), p.role))
+                .map(|p| Person {
+                    id: p.id,
+                    name: p.name.clone(),
+                    room: p.room,
+                    online: online.contains(&p.id),
+                    role: p.role,
+                })
                 .collect();
-            people.sort_by_key(|p| (p.2.is_some(), p.1.to_lowercase()));
+            // The lobby first, then by name.
+            people.sort_by_key(|p| (p.room.is_some(), p.name.to_lowercase()));
             people
         })
     });
-    let waiting = move || people.with(|p| p.iter().filter(|p| p.2.is_none()).count());
+    let waiting = move || people.with(|p| p.iter().filter(|p| p.room.is_none()).count());
     view! {
         <details class="panel people-panel">
             <summary>
@@ -41,7 +57,7 @@ pub(super) fn People() -> impl IntoView {
             <ul class="people-list" role="list">
                 <For each=move || people.get() key=|p| p.clone() let:person>
                     {
-                        let (id, name, room, online, role) = person;
+                        let Person { id, name, room, online, role } = person;
                         let select_id = format!("move-{id}");
                         let role_label = format!("{} — {}", texts().role_label, name);
                         view! {

@@ -37,12 +37,10 @@ pub(super) fn QuickPoll() -> impl IntoView {
         }
         invalid.set(false);
         // Right after the step the rooms are on, so "next step" carries on from there.
-        let position = session.workshop.with_untracked(|w| {
-            w.as_ref().map_or(0, |w| {
-                derive::common_step(w)
-                    .and_then(|s| w.steps.iter().position(|x| x.id == s.id))
-                    .map_or(w.steps.len(), |i| i + 1)
-            })
+        let position = session.read_untracked(|w| {
+            derive::common_step(w)
+                .and_then(|s| w.steps.iter().position(|x| x.id == s.id))
+                .map_or(w.steps.len(), |i| i + 1)
         });
         let id = StepId(Uuid::from_bytes(browser::random_bytes()));
         let step = Step {

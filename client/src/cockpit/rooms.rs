@@ -14,8 +14,7 @@ pub(super) fn RoomsAtAGlance(room: Memo<Option<RoomId>>, chosen: RwSignal<Option
     let session = expect_context::<Session>();
     let cards = Memo::new(move |_| {
         let online = session.online.get();
-        session.workshop.with(|w| {
-            let Some(w) = w.as_ref() else { return Vec::new() };
+        session.read(|w| {
             let common = derive::common_step(w).map(|s| s.id);
             w.rooms
                 .iter()

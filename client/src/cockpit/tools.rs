@@ -48,11 +48,7 @@ pub(super) fn DeleteWorkshop() -> impl IntoView {
 pub(super) fn Broadcast() -> impl IntoView {
     let session = expect_context::<Session>();
     let draft = RwSignal::new(String::new());
-    let current = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().and_then(|w| w.message.clone()))
-    });
+    let current = Memo::new(move |_| session.read(|w| w.message.clone()));
     let send = move |text: String| {
         if session.send(Command::Broadcast { text }).is_ok() {
             draft.set(String::new());
@@ -89,16 +85,12 @@ pub(super) fn Broadcast() -> impl IntoView {
 pub(super) fn ImportMap() -> impl IntoView {
     let session = expect_context::<Session>();
     let columns = Memo::new(move |_| {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    w.columns
-                        .iter()
-                        .filter(|c| !matches!(c.kind, ColumnKind::Attached { .. }))
-                        .map(|c| (c.id, c.title.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        session.read(|w| {
+            w.columns
+                .iter()
+                .filter(|c| !matches!(c.kind, ColumnKind::Attached { .. }))
+                .map(|c| (c.id, c.title.clone()))
+                .collect::<Vec<_>>()
         })
     });
     let rooms = session.room_names();

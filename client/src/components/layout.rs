@@ -62,11 +62,7 @@ pub fn Shell(#[prop(optional)] narrow: bool, children: Children) -> impl IntoVie
 pub fn ContinueCampaign() -> impl IntoView {
     let session = expect_context::<Session>();
     let remember = move |_| {
-        let (title, template) = session.workshop.with_untracked(|w| {
-            w.as_ref()
-                .map(|w| (w.title.clone(), w.template.clone()))
-                .unwrap_or_default()
-        });
+        let (title, template) = session.read_untracked(|w| (w.title.clone(), w.template.clone()));
         browser::remember_led(session.workshop_id, &title, Some(&template));
     };
     view! {

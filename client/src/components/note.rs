@@ -45,9 +45,9 @@ pub fn NoteCard(note: Note) -> impl IntoView {
         let Some(author) = author else {
             return texts().anonymous.to_owned();
         };
-        let name = session.workshop.with(|w| {
-            w.as_ref()
-                .and_then(|w| w.participants.get(&author))
+        let name = session.read(|w| {
+            w.participants
+                .get(&author)
                 .map(|p| p.name.clone())
                 .unwrap_or_default()
         });
@@ -67,8 +67,7 @@ pub fn NoteCard(note: Note) -> impl IntoView {
         let me = you.get()?;
         let step = here.step.get()?;
         let rules = step.vote_rules()?;
-        session.workshop.with(|w| {
-            let w = w.as_ref()?;
+        session.read(|w| {
             let note = w.notes.get(&id)?;
             // Once closed, the card shows the result instead.
             let closed = derive::closed_result(w, &step, note.room).is_some();
@@ -95,21 +94,15 @@ pub fn NoteCard(note: Note) -> impl IntoView {
     });
     let rank = Memo::new(move |_| {
         let step = here.results.get()?;
-        session
-            .workshop
-            .with(|w| w.as_ref().and_then(|w| derive::rank_of(w, step.id, id).cloned()))
+        session.read(|w| derive::rank_of(w, step.id, id).cloned())
     });
     let members = Memo::new(move |_| -> Vec<(NoteId, String)> {
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| {
-                    w.notes
-                        .values()
-                        .filter(|n| n.group == Some(id))
-                        .map(|n| (n.id, n.text.clone()))
-                        .collect()
-                })
-                .unwrap_or_default()
+        session.read(|w| {
+            w.notes
+                .values()
+                .filter(|n| n.group == Some(id))
+                .map(|n| (n.id, n.text.clone()))
+                .collect()
         })
     });
     let facilitates = Memo::new(move |_| here.facilitates.get());

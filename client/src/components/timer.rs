@@ -37,11 +37,7 @@ fn clock_face(ms: f64) -> String {
 #[component]
 pub fn TimerDisplay() -> impl IntoView {
     let session = expect_context::<Session>();
-    let state = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| w.timer.state).unwrap_or_default())
-    });
+    let state = Memo::new(move |_| session.read(|w| w.timer.state));
     let now = RwSignal::new(session.server_now());
     // Four ticks a second keep the display within a quarter second of the server's.
     if let Ok(handle) = set_interval_with_handle(
@@ -113,11 +109,7 @@ pub fn TimerDisplay() -> impl IntoView {
 #[component]
 pub fn TimerControls(#[prop(into)] planned: Signal<Option<u32>>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let state = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| w.timer.state).unwrap_or_default())
-    });
+    let state = Memo::new(move |_| session.read(|w| w.timer.state));
     let minutes = RwSignal::new(String::new());
     let auto_lock = RwSignal::new(false);
     let send = move |command: Command| {

@@ -99,9 +99,7 @@ fn Live(report: bool) -> impl IntoView {
 pub(crate) fn me(session: Session) -> Memo<Option<Participant>> {
     Memo::new(move |_| -> Option<Participant> {
         let you = session.you.get()?;
-        session
-            .workshop
-            .with(|w| w.as_ref()?.participants.get(&you).cloned())
+        session.read(|w| w.participants.get(&you).cloned())
     })
 }
 
@@ -112,11 +110,7 @@ pub fn TopBar() -> impl IntoView {
     let session = expect_context::<Session>();
     let me = me(session);
     let facilitates = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role.facilitates())));
-    let title = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default())
-    });
+    let title = Memo::new(move |_| session.read(|w| w.title.clone()));
     Effect::new(move |_| browser::set_title(&format!("{} · Atelier", title.get())));
     // The bar stays at the top of the screen however far one scrolls (with the step
     // and the dots left, on a phone), and so does the news of a lost connection.
@@ -159,15 +153,11 @@ fn StepBrief() -> impl IntoView {
     let here = expect_context::<Here>();
     let position = Memo::new(move |_| {
         let step = here.step.get()?;
-        session.workshop.with(|w| {
-            w.as_ref()
-                .map(|w| (derive::step_number(w, step.id), w.steps.len(), step.title.clone()))
-        })
+        session.read(|w| Some((derive::step_number(w, step.id), w.steps.len(), step.title.clone())))
     });
     let budget = Memo::new(move |_| {
         let (me, step, room) = (session.you.get()?, here.step.get()?, here.room.get()?);
-        session.workshop.with(|w| {
-            let w = w.as_ref()?;
+        session.read(|w| {
             let open = derive::closed_result(w, &step, room).is_none();
             let budget = derive::budget(w, &step, me)?;
             (open && derive::votes_in(w, me, room)).then_some((budget.left, budget.total))
@@ -208,7 +198,7 @@ fn Board() -> impl IntoView {
     let room = Memo::new(move |_| {
         me.with(|m| m.as_ref().and_then(|m| m.room))
             .or_else(|| chosen.get())
-            .or_else(|| session.workshop.with(|w| w.as_ref()?.rooms.first().map(|r| r.id)))
+            .or_else(|| session.read(|w| w.rooms.first().map(|r| r.id)))
     });
     provide_context(Here::new(session, room));
 
@@ -229,11 +219,7 @@ fn Board() -> impl IntoView {
 #[component]
 fn BroadcastBanner() -> impl IntoView {
     let session = expect_context::<Session>();
-    let message = Memo::new(move |_| {
-        session
-            .workshop
-            .with(|w| w.as_ref().and_then(|w| w.message.clone()))
-    });
+    let message = Memo::new(move |_| session.read(|w| w.message.clone()));
     // Closed by this person until the lead sends another one (it stays on screen
     // above the board, which a long message could hide on a phone).
     let dismissed = RwSignal::new(None::<String>);

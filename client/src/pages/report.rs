@@ -29,11 +29,10 @@ pub fn report_view() -> AnyView {
 #[component]
 fn Report() -> impl IntoView {
     let session = expect_context::<Session>();
-    let workshop = session.workshop;
     // The case file as every export renders it, from this copy of the workshop (a
     // lead's holds everything; a participant's, their room).
-    let report = Memo::new(move |_| workshop.with(|w| w.as_ref().map(report::Report::of)));
-    let rooms_count = Memo::new(move |_| workshop.with(|w| w.as_ref().map_or(0, |w| w.rooms.len())));
+    let report = Memo::new(move |_| session.read(|w| Some(report::Report::of(w))));
+    let rooms_count = Memo::new(move |_| session.read(|w| w.rooms.len()));
     let board = Route::Board(session.workshop_id);
     let me = me(session);
     let is_lead = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::Lead)));
