@@ -2,11 +2,13 @@
 //!
 //! # Layout
 //! - [`ids`]: newtype identifiers (uuids) and the human join code.
-//! - [`model`]: the workshop: rooms, agenda of steps, participants, notes, votes, timer.
+//! - [`model`]: the workshop: rooms, agenda of steps (what each kind allows:
+//!   `Activity`'s methods), participants, notes, votes, quick polls, timer.
 //! - [`command`]: what an actor asks; [`event`]: what happened; [`rejection`]: why not.
 //! - [`machine`]: the pure state machine, `apply(workshop, actor, command, now)`, one
 //!   module per group of commands, and the invariants tests check after every step.
-//! - [`sight`]: who sees what (hidden notes, anonymity, secret votes), per viewer.
+//! - [`sight`]: who sees what (hidden notes, anonymity, secret votes and polls), per
+//!   viewer.
 //! - [`template`]: methods as data files; [`map`]: prepared lists (CSV, JSON);
 //!   [`campaign`]: what a workshop takes from the one before.
 //! - [`text`]: what user-typed text may be (lengths, control characters).
