@@ -5,7 +5,9 @@
 //! - [`Store`]: what any backend offers: write a batch atomically and durably, load
 //!   everything back. A deployment that outgrows one machine implements it on a
 //!   database server.
-//! - [`sqlite`]: the embedded default, one file in the data directory.
+//! - [`sqlite`]: the embedded default, one file in the data directory; `schema` its
+//!   tables and upgrades, `sqlite_errors` its errors as advice, `wal` the checks of
+//!   its log on opening.
 //! - [`backup`]: `atelier backup` (a consistent copy while the server runs) and
 //!   `atelier restore`.
 //! - [`Committer`]: group commit. Writers hand in their records and wait; one thread
@@ -17,7 +19,9 @@
 //! written (see `workshop::actor`).
 
 pub mod backup;
+mod schema;
 pub mod sqlite;
+mod sqlite_errors;
 mod wal;
 
 use std::collections::{HashMap, VecDeque};

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use rusqlite::{Connection, params};
 
+use super::schema::{Migration, create, migrate};
+use super::sqlite_errors::{classify, io_error, opening};
 use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay, wal};
 
 /// The store's file in the data directory.
@@ -30,38 +32,6 @@ pub struct SqliteStore {
 /// 2: credentials are digests, never tokens (earlier rows are rewritten).
 pub const VERSION: i64 = 2;
 
-const SCHEMA: &str = "
-    CREATE TABLE IF NOT EXISTS workshops (
-        position INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        created TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS events (
-        workshop TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        event TEXT NOT NULL,
-        PRIMARY KEY (workshop, seq)
-    ) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS credentials (
-        participant_token TEXT PRIMARY KEY,
-        workshop TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS receipts (
-        workshop TEXT NOT NULL,
-        participant TEXT NOT NULL,
-        command INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        PRIMARY KEY (workshop, participant, command)
-    ) WITHOUT ROWID;
-";
-
-/// From version 0 to 1.
-const ADD_SUMS: &str = "
-    ALTER TABLE workshops ADD COLUMN sum INTEGER;
-    ALTER TABLE events ADD COLUMN sum INTEGER;
-    ALTER TABLE credentials ADD COLUMN sum INTEGER;
-";
-
 /// Everything stored about one workshop.
 const DELETE_WORKSHOP: [&str; 4] = [
     "DELETE FROM workshops WHERE id = ?1",
@@ -73,7 +43,7 @@ const DELETE_WORKSHOP: [&str; 4] = [
 /// The checksum a row is stored with: CRC-32 of its fields, each followed by a NUL.
 /// It catches a byte changed on disk that SQLite's own checks cannot see (inside a
 /// row's text); it is no defence against someone who can write the file.
-fn sum(fields: &[&[u8]]) -> i64 {
+pub(super) fn sum(fields: &[&[u8]]) -> i64 {
     let mut crc = crc32fast::Hasher::new();
     for field in fields {
         crc.update(field);
@@ -219,152 +189,6 @@ impl SqliteStore {
             _lock: lock,
         }
         .load()
-    }
-}
-
-/// A new, whole store at `path`: written as `path.new`, flushed, then renamed.
-fn create(path: &Path) -> Result<(), rusqlite::Error> {
-    let fresh = beside(path, ".new");
-    let _ = std::fs::remove_file(&fresh);
-    let io = |e: std::io::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
-    {
-        let connection = Connection::open(&fresh)?;
-        connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")?;
-        connection.execute_batch(SCHEMA)?;
-        connection.execute_batch(ADD_SUMS)?;
-        connection.pragma_update(None, "user_version", VERSION)?;
-        connection.close().map_err(|(_, e)| e)?;
-    }
-    private(&fresh, 0o600).map_err(io)?;
-    File::open(&fresh).and_then(|f| f.sync_all()).map_err(io)?;
-    std::fs::rename(&fresh, path).map_err(io)?;
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        // The rename is durable once the directory is.
-        let _ = File::open(dir).and_then(|d| d.sync_all());
-    }
-    Ok(())
-}
-
-enum Migration {
-    Newer(i64),
-    Failed(rusqlite::Error),
-}
-
-/// Brings an older store's schema to [`VERSION`], in one transaction.
-fn migrate(connection: &Connection) -> Result<(), Migration> {
-    let version: i64 = connection
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(Migration::Failed)?;
-    if version > VERSION {
-        return Err(Migration::Newer(version));
-    }
-    if version == VERSION {
-        return Ok(());
-    }
-    let mut steps = String::from("BEGIN IMMEDIATE;");
-    steps.push_str(SCHEMA);
-    if version < 1 {
-        steps.push_str(ADD_SUMS);
-    }
-    connection.execute_batch(&steps).map_err(Migration::Failed)?;
-    let upgraded = (|| {
-        if version < 2 {
-            hash_credentials(connection)?;
-        }
-        connection.execute_batch(&format!("PRAGMA user_version = {VERSION}; COMMIT;"))
-    })();
-    if let Err(e) = upgraded {
-        let _ = connection.execute_batch("ROLLBACK");
-        return Err(Migration::Failed(e));
-    }
-    tracing::info!(from = version, to = VERSION, "store schema upgraded");
-    Ok(())
-}
-
-/// From version 1 to 2: credentials that earlier versions stored in clear are
-/// replaced by their digests (and, with `secure_delete`, overwritten).
-fn hash_credentials(connection: &Connection) -> rusqlite::Result<()> {
-    let rows: Vec<(String, String)> = connection
-        .prepare("SELECT participant_token, workshop FROM credentials")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (old, workshop) in rows {
-        let Some(stored) = crate::secret::Stored::parse(&old) else {
-            continue;
-        };
-        let new = stored.to_text();
-        if new != old {
-            let check = sum(&[new.as_bytes(), workshop.as_bytes()]);
-            connection.execute("DELETE FROM credentials WHERE participant_token = ?1", [&old])?;
-            connection.execute(
-                "INSERT OR REPLACE INTO credentials (participant_token, workshop, sum) VALUES (?1, ?2, ?3)",
-                params![new, workshop, check],
-            )?;
-        }
-    }
-    Ok(())
-}
-
-/// The right advice for a file-system error on the store's files.
-fn io_error(path: &str, error: &std::io::Error) -> StoreError {
-    let reason = error.to_string();
-    match error.kind() {
-        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => StoreError::Unwritable {
-            path: path.to_owned(),
-            reason,
-        },
-        ErrorKind::StorageFull => StoreError::Full {
-            path: path.to_owned(),
-            reason,
-        },
-        _ => StoreError::Open {
-            path: path.to_owned(),
-            reason,
-        },
-    }
-}
-
-/// The right advice for SQLite's error while opening the store.
-fn opening(path: &str, error: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode::{
-        CannotOpen, DatabaseBusy, DatabaseCorrupt, DatabaseLocked, DiskFull, NotADatabase, PermissionDenied,
-        ReadOnly,
-    };
-    let path = path.to_owned();
-    let reason = error.to_string();
-    match error.sqlite_error_code() {
-        Some(ReadOnly | PermissionDenied | CannotOpen) => StoreError::Unwritable { path, reason },
-        Some(DiskFull) => StoreError::Full { path, reason },
-        Some(DatabaseBusy | DatabaseLocked) => StoreError::InUse { path },
-        Some(DatabaseCorrupt | NotADatabase) => StoreError::Corrupt { path, reason },
-        _ => match error {
-            rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast::<std::io::Error>() {
-                Ok(io) => io_error(&path, &io),
-                Err(other) => StoreError::Open {
-                    path,
-                    reason: other.to_string(),
-                },
-            },
-            _ => StoreError::Open { path, reason },
-        },
-    }
-}
-
-/// Whether a failed statement is the fault of what it writes (refused for good) or of
-/// the store's situation (a full disk, an I/O error, a read-only file, a lock: it may
-/// succeed later).
-fn classify(error: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode::{ConstraintViolation, TooBig, TypeMismatch};
-    match &error {
-        rusqlite::Error::SqliteFailure(failure, _)
-            if matches!(failure.code, ConstraintViolation | TooBig | TypeMismatch) =>
-        {
-            StoreError::Refused(error.to_string())
-        }
-        rusqlite::Error::ToSqlConversionFailure(_) | rusqlite::Error::IntegralValueOutOfRange(..) => {
-            StoreError::Refused(error.to_string())
-        }
-        _ => StoreError::Unavailable(error.to_string()),
     }
 }
 
