@@ -12,12 +12,19 @@ use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
 use super::sqlite::{SqliteStore, VERSION, beside, lock, private};
 use super::{Store, StoreError};
+
+mod files;
+
+use files::{
+    STORE_FILES, owned_like, parent, put_back, put_in_place, remove_copy, same_file, seconds, set_aside,
+    unique,
+};
 
 /// What a backup or a restore holds, to print.
 #[derive(Debug)]
@@ -296,54 +303,6 @@ fn verify(path: &Path) -> Result<(), StoreError> {
         .map_err(|e| failed(path, format!("it could not be flushed to disk: {e}")))
 }
 
-/// A store's files: itself, then what SQLite keeps beside it (a write-ahead log and
-/// its index, or a rollback journal), any of which it would apply to a new file of
-/// the same name.
-const STORE_FILES: [&str; 4] = ["", "-wal", "-shm", "-journal"];
-
-/// Moves the store away from its name: the main file first.
-fn set_aside(store: &Path, aside: &Path) -> std::io::Result<()> {
-    for suffix in STORE_FILES {
-        let file = beside(store, suffix);
-        if file.symlink_metadata().is_ok() {
-            std::fs::rename(&file, beside(aside, suffix))?;
-        }
-    }
-    Ok(())
-}
-
-/// Moves a store kept aside back to its name: the main file last, so that a crash
-/// in between never leaves a store without the log it needs.
-fn put_back(aside: &Path, store: &Path) -> std::io::Result<()> {
-    for suffix in ["-wal", "-shm", "-journal", ""] {
-        let file = beside(aside, suffix);
-        if file.symlink_metadata().is_ok() {
-            std::fs::rename(&file, beside(store, suffix))?;
-        }
-    }
-    Ok(())
-}
-
-/// Removes a copy and whatever SQLite left beside it.
-fn remove_copy(copy: &Path) {
-    for suffix in ["", "-journal", "-wal", "-shm", ".lock"] {
-        let _ = std::fs::remove_file(beside(copy, suffix));
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-fn parent(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
 /// One consistent copy of the store at `source` (with what its write-ahead log
 /// holds) written to `target`, private from its first byte, and flushed.
 /// Nothing is left at `target` if it fails.
@@ -410,18 +369,6 @@ fn url_path(path: &Path) -> Option<String> {
     Some(text.replace('%', "%25").replace('?', "%3f").replace('#', "%23"))
 }
 
-/// Gives `partial` the name `to` unless something has that name by then.
-fn put_in_place(partial: &Path, to: &Path) -> std::io::Result<()> {
-    // A hard link fails if `to` exists, where a rename would replace it.
-    match std::fs::hard_link(partial, to) {
-        Ok(()) => std::fs::remove_file(partial),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
-        // A file system without hard links: check, then rename.
-        Err(_) if to.symlink_metadata().is_ok() => Err(ErrorKind::AlreadyExists.into()),
-        Err(_) => std::fs::rename(partial, to),
-    }
-}
-
 /// Whether `path` is a whole Atelier store this version can open; what it holds.
 fn check(path: &Path) -> Result<Summary, StoreError> {
     let connection = open(path)?;
@@ -461,36 +408,6 @@ fn contents(path: &Path, connection: &Connection) -> Result<Summary, StoreError>
         bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
         kept: None,
     })
-}
-
-/// Gives `file` the owner of `dir` when they differ (only root may, and only root
-/// needs to).
-#[cfg(unix)]
-fn owned_like(dir: &Path, file: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    let (dir, metadata) = (std::fs::metadata(dir)?, std::fs::metadata(file)?);
-    if (dir.uid(), dir.gid()) == (metadata.uid(), metadata.gid()) {
-        return Ok(());
-    }
-    std::os::unix::fs::chown(file, Some(dir.uid()), Some(dir.gid()))
-}
-
-#[cfg(not(unix))]
-fn owned_like(_: &Path, _: &Path) -> std::io::Result<()> {
-    Ok(())
-}
-
-fn seconds() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-fn unique() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    format!("{}-{}-{nanos}", std::process::id(), seconds())
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
