@@ -301,6 +301,19 @@ async fn a_quick_polls_counts_reach_every_format_of_the_report() {
         Some(json!([1, 2])),
         "{json}"
     );
+    // …which comes back as a live workshop, its answers given to the new ids.
+    let (status, body) = server.request(Method::POST, "/api/import", Some(json)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let imported: Imported = serde_json::from_value(body).unwrap();
+    let back = WsClient::connect(&server, &imported.workshops[0].facilitator_secret).await;
+    assert_eq!(back.workshop.poll_counts(step), vec![1, 2]);
+    let answers = &back.workshop.polls[&step].answers;
+    assert_eq!(answers.len(), 3);
+    assert!(
+        answers
+            .keys()
+            .all(|who| back.workshop.participants.contains_key(who))
+    );
     let (_, _, workbook) = server.get(&path("xlsx"), None).await;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(workbook.to_vec())).unwrap();
     let summary = book.worksheet_range("Synthèse").unwrap();

@@ -130,6 +130,13 @@ pub fn prepare(
                 (ballot, dots)
             })
             .collect::<BTreeMap<_, _>>();
+        for poll in w.polls.values_mut() {
+            let answers = std::mem::take(&mut poll.answers);
+            poll.answers = answers
+                .into_iter()
+                .map(|(who, option)| (ParticipantId(new(who.0)), option))
+                .collect();
+        }
         check_invariants(w).map_err(|reason| ImportError::Invalid { index, reason })?;
     }
     Ok(workshops)
