@@ -1815,7 +1815,7 @@ async fn a_lead_launches_a_secret_quick_poll_live_and_everyone_sees_the_bars_onc
     click_button(&lead, "Lancer le sondage dans toutes les salles").await;
     for browser in [&alice, &bob] {
         wait_for_text(browser, "step-title", "Sur quel défi voulez-vous travailler ?").await;
-        wait_for_text(browser, "mode", "Réponses secrètes jusqu'à la clôture").await;
+        wait_for_text(browser, "mode", "Résultats cachés jusqu'à la clôture").await;
     }
     // Hostile text is an option like any other, shown as typed.
     wait_for_text(&alice, "poll-text", "Alimentation <b>bio</b>").await;

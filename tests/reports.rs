@@ -281,7 +281,7 @@ async fn a_quick_polls_counts_reach_every_format_of_the_report() {
     let md = String::from_utf8_lossy(&md);
     assert!(md.contains("## Sondages express"), "{md}");
     assert!(md.contains("_3 réponses (encore ouvert)_"), "{md}");
-    assert!(md.contains("- Logement \\& habitat : 2 (66 %)"), "escaped: {md}");
+    assert!(md.contains("- Logement \\& habitat : 2 (67 %)"), "escaped: {md}");
     lead.ok(Command::CloseVote { room: None, step }).await;
     let (_, _, md) = server.get(&path("md"), None).await;
     assert!(String::from_utf8_lossy(&md).contains("_3 réponses_"));

@@ -567,6 +567,26 @@ fn answer(step: StepId, option: u32) -> Command {
 #[tokio::test]
 async fn a_secret_quick_poll_keeps_each_answer_to_its_author_and_the_lead_until_it_closes() {
     let mut s = Scene::new().await;
+    // Options that read alike are one option, full-width letters too (the server
+    // folds them with Unicode's own data).
+    let mut twice = quick_poll(true);
+    twice.activity = Activity::Poll {
+        rules: PollRules {
+            options: vec!["Oui".into(), "ＯＵＩ".into()],
+            secret: true,
+        },
+    };
+    let refused = s
+        .lead
+        .command(Command::AddStep {
+            step: twice,
+            position: 99,
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(Rejection::InvalidRules { .. })),
+        "{refused:?}"
+    );
     let poll = quick_poll(true);
     let step = poll.id;
     s.lead

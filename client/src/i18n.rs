@@ -131,6 +131,8 @@ pub struct Texts {
     pub current_step: &'static str,
     pub next_step: fn(&str) -> String,
     pub close_and_next: fn(&str) -> String,
+    pub close_poll_and_next: fn(&str) -> String,
+    pub percent: fn(u32) -> String,
     pub reveal_all: &'static str,
     pub close_vote: &'static str,
     pub close_vote_named: fn(&str) -> String,
@@ -413,6 +415,8 @@ pub static FR: Texts = Texts {
     current_step: "Étape en cours :",
     next_step: |title| format!("Étape suivante : {title}"),
     close_and_next: |title| format!("Clore le vote et passer à : {title}"),
+    close_poll_and_next: |title| format!("Clore le sondage et passer à : {title}"),
+    percent: |n| format!("{n} %"),
     reveal_all: "Révéler les notes cachées",
     close_vote: "Clore le vote",
     close_vote_named: |title| format!("Clore le vote « {title} »"),
@@ -695,7 +699,7 @@ pub static FR: Texts = Texts {
     poll_close: "Clore le sondage",
     poll_reopen: "Rouvrir le sondage",
     poll_reopen_confirm: "Rouvrir le sondage ? Ses résultats sont retirés jusqu'à la prochaine clôture.",
-    mode_poll_secret: "Réponses secrètes jusqu'à la clôture",
+    mode_poll_secret: "Résultats cachés jusqu'à la clôture",
     mode_poll_closed: "Sondage clos",
     poll_choose: "Choisissez une réponse",
     poll_results: "Résultats",
@@ -708,7 +712,7 @@ pub static FR: Texts = Texts {
     polls_heading: "Sondages express",
     poll_still_open: "encore ouvert",
     poll_option_header: "Réponse",
-    poll_count_header: "Choisie par",
+    poll_count_header: "Nombre",
     workshop_rankings: "Classements de l'atelier",
     quick_poll_intro: "Une question, quelques réponses : chaque personne en choisit une. Toutes les salles y passent ensemble, tout de suite.",
     quick_poll_question: "Question",
@@ -767,14 +771,25 @@ pub static FR: Texts = Texts {
             "Ce nom est déjà pris dans cet atelier : ajoutez l'initiale de votre nom, par exemple.".into()
         }
         Rejection::DuplicateLabel => "Deux salles ou deux colonnes portent le même nom.".into(),
-        Rejection::TooMany { what, max } => format!("Trop de {} : {max} au plus.", fr_counted(*what)),
+        Rejection::TooMany { what, max } => {
+            let what = fr_counted(*what);
+            // "Trop d'étapes", "Trop de salles".
+            let de = if what.starts_with(['a', 'e', 'é', 'i', 'o', 'u']) {
+                "d'"
+            } else {
+                "de "
+            };
+            format!("Trop {de}{what} : {max} au plus.")
+        }
         Rejection::TooFew { what } => format!("Il faut au moins un élément : {}.", fr_counted(*what)),
         Rejection::UnknownStep => "Cette étape n'existe pas.".into(),
         Rejection::UnknownParticipant => "Cette personne ne participe pas à l'atelier.".into(),
         Rejection::UnknownBranch => "Cette cause ou conséquence n'existe plus.".into(),
         Rejection::WrongStep => "Ce n'est pas possible à cette étape de l'atelier.".into(),
         Rejection::Locked => "Le tableau est verrouillé par l'animation.".into(),
-        Rejection::VoteClosed => "Ce vote est clos.".into(),
+        Rejection::VoteClosed => {
+            "Ce vote ou ce sondage est clos : ce changement n'a pas été pris en compte.".into()
+        }
         Rejection::NotATie => "Ces notes ne sont pas à égalité dans le classement.".into(),
         Rejection::OverBudget { budget } => format!("Vous avez déjà utilisé vos {budget} points."),
         Rejection::OverColumnBudget { budget, .. } => {
@@ -844,6 +859,7 @@ fn fr_field(field: TextField) -> &'static str {
         TextField::Details => "Le texte",
         TextField::Branch => "La cause ou conséquence",
         TextField::Message => "Le message",
+        TextField::Option => "Une réponse du sondage",
     }
 }
 
@@ -957,6 +973,8 @@ pub static EN: Texts = Texts {
     current_step: "Current step:",
     next_step: |title| format!("Next step: {title}"),
     close_and_next: |title| format!("Close the vote and go to: {title}"),
+    close_poll_and_next: |title| format!("Close the poll and go to: {title}"),
+    percent: |n| format!("{n}%"),
     reveal_all: "Reveal hidden notes",
     close_vote: "Close the vote",
     close_vote_named: |title| format!("Close the vote “{title}”"),
@@ -1238,7 +1256,7 @@ pub static EN: Texts = Texts {
     poll_close: "Close the poll",
     poll_reopen: "Reopen the poll",
     poll_reopen_confirm: "Reopen the poll? Its results are withdrawn until it closes again.",
-    mode_poll_secret: "Answers secret until closed",
+    mode_poll_secret: "Results hidden until closed",
     mode_poll_closed: "Poll closed",
     poll_choose: "Choose one answer",
     poll_results: "Results",
@@ -1251,7 +1269,7 @@ pub static EN: Texts = Texts {
     polls_heading: "Quick polls",
     poll_still_open: "still open",
     poll_option_header: "Answer",
-    poll_count_header: "Chosen by",
+    poll_count_header: "Count",
     workshop_rankings: "Workshop rankings",
     quick_poll_intro: "One question, a few answers: everyone picks one. Every room takes part together, right away.",
     quick_poll_question: "Question",

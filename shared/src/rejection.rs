@@ -57,7 +57,7 @@ pub enum Rejection {
     WrongStep,
     #[error("the board is locked")]
     Locked,
-    #[error("this vote is closed")]
+    #[error("this vote or poll is closed: the change was not made")]
     VoteClosed,
     #[error("these notes are not part of one tie in a closed vote's ranking")]
     NotATie,
@@ -133,6 +133,8 @@ pub enum TextField {
     Details,
     Branch,
     Message,
+    /// An option of a quick poll.
+    Option,
 }
 
 /// What a count rejection is about.
@@ -158,6 +160,7 @@ impl std::fmt::Display for TextField {
             TextField::Details => "text",
             TextField::Branch => "cause or consequence",
             TextField::Message => "message",
+            TextField::Option => "poll answer",
         })
     }
 }

@@ -107,10 +107,20 @@ pub struct PollReport {
     pub question: String,
     /// Still open when the report was made: the counts may still move.
     pub open: bool,
+    /// Counts kept from participants until it closes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
     /// In the poll's order.
     pub options: Vec<PollOption>,
     /// People who answered.
     pub answers: u32,
+}
+
+/// `count` of `total` in whole percent, rounded (2 of 3 is 67).
+pub fn percent(count: u32, total: u32) -> u32 {
+    (u64::from(count) * 100 + u64::from(total) / 2)
+        .checked_div(u64::from(total))
+        .map_or(0, |p| p as u32)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -253,15 +253,18 @@ impl Workshop {
     }
 
     /// Whether `viewer` sees what `who` answered to poll `step`: their own answer
-    /// always; anyone's in an open poll; in a secret one, only the lead does. (Who
-    /// sees an answer does not depend on rooms, which people leave: a copy never
-    /// holds an answer it would later have to forget without being told.)
+    /// always; in an open poll, anyone's, unless the viewer waits in the lobby; in a
+    /// secret one, only the lead does. (Who sees an answer depends on the viewer's
+    /// lens, not on the rooms of those who answered, which they may leave: a copy
+    /// never holds an answer it would later have to forget without being told; a
+    /// change of lens brings a fresh snapshot.)
     fn sees_answer(&self, viewer: &Viewer, step: crate::ids::StepId, who: ParticipantId) -> bool {
         let secret = self
             .step(step)
             .and_then(|s| s.poll_rules())
             .is_none_or(|r| r.secret);
-        !secret || who == viewer.id || viewer.lens == Lens::All
+        let open_to_all = !secret && viewer.lens != Lens::Lobby;
+        open_to_all || who == viewer.id || viewer.lens == Lens::All
     }
 
     /// Everything but the parts each viewer sees differently.

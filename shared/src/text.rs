@@ -18,6 +18,8 @@ pub const DETAILS_MAX_CHARS: usize = 1_000;
 pub const MESSAGE_MAX_CHARS: usize = 280;
 /// A cause or a consequence in a problem tree: one short line.
 pub const BRANCH_MAX_CHARS: usize = 140;
+/// An answer a quick poll offers: one line, as long as a title.
+pub const OPTION_MAX_CHARS: usize = 120;
 
 /// A characterisation field or instructions: several lines, may be empty.
 pub fn details(text: &str) -> Result<String, Rejection> {
@@ -50,6 +52,11 @@ pub fn name(text: &str) -> Result<String, Rejection> {
 /// A workshop title: one line.
 pub fn title(text: &str) -> Result<String, Rejection> {
     clean(text, TextField::Title, TITLE_MAX_CHARS, false)
+}
+
+/// An option of a quick poll: one line.
+pub fn option(text: &str) -> Result<String, Rejection> {
+    clean(text, TextField::Option, OPTION_MAX_CHARS, false)
 }
 
 /// A room name, a territory, a column title: one line.

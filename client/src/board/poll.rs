@@ -6,6 +6,7 @@ use atelier_shared::{Command, Role, StepId};
 use leptos::prelude::*;
 
 use super::Here;
+use crate::browser;
 use crate::i18n::{texts, tr};
 use crate::session::Session;
 
@@ -64,7 +65,7 @@ pub(super) fn PollBoard() -> impl IntoView {
                     .map(|(text, count)| PollLine {
                         text: text.clone(),
                         count: *count,
-                        share: (count * 100).checked_div(answers).unwrap_or(0),
+                        share: atelier_shared::report::percent(*count, answers),
                     })
                     .collect(),
                 answers,
@@ -79,6 +80,14 @@ pub(super) fn PollBoard() -> impl IntoView {
     let answer = move |option: Option<u32>| {
         if let Some(step) = poll.with_untracked(|p| p.as_ref().map(|p| p.step)) {
             let _ = session.send(Command::Answer { step, option });
+            // The options are drawn anew: keep the keyboard where it was, on the
+            // choice just made (or, after a withdrawal, on the first option).
+            let target = if option.is_some() {
+                ".poll-option.chosen input"
+            } else {
+                ".poll-option input"
+            };
+            set_timeout(move || browser::focus_first(target), std::time::Duration::ZERO);
         }
     };
 
@@ -107,7 +116,7 @@ pub(super) fn PollBoard() -> impl IntoView {
                                 <span class="poll-bar" aria-hidden="true">
                                     <span class="poll-fill" style:width=format!("{}%", line.share)></span>
                                 </span>
-                                <span class="poll-count">{format!("{} ({} %)", line.count, line.share)}</span>
+                                <span class="poll-count">{format!("{} ({})", line.count, (texts().percent)(line.share))}</span>
                             </div>
                         })}
                     </li>

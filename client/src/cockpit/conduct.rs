@@ -122,7 +122,8 @@ pub(super) fn Conduct() -> impl IntoView {
                             }
                         >
                             {move || if next_closing.get() {
-                                (texts().close_and_next)(&title)
+                                let poll = vote.get().is_some_and(|(_, _, poll)| poll);
+                                if poll { (texts().close_poll_and_next)(&title) } else { (texts().close_and_next)(&title) }
                             } else {
                                 (texts().next_step)(&title)
                             }}

@@ -57,6 +57,19 @@ pub(super) fn QuickPoll() -> impl IntoView {
                 },
             },
         };
+        // A poll still open where the rooms are is closed first: its results are
+        // published rather than left hanging once everyone has moved on.
+        let open_poll = session.read_untracked(|w| {
+            derive::common_step(w)
+                .filter(|s| s.poll_rules().is_some() && !w.poll_closed(s.id))
+                .map(|s| s.id)
+        });
+        if let Some(open) = open_poll {
+            let _ = session.send(Command::CloseVote {
+                room: None,
+                step: open,
+            });
+        }
         if session.send(Command::AddStep { step, position }).is_ok()
             && session.send(Command::GoToStep { room: None, step: id }).is_ok()
         {

@@ -80,7 +80,7 @@ fn Report() -> impl IntoView {
             <Show when=move || is_lead.get()>
                 <Exports/>
             </Show>
-            {move || report.with(|r| r.as_ref().map(|r| workshop_part(&r.votes, &r.polls)))}
+            {move || report.with(|r| r.as_ref().map(|r| workshop_part(&r.votes, &r.polls, is_lead.get())))}
             <Show when=move || rooms.with(Vec::is_empty)>
                 <p class="empty">{tr(|t| t.report_empty)}</p>
             </Show>
@@ -143,7 +143,9 @@ fn Exports() -> impl IntoView {
 }
 
 /// The workshop's own rankings (a vote of every room) and its quick polls.
-fn workshop_part(votes: &[VoteReport], polls: &[PollReport]) -> impl IntoView + use<> {
+/// `lead`: the viewer sees an open secret poll's counts (a participant's copy holds
+/// only their own answer, which would read as a result).
+fn workshop_part(votes: &[VoteReport], polls: &[PollReport], lead: bool) -> impl IntoView + use<> {
     let t = texts();
     view! {
         {(!votes.is_empty()).then(|| view! {
@@ -157,25 +159,33 @@ fn workshop_part(votes: &[VoteReport], polls: &[PollReport]) -> impl IntoView + 
                 <h3 id="report-polls">{t.polls_heading}</h3>
                 {polls.iter().map(|poll| {
                     let answers = poll.answers;
+                    if poll.open && poll.secret && !lead {
+                        return view! {
+                            <h4>{poll.question.clone()}</h4>
+                            <p class="hint">{t.poll_results_later}</p>
+                        }
+                        .into_any();
+                    }
                     view! {
                         <h4>{poll.question.clone()}</h4>
                         <p class="hint">
                             {(t.poll_answers)(answers)}
                             {poll.open.then(|| format!(" · {}", t.poll_still_open))}
                         </p>
-                        <table class="ranking-table">
+                        <table class="ranking-table poll-table">
                             <thead><tr>
                                 <th scope="col">{t.poll_option_header}</th>
                                 <th scope="col">{t.poll_count_header}</th>
                             </tr></thead>
                             <tbody>
                                 {poll.options.iter().map(|o| {
-                                    let share = (o.count * 100).checked_div(answers).unwrap_or(0);
-                                    view! { <tr><td>{o.text.clone()}</td><td>{format!("{} ({share} %)", o.count)}</td></tr> }
+                                    let share = (t.percent)(report::percent(o.count, answers));
+                                    view! { <tr><td>{o.text.clone()}</td><td>{format!("{} ({share})", o.count)}</td></tr> }
                                 }).collect_view()}
                             </tbody>
                         </table>
                     }
+                    .into_any()
                 }).collect_view()}
             </section>
         })}

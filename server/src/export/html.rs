@@ -410,12 +410,13 @@ fn polls(out: &mut String, polls: &[PollReport], l: &Labels) {
             esc(&open)
         );
         for option in &poll.options {
-            let share = (option.count * 100).checked_div(poll.answers).unwrap_or(0);
+            let share = atelier_shared::report::percent(option.count, poll.answers);
             let _ = write!(
                 out,
-                r#"<li><span class="option">{}</span> <meter min="0" max="100" value="{share}"></meter> <strong>{}</strong> ({share} %)</li>"#,
+                r#"<li><span class="option">{}</span> <meter min="0" max="100" value="{share}"></meter> <strong>{}</strong> ({})</li>"#,
                 esc(&option.text),
-                option.count
+                option.count,
+                esc(&(l.percent)(share))
             );
         }
         out.push_str("</ul>");

@@ -84,13 +84,14 @@ fn polls(out: &mut String, polls: &[PollReport], l: &Labels) {
         let _ = writeln!(out, "### {}\n", md(&poll.question));
         let _ = writeln!(out, "_{}{open}_\n", (l.answers)(poll.answers));
         for option in &poll.options {
-            let share = (option.count * 100).checked_div(poll.answers).unwrap_or(0);
+            let share = atelier_shared::report::percent(option.count, poll.answers);
             let _ = writeln!(
                 out,
-                "- {}{}{} ({share} %)",
+                "- {}{}{} ({})",
                 md(&option.text),
                 l.colon,
-                option.count
+                option.count,
+                (l.percent)(share)
             );
         }
         out.push('\n');

@@ -79,6 +79,7 @@ pub(super) fn go_to(
 ) -> Result<Vec<Event>, Rejection> {
     w.step(step).ok_or(Rejection::UnknownStep)?;
     let rooms = targets(w, actor, room)?;
+    polls::check_move(w, room, step)?;
     Ok(rooms
         .into_iter()
         .filter(|id| w.room(*id).is_some_and(|r| r.step != step))

@@ -20,6 +20,15 @@ pub(super) fn answer(
     option: Option<u32>,
 ) -> Result<Vec<Event>, Rejection> {
     let who = member(w, actor)?;
+    // Someone who answered and has since become an observer, a lead, or gone to the
+    // lobby may still take their answer back while the poll is open.
+    if option.is_none() && w.answer(step, who.id).is_some() && !w.poll_closed(step) {
+        return Ok(vec![Event::Answered {
+            step,
+            participant: who.id,
+            option: None,
+        }]);
+    }
     if !matches!(who.role, Role::Participant | Role::RoomFacilitator) {
         return Err(Rejection::Forbidden);
     }
@@ -97,9 +106,11 @@ pub(super) fn check_rules(rules: &PollRules) -> Result<PollRules, Rejection> {
     let options = rules
         .options
         .iter()
-        .map(|o| text::title(o))
+        .map(|o| text::option(o))
         .collect::<Result<Vec<_>, _>>()?;
-    let distinct: BTreeSet<String> = options.iter().map(|o| o.to_lowercase()).collect();
+    // Options that read the same (case, spacing, invisible characters, compatibility
+    // forms aside) are the same option.
+    let distinct: BTreeSet<String> = options.iter().map(|o| text::fold(o)).collect();
     if distinct.len() != options.len() {
         return Err(Rejection::InvalidRules {
             reason: "a poll cannot offer the same option twice".into(),
@@ -112,18 +123,42 @@ pub(super) fn check_rules(rules: &PollRules) -> Result<PollRules, Rejection> {
 }
 
 /// Refuses an edit that would change what existing answers mean: once someone has
-/// answered (or the poll was closed), the options stay as they are; the title and
-/// the secrecy may change.
+/// answered (or the poll was closed), the options stay as they are, and a secret
+/// poll stays secret (people answered trusting it); the title may change, and an
+/// open poll may become secret.
 pub(super) fn check_edit(w: &Workshop, current: &Step, edited: &Step) -> Result<(), Rejection> {
-    let answered = w.polls.contains_key(&current.id);
-    let same_options = match (current.poll_rules(), edited.poll_rules()) {
-        (Some(old), Some(new)) => old.options == new.options,
-        (None, _) => true,
-        (Some(_), None) => false,
+    let Some(old) = current.poll_rules() else {
+        return Ok(());
     };
-    if answered && !same_options {
+    if !w.polls.contains_key(&current.id) {
+        return Ok(());
+    }
+    let Some(new) = edited.poll_rules() else {
+        return Err(Rejection::InvalidRules {
+            reason: "a poll someone has answered stays a poll".into(),
+        });
+    };
+    if old.options != new.options {
         return Err(Rejection::InvalidRules {
             reason: "the options of a poll cannot change once someone has answered".into(),
+        });
+    }
+    if old.secret && !new.secret {
+        return Err(Rejection::InvalidRules {
+            reason: "a secret poll stays secret once someone has answered".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses moving one room onto a poll or off it: a poll gathers every room, so
+/// every room comes and goes together (`room: null`).
+pub(super) fn check_move(w: &Workshop, room: Option<RoomId>, step: StepId) -> Result<(), Rejection> {
+    let Some(room) = room else { return Ok(()) };
+    let on_poll = w.current_step(room).is_some_and(|s| s.poll_rules().is_some());
+    if is_poll(w, step) || on_poll {
+        return Err(Rejection::InvalidRules {
+            reason: "every room goes to a poll, and leaves it, together (room: null)".into(),
         });
     }
     Ok(())

@@ -18,6 +18,7 @@ impl PollReport {
         Some(PollReport {
             question: step.title.clone(),
             open: !w.poll_closed(step.id),
+            secret: rules.secret,
             options: rules
                 .options
                 .iter()

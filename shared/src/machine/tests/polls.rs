@@ -194,7 +194,7 @@ fn a_poll_offers_two_to_twelve_distinct_short_options() {
         LEAD,
         with(vec!["Mobilité".into(), "x".repeat(121)]),
         Rejection::TextTooLong {
-            field: crate::rejection::TextField::Title,
+            field: crate::rejection::TextField::Option,
             len: 121,
             max: 120,
         },
@@ -241,4 +241,118 @@ fn once_answered_a_polls_options_stay_but_its_title_and_secrecy_may_change() {
     c.accept(LEAD, Command::RemoveStep { step: POLL });
     assert!(c.w.polls.is_empty());
     let _ = apply(&mut c.w, Actor::Member(c.alice), answer(Some(0)), NOW).expect_err("no poll any more");
+}
+
+#[test]
+fn a_secret_poll_stays_secret_once_answered_and_options_that_read_alike_are_one() {
+    let mut c = cast();
+    c.poll(true);
+    c.accept(c.alice, answer(Some(0)));
+    // Making it public would show everyone what people answered in confidence.
+    c.refuse(
+        LEAD,
+        Command::EditStep {
+            step: poll_step(false),
+        },
+        invalid("a secret poll stays secret once someone has answered"),
+    );
+    let mut talk = poll_step(true);
+    talk.activity = Activity::Discussion;
+    c.refuse(
+        LEAD,
+        Command::EditStep { step: talk },
+        invalid("a poll someone has answered stays a poll"),
+    );
+
+    let with = |options: &[&str]| {
+        let mut step = poll_step(false);
+        step.id = crate::StepId::from_u128(0x5C);
+        step.activity = Activity::Poll {
+            rules: PollRules {
+                options: options.iter().map(|o| (*o).to_owned()).collect(),
+                secret: false,
+            },
+        };
+        Command::AddStep { step, position: 0 }
+    };
+    let twice = invalid("a poll cannot offer the same option twice");
+    for pair in [
+        ["Pas du tout", "Pas  du tout"],
+        ["Pas du tout", "Pas\u{a0}du tout"],
+        ["Oui", "Oui\u{200b}"],
+        ["Oui", "O\u{ad}ui"],
+    ] {
+        c.refuse(LEAD, with(&pair), twice.clone());
+    }
+    // A bad option is named as such, not as the title.
+    c.refuse(
+        LEAD,
+        with(&["Oui", ""]),
+        Rejection::EmptyText {
+            field: crate::rejection::TextField::Option,
+        },
+    );
+}
+
+#[test]
+fn every_room_goes_to_a_poll_and_leaves_it_together() {
+    let mut c = cast();
+    c.accept(
+        LEAD,
+        Command::AddStep {
+            step: poll_step(false),
+            position: 99,
+        },
+    );
+    let together = invalid("every room goes to a poll, and leaves it, together (room: null)");
+    c.refuse(LEAD, go(Some(AUDE), POLL), together.clone());
+    c.go(POLL);
+    c.refuse(c.inspector, go(Some(GARD), IDEAS), together.clone());
+    c.refuse(LEAD, go(Some(GARD), IDEAS), together);
+    c.go(IDEAS);
+}
+
+#[test]
+fn someone_no_longer_answering_may_still_take_their_answer_back_while_it_is_open() {
+    let mut c = cast();
+    c.poll(false);
+    c.accept(c.alice, answer(Some(1)));
+    c.accept(c.bob, answer(Some(1)));
+    c.accept(
+        LEAD,
+        Command::SetRole {
+            participant: c.alice,
+            role: crate::model::Role::Observer,
+        },
+    );
+    c.refuse(c.alice, answer(Some(0)), Rejection::Forbidden);
+    c.accept(c.alice, answer(None));
+    assert_eq!(c.w.poll_counts(POLL), vec![0, 1, 0]);
+    c.accept(
+        LEAD,
+        Command::MoveParticipant {
+            participant: c.bob,
+            room: None,
+        },
+    );
+    c.accept(LEAD, close());
+    c.refuse(c.bob, answer(None), Rejection::NotYourRoom);
+}
+
+#[test]
+fn people_waiting_in_the_lobby_see_no_ones_answers_but_their_own() {
+    let mut c = cast();
+    c.poll(false);
+    c.accept(c.alice, answer(Some(2)));
+    let events = c.accept(c.bob, answer(Some(0)));
+    c.accept(
+        LEAD,
+        Command::MoveParticipant {
+            participant: c.alice,
+            room: None,
+        },
+    );
+    let alice = c.w.viewer(c.alice);
+    assert_eq!(c.w.sight(&alice, &events[0]), Sight::Nothing);
+    assert_eq!(c.w.view(&alice).poll_counts(POLL), vec![0, 0, 1], "her own only");
 }
