@@ -1,6 +1,7 @@
 //! A quick poll, written and launched live: a question, a few answers, every room
 //! moved to it at once (the seminar's "where do you stand on these challenges?").
 
+use atelier_shared::machine::check_step;
 use atelier_shared::model::PollRules;
 use atelier_shared::{Activity, Command, Step, StepId};
 use leptos::prelude::*;
@@ -28,42 +29,41 @@ pub(super) fn QuickPoll() -> impl IntoView {
     let secret = RwSignal::new(false);
     let invalid = RwSignal::new(false);
     let launch = move || {
-        let title = question.get_untracked().trim().to_owned();
-        let choices = options.with_untracked(|o| options_of(o));
-        let distinct: std::collections::BTreeSet<String> = choices.iter().map(|c| c.to_lowercase()).collect();
-        if title.is_empty() || !(2..=12).contains(&choices.len()) || distinct.len() != choices.len() {
-            invalid.set(true);
-            return;
-        }
-        invalid.set(false);
-        // Right after the step the rooms are on, so "next step" carries on from there.
-        let position = session.read_untracked(|w| {
-            derive::common_step(w)
-                .and_then(|s| w.steps.iter().position(|x| x.id == s.id))
-                .map_or(w.steps.len(), |i| i + 1)
-        });
         let id = StepId(Uuid::from_bytes(browser::random_bytes()));
         let step = Step {
             id,
             key: None,
-            title,
+            title: question.get_untracked(),
             instructions: String::new(),
             minutes: None,
             columns: Vec::new(),
             activity: Activity::Poll {
                 rules: PollRules {
-                    options: choices,
+                    options: options.with_untracked(|o| options_of(o)),
                     secret: secret.get_untracked(),
                 },
             },
         };
-        // A poll still open where the rooms are is closed first: its results are
-        // published rather than left hanging once everyone has moved on.
-        let open_poll = session.read_untracked(|w| {
-            derive::common_step(w)
-                .filter(|s| s.poll_rules().is_some() && !w.poll_closed(s.id))
-                .map(|s| s.id)
+        // The agenda's own check (question, 2 to 12 distinct options), and where the
+        // rooms are: right after their step, so "next step" carries on from there;
+        // a poll still open there is closed first, its results published rather than
+        // left hanging once everyone has moved on.
+        let (valid, position, open_poll) = session.read_untracked(|w| {
+            let current = derive::common_step(w);
+            (
+                check_step(w, step.clone()).is_ok(),
+                current
+                    .and_then(|s| w.steps.iter().position(|x| x.id == s.id))
+                    .map_or(w.steps.len(), |i| i + 1),
+                current
+                    .filter(|s| s.poll_rules().is_some() && !w.poll_closed(s.id))
+                    .map(|s| s.id),
+            )
         });
+        invalid.set(!valid);
+        if !valid {
+            return;
+        }
         if let Some(open) = open_poll {
             let _ = session.send(Command::CloseVote {
                 room: None,
