@@ -21,8 +21,14 @@ pub(super) fn answer(
 ) -> Result<Vec<Event>, Rejection> {
     let who = member(w, actor)?;
     // Someone who answered and has since become an observer, a lead, or gone to the
-    // lobby may still take their answer back while the poll is open.
-    if option.is_none() && w.answer(step, who.id).is_some() && !w.poll_closed(step) {
+    // lobby may still take their answer back while the poll is open (and their
+    // board, if they have one, is not locked).
+    let answering = matches!(who.role, Role::Participant | Role::RoomFacilitator)
+        && who.room.and_then(|r| w.room(r)).is_some_and(|r| r.step == step);
+    if !answering && option.is_none() && w.answer(step, who.id).is_some() && !w.poll_closed(step) {
+        if who.room.and_then(|r| w.room(r)).is_some_and(|r| r.locked) {
+            return Err(Rejection::Locked);
+        }
         return Ok(vec![Event::Answered {
             step,
             participant: who.id,

@@ -92,6 +92,30 @@ fn answers_outside_the_poll_or_its_options_are_refused_and_change_nothing() {
 }
 
 #[test]
+fn a_locked_board_keeps_answers_as_they_are_even_for_someone_no_longer_answering() {
+    let mut c = cast();
+    c.poll(false);
+    c.accept(c.alice, answer(Some(1)));
+    c.accept(c.bob, answer(Some(2)));
+    c.accept(
+        LEAD,
+        Command::SetRole {
+            participant: c.alice,
+            role: crate::model::Role::Observer,
+        },
+    );
+    c.accept(
+        LEAD,
+        Command::Lock {
+            room: Some(AUDE),
+            locked: true,
+        },
+    );
+    c.refuse(c.alice, answer(None), Rejection::Locked);
+    assert_eq!(c.w.poll_counts(POLL), vec![0, 1, 1]);
+}
+
+#[test]
 fn closing_publishes_the_counts_and_stops_answers_until_reopened() {
     let mut c = cast();
     c.poll(true);
