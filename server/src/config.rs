@@ -25,6 +25,11 @@ pub struct Config {
     /// Where the store keeps workshops (`atelier.db`). `None`: in memory only, lost at
     /// exit (tests; the durability-off benchmark).
     pub data_dir: Option<PathBuf>,
+    /// A PostgreSQL URL (`postgres://…`): the store is there instead of in
+    /// `data_dir`, shared by every node that names the same database.
+    pub store_url: Option<String>,
+    /// This node's name and lease length, with `store_url`.
+    pub leases: crate::store::postgres::Leases,
     /// Behind a reverse proxy, every request comes from the proxy's address: with
     /// this set, the client's address is the last one the proxy appended to
     /// `X-Forwarded-For`. Set it only behind such a proxy, or anyone could claim any
@@ -42,6 +47,8 @@ impl Default for Config {
             public_url: None,
             static_dir: None,
             data_dir: None,
+            store_url: None,
+            leases: crate::store::postgres::Leases::default(),
             trust_forwarded_for: false,
             metrics_token: None,
             limits: Limits::default(),

@@ -20,7 +20,8 @@
 //! - [`guard`]: paces and counts per connection, participant and network address
 //!   (rate limits, code guessing and the codes a network knows, connections per
 //!   address), and `ClientIp`, the address they count.
-//! - [`store`]: durable storage (SQLite in the data directory), its group commit,
+//! - [`store`]: durable storage (SQLite in the data directory, or PostgreSQL for
+//!   several nodes, each workshop leased to one), its group commit,
 //!   backups and restores.
 //! - [`metrics`]: the counters an administrator reads at `/metrics` (Prometheus).
 //!
@@ -52,6 +53,7 @@ pub use config::{Config, Limits};
 pub use guard::Rate;
 pub use hub::Hub;
 pub use secret::ServerKey;
+use store::postgres::PgStore;
 use store::sqlite::SqliteStore;
 use store::{Committer, Loaded, Store};
 
@@ -100,8 +102,23 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
         Some(url) => url.trim_end_matches('/').to_owned(),
         None => format!("http://{}", reachable(listener.local_addr()?)),
     };
-    let (committer, loaded, key) = match &config.data_dir {
-        Some(dir) => {
+    let (committer, loaded, key) = match (&config.store_url, &config.data_dir) {
+        (Some(url), _) => {
+            // The driver runs its own small runtime: not from inside this one.
+            let (url, leases) = (url.clone(), config.leases.clone());
+            let opened = std::thread::spawn(move || -> Result<_, store::StoreError> {
+                let mut store = PgStore::open(&url, leases)?;
+                let key = store.server_key()?;
+                let loaded = store.load()?;
+                Ok((store, loaded, key))
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("opening the PostgreSQL store panicked"))?;
+            let (store, loaded, key) = opened?;
+            tracing::info!(node = store.node(), "store on PostgreSQL");
+            (Some(Committer::start(store)), loaded, key)
+        }
+        (None, Some(dir)) => {
             let mut store = SqliteStore::open(&dir.join(store::sqlite::STORE_FILE))?;
             let loaded = store.load()?;
             let file = dir.join("atelier.key");
@@ -109,7 +126,7 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
                 .with_context(|| format!("the server's key {}", file.display()))?;
             (Some(Committer::start(store)), loaded, key)
         }
-        None => (None, Loaded::default(), secret::ServerKey::ephemeral()),
+        (None, None) => (None, Loaded::default(), secret::ServerKey::ephemeral()),
     };
     let hub = Hub::new(config, public_url, committer, key);
     let restored = hub.restore(loaded);

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use atelier_server::store::backup;
+use atelier_server::store::postgres::{Leases, default_node};
 use atelier_server::store::sqlite::STORE_FILE;
 use atelier_server::{Config, hub_for, serve};
 use atelier_shared::api::Health;
@@ -37,6 +38,19 @@ struct Args {
     /// Directory of the store: every acknowledged change is written there first.
     #[arg(long, env = "ATELIER_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// Keep the store in PostgreSQL instead of the data directory
+    /// (`postgres://user:password@host/database`): several nodes naming the same
+    /// database share its workshops, each served by one node at a time.
+    #[arg(long = "store", env = "ATELIER_STORE", hide_env_values = true, value_parser = store_url)]
+    store_url: Option<String>,
+    /// This node's name among those sharing a PostgreSQL store (default: the host's
+    /// name). A node restarted under the same name takes its workshops back at once.
+    #[arg(long, env = "ATELIER_NODE")]
+    node: Option<String>,
+    /// Seconds a node's workshops wait, after it is lost, before another node may
+    /// serve them (PostgreSQL store only).
+    #[arg(long, env = "ATELIER_LEASE_SECONDS", default_value_t = 5.0, value_parser = lease_seconds)]
+    lease_seconds: f64,
     /// Serve Prometheus metrics at /metrics to requests bearing this token
     /// (`Authorization: Bearer TOKEN`). Without it (or with an empty one), /metrics
     /// does not exist.
@@ -135,6 +149,11 @@ async fn run() -> anyhow::Result<()> {
         public_url: args.public_url,
         static_dir: args.static_dir,
         data_dir: (!args.in_memory).then_some(args.data_dir),
+        store_url: args.store_url,
+        leases: Leases {
+            node: args.node.unwrap_or_else(default_node),
+            ttl: std::time::Duration::from_secs_f64(args.lease_seconds),
+        },
         trust_forwarded_for: args.trust_forwarded_for,
         // Spaces and a carriage return (an env file edited on Windows) are not part
         // of a token; an empty one means none.
@@ -264,6 +283,26 @@ fn public_url(given: &str) -> Result<String, String> {
             .into());
     }
     Ok(given.to_owned())
+}
+
+/// `--store`: a PostgreSQL URL, or nothing (the data directory's store).
+fn store_url(given: &str) -> Result<String, String> {
+    let given = given.trim();
+    if given.starts_with("postgres://") || given.starts_with("postgresql://") {
+        Ok(given.to_owned())
+    } else {
+        Err("a PostgreSQL URL, e.g. postgres://atelier:PASSWORD@db.example.org/atelier \
+             (without --store, the store is in --data-dir)"
+            .into())
+    }
+}
+
+/// `--lease-seconds`: long enough to ride out a pause, short enough to fail over.
+fn lease_seconds(given: &str) -> Result<f64, String> {
+    match given.trim().parse::<f64>() {
+        Ok(seconds) if (1.0..=600.0).contains(&seconds) => Ok(seconds),
+        _ => Err("a number of seconds from 1 to 600 (default 5)".into()),
+    }
 }
 
 /// Waits for Ctrl-C, or SIGTERM (what `docker stop`, `systemctl stop` and Kubernetes

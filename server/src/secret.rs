@@ -199,6 +199,16 @@ impl ServerKey {
         Ok(key)
     }
 
+    /// A key kept elsewhere than in a file (a database shared by several nodes).
+    pub fn from_hex(hex: &str) -> Option<ServerKey> {
+        Secret::from_hex(hex.trim()).map(|s| ServerKey(s.0))
+    }
+
+    /// The key as it is kept: 64 hex digits.
+    pub fn to_hex(&self) -> String {
+        Secret(self.0).hex()
+    }
+
     /// The organiser key of `workshop`: the same every time, unguessable without
     /// this server's key.
     pub fn organiser_key(&self, workshop: WorkshopId) -> Secret {

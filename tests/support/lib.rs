@@ -9,6 +9,7 @@
 //! - [`workshop`]: finding a template's steps and columns by key, checking replicas.
 //! - [`nginx`]: `deploy/nginx.conf` run for real in front of a test server.
 //! - [`page`]: finding and using a page by its words (labels, buttons, texts).
+//! - [`postgres`]: a PostgreSQL server of the tests' own, a fresh database per test.
 //! - [`fixture`]: a YESS CAMP campaign played out, the same every time: the golden
 //!   files of the exports (the server's `tests/export.rs` includes this file) and
 //!   the archives the browser and report tests import.
@@ -19,6 +20,7 @@ pub mod client;
 pub mod fixture;
 pub mod nginx;
 pub mod page;
+pub mod postgres;
 pub mod server;
 pub mod workshop;
 

@@ -280,6 +280,41 @@ pub fn durable() -> (DataDir, Config) {
     (dir, config)
 }
 
+/// Which store a durable test server writes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: SQLite in a data directory.
+    Sqlite,
+    /// A database of its own on the tests' PostgreSQL server.
+    Postgres,
+}
+
+/// What a durable test server's store lives in, removed when dropped.
+#[derive(Debug)]
+pub enum Kept {
+    Dir(DataDir),
+    Database(crate::postgres::Database),
+}
+
+/// A configuration with a store of its own on `backend`: a server started with it,
+/// stopped and started again, finds its workshops.
+pub fn durable_on(backend: Backend) -> (Kept, Config) {
+    match backend {
+        Backend::Sqlite => {
+            let (dir, config) = durable();
+            (Kept::Dir(dir), config)
+        }
+        Backend::Postgres => {
+            let database = crate::postgres::Database::fresh();
+            let config = Config {
+                store_url: Some(database.url.clone()),
+                ..Config::default()
+            };
+            (Kept::Database(database), config)
+        }
+    }
+}
+
 /// Where `cargo xtask dist` puts the built client.
 pub fn dist_dir() -> PathBuf {
     match std::env::var_os("ATELIER_DIST") {

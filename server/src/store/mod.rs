@@ -8,6 +8,8 @@
 //! - [`sqlite`]: the embedded default, one file in the data directory; `schema` its
 //!   tables and upgrades, `sqlite_errors` its errors as advice, `wal` the checks of
 //!   its log on opening.
+//! - [`postgres`]: the store on a PostgreSQL server, for several nodes: the same
+//!   tables, and a lease per workshop that fences every write (one owner each).
 //! - [`backup`]: `atelier backup` (a consistent copy while the server runs) and
 //!   `atelier restore`.
 //! - [`Committer`]: group commit. Writers hand in their records and wait; one thread
@@ -19,6 +21,7 @@
 //! written (see `workshop::actor`).
 
 pub mod backup;
+pub mod postgres;
 mod schema;
 pub mod sqlite;
 mod sqlite_errors;
@@ -143,6 +146,10 @@ pub enum StoreError {
     Refused(String),
     #[error("the store's writer has stopped")]
     Stopped,
+    /// Another node took over this workshop (this one stalled past its lease):
+    /// its writes are refused, and this node stops serving it.
+    #[error("workshop {0} is served by another node now; this node stops serving it")]
+    NotOwner(WorkshopId),
 }
 
 impl StoreError {

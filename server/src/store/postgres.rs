@@ -1,0 +1,626 @@
+//! The store on a PostgreSQL server (`--store postgres://…`), for deployments of
+//! several nodes: the embedded store's tables (JSON rows with the same checksums),
+//! and a lease per workshop saying which node serves it.
+//!
+//! **One owner per workshop.** A node serves a workshop only while it holds the
+//! workshop's row in `leases`; it takes it when it creates or loads the workshop,
+//! renews every lease it holds from a heartbeat thread, and gives them all back when
+//! it closes. Each take raises the lease's `epoch`, and every write is *fenced*: in
+//! the write's own transaction, the lease rows of the workshops it touches are read
+//! `FOR SHARE` and must still carry this node's epoch. A node that lost a lease (it
+//! stalled past the expiry and another node took it over) has its writes refused,
+//! whatever it believes; a takeover waits for a write in flight to commit, so the
+//! new owner reads everything the old one acknowledged. The (workshop, seq) key
+//! refuses a fork even without leases.
+//!
+//! A node is named (`--node`, by default the host's name): a node that restarts
+//! under the same name takes its workshops back at once instead of waiting for
+//! their leases to expire.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
+use ::postgres::error::SqlState;
+use ::postgres::{Client, NoTls};
+
+use super::sqlite::sum;
+use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay};
+use crate::secret::{ServerKey, Stored};
+
+/// The schema's version, in `atelier_meta`.
+pub const VERSION: i64 = 1;
+
+/// Tables as the embedded store's (`store::schema`), in PostgreSQL's types, and the
+/// leases. Created under an advisory lock, so that nodes starting together agree.
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS atelier_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS workshops (
+        position BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL,
+        sum BIGINT
+    );
+    CREATE TABLE IF NOT EXISTS events (
+        workshop TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        event TEXT NOT NULL,
+        sum BIGINT,
+        PRIMARY KEY (workshop, seq)
+    );
+    CREATE TABLE IF NOT EXISTS credentials (
+        participant_token TEXT PRIMARY KEY,
+        workshop TEXT NOT NULL,
+        sum BIGINT
+    );
+    CREATE INDEX IF NOT EXISTS credentials_by_workshop ON credentials (workshop);
+    CREATE TABLE IF NOT EXISTS receipts (
+        workshop TEXT NOT NULL,
+        participant TEXT NOT NULL,
+        command BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (workshop, participant, command)
+    );
+    CREATE TABLE IF NOT EXISTS leases (
+        workshop TEXT PRIMARY KEY,
+        node TEXT NOT NULL,
+        epoch BIGINT NOT NULL,
+        expires TIMESTAMPTZ NOT NULL
+    );
+";
+
+/// The advisory lock taken while the schema is made or checked.
+const SCHEMA_LOCK: i64 = 0x4174_656c_6965_72;
+
+/// Takes a workshop's lease for `$2` unless another node holds it unexpired;
+/// returns the new epoch, or no row.
+const TAKE: &str = "
+    INSERT INTO leases (workshop, node, epoch, expires)
+    VALUES ($1, $2, 1, now() + make_interval(secs => $3))
+    ON CONFLICT (workshop) DO UPDATE
+        SET node = EXCLUDED.node, epoch = leases.epoch + 1, expires = EXCLUDED.expires
+        WHERE leases.node = EXCLUDED.node OR leases.expires < now()
+    RETURNING epoch";
+
+/// Everything stored about one workshop.
+const DELETE_WORKSHOP: [&str; 5] = [
+    "DELETE FROM workshops WHERE id = $1",
+    "DELETE FROM events WHERE workshop = $1",
+    "DELETE FROM credentials WHERE workshop = $1",
+    "DELETE FROM receipts WHERE workshop = $1",
+    "DELETE FROM leases WHERE workshop = $1",
+];
+
+/// How a node takes and keeps its workshops.
+#[derive(Clone, Debug)]
+pub struct Leases {
+    /// This node's name; unique among the nodes sharing a database.
+    pub node: String,
+    /// How long a lease lasts without renewal: how long a lost node's workshops
+    /// wait before another node may take them.
+    pub ttl: Duration,
+}
+
+impl Default for Leases {
+    fn default() -> Self {
+        Leases {
+            node: default_node(),
+            ttl: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The host's name, or `atelier` where it cannot be read.
+pub fn default_node() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "atelier".into())
+}
+
+/// The store on a PostgreSQL server.
+pub struct PgStore {
+    client: Client,
+    url: String,
+    /// The URL as logs and errors show it: without its password.
+    shown: String,
+    leases: Leases,
+    /// The epoch of every lease this node holds.
+    held: HashMap<WorkshopId, i64>,
+    heartbeat: Heartbeat,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("url", &self.shown)
+            .field("node", &self.leases.node)
+            .field("held", &self.held.len())
+            .finish()
+    }
+}
+
+/// `url` without the password it may carry.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let user = user.split_once(':').map_or(user, |(name, _)| name);
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Whether `error` says the database cannot be reached (try again later), rather
+/// than that it refused what was asked.
+fn unreachable(error: &::postgres::Error) -> bool {
+    error.is_closed()
+        || error.code().is_none()
+        || error.code().is_some_and(|code| {
+            code.code().starts_with("08") // connection exceptions
+                || code.code().starts_with("57") // operator intervention: shutting down
+                || code.code().starts_with("53") // insufficient resources: disk full
+                || *code == SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == SqlState::T_R_DEADLOCK_DETECTED
+                || *code == SqlState::LOCK_NOT_AVAILABLE
+                || *code == SqlState::READ_ONLY_SQL_TRANSACTION
+        })
+}
+
+/// A write error as the committer needs it: transient or the batch's fault.
+fn classify(error: ::postgres::Error) -> StoreError {
+    if unreachable(&error) {
+        StoreError::Unavailable(error.to_string())
+    } else {
+        StoreError::Refused(error.to_string())
+    }
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user:password@host/db`), makes
+    /// or checks its tables, and starts renewing this node's leases.
+    pub fn open(url: &str, leases: Leases) -> Result<PgStore, StoreError> {
+        let shown = without_password(url);
+        let open_error = |reason: String| StoreError::Open {
+            path: shown.clone(),
+            reason,
+        };
+        if leases.node.trim().is_empty() {
+            return Err(open_error("a node needs a name (--node)".into()));
+        }
+        let mut client = Client::connect(url, NoTls).map_err(|e| open_error(connect_advice(&e)))?;
+        let mut schema = client.transaction().map_err(|e| open_error(e.to_string()))?;
+        schema
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+            .map_err(|e| open_error(e.to_string()))?;
+        schema.batch_execute(SCHEMA).map_err(|e| open_error(e.to_string()))?;
+        schema
+            .execute(
+                "INSERT INTO atelier_meta (key, value) VALUES ('version', $1) ON CONFLICT (key) DO NOTHING",
+                &[&VERSION.to_string()],
+            )
+            .map_err(|e| open_error(e.to_string()))?;
+        let version: String = schema
+            .query_one("SELECT value FROM atelier_meta WHERE key = 'version'", &[])
+            .map_err(|e| open_error(e.to_string()))?
+            .get(0);
+        if version.parse::<i64>().map_or(true, |v| v > VERSION) {
+            return Err(open_error(format!(
+                "its schema is version {version}, newer than this Atelier's ({VERSION}): run the newer Atelier"
+            )));
+        }
+        schema.commit().map_err(|e| open_error(e.to_string()))?;
+        let heartbeat = Heartbeat::start(url, &leases).map_err(|e| open_error(connect_advice(&e)))?;
+        Ok(PgStore {
+            client,
+            url: url.to_owned(),
+            shown,
+            leases,
+            held: HashMap::new(),
+            heartbeat,
+        })
+    }
+
+    /// The key organiser links are derived from, shared by every node: made by the
+    /// first node that asks, read by the others.
+    pub fn server_key(&mut self) -> Result<ServerKey, StoreError> {
+        let fresh = ServerKey::ephemeral().to_hex();
+        let open_error = |reason: String| StoreError::Open {
+            path: self.shown.clone(),
+            reason,
+        };
+        self.client
+            .execute(
+                "INSERT INTO atelier_meta (key, value) VALUES ('server_key', $1) ON CONFLICT (key) DO NOTHING",
+                &[&fresh],
+            )
+            .map_err(|e| open_error(e.to_string()))?;
+        let kept: String = self
+            .client
+            .query_one("SELECT value FROM atelier_meta WHERE key = 'server_key'", &[])
+            .map_err(|e| open_error(e.to_string()))?
+            .get(0);
+        ServerKey::from_hex(&kept).ok_or_else(|| StoreError::Corrupt {
+            path: self.shown.clone(),
+            reason: "the server key in atelier_meta is not 64 hex digits".into(),
+        })
+    }
+
+    /// This node's name.
+    pub fn node(&self) -> &str {
+        &self.leases.node
+    }
+
+    /// Takes the lease of `workshop` for this node; `false` if another node holds it.
+    fn take(&mut self, workshop: WorkshopId) -> Result<bool, ::postgres::Error> {
+        let ttl = self.leases.ttl.as_secs_f64();
+        let row = self
+            .client
+            .query_opt(TAKE, &[&workshop.to_string(), &self.leases.node, &ttl])?;
+        match row {
+            Some(row) => {
+                self.held.insert(workshop, row.get(0));
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Reconnects after the database went away (a restart, a failover); the next
+    /// write is tried on the new connection.
+    fn reconnect(&mut self) -> Result<(), StoreError> {
+        if !self.client.is_closed() {
+            return Ok(());
+        }
+        self.client = Client::connect(&self.url, NoTls).map_err(|e| StoreError::Unavailable(connect_advice(&e)))?;
+        tracing::info!(store = %self.shown, "reconnected to the database");
+        Ok(())
+    }
+
+    /// Reads one workshop whose lease this node holds: its creation replayed with
+    /// its events, its credentials and its receipts.
+    fn read(&mut self, id: WorkshopId) -> Result<(Workshop, Vec<Stored>, Receipts), StoreError> {
+        let shown = self.shown.clone();
+        let corrupt = |reason: String| StoreError::Corrupt {
+            path: shown.clone(),
+            reason,
+        };
+        let key = id.to_string();
+        let row = self
+            .client
+            .query_one("SELECT created, sum FROM workshops WHERE id = $1", &[&key])
+            .map_err(|e| corrupt(e.to_string()))?;
+        let (created, check): (String, Option<i64>) = (row.get(0), row.get(1));
+        if check.is_some_and(|check| check != sum(&[key.as_bytes(), created.as_bytes()])) {
+            return Err(corrupt(format!("workshop {id} was changed (its checksum differs)")));
+        }
+        let workshop: Workshop =
+            serde_json::from_str(&created).map_err(|e| corrupt(format!("workshop {id}: {e}")))?;
+        let events = self
+            .client
+            .query(
+                "SELECT seq, event, sum FROM events WHERE workshop = $1 ORDER BY seq",
+                &[&key],
+            )
+            .map_err(|e| corrupt(e.to_string()))?
+            .into_iter()
+            .map(|row| {
+                let (seq, json, check): (i64, String, Option<i64>) = (row.get(0), row.get(1), row.get(2));
+                let expected = sum(&[key.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
+                if check.is_some_and(|check| check != expected) {
+                    return Err(corrupt(format!(
+                        "workshop {id}, event {seq} was changed (its checksum differs)"
+                    )));
+                }
+                let event: Event = serde_json::from_str(&json)
+                    .map_err(|e| corrupt(format!("workshop {id}, event {seq}: {e}")))?;
+                let seq = u64::try_from(seq).map_err(|e| corrupt(e.to_string()))?;
+                Ok((seq, event))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let workshop = replay(workshop, events, &self.shown)?;
+        let mut credentials = Vec::new();
+        for row in self
+            .client
+            .query(
+                "SELECT participant_token, sum FROM credentials WHERE workshop = $1",
+                &[&key],
+            )
+            .map_err(|e| corrupt(e.to_string()))?
+        {
+            let (token, check): (String, Option<i64>) = (row.get(0), row.get(1));
+            if check.is_some_and(|check| check != sum(&[token.as_bytes(), key.as_bytes()])) {
+                return Err(corrupt(format!(
+                    "a credential of workshop {id} was changed (its checksum differs)"
+                )));
+            }
+            match Stored::parse(&token) {
+                Some(credential) => credentials.push(credential),
+                None => tracing::warn!(workshop = %id, "a stored credential of an unknown form is ignored"),
+            }
+        }
+        let mut receipts = Receipts::default();
+        for row in self
+            .client
+            .query(
+                "SELECT participant, command FROM receipts WHERE workshop = $1 ORDER BY seq",
+                &[&key],
+            )
+            .map_err(|e| corrupt(e.to_string()))?
+        {
+            let (participant, command): (String, i64) = (row.get(0), row.get(1));
+            let participant: ParticipantId = participant
+                .parse()
+                .map_err(|_| corrupt(format!("participant id {participant}")))?;
+            receipts.insert(CommandKey {
+                participant,
+                id: command.cast_unsigned(),
+            });
+        }
+        Ok((workshop, credentials, receipts))
+    }
+}
+
+/// What to do when the database cannot be reached.
+fn connect_advice(error: &::postgres::Error) -> String {
+    format!(
+        "{error}: check that PostgreSQL runs and that the URL (host, port, database, user, password) is right"
+    )
+}
+
+/// The workshops a batch writes to, other than those it creates.
+fn touched(batch: &[Record]) -> BTreeSet<WorkshopId> {
+    let created: BTreeSet<WorkshopId> = batch
+        .iter()
+        .filter_map(|record| match record {
+            Record::Created { workshop } => Some(workshop.id),
+            _ => None,
+        })
+        .collect();
+    batch
+        .iter()
+        .filter_map(|record| match record {
+            Record::Created { .. } => None,
+            Record::Events { workshop, .. } | Record::Credential { workshop, .. } | Record::Deleted { workshop } => {
+                Some(*workshop)
+            }
+        })
+        .filter(|id| !created.contains(id))
+        .collect()
+}
+
+impl Store for PgStore {
+    fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
+        self.reconnect()?;
+        let fenced = touched(batch);
+        let node = self.leases.node.clone();
+        let ttl = self.leases.ttl.as_secs_f64();
+        let mut transaction = self.client.transaction().map_err(classify)?;
+        // The fence: every lease this batch writes under is still ours, and stays
+        // ours (a takeover waits) until this transaction ends.
+        if !fenced.is_empty() {
+            let ids: Vec<String> = fenced.iter().map(ToString::to_string).collect();
+            let rows = transaction
+                .query(
+                    "SELECT workshop, epoch FROM leases WHERE workshop = ANY($1) AND node = $2 FOR SHARE",
+                    &[&ids, &node],
+                )
+                .map_err(classify)?;
+            let current: HashMap<String, i64> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+            for id in &fenced {
+                let ours = self.held.get(id);
+                if ours.is_none() || current.get(&id.to_string()) != ours {
+                    self.held.remove(id);
+                    return Err(StoreError::NotOwner(*id));
+                }
+            }
+        }
+        let created = transaction
+            .prepare("INSERT INTO workshops (id, created, sum) VALUES ($1, $2, $3)")
+            .map_err(classify)?;
+        let appended = transaction
+            .prepare("INSERT INTO events (workshop, seq, event, sum) VALUES ($1, $2, $3, $4)")
+            .map_err(classify)?;
+        let received = transaction
+            .prepare(
+                "INSERT INTO receipts (workshop, participant, command, seq) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (workshop, participant, command) DO UPDATE SET seq = EXCLUDED.seq",
+            )
+            .map_err(classify)?;
+        let mut taken = Vec::new();
+        for record in batch {
+            match record {
+                Record::Created { workshop } => {
+                    let json = serde_json::to_string(workshop).map_err(|e| StoreError::Refused(e.to_string()))?;
+                    let id = workshop.id.to_string();
+                    let check = sum(&[id.as_bytes(), json.as_bytes()]);
+                    transaction.execute(&created, &[&id, &json, &check]).map_err(classify)?;
+                    let epoch: i64 = transaction
+                        .query_opt(TAKE, &[&id, &node, &ttl])
+                        .map_err(classify)?
+                        .ok_or(StoreError::NotOwner(workshop.id))?
+                        .get(0);
+                    taken.push((workshop.id, epoch));
+                }
+                Record::Events {
+                    workshop,
+                    first_seq,
+                    events,
+                    command,
+                } => {
+                    let first = i64::try_from(*first_seq)
+                        .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
+                    let id = workshop.to_string();
+                    for (seq, json) in (first..).zip(events) {
+                        let check = sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
+                        transaction
+                            .execute(&appended, &[&id, &seq, json, &check])
+                            .map_err(classify)?;
+                    }
+                    if let Some(key) = command {
+                        transaction
+                            .execute(
+                                &received,
+                                &[&id, &key.participant.to_string(), &key.id.cast_signed(), &first],
+                            )
+                            .map_err(classify)?;
+                    }
+                }
+                Record::Credential { workshop, credential } => {
+                    let stored = credential.to_text();
+                    let id = workshop.to_string();
+                    let check = sum(&[stored.as_bytes(), id.as_bytes()]);
+                    transaction
+                        .execute(
+                            "INSERT INTO credentials (participant_token, workshop, sum) VALUES ($1, $2, $3)",
+                            &[&stored, &id, &check],
+                        )
+                        .map_err(classify)?;
+                }
+                Record::Deleted { workshop } => {
+                    let id = workshop.to_string();
+                    for sql in DELETE_WORKSHOP {
+                        transaction.execute(sql, &[&id]).map_err(classify)?;
+                    }
+                }
+            }
+        }
+        transaction.commit().map_err(classify)?;
+        self.held.extend(taken);
+        for record in batch {
+            if let Record::Deleted { workshop } = record {
+                self.held.remove(workshop);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every workshop no other live node serves, its lease taken for this node.
+    fn load(&mut self) -> Result<Loaded, StoreError> {
+        self.reconnect()?;
+        let shown = self.shown.clone();
+        let failed = |e: ::postgres::Error| StoreError::Open {
+            path: shown.clone(),
+            reason: e.to_string(),
+        };
+        let ids: Vec<String> = self
+            .client
+            .query("SELECT id FROM workshops ORDER BY position", &[])
+            .map_err(failed)?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let mut loaded = Loaded::default();
+        let mut elsewhere = 0;
+        for id in ids {
+            let id: WorkshopId = id.parse().map_err(|_| StoreError::Corrupt {
+                path: self.shown.clone(),
+                reason: format!("workshop id {id}"),
+            })?;
+            if !self.take(id).map_err(failed)? {
+                elsewhere += 1;
+                continue;
+            }
+            let (workshop, credentials, receipts) = self.read(id)?;
+            loaded.credentials.extend(credentials.into_iter().map(|c| (id, c)));
+            loaded.receipts.insert(id, receipts);
+            loaded.workshops.push(workshop);
+        }
+        if elsewhere > 0 {
+            tracing::info!(workshops = elsewhere, "workshops served by other nodes were left to them");
+        }
+        Ok(loaded)
+    }
+}
+
+impl Drop for PgStore {
+    /// Gives back every lease at once: another node may serve these workshops now
+    /// rather than when the leases expire.
+    fn drop(&mut self) {
+        self.heartbeat.stop();
+        if self.client.is_closed() {
+            return;
+        }
+        let ids: Vec<String> = self.held.keys().map(ToString::to_string).collect();
+        let released = self.client.execute(
+            "UPDATE leases SET expires = now() - interval '1 second' WHERE workshop = ANY($1) AND node = $2",
+            &[&ids, &self.leases.node],
+        );
+        match released {
+            Ok(count) => tracing::info!(workshops = count, "leases handed back"),
+            Err(error) => tracing::warn!("the leases could not be handed back ({error}); they expire by themselves"),
+        }
+    }
+}
+
+/// The thread that renews this node's leases, on its own connection.
+struct Heartbeat {
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Heartbeat {
+    fn start(url: &str, leases: &Leases) -> Result<Heartbeat, ::postgres::Error> {
+        let mut client = Client::connect(url, NoTls)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let (url, node, ttl) = (url.to_owned(), leases.node.clone(), leases.ttl);
+        let period = ttl / 3;
+        let thread = thread::Builder::new()
+            .name("atelier-leases".into())
+            .spawn(move || {
+                let mut failing = false;
+                while !stopped.load(Ordering::Relaxed) {
+                    if client.is_closed()
+                        && let Ok(fresh) = Client::connect(&url, NoTls)
+                    {
+                        client = fresh;
+                    }
+                    let renewed = client.execute(
+                        "UPDATE leases SET expires = now() + make_interval(secs => $2) WHERE node = $1",
+                        &[&node, &ttl.as_secs_f64()],
+                    );
+                    match renewed {
+                        Ok(_) if std::mem::replace(&mut failing, false) => {
+                            tracing::info!("leases renewed again");
+                        }
+                        Ok(_) => {}
+                        Err(error) if !std::mem::replace(&mut failing, true) => tracing::error!(
+                            "this node's leases cannot be renewed ({error}): once they expire, other nodes may take its workshops, and its writes to them are refused"
+                        ),
+                        Err(_) => {}
+                    }
+                    // Sleep in short steps, so that stopping is prompt.
+                    let mut slept = Duration::ZERO;
+                    while slept < period && !stopped.load(Ordering::Relaxed) {
+                        let step = Duration::from_millis(50).min(period - slept);
+                        thread::sleep(step);
+                        slept += step;
+                    }
+                }
+            })
+            .expect("spawn the lease heartbeat thread");
+        Ok(Heartbeat {
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

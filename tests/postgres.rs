@@ -1,0 +1,295 @@
+//! The store on a real PostgreSQL server: workshops come back whole, and each
+//! workshop has one owner at a time — a node that lost its lease has every write
+//! refused, a node handing over (or restarted under its name) does so at once.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::time::Duration;
+
+use atelier_server::secret::{Secret, Stored};
+use atelier_server::store::postgres::{Leases, PgStore};
+use atelier_server::store::{CommandKey, Record, Store, StoreError};
+use atelier_shared::ids::{CampaignId, ColumnId, JoinCode, Millis, NoteId, ParticipantId, RoomId, StepId};
+use atelier_shared::machine::{NewRoom, NewWorkshop, create};
+use atelier_shared::model::{Column, ColumnKind, Settings};
+use atelier_shared::protocol::event_json;
+use atelier_shared::{Activity, Actor, Colour, Command, Role, Step, Workshop, WorkshopId, apply};
+use atelier_tests::postgres::Database;
+use uuid::Uuid;
+
+const LEAD: ParticipantId = ParticipantId(Uuid::from_u128(0x1EAD));
+const ROOM: RoomId = RoomId(Uuid::from_u128(0xA1));
+const COLUMN: ColumnId = ColumnId(Uuid::from_u128(0xC1));
+
+fn workshop() -> Workshop {
+    create(NewWorkshop {
+        id: WorkshopId(Uuid::new_v4()),
+        campaign: CampaignId(Uuid::new_v4()),
+        origin: None,
+        template: "brainstorm-vote".into(),
+        code: JoinCode::from_random_bytes([7; JoinCode::LEN]),
+        title: "Atelier des quartiers".into(),
+        settings: Settings::default(),
+        rooms: vec![NewRoom {
+            id: ROOM,
+            name: "Aude".into(),
+            territory: None,
+        }],
+        columns: vec![Column {
+            id: COLUMN,
+            key: None,
+            title: "Idées".into(),
+            kind: ColumnKind::Open,
+        }],
+        steps: vec![Step {
+            id: StepId(Uuid::from_u128(0x51)),
+            key: None,
+            title: "Proposez".into(),
+            instructions: String::new(),
+            minutes: None,
+            columns: vec![COLUMN],
+            activity: Activity::Brainstorm {
+                anonymous: false,
+                hidden: false,
+            },
+        }],
+        notes: Vec::new(),
+        lead: LEAD,
+        lead_name: "Camille".into(),
+        now: Millis(1_750_000_000_000),
+    })
+    .unwrap()
+}
+
+fn created(w: &Workshop) -> Record {
+    Record::Created {
+        workshop: Box::new(w.clone()),
+    }
+}
+
+/// Applies `command` (the lead's, or the system's) and returns its record.
+fn act(w: &mut Workshop, actor: Actor, command: Command) -> Record {
+    let first_seq = w.seq + 1;
+    let events = apply(w, actor, command, Millis(1_750_000_001_000)).unwrap();
+    let command = match actor {
+        Actor::Member(participant) => Some(CommandKey {
+            participant,
+            id: first_seq,
+        }),
+        Actor::System => None,
+    };
+    Record::Events {
+        workshop: w.id,
+        first_seq,
+        events: events.iter().map(event_json).collect(),
+        command,
+    }
+}
+
+fn post(w: &mut Workshop, n: u128) -> Record {
+    act(
+        w,
+        Actor::Member(LEAD),
+        Command::PostNote {
+            note: NoteId(Uuid::from_u128(n)),
+            room: ROOM,
+            column: COLUMN,
+            text: format!("Idée n° {n} : « mobilité » <b>rurale</b>"),
+            colour: Colour::Green,
+            parent: None,
+        },
+    )
+}
+
+/// A node with long leases: in these tests, a lease changes hands only when a test
+/// says so (an expiry forced in SQL, a hand-over, a restart).
+fn node(db: &Database, name: &str) -> PgStore {
+    PgStore::open(
+        &db.url,
+        Leases {
+            node: name.into(),
+            ttl: Duration::from_secs(60),
+        },
+    )
+    .unwrap()
+}
+
+fn events_stored(db: &Database, w: WorkshopId) -> u64 {
+    db.query_text(&format!("SELECT count(*) FROM events WHERE workshop = '{w}'"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_workshop_comes_back_whole_with_its_credentials_and_receipts() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let alice = ParticipantId(Uuid::from_u128(0xA11CE));
+    let secret = Secret::generate();
+    let mut a = node(&db, "a");
+    assert!(a.load().unwrap().workshops.is_empty());
+    let key = a.server_key().unwrap();
+    a.write(&[created(&w)]).unwrap();
+    let admitted = act(
+        &mut w,
+        Actor::System,
+        Command::Admit {
+            participant: alice,
+            name: "Alice".into(),
+            role: Role::Participant,
+        },
+    );
+    a.write(&[
+        admitted,
+        Record::Credential {
+            workshop: w.id,
+            credential: Stored::participant(alice, &secret),
+        },
+    ])
+    .unwrap();
+    let batch: Vec<Record> = (1..=5).map(|n| post(&mut w, n)).collect();
+    a.write(&batch).unwrap();
+    drop(a);
+
+    let mut b = node(&db, "b");
+    assert_eq!(b.server_key().unwrap().to_hex(), key.to_hex(), "every node derives the same organiser keys");
+    let loaded = b.load().unwrap();
+    assert_eq!(loaded.workshops, vec![w.clone()]);
+    assert_eq!(loaded.credentials, vec![(w.id, Stored::participant(alice, &secret))]);
+    let receipts = &loaded.receipts[&w.id];
+    assert!(receipts.contains(CommandKey {
+        participant: LEAD,
+        id: w.seq
+    }));
+    assert!(!receipts.contains(CommandKey {
+        participant: LEAD,
+        id: w.seq + 1
+    }));
+}
+
+#[test]
+fn a_batch_is_written_whole_or_not_at_all() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let mut a = node(&db, "a");
+    a.load().unwrap();
+    a.write(&[created(&w)]).unwrap();
+    let first = post(&mut w, 1);
+    a.write(std::slice::from_ref(&first)).unwrap();
+    let second = post(&mut w, 2);
+    // The same event again (a fork of the history) spoils the batch it is in.
+    let error = a.write(&[second, first]).unwrap_err();
+    assert!(matches!(error, StoreError::Refused(_)), "{error}");
+    assert_eq!(events_stored(&db, w.id), 1);
+}
+
+#[test]
+fn a_second_node_leaves_a_live_nodes_workshops_alone_until_they_are_handed_over() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let mut a = node(&db, "a");
+    a.load().unwrap();
+    a.write(&[created(&w), post(&mut w, 1)]).unwrap();
+
+    let mut b = node(&db, "b");
+    assert!(b.load().unwrap().workshops.is_empty(), "a serves it");
+    a.write(&[post(&mut w, 2)]).unwrap();
+
+    // A clean stop gives the leases back: no waiting for them to expire.
+    drop(a);
+    let loaded = b.load().unwrap();
+    assert_eq!(loaded.workshops, vec![w.clone()]);
+    b.write(&[post(&mut w, 3)]).unwrap();
+    assert_eq!(events_stored(&db, w.id), 3);
+}
+
+#[test]
+fn a_node_that_lost_its_lease_has_every_write_refused() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let mut a = node(&db, "a");
+    a.load().unwrap();
+    a.write(&[created(&w), post(&mut w, 1)]).unwrap();
+    // `a` stalls (a long pause, a partition) past its lease; `b` takes over.
+    db.execute("UPDATE leases SET expires = now() - interval '1 second'");
+    let mut b = node(&db, "b");
+    let loaded = b.load().unwrap();
+    assert_eq!(loaded.workshops, vec![w.clone()], "b reads all a acknowledged");
+
+    // `a` wakes up believing it still serves the workshop, with its own next event.
+    let mut stale = w.clone();
+    let refused = a.write(&[post(&mut stale, 2)]).unwrap_err();
+    assert!(matches!(refused, StoreError::NotOwner(id) if id == w.id), "{refused}");
+    assert!(!refused.is_transient(), "the workshop stops on this node");
+    // Even a record that does not collide with b's history is refused.
+    let credential = Record::Credential {
+        workshop: w.id,
+        credential: Stored::participant(LEAD, &Secret::generate()),
+    };
+    assert!(matches!(a.write(&[credential]), Err(StoreError::NotOwner(_))));
+    assert_eq!(events_stored(&db, w.id), 1);
+
+    // The new owner carries on from what was acknowledged.
+    b.write(&[post(&mut w, 2)]).unwrap();
+    assert_eq!(events_stored(&db, w.id), 2);
+    assert!(matches!(a.write(&[post(&mut stale, 3)]), Err(StoreError::NotOwner(_))));
+
+    // `a`'s other workshops are not affected by the loss of this one.
+    let mut other = workshop();
+    a.write(&[created(&other), post(&mut other, 1)]).unwrap();
+}
+
+#[test]
+fn a_node_restarted_under_its_name_takes_its_workshops_back_at_once() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let mut before = node(&db, "atelier-1");
+    before.load().unwrap();
+    before.write(&[created(&w), post(&mut w, 1)]).unwrap();
+    // `kill -9`: the process is gone without handing anything back, its leases
+    // still run for a minute. The same node, started again, does not wait.
+    let mut after = node(&db, "atelier-1");
+    assert_eq!(after.load().unwrap().workshops, vec![w.clone()]);
+    // Were the old process still writing (two processes under one name, by mistake),
+    // the epoch fences it off: one history, never two.
+    let mut stale = w.clone();
+    assert!(matches!(
+        before.write(&[post(&mut stale, 2)]),
+        Err(StoreError::NotOwner(_))
+    ));
+    after.write(&[post(&mut w, 2)]).unwrap();
+    assert_eq!(events_stored(&db, w.id), 2);
+}
+
+#[test]
+fn a_deleted_workshop_leaves_nothing_behind_not_even_its_lease() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let mut a = node(&db, "a");
+    a.load().unwrap();
+    a.write(&[created(&w), post(&mut w, 1)]).unwrap();
+    a.write(&[Record::Deleted { workshop: w.id }]).unwrap();
+    for table in ["workshops", "events", "credentials", "receipts", "leases"] {
+        assert_eq!(
+            db.query_text(&format!("SELECT count(*) FROM {table}")).as_deref(),
+            Some("0"),
+            "{table}"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_address_is_refused_with_advice_and_no_password_shown() {
+    let error = PgStore::open(
+        "postgres://atelier:hunter2@127.0.0.1:1/atelier",
+        Leases {
+            node: "a".into(),
+            ttl: Duration::from_secs(5),
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("check that PostgreSQL runs"), "{error}");
+    assert!(!error.contains("hunter2"), "{error}");
+}
