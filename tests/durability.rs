@@ -1,5 +1,6 @@
-//! With a data directory, what the server acknowledged survives a restart: the
-//! workshop, its notes and votes, the step and the timer, and everyone's token.
+//! With a store (SQLite in a data directory, or PostgreSQL), what the server
+//! acknowledged survives a restart: the workshop, its notes and votes, the step and
+//! the timer, and everyone's token. Each test runs on both stores.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
@@ -7,7 +8,7 @@ use atelier_shared::model::TimerState;
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION};
 use atelier_shared::{Colour, Command, NoteId, Workshop, WorkshopId};
 use atelier_tests::client::{closing, open};
-use atelier_tests::server::durable;
+use atelier_tests::server::{Backend, durable_on};
 use atelier_tests::workshop::{assert_replica, room_of, step};
 use atelier_tests::{TestServer, WsClient};
 use futures_util::SinkExt;
@@ -17,13 +18,26 @@ use uuid::Uuid;
 
 /// The workshop as its actor holds it.
 async fn state(server: &TestServer, workshop: WorkshopId) -> Workshop {
-    let handle = server.hub.workshop(workshop).expect("the workshop is there");
+    let handle = server
+        .hub
+        .find(workshop, true)
+        .await
+        .expect("the workshop is there");
     handle.inspect().await.unwrap().workshop
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work() {
-    let (_dir, config) = durable();
+    what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work_on(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work_on_postgres() {
+    what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work_on(Backend::Postgres).await;
+}
+
+async fn what_was_acknowledged_is_there_after_a_restart_and_tokens_still_work_on(backend: Backend) {
+    let (_kept, config) = durable_on(backend);
     let first = TestServer::start_with(config.clone()).await;
     let created = first.create_workshop("YESS CAMP 1", &["Aude", "Gard"]).await;
     let joined = first.join(created.code.as_str(), "Alice").await;
@@ -99,7 +113,16 @@ fn paused(w: &Workshop) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once() {
-    let (_dir, config) = durable();
+    a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on_postgres() {
+    a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on(Backend::Postgres).await;
+}
+
+async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on(backend: Backend) {
+    let (_kept, config) = durable_on(backend);
     let first = TestServer::start_with(config.clone()).await;
     let created = first.create_workshop("Atelier", &["Aude"]).await;
     let joined = first.join(created.code.as_str(), "Alice").await;
@@ -164,7 +187,16 @@ async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lead_deletes_a_workshop_for_good_and_no_one_else_can() {
-    let (_dir, config) = durable();
+    the_lead_deletes_a_workshop_for_good_and_no_one_else_can_on(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lead_deletes_a_workshop_for_good_and_no_one_else_can_on_postgres() {
+    the_lead_deletes_a_workshop_for_good_and_no_one_else_can_on(Backend::Postgres).await;
+}
+
+async fn the_lead_deletes_a_workshop_for_good_and_no_one_else_can_on(backend: Backend) {
+    let (_kept, config) = durable_on(backend);
     let server = TestServer::start_with(config.clone()).await;
     let doomed = server.create_workshop("Ancien atelier", &["Aude"]).await;
     let kept = server.create_workshop("Atelier en cours", &["Gard"]).await;
@@ -218,8 +250,8 @@ async fn the_lead_deletes_a_workshop_for_good_and_no_one_else_can() {
 
     // After a restart, the other workshop is there and the deleted one is not.
     let restarted = TestServer::start_with(config).await;
-    assert!(restarted.hub.workshop(doomed.workshop).is_none());
-    assert!(restarted.hub.workshop(kept.workshop).is_some());
+    assert!(restarted.hub.find(doomed.workshop, true).await.is_err());
+    assert!(restarted.hub.find(kept.workshop, true).await.is_ok());
     let (status, _) = restarted
         .request(Method::GET, &format!("/api/join/{}", doomed.code), None)
         .await;

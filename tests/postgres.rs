@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use atelier_server::secret::{Secret, Stored};
 use atelier_server::store::postgres::{Leases, PgStore};
-use atelier_server::store::{CommandKey, Record, Store, StoreError};
+use atelier_server::store::{Acquired, CommandKey, Locate, Record, Store, StoreError};
 use atelier_shared::ids::{CampaignId, ColumnId, JoinCode, Millis, NoteId, ParticipantId, RoomId, StepId};
 use atelier_shared::machine::{NewRoom, NewWorkshop, create};
 use atelier_shared::model::{Column, ColumnKind, Settings};
@@ -27,7 +27,8 @@ fn workshop() -> Workshop {
         campaign: CampaignId(Uuid::new_v4()),
         origin: None,
         template: "brainstorm-vote".into(),
-        code: JoinCode::from_random_bytes([7; JoinCode::LEN]),
+        // Codes are unique across the nodes of a store: each workshop its own.
+        code: JoinCode::from_random_bytes(std::array::from_fn(|i| Uuid::new_v4().as_bytes()[i])),
         title: "Atelier des quartiers".into(),
         settings: Settings::default(),
         rooms: vec![NewRoom {
@@ -114,6 +115,14 @@ fn node(db: &Database, name: &str) -> PgStore {
     .unwrap()
 }
 
+/// Takes workshop `id` on `node`, which must succeed.
+fn acquire(node: &mut PgStore, id: WorkshopId) -> (Workshop, Vec<Stored>, atelier_server::store::Receipts) {
+    match node.acquire(id).unwrap() {
+        Acquired::Here(found) => *found,
+        other => panic!("{} could not take {id}: {other:?}", node.node()),
+    }
+}
+
 fn events_stored(db: &Database, w: WorkshopId) -> u64 {
     db.query_text(&format!("SELECT count(*) FROM events WHERE workshop = '{w}'"))
         .unwrap()
@@ -153,11 +162,25 @@ fn a_workshop_comes_back_whole_with_its_credentials_and_receipts() {
     drop(a);
 
     let mut b = node(&db, "b");
-    assert_eq!(b.server_key().unwrap().to_hex(), key.to_hex(), "every node derives the same organiser keys");
-    let loaded = b.load().unwrap();
-    assert_eq!(loaded.workshops, vec![w.clone()]);
-    assert_eq!(loaded.credentials, vec![(w.id, Stored::participant(alice, &secret))]);
-    let receipts = &loaded.receipts[&w.id];
+    assert_eq!(
+        b.server_key().unwrap().to_hex(),
+        key.to_hex(),
+        "every node derives the same organiser keys"
+    );
+    assert!(
+        b.load().unwrap().workshops.is_empty(),
+        "taken when asked for, not at start-up"
+    );
+    let stored = Stored::participant(alice, &secret);
+    assert_eq!(b.locate(&Locate::Code(w.code.clone())).unwrap(), Some(w.id));
+    assert_eq!(
+        b.locate(&Locate::Credential(stored.to_text())).unwrap(),
+        Some(w.id)
+    );
+    let (loaded, credentials, receipts) = acquire(&mut b, w.id);
+    assert_eq!(loaded, w);
+    assert_eq!(credentials, vec![stored]);
+    let receipts = &receipts;
     assert!(receipts.contains(CommandKey {
         participant: LEAD,
         id: w.seq
@@ -192,14 +215,24 @@ fn a_second_node_leaves_a_live_nodes_workshops_alone_until_they_are_handed_over(
     a.load().unwrap();
     a.write(&[created(&w), post(&mut w, 1)]).unwrap();
 
+    let mut asked = a.handovers().unwrap();
     let mut b = node(&db, "b");
-    assert!(b.load().unwrap().workshops.is_empty(), "a serves it");
+    assert!(
+        matches!(b.acquire(w.id).unwrap(), Acquired::Elsewhere),
+        "a serves it"
+    );
+    // `a` hears that `b` wants it (its hub then closes the workshop and releases it).
+    let heard = std::thread::spawn(move || asked.blocking_recv()).join().unwrap();
+    assert_eq!(heard, Some(w.id));
     a.write(&[post(&mut w, 2)]).unwrap();
+    assert!(matches!(
+        b.acquire(WorkshopId(Uuid::new_v4())).unwrap(),
+        Acquired::Absent
+    ));
 
     // A clean stop gives the leases back: no waiting for them to expire.
     drop(a);
-    let loaded = b.load().unwrap();
-    assert_eq!(loaded.workshops, vec![w.clone()]);
+    assert_eq!(acquire(&mut b, w.id).0, w);
     b.write(&[post(&mut w, 3)]).unwrap();
     assert_eq!(events_stored(&db, w.id), 3);
 }
@@ -214,13 +247,15 @@ fn a_node_that_lost_its_lease_has_every_write_refused() {
     // `a` stalls (a long pause, a partition) past its lease; `b` takes over.
     db.execute("UPDATE leases SET expires = now() - interval '1 second'");
     let mut b = node(&db, "b");
-    let loaded = b.load().unwrap();
-    assert_eq!(loaded.workshops, vec![w.clone()], "b reads all a acknowledged");
+    assert_eq!(acquire(&mut b, w.id).0, w, "b reads all a acknowledged");
 
     // `a` wakes up believing it still serves the workshop, with its own next event.
     let mut stale = w.clone();
     let refused = a.write(&[post(&mut stale, 2)]).unwrap_err();
-    assert!(matches!(refused, StoreError::NotOwner(id) if id == w.id), "{refused}");
+    assert!(
+        matches!(refused, StoreError::NotOwner(id) if id == w.id),
+        "{refused}"
+    );
     assert!(!refused.is_transient(), "the workshop stops on this node");
     // Even a record that does not collide with b's history is refused.
     let credential = Record::Credential {
@@ -233,7 +268,10 @@ fn a_node_that_lost_its_lease_has_every_write_refused() {
     // The new owner carries on from what was acknowledged.
     b.write(&[post(&mut w, 2)]).unwrap();
     assert_eq!(events_stored(&db, w.id), 2);
-    assert!(matches!(a.write(&[post(&mut stale, 3)]), Err(StoreError::NotOwner(_))));
+    assert!(matches!(
+        a.write(&[post(&mut stale, 3)]),
+        Err(StoreError::NotOwner(_))
+    ));
 
     // `a`'s other workshops are not affected by the loss of this one.
     let mut other = workshop();
@@ -250,7 +288,7 @@ fn a_node_restarted_under_its_name_takes_its_workshops_back_at_once() {
     // `kill -9`: the process is gone without handing anything back, its leases
     // still run for a minute. The same node, started again, does not wait.
     let mut after = node(&db, "atelier-1");
-    assert_eq!(after.load().unwrap().workshops, vec![w.clone()]);
+    assert_eq!(acquire(&mut after, w.id).0, w);
     // Were the old process still writing (two processes under one name, by mistake),
     // the epoch fences it off: one history, never two.
     let mut stale = w.clone();

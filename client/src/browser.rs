@@ -80,13 +80,18 @@ pub fn origin() -> String {
 }
 
 /// The websocket URL of the server that served the page.
-pub fn websocket_url() -> String {
+/// The workshop is named for the proxy in front of several servers, which sends
+/// every connection of a workshop to the server that holds it.
+pub fn websocket_url(workshop: atelier_shared::WorkshopId) -> String {
     let location = window().location();
     let scheme = match location.protocol().as_deref() {
         Ok("https:") => "wss:",
         _ => "ws:",
     };
-    format!("{scheme}//{}/ws", location.host().unwrap_or_default())
+    format!(
+        "{scheme}//{}/ws?workshop={workshop}",
+        location.host().unwrap_or_default()
+    )
 }
 
 /// The part of the URL after `#`, without it.

@@ -843,6 +843,7 @@ pub static FR: Texts = Texts {
         ErrorCode::Lagging | ErrorCode::Idle => "La connexion a décroché : reconnexion en cours.",
         ErrorCode::ServerBusy => "Le serveur est très sollicité : nouvel essai dans un instant.",
         ErrorCode::ShuttingDown => "Le serveur redémarre : reconnexion en cours.",
+        ErrorCode::Moving => "L'atelier passe sur un autre serveur : reconnexion en cours.",
         ErrorCode::RateLimited => "Trop d'actions d'un coup : patientez un instant.",
         ErrorCode::TooManyConnections => {
             "Trop de connexions depuis votre réseau : fermez les onglets Atelier en trop."
@@ -1311,6 +1312,7 @@ pub static EN: Texts = Texts {
         ErrorCode::Lagging | ErrorCode::Idle => "The connection dropped: reconnecting.",
         ErrorCode::ServerBusy => "The server is very busy: trying again in a moment.",
         ErrorCode::ShuttingDown => "The server is restarting: reconnecting.",
+        ErrorCode::Moving => "The workshop is moving to another server: reconnecting.",
         ErrorCode::RateLimited => "Too many actions at once: wait a moment.",
         ErrorCode::TooManyConnections => "Too many connections from your network: close extra Atelier tabs.",
     },

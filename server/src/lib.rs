@@ -102,6 +102,7 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
         Some(url) => url.trim_end_matches('/').to_owned(),
         None => format!("http://{}", reachable(listener.local_addr()?)),
     };
+    let mut handovers = None;
     let (committer, loaded, key) = match (&config.store_url, &config.data_dir) {
         (Some(url), _) => {
             // The driver runs its own small runtime: not from inside this one.
@@ -114,8 +115,12 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
             })
             .join()
             .map_err(|_| anyhow::anyhow!("opening the PostgreSQL store panicked"))?;
-            let (store, loaded, key) = opened?;
-            tracing::info!(node = store.node(), "store on PostgreSQL");
+            let (mut store, loaded, key) = opened?;
+            tracing::info!(
+                node = store.node(),
+                "store on PostgreSQL, shared with any other node naming it"
+            );
+            handovers = store.handovers();
             (Some(Committer::start(store)), loaded, key)
         }
         (None, Some(dir)) => {
@@ -133,7 +138,11 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
     if restored > 0 {
         tracing::info!(workshops = restored, "workshops restored from the store");
     }
-    Ok(Arc::new(hub))
+    let hub = Arc::new(hub);
+    if let Some(asked) = handovers {
+        tokio::spawn(Arc::clone(&hub).serve_handovers(asked));
+    }
+    Ok(hub)
 }
 
 /// Serves until `shutdown` completes, then tells every websocket to reconnect later.

@@ -291,9 +291,11 @@ fn store_url(given: &str) -> Result<String, String> {
     if given.starts_with("postgres://") || given.starts_with("postgresql://") {
         Ok(given.to_owned())
     } else {
-        Err("a PostgreSQL URL, e.g. postgres://atelier:PASSWORD@db.example.org/atelier \
+        Err(
+            "a PostgreSQL URL, e.g. postgres://atelier:PASSWORD@db.example.org/atelier \
              (without --store, the store is in --data-dir)"
-            .into())
+                .into(),
+        )
     }
 }
 

@@ -125,6 +125,9 @@ pub enum ErrorCode {
     RateLimited,
     /// Too many connections from the same network address: close other tabs.
     TooManyConnections,
+    /// The workshop is moving to another server (one was lost, or hands it over):
+    /// reconnect in a moment.
+    Moving,
 }
 
 impl ErrorCode {
@@ -146,6 +149,7 @@ impl ErrorCode {
             ErrorCode::Lagging => Some(4008),
             ErrorCode::Idle => Some(4009),
             ErrorCode::TooManyConnections => Some(4029),
+            ErrorCode::Moving => Some(4012),
         }
     }
 
@@ -160,7 +164,7 @@ impl ErrorCode {
 
     /// The error a close code stands for, if it is one of ours.
     pub fn from_close_code(code: u16) -> Option<ErrorCode> {
-        const FATAL: [ErrorCode; 10] = [
+        const FATAL: [ErrorCode; 11] = [
             ErrorCode::TooLarge,
             ErrorCode::ServerBusy,
             ErrorCode::ShuttingDown,
@@ -171,6 +175,7 @@ impl ErrorCode {
             ErrorCode::Lagging,
             ErrorCode::Idle,
             ErrorCode::TooManyConnections,
+            ErrorCode::Moving,
         ];
         FATAL.into_iter().find(|e| e.close_code() == Some(code))
     }

@@ -51,7 +51,9 @@ fn bin_dir() -> PathBuf {
         .collect();
     versions.sort();
     versions.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
-        panic!("no PostgreSQL under /usr/lib/postgresql: `apt-get install postgresql` (`cargo xtask test` does)")
+        panic!(
+            "no PostgreSQL under /usr/lib/postgresql: `apt-get install postgresql` (`cargo xtask test` does)"
+        )
     })
 }
 
@@ -83,10 +85,22 @@ fn start_cluster() {
         std::fs::create_dir_all(&dir).expect("create the cluster's directory");
         if running_as_root() {
             let chown = Command::new("chown").arg("postgres:postgres").arg(&dir).status();
-            assert!(chown.is_ok_and(|s| s.success()), "chown {} to postgres", dir.display());
+            assert!(
+                chown.is_ok_and(|s| s.success()),
+                "chown {} to postgres",
+                dir.display()
+            );
         }
         let made = as_owner(&bin.join("initdb"))
-            .args(["-U", "atelier", "--auth=trust", "-E", "UTF8", "--no-instructions", "-D"])
+            .args([
+                "-U",
+                "atelier",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+                "-D",
+            ])
             .arg(&dir)
             .output()
             .expect("run initdb");
@@ -127,7 +141,9 @@ fn wait_for(url: &str) {
 /// Runs `f` on a thread of its own: the synchronous driver runs a runtime of its
 /// own, which cannot start on a thread of the test's.
 fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::spawn(f).join().expect("the PostgreSQL helper panicked")
+    std::thread::spawn(f)
+        .join()
+        .expect("the PostgreSQL helper panicked")
 }
 
 /// A database of one test's own, dropped (with whoever is still connected) when

@@ -65,11 +65,27 @@ impl TestServer {
     }
 
     /// Sends a request and reads the whole answer: status, headers, body.
+    /// Sends `request`; follows a `307` to this server as a browser does (same
+    /// method, headers and body): a node sends a request that names a workshop only
+    /// by its join code to ask again naming it.
     async fn exchange(&self, request: Request<Full<Bytes>>) -> (StatusCode, HeaderMap, Bytes) {
-        let response = self.http.request(request).await.expect("HTTP response");
-        let (parts, body) = response.into_parts();
-        let bytes = body.collect().await.expect("body").to_bytes();
-        (parts.status, parts.headers, bytes)
+        let (head, body) = request.into_parts();
+        let mut request = Request::from_parts(head.clone(), body.clone());
+        for _ in 0..3 {
+            let response = self.http.request(request).await.expect("HTTP response");
+            let (parts, answer) = response.into_parts();
+            let bytes = answer.collect().await.expect("body").to_bytes();
+            let location = parts.headers.get("location").and_then(|l| l.to_str().ok());
+            match location {
+                Some(path) if parts.status == StatusCode::TEMPORARY_REDIRECT && path.starts_with('/') => {
+                    let mut again = head.clone();
+                    again.uri = self.url(path).parse().expect("a redirection to a path");
+                    request = Request::from_parts(again, body.clone());
+                }
+                _ => return (parts.status, parts.headers, bytes),
+            }
+        }
+        panic!("redirected more than 3 times");
     }
 
     /// `POST path` declaring a body of `length` bytes and sending none of it: the

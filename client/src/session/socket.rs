@@ -15,7 +15,7 @@ use super::*;
 
 impl Session {
     pub(super) fn connect(self) {
-        let Ok(socket) = WebSocket::new(&browser::websocket_url()) else {
+        let Ok(socket) = WebSocket::new(&browser::websocket_url(self.workshop_id)) else {
             self.schedule_reconnect();
             return;
         };

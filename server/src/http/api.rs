@@ -3,6 +3,7 @@
 //! with a code and a name), `DELETE /api/workshops/{id}` (the lead deletes their
 //! workshop), `GET /api/templates`, `GET /api/health`.
 
+use crate::http::routing::Routed;
 use std::sync::Arc;
 
 use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined, TemplateSummary};
@@ -51,8 +52,12 @@ pub async fn code_info(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
+    routed: Routed,
 ) -> Result<Json<CodeInfo>, ApiError> {
-    let handle = hub.open_code(ip, &code)?;
+    let handle = hub
+        .open_code(ip, &code, routed.workshop)
+        .await
+        .map_err(|e| routed.answer(e))?;
     Ok(Json(CodeInfo {
         workshop: handle.id,
         title: handle.title.to_string(),
@@ -66,9 +71,12 @@ pub async fn join_qr(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
+    routed: Routed,
 ) -> Result<impl IntoResponse, ApiError> {
     let code = JoinCode::parse(&code).ok_or(ApiError::UnknownCode)?;
-    hub.open_code(ip, code.as_str())?;
+    hub.open_code(ip, code.as_str(), routed.workshop)
+        .await
+        .map_err(|e| routed.answer(e))?;
     let link = format!("{}/j/{code}", hub.public_url);
     let svg =
         qr_svg(&link).ok_or_else(|| ApiError::BadRequest("this link is too long for a QR code".into()))?;
@@ -94,10 +102,14 @@ fn qr_svg(text: &str) -> Option<String> {
 pub async fn join(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
+    routed: Routed,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Json<Joined>, ApiError> {
     let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let joined = hub.join(ip, &request.code, &request.name).await?;
+    let joined = hub
+        .join(ip, &request.code, &request.name, routed.workshop)
+        .await
+        .map_err(|e| routed.answer(e))?;
     tracing::info!(workshop = %joined.workshop, participant = %joined.participant, "participant joined");
     Ok(Json(joined))
 }

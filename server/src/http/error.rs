@@ -41,6 +41,14 @@ pub enum ApiError {
     TooLarge { max_kib: usize },
     #[error("too many attempts from your address: try again in {retry_after} s")]
     TooManyRequests { retry_after: u32 },
+    #[error("no such workshop")]
+    NoSuchWorkshop,
+    /// Another node serves the workshop: ask again at `location`, which names it
+    /// for the proxy.
+    #[error("another server serves this workshop: ask again at {location}")]
+    Elsewhere { location: String },
+    #[error("the workshop is moving to another server; try again in a moment")]
+    Moving,
     /// A fault of the server's own (details go to the log, not the client).
     #[error("something went wrong on the server")]
     Internal,
@@ -67,6 +75,11 @@ impl From<HubError> for ApiError {
             HubError::NoAccess => ApiError::NoAccess,
             HubError::TooManyRequests { wait } => ApiError::too_many_requests(wait),
             HubError::Internal => ApiError::Internal,
+            HubError::NoSuchWorkshop => ApiError::NoSuchWorkshop,
+            // Only requests that name a workshop by its code are sent elsewhere, by
+            // `http::routing`, which knows where they went.
+            HubError::Elsewhere(_) => ApiError::Moving,
+            HubError::Moving => ApiError::Moving,
         }
     }
 }
@@ -86,9 +99,13 @@ impl IntoResponse for ApiError {
             ApiError::NotFacilitator | ApiError::NoAccess => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::NoSuchWorkshop => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Elsewhere { .. } => (StatusCode::TEMPORARY_REDIRECT, "elsewhere"),
+            ApiError::Moving => (StatusCode::SERVICE_UNAVAILABLE, "moving"),
         };
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            ApiError::Moving => Some(1),
             _ => None,
         };
         let rejection = match &self {
@@ -102,6 +119,11 @@ impl IntoResponse for ApiError {
             retry_after_secs: retry_after,
         };
         let mut response = (status, Json(body)).into_response();
+        if let ApiError::Elsewhere { location } = &self
+            && let Ok(location) = HeaderValue::from_str(location)
+        {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
         if let Some(secs) = retry_after {
             response
                 .headers_mut()

@@ -1,10 +1,12 @@
-//! The HTTP surface: the JSON API, the websocket endpoint and the built client.
+//! The HTTP surface: the JSON API, the websocket endpoint and the built client;
+//! `routing`: requests that name a workshop, for several nodes behind a proxy.
 
 pub mod api;
 pub mod client;
 pub mod error;
 pub mod organiser;
 pub mod reports;
+pub mod routing;
 
 use std::net::IpAddr;
 use std::sync::Arc;

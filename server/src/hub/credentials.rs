@@ -68,6 +68,13 @@ impl Credentials {
         self.former_organisers.remove(&id);
     }
 
+    /// Every credential of workshop `id` stops working here (it is served elsewhere).
+    pub(super) fn forget_all_of(&self, id: WorkshopId) {
+        self.participants
+            .retain(|_, credential| credential.workshop != id);
+        self.former_organisers.remove(&id);
+    }
+
     /// Whose `token` is, and in which workshop, if it is genuine.
     pub(super) fn holder(&self, token: &Token) -> Option<(WorkshopId, ParticipantId)> {
         let (participant, presented) = secret::parse_token(token)?;

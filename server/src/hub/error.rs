@@ -25,6 +25,17 @@ pub enum HubError {
     NoAccess,
     #[error("too many attempts from this address")]
     TooManyRequests { wait: Duration },
+    /// No workshop has this id (or token) here, nor in a shared store.
+    #[error("no such workshop")]
+    NoSuchWorkshop,
+    /// Another node serves this workshop: ask again through the proxy, naming it
+    /// (`?workshop=ID`), which sends the request to the node it belongs with.
+    #[error("another node serves this workshop")]
+    Elsewhere(atelier_shared::WorkshopId),
+    /// The workshop is moving between nodes (one was lost, or is handing it over):
+    /// try again in a moment.
+    #[error("the workshop is moving to another server; try again in a moment")]
+    Moving,
     /// A fault of the server's own (already logged).
     #[error("something went wrong on the server")]
     Internal,

@@ -131,8 +131,13 @@ impl Hub {
             }
             return Err(error);
         }
-        for (workshop, _) in workshops {
-            self.start(workshop, Receipts::default());
+        if self.shared_store() {
+            // The proxy sends each to the node it belongs with, which takes it then.
+            self.let_go(workshops.iter().map(|(w, _)| w.id).collect()).await;
+        } else {
+            for (workshop, _) in workshops {
+                self.start(workshop, Receipts::default());
+            }
         }
         Ok(created)
     }
@@ -143,7 +148,11 @@ impl Hub {
         id: WorkshopId,
         token: &Token,
     ) -> Result<(Workshop, WorkshopHandle), HubError> {
-        let (handle, participant) = self.authenticate(token).ok_or(HubError::NotFacilitator)?;
+        let (handle, participant) = match self.authenticate_anywhere(token).await {
+            Ok(found) => found,
+            Err(HubError::NoSuchWorkshop) => return Err(HubError::NotFacilitator),
+            Err(other) => return Err(other),
+        };
         if handle.id != id {
             return Err(HubError::NotFacilitator);
         }
@@ -200,7 +209,11 @@ impl Hub {
         // Either credential opens it: a stale organiser cookie does not lock the
         // lead out of their own report.
         if key.is_some_and(|key| self.credentials.opens_reports(id, key)) {
-            let handle = self.workshop(id).ok_or(HubError::NoAccess)?;
+            let handle = match self.find(id, true).await {
+                Ok(handle) => handle,
+                Err(HubError::NoSuchWorkshop) => return Err(HubError::NoAccess),
+                Err(other) => return Err(other),
+            };
             return Ok(handle
                 .inspect()
                 .await
@@ -262,10 +275,27 @@ impl Hub {
     /// opens only if this network had already shown it knows its workshop (see
     /// [`crate::guard::Known`]); any other code, right or wrong, waits for the
     /// allowance to come back, so that guessing learns nothing.
-    pub fn open_code(&self, ip: IpAddr, code: &str) -> Result<WorkshopHandle, HubError> {
+    ///
+    /// With a shared store, a code of a workshop served by no node here is looked
+    /// up in the store: a request the proxy `routed` here by that workshop takes it;
+    /// any other is sent to ask again, naming it ([`HubError::Elsewhere`]).
+    pub async fn open_code(
+        &self,
+        ip: IpAddr,
+        code: &str,
+        routed: Option<WorkshopId>,
+    ) -> Result<WorkshopHandle, HubError> {
         let now = Instant::now();
         let guesses = &self.guards.code_guesses;
-        let found = self.by_code(code);
+        let mut found = self.by_code(code).filter(|h| !h.is_closed());
+        if found.is_none()
+            && let Some(id) = self.locate_code(code).await?
+        {
+            if routed != Some(id) {
+                return Err(HubError::Elsewhere(id));
+            }
+            found = Some(self.find(id, true).await?);
+        }
         if let Err(wait) = guesses.check(ip, now) {
             return match found {
                 Some(handle) if self.guards.known.knows(ip, handle.id, now) => Ok(handle),
@@ -285,12 +315,18 @@ impl Hub {
     }
 
     /// Admits `name` into the workshop with `code` and gives them their token.
-    pub async fn join(&self, ip: IpAddr, code: &str, name: &str) -> Result<Joined, HubError> {
+    pub async fn join(
+        &self,
+        ip: IpAddr,
+        code: &str,
+        name: &str,
+        routed: Option<WorkshopId>,
+    ) -> Result<Joined, HubError> {
         self.guards
             .joins
             .take(ip, Instant::now())
             .map_err(|wait| HubError::TooManyRequests { wait })?;
-        let handle = self.open_code(ip, code)?;
+        let handle = self.open_code(ip, code, routed).await?;
         let participant = ParticipantId(Uuid::new_v4());
         // The credential is durable before the participant exists: a crash in between
         // leaves a credential nobody was given (harmless), never a participant nobody

@@ -4,6 +4,8 @@
 //! - [`registry`]: where every live workshop is (its actor, its join code).
 //! - [`credentials`]: who holds which token; which key opens which reports.
 //! - [`lifecycle`]: create, continue, import, join, read the reports, delete.
+//! - [`nodes`]: several nodes on a shared store: workshops taken from it when
+//!   asked for, handed over when another node asks.
 //! - [`error`]: why the hub refused ([`HubError`]), which `http` turns into a
 //!   status; nothing here knows HTTP.
 //!
@@ -13,6 +15,7 @@
 mod credentials;
 mod error;
 mod lifecycle;
+mod nodes;
 mod registry;
 
 use std::net::IpAddr;
@@ -55,6 +58,8 @@ pub struct Hub {
     /// One archive is read and checked at a time: what imports hold in memory is
     /// bounded by one archive, however many arrive at once.
     imports: tokio::sync::Semaphore,
+    /// Workshops being taken from a shared store, one summons each at a time.
+    summoning: dashmap::DashMap<WorkshopId, std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// A connection's claim on the connection budget, the server's and its address's;
@@ -93,6 +98,7 @@ impl Hub {
             store,
             guards: Guards::new(&config.limits),
             imports: tokio::sync::Semaphore::new(1),
+            summoning: dashmap::DashMap::new(),
             config,
         }
     }

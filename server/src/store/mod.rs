@@ -35,7 +35,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Instant;
 
-use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
+use atelier_shared::{Event, JoinCode, ParticipantId, Workshop, WorkshopId};
 use thiserror::Error;
 
 use crate::metrics::METRICS;
@@ -165,7 +165,45 @@ impl StoreError {
 /// ([`StoreError::Unavailable`]).
 pub trait Store: Send + fmt::Debug + 'static {
     fn write(&mut self, batch: &[Record]) -> Result<(), StoreError>;
+    /// What this node serves from the start. A store shared by several nodes gives
+    /// nothing here: each workshop is [acquired](Store::acquire) when asked for.
     fn load(&mut self) -> Result<Loaded, StoreError>;
+
+    /// Takes workshop `id` for this node and reads it back. A store that
+    /// [`load`](Store::load)s everything never has more to give.
+    fn acquire(&mut self, _id: WorkshopId) -> Result<Acquired, StoreError> {
+        Ok(Acquired::Absent)
+    }
+
+    /// Gives workshop `id` back: another node may take it at once.
+    fn release(&mut self, _id: WorkshopId) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// The workshop a join code or a credential belongs to, among those this node
+    /// does not serve.
+    fn locate(&mut self, _key: &Locate) -> Result<Option<WorkshopId>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// A workshop asked of a shared store.
+#[derive(Debug)]
+pub enum Acquired {
+    /// Taken for this node: the workshop, its credentials and its receipts.
+    Here(Box<(Workshop, Vec<Stored>, Receipts)>),
+    /// Another node serves it; it was asked to hand it over.
+    Elsewhere,
+    /// No such workshop.
+    Absent,
+}
+
+/// What a workshop is looked up by.
+#[derive(Debug)]
+pub enum Locate {
+    Code(JoinCode),
+    /// A credential as stored ([`Stored::to_text`]).
+    Credential(String),
 }
 
 /// Rebuilds a workshop from its creation and its events, checking they follow on.
@@ -227,9 +265,13 @@ pub struct CommitStats {
     pub transactions: AtomicU64,
 }
 
+/// A question put to the store between two writes (`Committer::ask`).
+type Question = Box<dyn FnOnce(&mut dyn Store) + Send>;
+
 /// What the writer thread is asked to do.
 enum Job {
     Write(Vec<Record>, Waiter),
+    Ask(Question),
     /// Write what came before, close the store (its lock is released), then answer.
     Close(mpsc::Sender<()>),
 }
@@ -253,19 +295,27 @@ impl Committer {
                 while let Ok(first) = inbox.recv() {
                     let (mut batch, first) = match first {
                         Job::Write(records, waiter) => (records, waiter),
+                        Job::Ask(question) => {
+                            question(&mut store);
+                            continue;
+                        }
                         Job::Close(done) => {
                             closing = Some(done);
                             break;
                         }
                     };
                     let mut waiters = vec![(0..batch.len(), first)];
-                    while waiters.len() < MAX_GROUP && closing.is_none() {
+                    // A question that arrives during the gathering is answered after
+                    // the batch, in the order it was asked.
+                    let mut asked = None;
+                    while waiters.len() < MAX_GROUP && closing.is_none() && asked.is_none() {
                         match inbox.try_recv() {
                             Ok(Job::Write(records, waiter)) => {
                                 let start = batch.len();
                                 batch.extend(records);
                                 waiters.push((start..batch.len(), waiter));
                             }
+                            Ok(Job::Ask(question)) => asked = Some(question),
                             Ok(Job::Close(done)) => closing = Some(done),
                             Err(_) => break,
                         }
@@ -290,6 +340,9 @@ impl Committer {
                             report(&outcome, &mut failing);
                             let _ = waiter.send(outcome.map_err(Arc::new));
                         }
+                    }
+                    if let Some(question) = asked {
+                        question(&mut store);
                     }
                     if closing.is_some() {
                         break;
@@ -321,6 +374,25 @@ impl Committer {
         self.submit(records)
             .await
             .unwrap_or_else(|_| Err(Arc::new(StoreError::Stopped)))
+    }
+
+    /// Runs `question` on the store's thread, after what was submitted before; the
+    /// answer is `Stopped` if the writer has stopped.
+    pub async fn ask<T: Send + 'static>(
+        &self,
+        question: impl FnOnce(&mut dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, Arc<StoreError>> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Ask(Box::new(move |store| {
+            let _ = reply.send(question(store));
+        }));
+        if self.queue.send(job).is_err() {
+            return Err(Arc::new(StoreError::Stopped));
+        }
+        match answer.await {
+            Ok(outcome) => outcome.map_err(Arc::new),
+            Err(_) => Err(Arc::new(StoreError::Stopped)),
+        }
     }
 
     /// Writes what was submitted before, then closes the store and releases its

@@ -23,12 +23,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 use ::postgres::error::SqlState;
+use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::{Client, NoTls};
+use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
 
 use super::sqlite::sum;
-use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay};
+use super::{Acquired, CommandKey, Loaded, Locate, Receipts, Record, Store, StoreError, replay};
 use crate::secret::{ServerKey, Stored};
 
 /// The schema's version, in `atelier_meta`.
@@ -47,6 +48,7 @@ const SCHEMA: &str = "
         created TEXT NOT NULL,
         sum BIGINT
     );
+    CREATE UNIQUE INDEX IF NOT EXISTS workshops_by_code ON workshops ((created::json ->> 'code'));
     CREATE TABLE IF NOT EXISTS events (
         workshop TEXT NOT NULL,
         seq BIGINT NOT NULL,
@@ -136,6 +138,8 @@ pub struct PgStore {
     /// The epoch of every lease this node holds.
     held: HashMap<WorkshopId, i64>,
     heartbeat: Heartbeat,
+    /// Workshops other nodes ask this one to hand over, until the hub takes them.
+    handovers: Option<tokio::sync::mpsc::UnboundedReceiver<WorkshopId>>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -178,12 +182,20 @@ fn unreachable(error: &::postgres::Error) -> bool {
         })
 }
 
+/// What the database said, not only "db error".
+fn said(error: &::postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => error.to_string(),
+    }
+}
+
 /// A write error as the committer needs it: transient or the batch's fault.
 fn classify(error: ::postgres::Error) -> StoreError {
     if unreachable(&error) {
-        StoreError::Unavailable(error.to_string())
+        StoreError::Unavailable(said(&error))
     } else {
-        StoreError::Refused(error.to_string())
+        StoreError::Refused(said(&error))
     }
 }
 
@@ -200,28 +212,29 @@ impl PgStore {
             return Err(open_error("a node needs a name (--node)".into()));
         }
         let mut client = Client::connect(url, NoTls).map_err(|e| open_error(connect_advice(&e)))?;
-        let mut schema = client.transaction().map_err(|e| open_error(e.to_string()))?;
+        let mut schema = client.transaction().map_err(|e| open_error(said(&e)))?;
         schema
             .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
-            .map_err(|e| open_error(e.to_string()))?;
-        schema.batch_execute(SCHEMA).map_err(|e| open_error(e.to_string()))?;
+            .map_err(|e| open_error(said(&e)))?;
+        schema.batch_execute(SCHEMA).map_err(|e| open_error(said(&e)))?;
         schema
             .execute(
                 "INSERT INTO atelier_meta (key, value) VALUES ('version', $1) ON CONFLICT (key) DO NOTHING",
                 &[&VERSION.to_string()],
             )
-            .map_err(|e| open_error(e.to_string()))?;
+            .map_err(|e| open_error(said(&e)))?;
         let version: String = schema
             .query_one("SELECT value FROM atelier_meta WHERE key = 'version'", &[])
-            .map_err(|e| open_error(e.to_string()))?
+            .map_err(|e| open_error(said(&e)))?
             .get(0);
         if version.parse::<i64>().map_or(true, |v| v > VERSION) {
             return Err(open_error(format!(
                 "its schema is version {version}, newer than this Atelier's ({VERSION}): run the newer Atelier"
             )));
         }
-        schema.commit().map_err(|e| open_error(e.to_string()))?;
-        let heartbeat = Heartbeat::start(url, &leases).map_err(|e| open_error(connect_advice(&e)))?;
+        schema.commit().map_err(|e| open_error(said(&e)))?;
+        let (asked, handovers) = tokio::sync::mpsc::unbounded_channel();
+        let heartbeat = Heartbeat::start(url, &leases, asked).map_err(|e| open_error(connect_advice(&e)))?;
         Ok(PgStore {
             client,
             url: url.to_owned(),
@@ -229,6 +242,7 @@ impl PgStore {
             leases,
             held: HashMap::new(),
             heartbeat,
+            handovers: Some(handovers),
         })
     }
 
@@ -245,16 +259,21 @@ impl PgStore {
                 "INSERT INTO atelier_meta (key, value) VALUES ('server_key', $1) ON CONFLICT (key) DO NOTHING",
                 &[&fresh],
             )
-            .map_err(|e| open_error(e.to_string()))?;
+            .map_err(|e| open_error(said(&e)))?;
         let kept: String = self
             .client
             .query_one("SELECT value FROM atelier_meta WHERE key = 'server_key'", &[])
-            .map_err(|e| open_error(e.to_string()))?
+            .map_err(|e| open_error(said(&e)))?
             .get(0);
         ServerKey::from_hex(&kept).ok_or_else(|| StoreError::Corrupt {
             path: self.shown.clone(),
             reason: "the server key in atelier_meta is not 64 hex digits".into(),
         })
+    }
+
+    /// The workshops other nodes ask this one to hand over (once: the hub takes it).
+    pub fn handovers(&mut self) -> Option<tokio::sync::mpsc::UnboundedReceiver<WorkshopId>> {
+        self.handovers.take()
     }
 
     /// This node's name.
@@ -283,7 +302,8 @@ impl PgStore {
         if !self.client.is_closed() {
             return Ok(());
         }
-        self.client = Client::connect(&self.url, NoTls).map_err(|e| StoreError::Unavailable(connect_advice(&e)))?;
+        self.client =
+            Client::connect(&self.url, NoTls).map_err(|e| StoreError::Unavailable(connect_advice(&e)))?;
         tracing::info!(store = %self.shown, "reconnected to the database");
         Ok(())
     }
@@ -303,7 +323,9 @@ impl PgStore {
             .map_err(|e| corrupt(e.to_string()))?;
         let (created, check): (String, Option<i64>) = (row.get(0), row.get(1));
         if check.is_some_and(|check| check != sum(&[key.as_bytes(), created.as_bytes()])) {
-            return Err(corrupt(format!("workshop {id} was changed (its checksum differs)")));
+            return Err(corrupt(format!(
+                "workshop {id} was changed (its checksum differs)"
+            )));
         }
         let workshop: Workshop =
             serde_json::from_str(&created).map_err(|e| corrupt(format!("workshop {id}: {e}")))?;
@@ -375,7 +397,8 @@ impl PgStore {
 /// What to do when the database cannot be reached.
 fn connect_advice(error: &::postgres::Error) -> String {
     format!(
-        "{error}: check that PostgreSQL runs and that the URL (host, port, database, user, password) is right"
+        "{}: check that PostgreSQL runs and that the URL (host, port, database, user, password) is right",
+        said(error)
     )
 }
 
@@ -392,9 +415,9 @@ fn touched(batch: &[Record]) -> BTreeSet<WorkshopId> {
         .iter()
         .filter_map(|record| match record {
             Record::Created { .. } => None,
-            Record::Events { workshop, .. } | Record::Credential { workshop, .. } | Record::Deleted { workshop } => {
-                Some(*workshop)
-            }
+            Record::Events { workshop, .. }
+            | Record::Credential { workshop, .. }
+            | Record::Deleted { workshop } => Some(*workshop),
         })
         .filter(|id| !created.contains(id))
         .collect()
@@ -442,10 +465,13 @@ impl Store for PgStore {
         for record in batch {
             match record {
                 Record::Created { workshop } => {
-                    let json = serde_json::to_string(workshop).map_err(|e| StoreError::Refused(e.to_string()))?;
+                    let json =
+                        serde_json::to_string(workshop).map_err(|e| StoreError::Refused(e.to_string()))?;
                     let id = workshop.id.to_string();
                     let check = sum(&[id.as_bytes(), json.as_bytes()]);
-                    transaction.execute(&created, &[&id, &json, &check]).map_err(classify)?;
+                    transaction
+                        .execute(&created, &[&id, &json, &check])
+                        .map_err(classify)?;
                     let epoch: i64 = transaction
                         .query_opt(TAKE, &[&id, &node, &ttl])
                         .map_err(classify)?
@@ -506,41 +532,65 @@ impl Store for PgStore {
         Ok(())
     }
 
-    /// Every workshop no other live node serves, its lease taken for this node.
+    /// Nothing: with a store shared by several nodes, each workshop is acquired by
+    /// the node the proxy sends it to, when it is first asked for.
     fn load(&mut self) -> Result<Loaded, StoreError> {
+        Ok(Loaded::default())
+    }
+
+    fn acquire(&mut self, id: WorkshopId) -> Result<Acquired, StoreError> {
         self.reconnect()?;
-        let shown = self.shown.clone();
-        let failed = |e: ::postgres::Error| StoreError::Open {
-            path: shown.clone(),
-            reason: e.to_string(),
-        };
-        let ids: Vec<String> = self
+        let key = id.to_string();
+        let exists = self
             .client
-            .query("SELECT id FROM workshops ORDER BY position", &[])
-            .map_err(failed)?
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
-        let mut loaded = Loaded::default();
-        let mut elsewhere = 0;
-        for id in ids {
-            let id: WorkshopId = id.parse().map_err(|_| StoreError::Corrupt {
-                path: self.shown.clone(),
-                reason: format!("workshop id {id}"),
-            })?;
-            if !self.take(id).map_err(failed)? {
-                elsewhere += 1;
-                continue;
-            }
-            let (workshop, credentials, receipts) = self.read(id)?;
-            loaded.credentials.extend(credentials.into_iter().map(|c| (id, c)));
-            loaded.receipts.insert(id, receipts);
-            loaded.workshops.push(workshop);
+            .query_opt("SELECT 1 FROM workshops WHERE id = $1", &[&key])
+            .map_err(classify)?
+            .is_some();
+        if !exists {
+            return Ok(Acquired::Absent);
         }
-        if elsewhere > 0 {
-            tracing::info!(workshops = elsewhere, "workshops served by other nodes were left to them");
+        if !self.take(id).map_err(classify)? {
+            // Its owner hands it over between two of its writes (see `Heartbeat`).
+            self.client
+                .execute("SELECT pg_notify('atelier_handover', $1)", &[&key])
+                .map_err(classify)?;
+            return Ok(Acquired::Elsewhere);
         }
-        Ok(loaded)
+        let read = self.read(id);
+        if read.is_err() {
+            let _ = self.release(id);
+        }
+        Ok(Acquired::Here(Box::new(read?)))
+    }
+
+    fn release(&mut self, id: WorkshopId) -> Result<(), StoreError> {
+        self.reconnect()?;
+        let Some(epoch) = self.held.remove(&id) else {
+            return Ok(());
+        };
+        self.client
+            .execute(
+                "UPDATE leases SET expires = now() - interval '1 second' WHERE workshop = $1 AND node = $2 AND epoch = $3",
+                &[&id.to_string(), &self.leases.node, &epoch],
+            )
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    fn locate(&mut self, key: &Locate) -> Result<Option<WorkshopId>, StoreError> {
+        self.reconnect()?;
+        let row = match key {
+            Locate::Code(code) => self.client.query_opt(
+                "SELECT id FROM workshops WHERE created::json ->> 'code' = $1",
+                &[&code.to_string()],
+            ),
+            Locate::Credential(stored) => self.client.query_opt(
+                "SELECT workshop FROM credentials WHERE participant_token = $1",
+                &[stored],
+            ),
+        }
+        .map_err(classify)?;
+        Ok(row.and_then(|row| row.get::<_, String>(0).parse().ok()))
     }
 }
 
@@ -559,7 +609,9 @@ impl Drop for PgStore {
         );
         match released {
             Ok(count) => tracing::info!(workshops = count, "leases handed back"),
-            Err(error) => tracing::warn!("the leases could not be handed back ({error}); they expire by themselves"),
+            Err(error) => {
+                tracing::warn!("the leases could not be handed back ({error}); they expire by themselves")
+            }
         }
     }
 }
@@ -571,8 +623,19 @@ struct Heartbeat {
 }
 
 impl Heartbeat {
-    fn start(url: &str, leases: &Leases) -> Result<Heartbeat, ::postgres::Error> {
-        let mut client = Client::connect(url, NoTls)?;
+    /// Renews the leases every third of their length, and between renewals
+    /// listens for other nodes asking for one of this node's workshops.
+    fn start(
+        url: &str,
+        leases: &Leases,
+        asked: tokio::sync::mpsc::UnboundedSender<WorkshopId>,
+    ) -> Result<Heartbeat, ::postgres::Error> {
+        let connect = |url: &str| -> Result<Client, ::postgres::Error> {
+            let mut client = Client::connect(url, NoTls)?;
+            client.batch_execute("LISTEN atelier_handover")?;
+            Ok(client)
+        };
+        let mut client = connect(url)?;
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
         let (url, node, ttl) = (url.to_owned(), leases.node.clone(), leases.ttl);
@@ -583,7 +646,7 @@ impl Heartbeat {
                 let mut failing = false;
                 while !stopped.load(Ordering::Relaxed) {
                     if client.is_closed()
-                        && let Ok(fresh) = Client::connect(&url, NoTls)
+                        && let Ok(fresh) = connect(&url)
                     {
                         client = fresh;
                     }
@@ -601,12 +664,22 @@ impl Heartbeat {
                         ),
                         Err(_) => {}
                     }
-                    // Sleep in short steps, so that stopping is prompt.
-                    let mut slept = Duration::ZERO;
-                    while slept < period && !stopped.load(Ordering::Relaxed) {
-                        let step = Duration::from_millis(50).min(period - slept);
-                        thread::sleep(step);
-                        slept += step;
+                    // Until the next renewal, in short waits so that stopping is
+                    // prompt: requests for workshops (any node's: each keeps its own).
+                    let started = std::time::Instant::now();
+                    while started.elapsed() < period && !stopped.load(Ordering::Relaxed) {
+                        if client.is_closed() {
+                            thread::sleep(Duration::from_millis(50));
+                            continue;
+                        }
+                        let wait = Duration::from_millis(50).min(period.saturating_sub(started.elapsed()));
+                        let mut notifications = client.notifications();
+                        let mut heard = notifications.timeout_iter(wait);
+                        while let Ok(Some(notification)) = heard.next() {
+                            if let Ok(id) = notification.payload().parse() {
+                                let _ = asked.send(id);
+                            }
+                        }
                     }
                 }
             })

@@ -167,6 +167,11 @@ impl WorkshopHandle {
         }
     }
 
+    /// Whether its actor has stopped (its workshop deleted, handed over, or lost).
+    pub fn is_closed(&self) -> bool {
+        self.inbox.is_closed()
+    }
+
     pub async fn inspect(&self) -> Result<Inspection, Gone> {
         let (reply, answer) = oneshot::channel();
         self.send(Request::Inspect { reply }).await?;

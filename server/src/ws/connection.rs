@@ -22,7 +22,7 @@ use tracing::{Instrument, debug, field, info_span};
 use crate::clock;
 use crate::config::Limits;
 use crate::guard::{self, Pace};
-use crate::hub::{Full, Hub};
+use crate::hub::{Full, Hub, HubError};
 use crate::metrics::METRICS;
 use crate::workshop::{ConnId, Outbox, WorkshopHandle};
 
@@ -187,12 +187,19 @@ where
             if protocol != PROTOCOL_VERSION {
                 return Err(mismatch(protocol));
             }
-            hub.authenticate(&token).ok_or_else(|| {
-                Ending::error(
+            // With a shared store, the workshop is taken here if no node serves
+            // it, or asked of the node that does (the proxy sent its people here).
+            match hub.authenticate_anywhere(&token).await {
+                Ok(found) => Ok(found),
+                Err(HubError::Moving | HubError::Elsewhere(_) | HubError::Unavailable) => Err(Ending::error(
+                    ErrorCode::Moving,
+                    "this workshop is moving to another server: reconnect in a moment",
+                )),
+                Err(_) => Err(Ending::error(
                     ErrorCode::UnknownToken,
                     "unknown credential: join the workshop again",
-                )
-            })
+                )),
+            }
         }
         Ok(_) => Err(expected()),
         Err(_) => match claimed_version(&text) {
