@@ -37,7 +37,8 @@ fn server() -> &'static str {
     })
 }
 
-/// Debian's PostgreSQL programs: the newest version under /usr/lib/postgresql.
+/// Debian's PostgreSQL programs (the newest version under /usr/lib/postgresql), or
+/// those on PATH.
 fn bin_dir() -> PathBuf {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
@@ -50,11 +51,20 @@ fn bin_dir() -> PathBuf {
         })
         .collect();
     versions.sort();
-    versions.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
-        panic!(
-            "no PostgreSQL under /usr/lib/postgresql: `apt-get install postgresql` (`cargo xtask test` does)"
-        )
-    })
+    let on_path = || {
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .find(|dir| dir.join("initdb").is_file())
+    };
+    versions
+        .pop()
+        .map(|(_, bin)| bin)
+        .or_else(on_path)
+        .unwrap_or_else(|| {
+            panic!(
+                "no PostgreSQL (initdb) under /usr/lib/postgresql nor on PATH: `apt-get install postgresql` \
+             (`cargo xtask test` does), or set ATELIER_TEST_POSTGRES to a server's URL"
+            )
+        })
 }
 
 /// Runs a PostgreSQL program as the user that may: PostgreSQL refuses to run as

@@ -95,10 +95,11 @@ fn test(args: &[String]) -> Result<()> {
         .args(["test", "--workspace", "--exclude", "atelier-client"])
         .args(filter)
         .env("ATELIER_DIST", root.join("dist"))
-        // Found once here, so the tests use the same browser, driver and nginx.
+        // Found once here, so the tests use the same browser, driver and proxies.
         .env("CHROME", &tools.chrome)
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("NGINX", &tools.nginx)
+        .env("HAPROXY", &tools.haproxy)
         .status_ok()?;
     // The client's pure parts (its replica), natively: the rest of it needs a
     // browser, where the browser tests above run it.

@@ -4,8 +4,8 @@
 //!
 //! `cargo xtask test` is supported on Debian 12 or newer (and Debian-based CI); on
 //! other systems when Chromium (or Chrome), a ChromeDriver of the same major version,
-//! nginx and a C compiler are installed, with `CHROME` and `CHROMEDRIVER` set when they
-//! are not found by name.
+//! nginx, HAProxy, PostgreSQL's server programs and a C compiler are installed, with
+//! `CHROME` and `CHROMEDRIVER` set when they are not found by name.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,7 @@ use crate::run::{self, CommandExt};
 /// Where `cargo xtask test` works, said in the usage text and in every "missing" message.
 pub(crate) const SUPPORTED: &str = "`cargo xtask test` installs what it needs on Debian 12 or newer (and Debian-based CI); \
 on Ubuntu, macOS, Windows and other Linux systems install Chromium or Chrome, a ChromeDriver of the same \
-major version, nginx and a C compiler yourself, and set CHROME and CHROMEDRIVER (absolute paths) if they \
+major version, nginx, HAProxy, PostgreSQL and a C compiler yourself, and set CHROME and CHROMEDRIVER (absolute paths) if they \
 are not found by name. `cargo xtask serve` works on all of them.";
 
 /// Why a C compiler, and how to get one.
@@ -121,12 +121,14 @@ fn has_c_compiler() -> bool {
         .any(|cc| Command::new(cc).arg("--version").succeeds())
 }
 
-/// What the tests are given: where the browser, its driver and nginx are.
+/// What the tests are given: where the browser, its driver, nginx and HAProxy are.
+/// (The tests find PostgreSQL's programs under /usr/lib/postgresql themselves.)
 #[derive(Debug)]
 pub(crate) struct TestTools {
     pub chrome: PathBuf,
     pub chromedriver: PathBuf,
     pub nginx: PathBuf,
+    pub haproxy: PathBuf,
 }
 
 /// Chromium (or Chrome), a ChromeDriver of the same major version, nginx and a C
@@ -151,7 +153,8 @@ pub(crate) fn test_tools() -> Result<TestTools> {
             }
         }
     }
-    let (Some(chrome), Some(chromedriver), Some(nginx)) = (found.chrome, found.chromedriver, found.nginx)
+    let (Some(chrome), Some(chromedriver), Some(nginx), Some(haproxy)) =
+        (found.chrome, found.chromedriver, found.nginx, found.haproxy)
     else {
         bail!("internal: a tool is missing although nothing was reported missing");
     };
@@ -160,6 +163,7 @@ pub(crate) fn test_tools() -> Result<TestTools> {
         chrome,
         chromedriver,
         nginx,
+        haproxy,
     })
 }
 
@@ -225,6 +229,8 @@ struct Missing {
     chrome: bool,
     chromedriver: bool,
     nginx: bool,
+    haproxy: bool,
+    postgres: bool,
     c_compiler: bool,
     /// Snap wrappers found and refused (they fail in containers and CI).
     snaps: Vec<PathBuf>,
@@ -232,7 +238,7 @@ struct Missing {
 
 impl Missing {
     fn any(&self) -> bool {
-        self.chrome || self.chromedriver || self.nginx || self.c_compiler
+        self.chrome || self.chromedriver || self.nginx || self.haproxy || self.postgres || self.c_compiler
     }
 
     fn describe(&self) -> String {
@@ -245,6 +251,12 @@ impl Missing {
         }
         if self.nginx {
             what.push("nginx");
+        }
+        if self.haproxy {
+            what.push("HAProxy");
+        }
+        if self.postgres {
+            what.push("PostgreSQL's server (initdb, pg_ctl)");
         }
         if self.c_compiler {
             what.push("a C compiler");
@@ -275,6 +287,12 @@ fn plan(platform: Platform, missing: &Missing) -> Plan {
     if missing.nginx {
         // The proxy test makes its throwaway certificate with the openssl command.
         apt.extend(["nginx", "openssl"]);
+    }
+    if missing.haproxy {
+        apt.push("haproxy");
+    }
+    if missing.postgres {
+        apt.push("postgresql");
     }
     if missing.c_compiler {
         apt.push("build-essential");
@@ -319,6 +337,13 @@ fn plan(platform: Platform, missing: &Missing) -> Plan {
             if missing.nginx {
                 advice.push("Install nginx: brew install nginx".to_owned());
             }
+            if missing.haproxy || missing.postgres {
+                advice.push(
+                    "Install HAProxy and PostgreSQL: brew install haproxy postgresql \
+                     (initdb on PATH), or set ATELIER_TEST_POSTGRES to a server's URL"
+                        .to_owned(),
+                );
+            }
             if missing.c_compiler {
                 advice.push("Install a C compiler: xcode-select --install".to_owned());
             }
@@ -333,6 +358,13 @@ fn plan(platform: Platform, missing: &Missing) -> Plan {
             if missing.nginx {
                 advice.push(
                     "Install nginx for Windows (https://nginx.org/en/download.html), nginx.exe on PATH."
+                        .to_owned(),
+                );
+            }
+            if missing.haproxy || missing.postgres {
+                advice.push(
+                    "The multi-node tests need HAProxy and PostgreSQL (initdb on PATH, or \
+                     ATELIER_TEST_POSTGRES set to a server's URL): run them under WSL with Debian."
                         .to_owned(),
                 );
             }
@@ -393,6 +425,8 @@ struct Found {
     chrome: Option<PathBuf>,
     chromedriver: Option<PathBuf>,
     nginx: Option<PathBuf>,
+    haproxy: Option<PathBuf>,
+    postgres: bool,
     c_compiler: bool,
     snaps: Vec<PathBuf>,
 }
@@ -408,6 +442,8 @@ impl Found {
             chrome,
             chromedriver,
             nginx: nginx(),
+            haproxy: haproxy(),
+            postgres: postgres(),
             c_compiler: has_c_compiler(),
             snaps,
         })
@@ -418,6 +454,8 @@ impl Found {
             chrome: self.chrome.is_none(),
             chromedriver: self.chromedriver.is_none(),
             nginx: self.nginx.is_none(),
+            haproxy: self.haproxy.is_none(),
+            postgres: !self.postgres,
             c_compiler: !self.c_compiler,
             snaps: self.snaps.clone(),
         }
@@ -551,6 +589,27 @@ fn nginx() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file() && Command::new(candidate).arg("-v").succeeds())
 }
 
+/// `/usr/sbin/haproxy` (Debian's), else `haproxy` on PATH: the multi-node tests run
+/// `deploy/haproxy.cfg` with it.
+fn haproxy() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default();
+    std::iter::once(PathBuf::from("/usr/sbin/haproxy"))
+        .chain(on_path.iter().map(|dir| dir.join("haproxy")))
+        .find(|candidate| candidate.is_file() && Command::new(candidate).arg("-v").succeeds())
+}
+
+/// Debian's PostgreSQL server programs (`/usr/lib/postgresql/VERSION/bin/initdb`),
+/// which the tests use to run a cluster of their own.
+fn postgres() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|version| version.path().join("bin/initdb").is_file())
+}
+
 /// ChromeDriver drives only the browser of its own major version: checked here, so a
 /// mismatch is one clear message instead of every browser test failing.
 fn same_major_version(chrome: &Path, chromedriver: &Path) -> Result<()> {
@@ -617,6 +676,8 @@ mod tests {
             chrome: true,
             chromedriver: true,
             nginx: true,
+            haproxy: true,
+            postgres: true,
             c_compiler: true,
             snaps: Vec::new(),
         }
@@ -643,6 +704,8 @@ mod tests {
                 "chromium-driver",
                 "nginx",
                 "openssl",
+                "haproxy",
+                "postgresql",
                 "build-essential"
             ])
         );
@@ -680,7 +743,7 @@ mod tests {
         assert!(advice.contains("Google Chrome"), "{advice}");
         assert!(advice.contains("CHROME and CHROMEDRIVER"), "{advice}");
         assert!(
-            advice.contains("sudo apt-get install nginx openssl build-essential"),
+            advice.contains("sudo apt-get install nginx openssl haproxy postgresql build-essential"),
             "{advice}"
         );
         assert!(advice.contains("Debian 12"), "{advice}");

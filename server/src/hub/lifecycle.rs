@@ -276,9 +276,10 @@ impl Hub {
     /// [`crate::guard::Known`]); any other code, right or wrong, waits for the
     /// allowance to come back, so that guessing learns nothing.
     ///
-    /// With a shared store, a code of a workshop served by no node here is looked
-    /// up in the store: a request the proxy `routed` here by that workshop takes it;
-    /// any other is sent to ask again, naming it ([`HubError::Elsewhere`]).
+    /// With a shared store, a code no workshop here has is looked up in the store,
+    /// and a request the proxy did not route by the code's workshop is sent to ask
+    /// again naming it ([`HubError::Elsewhere`]), after the guess is counted: the
+    /// workshop then lives where the proxy sends its people.
     pub async fn open_code(
         &self,
         ip: IpAddr,
@@ -287,30 +288,33 @@ impl Hub {
     ) -> Result<WorkshopHandle, HubError> {
         let now = Instant::now();
         let guesses = &self.guards.code_guesses;
-        let mut found = self.by_code(code).filter(|h| !h.is_closed());
-        if found.is_none()
-            && let Some(id) = self.locate_code(code).await?
-        {
-            if routed != Some(id) {
-                return Err(HubError::Elsewhere(id));
-            }
-            found = Some(self.find(id, true).await?);
-        }
+        let local = self.by_code(code).filter(|h| !h.is_closed());
+        let found = match &local {
+            Some(handle) => Some(handle.id),
+            None => self.locate_code(code).await?,
+        };
         if let Err(wait) = guesses.check(ip, now) {
-            return match found {
-                Some(handle) if self.guards.known.knows(ip, handle.id, now) => Ok(handle),
-                _ => Err(HubError::TooManyRequests { wait }),
-            };
-        }
-        match found {
-            Some(handle) => {
-                self.guards.known.remember(ip, handle.id, now);
-                Ok(handle)
+            if !found.is_some_and(|id| self.guards.known.knows(ip, id, now)) {
+                return Err(HubError::TooManyRequests { wait });
             }
-            None => match guesses.take(ip, now) {
+        } else if found.is_none() {
+            return match guesses.take(ip, now) {
                 Ok(()) => Err(HubError::UnknownCode),
                 Err(wait) => Err(HubError::TooManyRequests { wait }),
-            },
+            };
+        }
+        let Some(id) = found else {
+            return Err(HubError::UnknownCode);
+        };
+        self.guards.known.remember(ip, id, now);
+        if self.shared_store() && routed != Some(id) {
+            // The proxy sends the request, named by its workshop, to the node the
+            // workshop belongs with (even when it is here: it may be due back there).
+            return Err(HubError::Elsewhere(id));
+        }
+        match local {
+            Some(handle) => Ok(handle),
+            None => self.find(id, true).await,
         }
     }
 

@@ -78,7 +78,7 @@ const SCHEMA: &str = "
 ";
 
 /// The advisory lock taken while the schema is made or checked.
-const SCHEMA_LOCK: i64 = 0x4174_656c_6965_72;
+const SCHEMA_LOCK: i64 = 0x0041_7465_6c69_6572; // "Atelier"
 
 /// Takes a workshop's lease for `$2` unless another node holds it unexpired;
 /// returns the new epoch, or no row.

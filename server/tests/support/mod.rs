@@ -72,12 +72,27 @@ async fn launch(
         Some((program, rest)) => (*program, [rest, &[binary]].concat()),
         None => (binary, Vec::new()),
     };
-    let mut child = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    command
         .args(before)
         .args(["--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data)
         .args((paces == Paces::Lifted).then_some("--no-rate-limits"))
-        .args(options)
+        .args(options);
+    spawn_ready(command).await
+}
+
+/// Starts the server binary with exactly these options; returns it, its `host:port`
+/// and the lines it logs.
+pub(crate) async fn start_exactly(options: &[&str]) -> (Child, String, UnboundedReceiver<String>) {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"));
+    command.args(options);
+    spawn_ready(command).await
+}
+
+/// Runs `command` (the server) and waits until it says where it listens.
+async fn spawn_ready(mut command: tokio::process::Command) -> (Child, String, UnboundedReceiver<String>) {
+    let mut child = command
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -110,19 +125,32 @@ async fn launch(
     (child, host, log)
 }
 
-/// A JSON request over a plain connection.
+/// A JSON request over a plain connection; a `307` is followed as a browser does
+/// (the same method and body, to the path it names).
 pub(crate) async fn post<B: Serialize, R: DeserializeOwned>(host: &str, path: &str, body: &B) -> R {
     let body = serde_json::to_string(body).unwrap();
-    let mut stream = TcpStream::connect(host).await.unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let (_, json) = answer.split_once("\r\n\r\n").unwrap();
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
+    let mut path = path.to_owned();
+    for _ in 0..3 {
+        let mut stream = TcpStream::connect(host).await.unwrap();
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        let (head, json) = answer.split_once("\r\n\r\n").unwrap();
+        let location = head.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("location")
+                .then(|| value.trim().to_owned())
+        });
+        match location {
+            Some(next) if head.starts_with("HTTP/1.1 307") => path = next,
+            _ => return serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}")),
+        }
+    }
+    panic!("redirected more than 3 times from {path}");
 }
 
 pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
