@@ -331,3 +331,25 @@ fn a_wrong_address_is_refused_with_advice_and_no_password_shown() {
     assert!(error.contains("check that PostgreSQL runs"), "{error}");
     assert!(!error.contains("hunter2"), "{error}");
 }
+
+#[test]
+fn a_node_whose_connection_was_cut_writes_again_on_a_new_one() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let mut a = node(&db, "a");
+    a.write(&[created(&w), post(&mut w, 1)]).unwrap();
+    // The database restarts, or a failover moves its address: connections are cut.
+    db.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    let next = post(&mut w, 2);
+    let mut outcome = a.write(std::slice::from_ref(&next));
+    if let Err(error) = &outcome {
+        // What was in flight is refused as "try again", never as the batch's fault.
+        assert!(error.is_transient(), "{error}");
+        outcome = a.write(std::slice::from_ref(&next));
+    }
+    outcome.unwrap();
+    assert_eq!(events_stored(&db, w.id), 2);
+}

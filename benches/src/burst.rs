@@ -200,7 +200,7 @@ async fn drive(server: &Server, shape: Shape, spread: Duration, store: bool) -> 
     let participants = crowd::connect(host, &created).await?;
     let mut leads = Vec::with_capacity(created.len());
     for workshop in &created {
-        let (socket, welcome, _) = handshake(host, workshop.lead.clone()).await?;
+        let (socket, welcome, _) = handshake(host, workshop.workshop, workshop.lead.clone()).await?;
         leads.push(Lead {
             socket,
             sent: 0,
@@ -494,7 +494,7 @@ async fn verify(
     let (mut notes_expected, mut notes_found, mut notes_extra) = (0, 0, 0);
     let (mut dots_expected, mut dots_counted, mut lost, mut double) = (0, 0, 0, 0);
     for (w, workshop) in created.iter().enumerate() {
-        let (_socket, snapshot, _) = handshake(host, workshop.lead.clone()).await?;
+        let (_socket, snapshot, _) = handshake(host, workshop.workshop, workshop.lead.clone()).await?;
         let vote = vote_step(&snapshot)?;
         let mut counted: HashMap<(ParticipantId, NoteId), u32> = HashMap::new();
         for (ballot, dots) in &snapshot.ballots {

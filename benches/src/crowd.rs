@@ -2,6 +2,7 @@
 //! participant connected on its own websocket.
 
 use anyhow::{Context, Result};
+use atelier_shared::WorkshopId;
 use atelier_shared::protocol::Token;
 use futures_util::future::join_all;
 use serde_json::json;
@@ -35,6 +36,7 @@ impl Shape {
 /// A workshop the generator created: its lead's token and its participants'.
 #[derive(Debug)]
 pub struct Created {
+    pub workshop: WorkshopId,
     pub lead: Token,
     pub tokens: Vec<Token>,
 }
@@ -53,6 +55,7 @@ pub async fn create(host: &str, shape: Shape) -> Result<Vec<Created>> {
         )
         .await?;
         let code = answer["code"].as_str().context("a join code")?.to_owned();
+        let workshop: WorkshopId = serde_json::from_value(answer["workshop"].clone())?;
         let lead = Token(
             answer["facilitator_secret"]
                 .as_str()
@@ -69,7 +72,11 @@ pub async fn create(host: &str, shape: Shape) -> Result<Vec<Created>> {
                 tokens.push(Token(joined?["token"].as_str().context("a token")?.to_owned()));
             }
         }
-        created.push(Created { lead, tokens });
+        created.push(Created {
+            workshop,
+            lead,
+            tokens,
+        });
     }
     Ok(created)
 }
@@ -82,12 +89,18 @@ pub async fn gather(host: &str, shape: Shape) -> Result<Vec<Participant>> {
 
 /// Connects every participant of `created`, numbered in order from 0.
 pub async fn connect(host: &str, created: &[Created]) -> Result<Vec<Participant>> {
-    let tokens: Vec<(u32, &Token)> = (0..).zip(created.iter().flat_map(|w| &w.tokens)).collect();
+    let tokens: Vec<(u32, (WorkshopId, &Token))> = (0..)
+        .zip(
+            created
+                .iter()
+                .flat_map(|w| w.tokens.iter().map(|t| (w.workshop, t))),
+        )
+        .collect();
     let mut participants = Vec::with_capacity(tokens.len());
     for chunk in tokens.chunks(CONCURRENCY) {
-        let connections = chunk
-            .iter()
-            .map(|(index, token)| Participant::connect(host, *index, (*token).clone()));
+        let connections = chunk.iter().map(|(index, (workshop, token))| {
+            Participant::connect(host, *index, *workshop, (*token).clone())
+        });
         for participant in join_all(connections).await {
             participants.push(participant?);
         }

@@ -21,6 +21,16 @@ struct Cli {
     /// With the store (every acknowledged command on disk first), without, or both.
     #[arg(long, global = true, value_enum, default_value_t = Store::Both)]
     store: Store,
+    /// With the store on: keep it in PostgreSQL, a fresh database per run made on
+    /// the server at this URL (its user may create databases), instead of SQLite.
+    #[arg(long, global = true)]
+    postgres: Option<String>,
+    /// With --postgres: this many nodes on the same database, behind HAProxy
+    /// running deploy/haproxy.cfg.
+    #[arg(long, global = true, default_value_t = 1)]
+    nodes: usize,
+    #[arg(long, global = true, default_value = "/usr/sbin/haproxy")]
+    haproxy: PathBuf,
     #[command(subcommand)]
     scenario: Scenario,
 }
@@ -132,6 +142,11 @@ fn print(text: &str) {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = atelier_bench::server::DEPLOYMENT.set(atelier_bench::server::Deployment {
+        postgres: cli.postgres.clone(),
+        nodes: cli.nodes.max(1),
+        haproxy: cli.haproxy.clone(),
+    });
     match run(&cli.server, cli.store, cli.scenario).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use atelier_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, Token};
-use atelier_shared::{Colour, ColumnId, Command, NoteId, ParticipantId, RoomId, Workshop};
+use atelier_shared::{Colour, ColumnId, Command, NoteId, ParticipantId, RoomId, Workshop, WorkshopId};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until};
@@ -25,13 +25,23 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub const NOTES_EACH: usize = 8;
 
 /// Opens a websocket and says hello: the socket, the welcome's workshop, and who we are.
-pub async fn handshake(host: &str, token: Token) -> Result<(Socket, Workshop, ParticipantId)> {
+/// The URL names the workshop, as the browser's does, for a proxy in front of
+/// several nodes.
+pub async fn handshake(
+    host: &str,
+    workshop: WorkshopId,
+    token: Token,
+) -> Result<(Socket, Workshop, ParticipantId)> {
     // Tungstenite's default 128 KiB read buffer, filled on every read, would make the
     // generator cost 130 KiB per connection; frames of a few KiB need far less.
     let config = WebSocketConfig::default().read_buffer_size(4 * 1024);
     // TCP_NODELAY, as a browser sets it.
-    let (mut socket, _) =
-        tokio_tungstenite::connect_async_with_config(format!("ws://{host}/ws"), Some(config), true).await?;
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
+        format!("ws://{host}/ws?workshop={workshop}"),
+        Some(config),
+        true,
+    )
+    .await?;
     let hello = ClientMsg::Hello {
         protocol: PROTOCOL_VERSION,
         token,
@@ -95,8 +105,8 @@ pub struct Report {
 }
 
 impl Participant {
-    pub async fn connect(host: &str, index: u32, token: Token) -> Result<Participant> {
-        let (socket, workshop, you) = handshake(host, token).await?;
+    pub async fn connect(host: &str, index: u32, workshop: WorkshopId, token: Token) -> Result<Participant> {
+        let (socket, workshop, you) = handshake(host, workshop, token).await?;
         let room = workshop
             .participants
             .get(&you)

@@ -148,7 +148,8 @@ impl Hub {
         id: WorkshopId,
         token: &Token,
     ) -> Result<(Workshop, WorkshopHandle), HubError> {
-        let (handle, participant) = match self.authenticate_anywhere(token).await {
+        // Requests that name a workshop by its id are routed by it.
+        let (handle, participant) = match self.authenticate_anywhere(token, Some(id)).await {
             Ok(found) => found,
             Err(HubError::NoSuchWorkshop) => return Err(HubError::NotFacilitator),
             Err(other) => return Err(other),

@@ -72,11 +72,14 @@ impl Hub {
         }
     }
 
-    /// Who `token` belongs to, its workshop summoned here if another node (or no
-    /// node) serves it.
+    /// Who `token` belongs to, its workshop summoned here if no node serves it, or
+    /// asked of the node that does when the proxy `routed` the request here by it.
+    /// (A client that does not name its workshop must not pull it away from the
+    /// node the proxy sends everyone else to: it is told to come back.)
     pub async fn authenticate_anywhere(
         &self,
         token: &Token,
+        routed: Option<WorkshopId>,
     ) -> Result<(WorkshopHandle, ParticipantId), HubError> {
         if let Some(found) = self.authenticate(token).filter(|(h, _)| !h.is_closed()) {
             return Ok(found);
@@ -93,7 +96,7 @@ impl Hub {
             .await
             .map_err(|_| HubError::Unavailable)?;
         let id = located.ok_or(HubError::NoSuchWorkshop)?;
-        self.find(id, true).await?;
+        self.find(id, routed == Some(id)).await?;
         self.authenticate(token).ok_or(HubError::NoSuchWorkshop)
     }
 

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, claimed_version};
 use atelier_shared::rejection::Paced;
-use atelier_shared::{ParticipantId, Rejection};
+use atelier_shared::{ParticipantId, Rejection, WorkshopId};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{mpsc, oneshot};
@@ -48,7 +48,10 @@ impl Ending {
 }
 
 /// Serves one websocket until it ends.
-pub async fn run<S, R>(hub: Arc<Hub>, mut sink: S, mut stream: R, ip: IpAddr)
+///
+/// `routed`: the workshop the websocket's URL names (`/ws?workshop=ID`), by which a
+/// proxy in front of several nodes sent it here.
+pub async fn run<S, R>(hub: Arc<Hub>, mut sink: S, mut stream: R, ip: IpAddr, routed: Option<WorkshopId>)
 where
     S: Sink<Message, Error = axum::Error> + Unpin,
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
@@ -75,7 +78,7 @@ where
     let span = info_span!("conn", id = slot.id, %ip, workshop = field::Empty, participant = field::Empty);
     async {
         let limits = &hub.config.limits;
-        let (handle, participant) = match greet(&hub, &mut stream, limits).await {
+        let (handle, participant) = match greet(&hub, &mut stream, limits, routed).await {
             Ok(greeted) => greeted,
             Err(ending) => return say_goodbye(&mut sink, ending).await,
         };
@@ -151,6 +154,7 @@ async fn greet<R>(
     hub: &Hub,
     stream: &mut R,
     limits: &Limits,
+    routed: Option<WorkshopId>,
 ) -> Result<(WorkshopHandle, ParticipantId), Ending>
 where
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
@@ -189,7 +193,7 @@ where
             }
             // With a shared store, the workshop is taken here if no node serves
             // it, or asked of the node that does (the proxy sent its people here).
-            match hub.authenticate_anywhere(&token).await {
+            match hub.authenticate_anywhere(&token, routed).await {
                 Ok(found) => Ok(found),
                 Err(HubError::Moving | HubError::Elsewhere(_) | HubError::Unavailable) => Err(Ending::error(
                     ErrorCode::Moving,

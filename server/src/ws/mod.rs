@@ -17,6 +17,7 @@ pub async fn upgrade(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &hub.public_url) {
@@ -24,6 +25,7 @@ pub async fn upgrade(
         let refusal = "this websocket only serves pages of this Atelier server";
         return (StatusCode::FORBIDDEN, refusal).into_response();
     }
+    let routed = crate::http::routing::workshop_param(uri.query());
     let limits = &hub.config.limits;
     upgrade
         .read_buffer_size(limits.ws_read_buffer)
@@ -32,7 +34,7 @@ pub async fn upgrade(
         .max_frame_size(limits.hard_message_bytes)
         .on_upgrade(move |socket| {
             let (sink, stream) = socket.split();
-            connection::run(hub, sink, stream, ip)
+            connection::run(hub, sink, stream, ip, routed)
         })
 }
 
