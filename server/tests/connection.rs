@@ -43,7 +43,7 @@ fn connect(hub: &Arc<Hub>, room: usize) -> Peer {
         said.recv().await.map(|message| (message, said))
     }));
     let peer_addr = SocketAddr::from(([127, 0, 0, 1], 50_000));
-    tokio::spawn(connection::run(hub.clone(), sink, stream, peer_addr.ip()));
+    tokio::spawn(connection::run(hub.clone(), sink, stream, peer_addr.ip(), None));
     Peer { say, heard }
 }
 
