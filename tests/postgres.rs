@@ -353,3 +353,25 @@ fn a_node_whose_connection_was_cut_writes_again_on_a_new_one() {
     outcome.unwrap();
     assert_eq!(events_stored(&db, w.id), 2);
 }
+
+#[test]
+fn a_campaign_is_read_whole_whichever_node_serves_each_workshop() {
+    let db = Database::fresh();
+    let mut first = workshop();
+    let mut second = workshop();
+    second.campaign = first.campaign;
+    let elsewhere = workshop();
+    let (mut a, mut b) = (node(&db, "a"), node(&db, "b"));
+    a.write(&[created(&first), post(&mut first, 1)]).unwrap();
+    b.write(&[created(&second), post(&mut second, 1), post(&mut second, 2)])
+        .unwrap();
+    a.write(&[created(&elsewhere)]).unwrap();
+    let campaign = a.campaign(first.campaign).unwrap();
+    assert_eq!(
+        campaign,
+        vec![first.clone(), second.clone()],
+        "both, each as last written"
+    );
+    // Reading takes nothing: b still serves its workshop.
+    b.write(&[post(&mut second, 3)]).unwrap();
+}

@@ -234,6 +234,9 @@ impl Hub {
     /// Every live workshop of `workshop`'s campaign, itself included, in the order
     /// they were created.
     pub async fn campaign_of(&self, workshop: Workshop) -> Result<Vec<Workshop>, HubError> {
+        if self.shared_store() {
+            return self.campaign_everywhere(workshop).await;
+        }
         let others = self.registry.campaign(workshop.campaign, workshop.id);
         let mut workshops = vec![workshop];
         for handle in others {

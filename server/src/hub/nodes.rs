@@ -7,12 +7,13 @@
 //! - [`Hub::find`]: the actor of a workshop, summoned from the store if need be.
 //! - [`Hub::authenticate_anywhere`]: a token, whichever workshop it opens.
 //! - [`Hub::serve_handovers`]: closes what other nodes ask for, then releases it.
+//! - `campaign_everywhere`: a campaign's workshops, whichever node serves them.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use atelier_shared::protocol::{ErrorCode, Token};
-use atelier_shared::{ParticipantId, WorkshopId};
+use atelier_shared::{ParticipantId, Workshop, WorkshopId};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::{Hub, HubError};
@@ -113,6 +114,33 @@ impl Hub {
             .ask(move |store| store.locate(&Locate::Code(code)))
             .await
             .map_err(|_| HubError::Unavailable)
+    }
+
+    /// Every workshop of `workshop`'s campaign, whichever node serves it: those served
+    /// here as they stand, the others as the store last holds them (everything their
+    /// nodes acknowledged).
+    pub(super) async fn campaign_everywhere(&self, workshop: Workshop) -> Result<Vec<Workshop>, HubError> {
+        let Some(store) = self.store.clone() else {
+            return Ok(vec![workshop]);
+        };
+        let campaign = workshop.campaign;
+        let stored = store
+            .ask(move |store| store.campaign(campaign))
+            .await
+            .map_err(|_| HubError::Unavailable)?;
+        let mut workshops = vec![workshop];
+        for other in stored {
+            if workshops[0].id == other.id {
+                continue;
+            }
+            let live = match self.registry.get(other.id).filter(|h| !h.is_closed()) {
+                Some(handle) => handle.inspect().await.ok().map(|i| i.workshop),
+                None => None,
+            };
+            workshops.push(live.unwrap_or(other));
+        }
+        workshops.sort_by_key(|w| (w.created, w.id));
+        Ok(workshops)
     }
 
     /// Hands over each workshop another node asks for: its connections are told to

@@ -35,7 +35,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Instant;
 
-use atelier_shared::{Event, JoinCode, ParticipantId, Workshop, WorkshopId};
+use atelier_shared::{CampaignId, Event, JoinCode, ParticipantId, Workshop, WorkshopId};
 use thiserror::Error;
 
 use crate::metrics::METRICS;
@@ -184,6 +184,12 @@ pub trait Store: Send + fmt::Debug + 'static {
     /// does not serve.
     fn locate(&mut self, _key: &Locate) -> Result<Option<WorkshopId>, StoreError> {
         Ok(None)
+    }
+
+    /// The workshops of `campaign` as they were last written, whichever node serves
+    /// them (for the campaign's reports; nothing is taken).
+    fn campaign(&mut self, _campaign: CampaignId) -> Result<Vec<Workshop>, StoreError> {
+        Ok(Vec::new())
     }
 }
 

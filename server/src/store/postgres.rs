@@ -26,7 +26,7 @@ use std::time::Duration;
 use ::postgres::error::SqlState;
 use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::{Client, NoTls};
-use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
+use atelier_shared::{CampaignId, Event, ParticipantId, Workshop, WorkshopId};
 
 use super::sqlite::sum;
 use super::{Acquired, CommandKey, Loaded, Locate, Receipts, Record, Store, StoreError, replay};
@@ -575,6 +575,28 @@ impl Store for PgStore {
             )
             .map_err(classify)?;
         Ok(())
+    }
+
+    fn campaign(&mut self, campaign: CampaignId) -> Result<Vec<Workshop>, StoreError> {
+        self.reconnect()?;
+        let ids: Vec<String> = self
+            .client
+            .query(
+                "SELECT id FROM workshops WHERE created::json ->> 'campaign' = $1 ORDER BY position",
+                &[&campaign.to_string()],
+            )
+            .map_err(classify)?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let mut workshops = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Ok(id) = id.parse() else { continue };
+            // Each is whole as far as it goes: events only ever follow on, and the
+            // replay stops at the last one it reads.
+            workshops.push(self.read(id)?.0);
+        }
+        Ok(workshops)
     }
 
     fn locate(&mut self, key: &Locate) -> Result<Option<WorkshopId>, StoreError> {
