@@ -159,7 +159,11 @@ impl Bystander {
     }
 
     async fn state(&self, server: &TestServer) -> Workshop {
-        let handle = server.hub.workshop(self.id).expect("the bystander is live");
+        let handle = server
+            .hub
+            .find(self.id, true)
+            .await
+            .expect("the bystander is live");
         handle.inspect().await.expect("its actor is alive").workshop
     }
 
@@ -271,12 +275,12 @@ async fn an_archive_passes_every_rule_a_command_passes() {
         *archive
             .pointer_mut(&pointer)
             .unwrap_or_else(|| panic!("{pointer}")) = value;
-        let count = server.hub.workshop_count();
+        let count = server.workshops_made();
         let (status, body) = server.request(Method::POST, "/api/import", Some(archive)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
         let message = body["message"].as_str().unwrap_or_default();
         assert!(!message.is_empty(), "{what}: a refusal says why");
-        assert_eq!(server.hub.workshop_count(), count, "{what}: nothing was created");
+        assert_eq!(server.workshops_made(), count, "{what}: nothing was created");
     }
     // The archive as exported is still welcome, and its reports render.
     let (status, body) = server.request(Method::POST, "/api/import", Some(base)).await;
@@ -299,7 +303,7 @@ fn first_key(archive: &Value, map: &str) -> String {
 async fn imports_are_bounded_in_size_and_per_address() {
     let server = TestServer::start().await;
     let limits = server.hub.config.limits.clone();
-    let count = server.hub.workshop_count();
+    let count = server.workshops_made();
 
     // Too large to be read: refused from its declared length, before a byte is parsed.
     let (status, body) = server
@@ -308,7 +312,7 @@ async fn imports_are_bounded_in_size_and_per_address() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["error"], "too_large", "{body}");
     assert!(body["message"].as_str().unwrap().contains("KiB"), "{body}");
-    assert_eq!(server.hub.workshop_count(), count);
+    assert_eq!(server.workshops_made(), count);
 
     // An address may create so many workshops an hour, imported or not: a campaign
     // archive of 2 workshops counts 2, and the one that would pass the allowance is
@@ -334,7 +338,7 @@ async fn imports_are_bounded_in_size_and_per_address() {
         refused["message"].as_str().unwrap().contains("try again"),
         "{refused}"
     );
-    assert_eq!(server.hub.workshop_count(), count + created as usize);
+    assert_eq!(server.workshops_made(), count + created as usize);
     // The allowance is the address's, not the server's: creating by hand is refused too.
     let (status, _) = server
         .request(
@@ -372,7 +376,7 @@ async fn imported_bytes_are_paced_per_address() {
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
     assert!(answer["retry_after_secs"].as_u64().unwrap() > 0, "{answer}");
-    assert_eq!(server.hub.workshop_count(), 3);
+    assert_eq!(server.workshops_made(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -399,7 +403,7 @@ async fn any_damage_to_an_archive_is_refused_or_harmless() {
     let (mut accepted, mut refused) = (0, 0);
     for damage in &cases {
         let broken = apply(&base, &at, damage);
-        let count = server.hub.workshop_count();
+        let count = server.workshops_made();
         let (status, body) = server.request(Method::POST, "/api/import", Some(broken)).await;
         match status {
             StatusCode::CREATED => {
@@ -412,7 +416,7 @@ async fn any_damage_to_an_archive_is_refused_or_harmless() {
                     !body["message"].as_str().unwrap_or_default().is_empty(),
                     "{damage:?}"
                 );
-                assert_eq!(server.hub.workshop_count(), count, "{damage:?} left something");
+                assert_eq!(server.workshops_made(), count, "{damage:?} left something");
             }
             other => panic!("{damage:?}: {other} {body}"),
         }

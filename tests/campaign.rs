@@ -56,7 +56,7 @@ impl Workshop_ {
     }
 
     async fn state(&self, server: &TestServer) -> Workshop {
-        let handle = server.hub.workshop(self.created.workshop).unwrap();
+        let handle = server.hub.find(self.created.workshop, true).await.unwrap();
         handle.inspect().await.unwrap().workshop
     }
 }

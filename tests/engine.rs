@@ -43,7 +43,7 @@ impl Session {
     }
 
     async fn state(&self) -> Workshop {
-        let handle = self.server.hub.workshop(self.created.workshop).unwrap();
+        let handle = self.server.hub.find(self.created.workshop, true).await.unwrap();
         handle.inspect().await.unwrap().workshop
     }
 

@@ -155,7 +155,7 @@ impl Scene {
 
     async fn states(&self) -> (Workshop, Workshop) {
         let state = |id| async move {
-            let handle = self.server.hub.workshop(id).expect("live workshop");
+            let handle = self.server.hub.find(id, true).await.expect("live workshop");
             handle.inspect().await.expect("actor alive").workshop
         };
         (state(self.a.workshop).await, state(self.b.workshop).await)
@@ -860,7 +860,7 @@ async fn guessing_codes_is_slowed_to_uselessness() {
         .send(Method::POST, "/api/join", Some(body), &from("198.51.100.7"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(server.hub.workshop_count(), 1);
+    assert_eq!(server.workshops_made(), 1);
     tally.report(
         "code guessing",
         "past the allowance even the right code was refused; another address joined",

@@ -418,7 +418,7 @@ async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
     assert_eq!(campaign_now.workshops[2].origin, Some(second.workshop));
 
     // A file that is not an archive changes nothing.
-    let before = server.hub.workshop_count();
+    let before = server.workshops_made();
     for bad in [
         json!({ "format": "trello", "version": 1, "exported": 0, "workshops": [] }),
         json!({ "format": "atelier-archive", "version": 1, "exported": 0, "workshops": [] }),
@@ -429,7 +429,7 @@ async fn a_campaign_exported_as_json_comes_back_whole_and_continues() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert!(!body["message"].as_str().unwrap().is_empty());
     }
-    assert_eq!(server.hub.workshop_count(), before);
+    assert_eq!(server.workshops_made(), before);
 
     // Imported workshops are as durable as any: after a restart, the campaign is whole
     // and its lead's token still works.

@@ -346,7 +346,7 @@ async fn the_welcome_shows_a_participant_their_room_only_and_the_lead_everything
 #[tokio::test]
 async fn a_closed_connection_frees_its_resources() {
     let s = Scene::new().await;
-    let handle = s.server.hub.workshop(s.created.workshop).unwrap();
+    let handle = s.server.hub.find(s.created.workshop, true).await.unwrap();
     let mut connections = s.server.hub.connections();
     assert_eq!(*connections.borrow(), 4);
     assert_eq!(handle.inspect().await.unwrap().subscribers, 4);

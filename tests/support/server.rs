@@ -23,11 +23,38 @@ pub struct TestServer {
     pub hub: Arc<Hub>,
     http: Client<HttpConnector, Full<Bytes>>,
     stop: Option<oneshot::Sender<()>>,
+    /// With `ATELIER_TEST_STORE=postgres`, the database of its own it stores in.
+    _database: Option<crate::postgres::Database>,
 }
 
 impl TestServer {
+    /// A server in memory; with `ATELIER_TEST_STORE=postgres` (`cargo xtask test`
+    /// runs the websocket suites a second time so), one storing in a PostgreSQL
+    /// database of its own, as a node of several would.
     pub async fn start() -> TestServer {
+        if std::env::var("ATELIER_TEST_STORE").as_deref() == Ok("postgres") {
+            let database = crate::postgres::Database::fresh();
+            let config = Config {
+                store_url: Some(database.url.clone()),
+                ..Config::default()
+            };
+            let mut server = Self::start_with(config).await;
+            server._database = Some(database);
+            return server;
+        }
         Self::start_with(Config::default()).await
+    }
+
+    /// How many workshops exist: those the server runs or, on a store shared by
+    /// several nodes (where a node runs a workshop once asked for it), those stored.
+    pub fn workshops_made(&self) -> usize {
+        match &self._database {
+            Some(database) => database
+                .query_text("SELECT count(*) FROM workshops")
+                .and_then(|count| count.parse().ok())
+                .expect("a count"),
+            None => self.hub.workshop_count(),
+        }
     }
 
     /// Serves the client compiled into the server, as the released binary does.
@@ -44,6 +71,7 @@ impl TestServer {
             hub,
             http: Client::builder(TokioExecutor::new()).build_http(),
             stop: Some(stop),
+            _database: None,
         }
     }
 

@@ -101,6 +101,20 @@ fn test(args: &[String]) -> Result<()> {
         .env("NGINX", &tools.nginx)
         .env("HAPROXY", &tools.haproxy)
         .status_ok()?;
+    // The suites that drive a server over HTTP and websockets, again with each
+    // server storing in PostgreSQL as a node of several does (the multi-node,
+    // PostgreSQL and durability tests above run on it already). Only on a whole run:
+    // a run narrowed to some tests gets just those.
+    if filter.iter().all(|arg| arg == "--no-fail-fast") {
+        run::step("running the server suites again on PostgreSQL");
+        run::cargo(&root)
+            .args(["test", "-p", "atelier-tests"])
+            .args(POSTGRES_AGAIN.iter().flat_map(|name| ["--test", name]))
+            .args(filter)
+            .env("ATELIER_TEST_STORE", "postgres")
+            .env("ATELIER_DIST", root.join("dist"))
+            .status_ok()?;
+    }
     // The client's pure parts (its replica), natively: the rest of it needs a
     // browser, where the browser tests above run it.
     run::cargo(&root)
@@ -108,6 +122,17 @@ fn test(args: &[String]) -> Result<()> {
         .args(filter)
         .status_ok()
 }
+
+/// The end-to-end suites `cargo xtask test` runs a second time on PostgreSQL.
+const POSTGRES_AGAIN: &[&str] = &[
+    "websocket",
+    "api",
+    "engine",
+    "campaign",
+    "hostile",
+    "archives",
+    "reports",
+];
 
 /// The scenarios BENCHMARKS.md reports, or one run with the flags given.
 const SCENARIOS: &[(&str, &[&str])] = &[

@@ -330,11 +330,13 @@ impl Hub {
         name: &str,
         routed: Option<WorkshopId>,
     ) -> Result<Joined, HubError> {
+        // The code first: a join sent on to its workshop's node (several nodes) is
+        // counted once, there; an unknown code costs a guess instead.
+        let handle = self.open_code(ip, code, routed).await?;
         self.guards
             .joins
             .take(ip, Instant::now())
             .map_err(|wait| HubError::TooManyRequests { wait })?;
-        let handle = self.open_code(ip, code, routed).await?;
         let participant = ParticipantId(Uuid::new_v4());
         // The credential is durable before the participant exists: a crash in between
         // leaves a credential nobody was given (harmless), never a participant nobody
