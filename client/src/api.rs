@@ -43,7 +43,13 @@ impl Failure {
 }
 
 pub async fn create_workshop(request: &CreateWorkshop) -> Result<Created, Failure> {
-    call("POST", "/api/workshops", Some(request), None).await
+    // Continuing a campaign: named for the proxy in front of several servers, which
+    // sends the request to the one that holds the earlier workshop.
+    let path = match &request.from {
+        Some(from) => format!("/api/workshops?workshop={}", from.workshop),
+        None => "/api/workshops".to_owned(),
+    };
+    call("POST", &path, Some(request), None).await
 }
 
 /// Brings an exported archive (its JSON text, sent as it is) back as live workshops

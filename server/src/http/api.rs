@@ -4,6 +4,7 @@
 //! workshop), `GET /api/templates`, `GET /api/health`.
 
 use crate::http::routing::Routed;
+use crate::hub::HubError;
 use std::sync::Arc;
 
 use atelier_shared::api::{CodeInfo, CreateWorkshop, Created, Health, JoinRequest, Joined, TemplateSummary};
@@ -23,10 +24,19 @@ use crate::hub::Hub;
 pub async fn create_workshop(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
+    routed: Routed,
     body: Result<Json<CreateWorkshop>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    super::pace_creation(&hub, ip)?;
     let Json(request) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    // Continuing a campaign reads the earlier workshop where it is served: with
+    // several nodes, the request is sent there first (nothing counted here).
+    if let Some(from) = &request.from
+        && hub.shared_store()
+        && routed.workshop != Some(from.workshop)
+    {
+        return Err(routed.answer(HubError::Elsewhere(from.workshop)));
+    }
+    super::pace_creation(&hub, ip)?;
     let created = hub.create_workshop(request).await?;
     hub.guards
         .known
