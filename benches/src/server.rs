@@ -187,7 +187,7 @@ impl Server {
             server.proxy = Some((child, dir));
             server.host = format!("127.0.0.1:{port}");
             // Every node marked up (two good checks each).
-            tokio::time::sleep(Duration::from_millis(1_500)).await;
+            tokio::time::sleep(Duration::from_millis(2_500)).await;
         }
         Ok(server)
     }

@@ -440,7 +440,7 @@ async fn a_node_lost_mid_workshop_costs_nothing_acknowledged_and_nothing_is_doub
     // newcomer's join has it handed over, and everyone follows.
     let name = nodes[owner].name;
     nodes[owner] = Node::start(name, [p1, p2][owner], &db.url).await;
-    sleep(Duration::from_millis(1_500)).await; // two good health checks
+    sleep(Duration::from_millis(2_500)).await; // two good health checks
     let returned = Instant::now();
     let newcomer: Joined = post(
         &host,
