@@ -212,6 +212,45 @@ pub enum Locate {
     Credential(String),
 }
 
+/// A stored workshop as created, checked against its checksum (rows from before
+/// checksums have none) and read; `Err`: how the store is damaged.
+pub(crate) fn created_row(id: &str, json: &str, check: Option<i64>) -> Result<Workshop, String> {
+    if check.is_some_and(|check| check != sqlite::sum(&[id.as_bytes(), json.as_bytes()])) {
+        return Err(format!(
+            "workshop {id} was changed on disk (its checksum differs)"
+        ));
+    }
+    serde_json::from_str(json).map_err(|e| format!("workshop {id}: {e}"))
+}
+
+/// A stored event of workshop `id`, checked and read, with its sequence number.
+pub(crate) fn event_row(id: &str, seq: i64, json: &str, check: Option<i64>) -> Result<(u64, Event), String> {
+    let expected = sqlite::sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
+    if check.is_some_and(|check| check != expected) {
+        return Err(format!(
+            "workshop {id}, event {seq} was changed on disk (its checksum differs)"
+        ));
+    }
+    let event: Event = serde_json::from_str(json).map_err(|e| format!("workshop {id}, event {seq}: {e}"))?;
+    let seq = u64::try_from(seq).map_err(|e| format!("workshop {id}, event {seq}: {e}"))?;
+    Ok((seq, event))
+}
+
+/// A stored credential of workshop `id`, checked; `None` (and a warning) for a form
+/// this version does not know.
+pub(crate) fn credential_row(token: &str, id: &str, check: Option<i64>) -> Result<Option<Stored>, String> {
+    if check.is_some_and(|check| check != sqlite::sum(&[token.as_bytes(), id.as_bytes()])) {
+        return Err(format!(
+            "a credential of workshop {id} was changed on disk (its checksum differs)"
+        ));
+    }
+    let parsed = Stored::parse(token);
+    if parsed.is_none() {
+        tracing::warn!(workshop = %id, "a stored credential of an unknown form is ignored");
+    }
+    Ok(parsed)
+}
+
 /// Rebuilds a workshop from its creation and its events, checking they follow on.
 pub fn replay(
     mut workshop: Workshop,

@@ -26,10 +26,13 @@ use std::time::Duration;
 use ::postgres::error::SqlState;
 use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::{Client, NoTls};
-use atelier_shared::{CampaignId, Event, ParticipantId, Workshop, WorkshopId};
+use atelier_shared::{CampaignId, ParticipantId, Workshop, WorkshopId};
 
 use super::sqlite::sum;
-use super::{Acquired, CommandKey, Loaded, Locate, Receipts, Record, Store, StoreError, replay};
+use super::{
+    Acquired, CommandKey, Loaded, Locate, Receipts, Record, Store, StoreError, created_row, credential_row,
+    event_row, replay,
+};
 use crate::secret::{ServerKey, Stored};
 
 /// The schema's version, in `atelier_meta`.
@@ -321,14 +324,7 @@ impl PgStore {
             .client
             .query_one("SELECT created, sum FROM workshops WHERE id = $1", &[&key])
             .map_err(|e| corrupt(e.to_string()))?;
-        let (created, check): (String, Option<i64>) = (row.get(0), row.get(1));
-        if check.is_some_and(|check| check != sum(&[key.as_bytes(), created.as_bytes()])) {
-            return Err(corrupt(format!(
-                "workshop {id} was changed (its checksum differs)"
-            )));
-        }
-        let workshop: Workshop =
-            serde_json::from_str(&created).map_err(|e| corrupt(format!("workshop {id}: {e}")))?;
+        let workshop = created_row(&key, row.get(0), row.get(1)).map_err(corrupt)?;
         let events = self
             .client
             .query(
@@ -337,19 +333,7 @@ impl PgStore {
             )
             .map_err(|e| corrupt(e.to_string()))?
             .into_iter()
-            .map(|row| {
-                let (seq, json, check): (i64, String, Option<i64>) = (row.get(0), row.get(1), row.get(2));
-                let expected = sum(&[key.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
-                if check.is_some_and(|check| check != expected) {
-                    return Err(corrupt(format!(
-                        "workshop {id}, event {seq} was changed (its checksum differs)"
-                    )));
-                }
-                let event: Event = serde_json::from_str(&json)
-                    .map_err(|e| corrupt(format!("workshop {id}, event {seq}: {e}")))?;
-                let seq = u64::try_from(seq).map_err(|e| corrupt(e.to_string()))?;
-                Ok((seq, event))
-            })
+            .map(|row| event_row(&key, row.get(0), row.get(1), row.get(2)).map_err(corrupt))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let workshop = replay(workshop, events, &self.shown)?;
         let mut credentials = Vec::new();
@@ -361,16 +345,7 @@ impl PgStore {
             )
             .map_err(|e| corrupt(e.to_string()))?
         {
-            let (token, check): (String, Option<i64>) = (row.get(0), row.get(1));
-            if check.is_some_and(|check| check != sum(&[token.as_bytes(), key.as_bytes()])) {
-                return Err(corrupt(format!(
-                    "a credential of workshop {id} was changed (its checksum differs)"
-                )));
-            }
-            match Stored::parse(&token) {
-                Some(credential) => credentials.push(credential),
-                None => tracing::warn!(workshop = %id, "a stored credential of an unknown form is ignored"),
-            }
+            credentials.extend(credential_row(row.get(0), &key, row.get(1)).map_err(corrupt)?);
         }
         let mut receipts = Receipts::default();
         for row in self

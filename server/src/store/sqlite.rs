@@ -9,12 +9,15 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use atelier_shared::{Event, ParticipantId, Workshop, WorkshopId};
+use atelier_shared::{ParticipantId, WorkshopId};
 use rusqlite::{Connection, params};
 
 use super::schema::{Migration, create, migrate};
 use super::sqlite_errors::{classify, io_error, opening};
-use super::{CommandKey, Loaded, Receipts, Record, Store, StoreError, replay, wal};
+use super::{
+    CommandKey, Loaded, Receipts, Record, Store, StoreError, created_row, credential_row, event_row, replay,
+    wal,
+};
 
 /// The store's file in the data directory.
 pub const STORE_FILE: &str = "atelier.db";
@@ -297,13 +300,7 @@ impl Store for SqliteStore {
         let mut loaded = Vec::new();
         for row in rows {
             let (id, created, check) = row.map_err(|e| corrupt(e.to_string()))?;
-            if check.is_some_and(|check| check != sum(&[id.as_bytes(), created.as_bytes()])) {
-                return Err(corrupt(format!(
-                    "workshop {id} was changed on disk (its checksum differs)"
-                )));
-            }
-            let workshop: Workshop =
-                serde_json::from_str(&created).map_err(|e| corrupt(format!("workshop {id}: {e}")))?;
+            let workshop = created_row(&id, &created, check).map_err(corrupt)?;
             let stored = events
                 .query_map([&id], |row| {
                     Ok((
@@ -315,16 +312,7 @@ impl Store for SqliteStore {
                 .map_err(|e| corrupt(e.to_string()))?
                 .map(|row| {
                     let (seq, json, check) = row.map_err(|e| corrupt(e.to_string()))?;
-                    let expected = sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
-                    if check.is_some_and(|check| check != expected) {
-                        return Err(corrupt(format!(
-                            "workshop {id}, event {seq} was changed on disk (its checksum differs)"
-                        )));
-                    }
-                    let event: Event = serde_json::from_str(&json)
-                        .map_err(|e| corrupt(format!("workshop {id}, event {seq}: {e}")))?;
-                    let seq = u64::try_from(seq).map_err(|e| corrupt(e.to_string()))?;
-                    Ok((seq, event))
+                    event_row(&id, seq, &json, check).map_err(corrupt)
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             loaded.push(replay(workshop, stored, &path)?);
@@ -344,26 +332,14 @@ impl Store for SqliteStore {
             .map_err(|e| corrupt(e.to_string()))?
             .map(|row| {
                 let (token, workshop, check) = row.map_err(|e| corrupt(e.to_string()))?;
-                if check.is_some_and(|check| check != sum(&[token.as_bytes(), workshop.as_bytes()])) {
-                    return Err(corrupt(format!(
-                        "a credential of workshop {workshop} was changed on disk (its checksum differs)"
-                    )));
-                }
+                let credential = credential_row(&token, &workshop, check).map_err(corrupt)?;
                 let workshop: WorkshopId = workshop
                     .parse()
                     .map_err(|_| corrupt(format!("workshop id {workshop}")))?;
-                Ok((workshop, token))
+                Ok(credential.map(|credential| (workshop, credential)))
             })
-            .collect::<Result<Vec<_>, StoreError>>()?
-            .into_iter()
-            .filter_map(|(workshop, stored)| match crate::secret::Stored::parse(&stored) {
-                Some(credential) => Some((workshop, credential)),
-                None => {
-                    tracing::warn!(%workshop, "a stored credential of an unknown form is ignored");
-                    None
-                }
-            })
-            .collect();
+            .filter_map(Result::transpose)
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let mut receipts: HashMap<WorkshopId, Receipts> = HashMap::new();
         let mut stored = self
             .connection
