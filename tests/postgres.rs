@@ -117,7 +117,7 @@ fn node(db: &Database, name: &str) -> PgStore {
 
 /// Takes workshop `id` on `node`, which must succeed.
 fn acquire(node: &mut PgStore, id: WorkshopId) -> (Workshop, Vec<Stored>, atelier_server::store::Receipts) {
-    match node.acquire(id).unwrap() {
+    match node.acquire(id, true).unwrap() {
         Acquired::Here(found) => *found,
         other => panic!("{} could not take {id}: {other:?}", node.node()),
     }
@@ -218,7 +218,7 @@ fn a_second_node_leaves_a_live_nodes_workshops_alone_until_they_are_handed_over(
     let mut asked = a.handovers().unwrap();
     let mut b = node(&db, "b");
     assert!(
-        matches!(b.acquire(w.id).unwrap(), Acquired::Elsewhere),
+        matches!(b.acquire(w.id, true).unwrap(), Acquired::Elsewhere),
         "a serves it"
     );
     // `a` hears that `b` wants it (its hub then closes the workshop and releases it).
@@ -226,7 +226,7 @@ fn a_second_node_leaves_a_live_nodes_workshops_alone_until_they_are_handed_over(
     assert_eq!(heard, Some(w.id));
     a.write(&[post(&mut w, 2)]).unwrap();
     assert!(matches!(
-        b.acquire(WorkshopId(Uuid::new_v4())).unwrap(),
+        b.acquire(WorkshopId(Uuid::new_v4()), true).unwrap(),
         Acquired::Absent
     ));
 
@@ -374,4 +374,62 @@ fn a_campaign_is_read_whole_whichever_node_serves_each_workshop() {
     );
     // Reading takes nothing: b still serves its workshop.
     b.write(&[post(&mut second, 3)]).unwrap();
+}
+
+#[test]
+fn a_released_lease_is_free_at_once_and_never_renewed_by_its_former_holder() {
+    let db = Database::fresh();
+    let w = workshop();
+    // Short leases: the heartbeat renews every third of a second.
+    let mut a = PgStore::open(
+        &db.url,
+        Leases {
+            node: "a".into(),
+            ttl: Duration::from_secs(1),
+        },
+    )
+    .unwrap();
+    a.write(&[created(&w)]).unwrap();
+    // As the hub does with a new workshop, so that the node the proxy picks takes it.
+    a.release(w.id).unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let mut b = node(&db, "b");
+    assert_eq!(acquire(&mut b, w.id).0, w, "a's heartbeat did not take it back");
+    assert!(matches!(
+        a.write(&[Record::Deleted { workshop: w.id }]),
+        Err(StoreError::NotOwner(_))
+    ));
+}
+
+#[test]
+fn leases_an_earlier_process_left_are_free_when_the_node_starts_again() {
+    let db = Database::fresh();
+    let mut w = workshop();
+    let mut before = node(&db, "atelier-1");
+    before.write(&[created(&w), post(&mut w, 1)]).unwrap();
+    // Killed: its lease runs for a minute. Started again, it serves nothing yet,
+    // and another node asked for the workshop takes it at once.
+    std::mem::forget(before);
+    let _after = node(&db, "atelier-1");
+    let mut other = node(&db, "atelier-2");
+    assert_eq!(acquire(&mut other, w.id).0, w);
+}
+
+#[test]
+fn asking_for_a_workshop_another_node_serves_is_a_choice() {
+    let db = Database::fresh();
+    let w = workshop();
+    let mut a = node(&db, "a");
+    a.write(&[created(&w)]).unwrap();
+    let mut asked = a.handovers().unwrap();
+    let mut b = node(&db, "b");
+    assert!(matches!(b.acquire(w.id, false).unwrap(), Acquired::Elsewhere));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        asked.try_recv().is_err(),
+        "not asked: a request not routed by it must not move it"
+    );
+    assert!(matches!(b.acquire(w.id, true).unwrap(), Acquired::Elsewhere));
+    let heard = std::thread::spawn(move || asked.blocking_recv()).join().unwrap();
+    assert_eq!(heard, Some(w.id));
 }

@@ -103,6 +103,7 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
         None => format!("http://{}", reachable(listener.local_addr()?)),
     };
     let mut handovers = None;
+    let mut reachable = None;
     let (committer, loaded, key) = match (&config.store_url, &config.data_dir) {
         (Some(url), _) => {
             // The driver runs its own small runtime: not from inside this one.
@@ -121,6 +122,7 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
                 "store on PostgreSQL, shared with any other node naming it"
             );
             handovers = store.handovers();
+            reachable = Some(store.reachable());
             (Some(Committer::start(store)), loaded, key)
         }
         (None, Some(dir)) => {
@@ -133,7 +135,10 @@ pub fn hub_for(listener: &TcpListener, config: Config) -> anyhow::Result<Arc<Hub
         }
         (None, None) => (None, Loaded::default(), secret::ServerKey::ephemeral()),
     };
-    let hub = Hub::new(config, public_url, committer, key);
+    let mut hub = Hub::new(config, public_url, committer, key);
+    if let Some(reachable) = reachable {
+        hub = hub.watching_store(reachable);
+    }
     let restored = hub.restore(loaded);
     if restored > 0 {
         tracing::info!(workshops = restored, "workshops restored from the store");

@@ -45,12 +45,12 @@ struct Args {
     store_url: Option<String>,
     /// This node's name among those sharing a PostgreSQL store (default: the host's
     /// name). A node restarted under the same name takes its workshops back at once.
-    #[arg(long, env = "ATELIER_NODE")]
+    #[arg(long, env = "ATELIER_NODE", value_parser = node_name)]
     node: Option<String>,
     /// Seconds a node's workshops wait, after it is lost, before another node may
     /// serve them (PostgreSQL store only).
-    #[arg(long, env = "ATELIER_LEASE_SECONDS", default_value_t = 5.0, value_parser = lease_seconds)]
-    lease_seconds: f64,
+    #[arg(long, env = "ATELIER_LEASE_SECONDS", value_parser = lease_seconds)]
+    lease_seconds: Option<f64>,
     /// Serve Prometheus metrics at /metrics to requests bearing this token
     /// (`Authorization: Bearer TOKEN`). Without it (or with an empty one), /metrics
     /// does not exist.
@@ -144,6 +144,17 @@ async fn run() -> anyhow::Result<()> {
         Some(Admin::Health { url }) => return health(&url),
         None => {}
     }
+    if args.store_url.is_some() && args.in_memory {
+        anyhow::bail!("--in-memory and --store: choose one (a store in PostgreSQL, or nothing kept)");
+    }
+    if args.store_url.is_none() && (args.node.is_some() || args.lease_seconds.is_some()) {
+        tracing::warn!("--node and --lease-seconds only matter with --store postgres://…: ignored");
+    }
+    if args.store_url.is_some() && args.public_url.is_none() {
+        tracing::warn!(
+            "with several nodes, join links and organiser links must name the proxy's address: set --public-url"
+        );
+    }
     let mut config = Config {
         addr: args.addr,
         public_url: args.public_url,
@@ -152,7 +163,7 @@ async fn run() -> anyhow::Result<()> {
         store_url: args.store_url,
         leases: Leases {
             node: args.node.unwrap_or_else(default_node),
-            ttl: std::time::Duration::from_secs_f64(args.lease_seconds),
+            ttl: std::time::Duration::from_secs_f64(args.lease_seconds.unwrap_or(5.0)),
         },
         trust_forwarded_for: args.trust_forwarded_for,
         // Spaces and a carriage return (an env file edited on Windows) are not part
@@ -296,6 +307,20 @@ fn store_url(given: &str) -> Result<String, String> {
              (without --store, the store is in --data-dir)"
                 .into(),
         )
+    }
+}
+
+/// `--node`: a name an administrator can read in logs and in the `leases` table.
+fn node_name(given: &str) -> Result<String, String> {
+    let name = given.trim();
+    let valid = (1..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err("1 to 63 letters, digits, '-', '_' or '.', different for each node (e.g. atelier1)".into())
     }
 }
 

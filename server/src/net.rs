@@ -178,7 +178,7 @@ pub async fn serve(
         Some(per_address) => tracing::info!(
             sockets = budget.max,
             per_address,
-            "accepting connections (at most `sockets` in all, `per_address` from one address)"
+            "accepting connections (at most `sockets` in all, `per_address` from one address; see docs/security.md)"
         ),
         None => tracing::info!(
             sockets = budget.max,

@@ -518,3 +518,114 @@ async fn owner(nodes: &[Node], workshop: WorkshopId) -> usize {
 async fn nodes_host(nodes: &[Node], workshop: WorkshopId) -> String {
     nodes[owner(nodes, workshop).await].host()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workshops_open_at_once_and_stay_where_their_people_are() {
+    let db = postgres::Database::fresh();
+    let (p1, p2) = (free_port(), free_port());
+    let nodes = [
+        Node::start("atelier1", p1, &db.url).await,
+        Node::start("atelier2", p2, &db.url).await,
+    ];
+    let proxy = Haproxy::start(&[("atelier1", p1), ("atelier2", p2)]).await;
+    let host = proxy.host();
+
+    // Made at the same moment, each opened at once by its lead through the proxy:
+    // every one opens (made on one node, served by the one the proxy picks).
+    let creations = (0..12).map(|n| {
+        let host = host.clone();
+        async move {
+            let created: Created = post(
+                &host,
+                "/api/workshops",
+                &CreateWorkshop {
+                    facilitator_name: format!("Camille {n}"),
+                    ..CreateWorkshop::default()
+                },
+            )
+            .await;
+            let opened = timeout(
+                Duration::from_secs(10),
+                connect(&host, created.workshop, &created.facilitator_secret),
+            )
+            .await;
+            (created, opened.ok().flatten())
+        }
+    });
+    let mut workshops = Vec::new();
+    for (created, socket) in futures_util::future::join_all(creations).await {
+        let socket = socket.unwrap_or_else(|| panic!("workshop {} does not open", created.workshop));
+        workshops.push((created, socket));
+    }
+
+    // Two workshops served by different nodes (the lease's holder, in the database).
+    let holder = |id: WorkshopId| {
+        db.query_text(&format!(
+            "SELECT node FROM leases WHERE workshop = '{id}' AND expires > now() AND node <> ''"
+        ))
+    };
+    let mine = 0;
+    let w = workshops[mine].0.workshop;
+    let before = holder(w).expect("a node serves it");
+    let other = workshops
+        .iter()
+        .position(|(created, _)| holder(created.workshop).is_some_and(|node| node != before))
+        .expect("the proxy spreads twelve workshops over both nodes");
+    let v = workshops[other].0.workshop;
+
+    // A token of W in a URL naming V (whose node is the other one): refused, and W
+    // stays where its people are.
+    let joined: Joined = post(
+        &host,
+        "/api/join",
+        &JoinRequest {
+            code: workshops[mine].0.code.to_string(),
+            name: "Alice".into(),
+        },
+    )
+    .await;
+    let url = format!("ws://{host}/ws?workshop={v}");
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: joined.token.clone(),
+    };
+    assert!(send(&mut socket, &hello).await);
+    let refused = support::next(&mut socket, |m| match m {
+        ServerMsg::Error { code, .. } => Some(code),
+        ServerMsg::Welcome { .. } => Some(ErrorCode::Malformed),
+        _ => None,
+    })
+    .await;
+    assert_eq!(refused, Some(ErrorCode::UnknownToken));
+
+    // A report read on the node that does not serve W: the report, and W stays.
+    let lead = &workshops[mine].0.facilitator_secret;
+    let bearer = format!("Bearer {}", lead.0);
+    let elsewhere = nodes.iter().find(|node| node.name != before).unwrap();
+    let report = get(
+        &elsewhere.host(),
+        &format!("/api/workshops/{w}/report.md"),
+        &[("authorization", bearer.as_str())],
+    )
+    .await;
+    assert_eq!(report.status, 200);
+    assert_eq!(holder(w), Some(before), "W did not move");
+    // Its lead's connection is still open: a command is acknowledged.
+    let lead_socket = &mut workshops[mine].1;
+    let id = 7;
+    assert!(
+        send(
+            lead_socket,
+            &ClientMsg::Command {
+                id,
+                command: Command::AddTime { seconds: 60 }
+            }
+        )
+        .await
+    );
+    assert!(
+        answer_to(lead_socket, id).await.is_some(),
+        "the lead was not moved"
+    );
+}

@@ -132,10 +132,18 @@ pub async fn templates(
     Json(hub.catalog.summaries(page_lang(query)))
 }
 
-pub async fn health(State(hub): State<Arc<Hub>>) -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
+/// `200 ok`, or `503 store_unreachable` when a node cannot reach its shared store
+/// (so that a proxy sends people to a node that can).
+pub async fn health(State(hub): State<Arc<Hub>>) -> (StatusCode, Json<Health>) {
+    let (status, word) = if hub.healthy() {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "store_unreachable")
+    };
+    let health = Health {
+        status: word.into(),
         workshops: hub.workshop_count(),
         connections: *hub.connections().borrow(),
-    })
+    };
+    (status, Json(health))
 }

@@ -210,24 +210,31 @@ impl Hub {
         // Either credential opens it: a stale organiser cookie does not lock the
         // lead out of their own report.
         if key.is_some_and(|key| self.credentials.opens_reports(id, key)) {
-            let handle = match self.find(id, true).await {
-                Ok(handle) => handle,
-                Err(HubError::NoSuchWorkshop) => return Err(HubError::NoAccess),
-                Err(other) => return Err(other),
+            return match self.workshop_anywhere(id).await {
+                Err(HubError::NoSuchWorkshop) => Err(HubError::NoAccess),
+                other => other,
             };
-            return Ok(handle
-                .inspect()
-                .await
-                .map_err(|_| HubError::Unavailable)?
-                .workshop);
         }
-        match lead {
-            Some(token) => match self.led_workshop(id, token).await {
+        let Some(token) = lead else {
+            return Err(HubError::NoAccess);
+        };
+        if !self.shared_store() {
+            return match self.led_workshop(id, token).await {
                 Ok((workshop, _)) => Ok(workshop),
                 Err(HubError::NotFacilitator) => Err(HubError::NoAccess),
                 Err(other) => Err(other),
-            },
-            None => Err(HubError::NoAccess),
+            };
+        }
+        // Several nodes: a report is read where the request landed, never moving the
+        // workshop away from the node its people are on.
+        let workshop = match self.workshop_anywhere(id).await {
+            Err(HubError::NoSuchWorkshop) => return Err(HubError::NoAccess),
+            other => other?,
+        };
+        if self.is_lead_anywhere(&workshop, token).await {
+            Ok(workshop)
+        } else {
+            Err(HubError::NoAccess)
         }
     }
 

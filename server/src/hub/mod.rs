@@ -58,6 +58,8 @@ pub struct Hub {
     /// One archive is read and checked at a time: what imports hold in memory is
     /// bounded by one archive, however many arrive at once.
     imports: tokio::sync::Semaphore,
+    /// With a shared store: whether it answered lately (the health check says).
+    store_reachable: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// Workshops being taken from a shared store, one summons each at a time.
     summoning: dashmap::DashMap<WorkshopId, std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
@@ -99,8 +101,23 @@ impl Hub {
             guards: Guards::new(&config.limits),
             imports: tokio::sync::Semaphore::new(1),
             summoning: dashmap::DashMap::new(),
+            store_reachable: None,
             config,
         }
+    }
+
+    /// Has the health check follow whether a shared store answers.
+    pub fn watching_store(mut self, reachable: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Hub {
+        self.store_reachable = Some(reachable);
+        self
+    }
+
+    /// Whether this node can do its work: always, but on a shared store it cannot
+    /// reach.
+    pub fn healthy(&self) -> bool {
+        self.store_reachable
+            .as_ref()
+            .is_none_or(|reachable| reachable.load(Ordering::Relaxed))
     }
 
     /// Starts the actors of workshops loaded from the store, with their codes and

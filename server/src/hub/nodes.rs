@@ -50,7 +50,7 @@ impl Hub {
         }
         let deadline = Instant::now() + self.config.leases.ttl + Duration::from_secs(1);
         loop {
-            match store.ask(move |store| store.acquire(id)).await {
+            match store.ask(move |store| store.acquire(id, wait)).await {
                 Ok(Acquired::Here(found)) => {
                     let (workshop, credentials, receipts) = *found;
                     tracing::info!(workshop = %id, seq = workshop.seq, "workshop taken from the shared store");
@@ -82,7 +82,13 @@ impl Hub {
         token: &Token,
         routed: Option<WorkshopId>,
     ) -> Result<(WorkshopHandle, ParticipantId), HubError> {
+        // A token opens its own workshop only: naming another in the URL (to have
+        // the proxy send it elsewhere) is refused like an unknown token.
+        let mismatched = |id: WorkshopId| routed.is_some_and(|named| named != id);
         if let Some(found) = self.authenticate(token).filter(|(h, _)| !h.is_closed()) {
+            if mismatched(found.0.id) {
+                return Err(HubError::NoSuchWorkshop);
+            }
             return Ok(found);
         }
         let (Some(store), Some((participant, secret))) = (
@@ -97,6 +103,9 @@ impl Hub {
             .await
             .map_err(|_| HubError::Unavailable)?;
         let id = located.ok_or(HubError::NoSuchWorkshop)?;
+        if mismatched(id) {
+            return Err(HubError::NoSuchWorkshop);
+        }
         self.find(id, routed == Some(id)).await?;
         self.authenticate(token).ok_or(HubError::NoSuchWorkshop)
     }
@@ -114,6 +123,54 @@ impl Hub {
             .ask(move |store| store.locate(&Locate::Code(code)))
             .await
             .map_err(|_| HubError::Unavailable)
+    }
+
+    /// Workshop `id` to read (a report): as it stands here, or, served by another
+    /// node, as the store last holds it. Reading never moves a workshop.
+    pub(super) async fn workshop_anywhere(&self, id: WorkshopId) -> Result<Workshop, HubError> {
+        let handle = match self.find(id, false).await {
+            Ok(handle) => Some(handle),
+            Err(HubError::Elsewhere(_)) => None,
+            Err(other) => return Err(other),
+        };
+        if let Some(handle) = handle {
+            return Ok(handle
+                .inspect()
+                .await
+                .map_err(|_| HubError::Unavailable)?
+                .workshop);
+        }
+        let store = self.store.clone().ok_or(HubError::NoSuchWorkshop)?;
+        store
+            .ask(move |store| store.peek(id))
+            .await
+            .map_err(|_| HubError::Unavailable)?
+            .ok_or(HubError::NoSuchWorkshop)
+    }
+
+    /// Whether `token` is the lead's of `workshop`, wherever it is served.
+    pub(super) async fn is_lead_anywhere(&self, workshop: &Workshop, token: &Token) -> bool {
+        let Some((participant, secret)) = secret::parse_token(token) else {
+            return false;
+        };
+        let genuine = match self.authenticate(token) {
+            Some((handle, who)) => handle.id == workshop.id && who == participant,
+            None => match self.store.clone().filter(|_| self.shared_store()) {
+                Some(store) => {
+                    let stored = Stored::participant(participant, &secret).to_text();
+                    store
+                        .ask(move |store| store.locate(&Locate::Credential(stored)))
+                        .await
+                        .is_ok_and(|found| found == Some(workshop.id))
+                }
+                None => false,
+            },
+        };
+        genuine
+            && workshop
+                .participants
+                .get(&participant)
+                .is_some_and(|p| p.role == atelier_shared::Role::Lead)
     }
 
     /// Every workshop of `workshop`'s campaign, whichever node serves it: those served
@@ -148,18 +205,21 @@ impl Hub {
     /// what it acknowledged is written, then its lease is released.
     pub async fn serve_handovers(self: Arc<Self>, mut asked: UnboundedReceiver<WorkshopId>) {
         while let Some(id) = asked.recv().await {
-            let Some(handle) = self.registry.get(id) else {
-                continue;
-            };
-            let code = handle.inspect().await.ok().map(|i| i.workshop.code);
-            let _ = handle.close(ErrorCode::Moving).await;
-            if let Some(code) = code {
-                self.registry.remove(id, &code);
+            // Not served here (any more), its lease may still be this node's: one it
+            // had just made, or one an earlier process of this node left.
+            if let Some(handle) = self.registry.get(id) {
+                let code = handle.inspect().await.ok().map(|i| i.workshop.code);
+                let _ = handle.close(ErrorCode::Moving).await;
+                if let Some(code) = code {
+                    self.registry.remove(id, &code);
+                }
             }
             self.credentials.forget_all_of(id);
             if let Some(store) = &self.store {
                 match store.ask(move |store| store.release(id)).await {
-                    Ok(()) => tracing::info!(workshop = %id, "workshop handed over to the node that asked"),
+                    Ok(()) => {
+                        tracing::info!(workshop = %id, "workshop handed over to the node that asked for it")
+                    }
                     Err(error) => {
                         tracing::warn!(workshop = %id, "not released ({error}): its lease expires by itself")
                     }

@@ -169,10 +169,16 @@ pub trait Store: Send + fmt::Debug + 'static {
     /// nothing here: each workshop is [acquired](Store::acquire) when asked for.
     fn load(&mut self) -> Result<Loaded, StoreError>;
 
-    /// Takes workshop `id` for this node and reads it back. A store that
+    /// Takes workshop `id` for this node and reads it back; if another node serves
+    /// it, and `ask`, asks that node to hand it over. A store that
     /// [`load`](Store::load)s everything never has more to give.
-    fn acquire(&mut self, _id: WorkshopId) -> Result<Acquired, StoreError> {
+    fn acquire(&mut self, _id: WorkshopId, _ask: bool) -> Result<Acquired, StoreError> {
         Ok(Acquired::Absent)
+    }
+
+    /// Workshop `id` as last written, whichever node serves it (nothing is taken).
+    fn peek(&mut self, _id: WorkshopId) -> Result<Option<Workshop>, StoreError> {
+        Ok(None)
     }
 
     /// Gives workshop `id` back: another node may take it at once.
@@ -198,7 +204,7 @@ pub trait Store: Send + fmt::Debug + 'static {
 pub enum Acquired {
     /// Taken for this node: the workshop, its credentials and its receipts.
     Here(Box<(Workshop, Vec<Stored>, Receipts)>),
-    /// Another node serves it; it was asked to hand it over.
+    /// Another node serves it (and was asked to hand it over, if asked to ask).
     Elsewhere,
     /// No such workshop.
     Absent,

@@ -83,15 +83,23 @@ const SCHEMA: &str = "
 /// The advisory lock taken while the schema is made or checked.
 const SCHEMA_LOCK: i64 = 0x0041_7465_6c69_6572; // "Atelier"
 
-/// Takes a workshop's lease for `$2` unless another node holds it unexpired;
-/// returns the new epoch, or no row.
+/// Takes a workshop's lease for `$2` unless another node holds it unexpired (or the
+/// workshop is gone: no lease outlives its workshop); returns the new epoch, or no
+/// row. Epochs only grow: a released lease keeps its row, with no node.
 const TAKE: &str = "
     INSERT INTO leases (workshop, node, epoch, expires)
-    VALUES ($1, $2, 1, now() + make_interval(secs => $3))
+    SELECT $1, $2, 1, now() + make_interval(secs => $3)
+    WHERE EXISTS (SELECT 1 FROM workshops WHERE id = $1)
     ON CONFLICT (workshop) DO UPDATE
         SET node = EXCLUDED.node, epoch = leases.epoch + 1, expires = EXCLUDED.expires
         WHERE leases.node = EXCLUDED.node OR leases.expires < now()
     RETURNING epoch";
+
+/// Gives a lease back: no node holds it, and it has expired, so any node may take
+/// it at once (and no heartbeat renews it).
+const RELEASE: &str = "
+    UPDATE leases SET node = '', expires = now() - interval '1 second'
+    WHERE workshop = $1 AND node = $2 AND ($3::BIGINT IS NULL OR epoch = $3)";
 
 /// Everything stored about one workshop.
 const DELETE_WORKSHOP: [&str; 5] = [
@@ -143,6 +151,8 @@ pub struct PgStore {
     heartbeat: Heartbeat,
     /// Workshops other nodes ask this one to hand over, until the hub takes them.
     handovers: Option<tokio::sync::mpsc::UnboundedReceiver<WorkshopId>>,
+    /// Whether the last renewal of the leases reached the database.
+    reachable: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -236,8 +246,24 @@ impl PgStore {
             )));
         }
         schema.commit().map_err(|e| open_error(said(&e)))?;
+        // Leases an earlier process of this node left (it was killed): this process
+        // serves none of them yet, so each is free for whichever node is asked.
+        let left = client
+            .execute(
+                "UPDATE leases SET node = '', expires = now() - interval '1 second' WHERE node = $1",
+                &[&leases.node],
+            )
+            .map_err(|e| open_error(said(&e)))?;
+        if left > 0 {
+            tracing::info!(
+                workshops = left,
+                "leases left by an earlier process of this node handed back"
+            );
+        }
         let (asked, handovers) = tokio::sync::mpsc::unbounded_channel();
-        let heartbeat = Heartbeat::start(url, &leases, asked).map_err(|e| open_error(connect_advice(&e)))?;
+        let reachable = Arc::new(AtomicBool::new(true));
+        let heartbeat = Heartbeat::start(url, &leases, asked, Arc::clone(&reachable))
+            .map_err(|e| open_error(connect_advice(&e)))?;
         Ok(PgStore {
             client,
             url: url.to_owned(),
@@ -246,6 +272,7 @@ impl PgStore {
             held: HashMap::new(),
             heartbeat,
             handovers: Some(handovers),
+            reachable,
         })
     }
 
@@ -277,6 +304,13 @@ impl PgStore {
     /// The workshops other nodes ask this one to hand over (once: the hub takes it).
     pub fn handovers(&mut self) -> Option<tokio::sync::mpsc::UnboundedReceiver<WorkshopId>> {
         self.handovers.take()
+    }
+
+    /// Whether the database answered the last renewal of this node's leases: a node
+    /// that cannot reach it says so in its health check, so that the proxy sends
+    /// its people to a node that can.
+    pub fn reachable(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.reachable)
     }
 
     /// This node's name.
@@ -513,22 +547,24 @@ impl Store for PgStore {
         Ok(Loaded::default())
     }
 
-    fn acquire(&mut self, id: WorkshopId) -> Result<Acquired, StoreError> {
+    fn acquire(&mut self, id: WorkshopId, ask: bool) -> Result<Acquired, StoreError> {
         self.reconnect()?;
         let key = id.to_string();
-        let exists = self
-            .client
-            .query_opt("SELECT 1 FROM workshops WHERE id = $1", &[&key])
-            .map_err(classify)?
-            .is_some();
-        if !exists {
-            return Ok(Acquired::Absent);
-        }
         if !self.take(id).map_err(classify)? {
-            // Its owner hands it over between two of its writes (see `Heartbeat`).
-            self.client
-                .execute("SELECT pg_notify('atelier_handover', $1)", &[&key])
-                .map_err(classify)?;
+            let exists = self
+                .client
+                .query_opt("SELECT 1 FROM workshops WHERE id = $1", &[&key])
+                .map_err(classify)?
+                .is_some();
+            if !exists {
+                return Ok(Acquired::Absent);
+            }
+            if ask {
+                // Its owner hands it over between two of its writes (see `Heartbeat`).
+                self.client
+                    .execute("SELECT pg_notify('atelier_handover', $1)", &[&key])
+                    .map_err(classify)?;
+            }
             return Ok(Acquired::Elsewhere);
         }
         let read = self.read(id);
@@ -540,16 +576,25 @@ impl Store for PgStore {
 
     fn release(&mut self, id: WorkshopId) -> Result<(), StoreError> {
         self.reconnect()?;
-        let Some(epoch) = self.held.remove(&id) else {
-            return Ok(());
-        };
+        // Held here, or left by an earlier process under this node's name.
+        let epoch = self.held.remove(&id);
         self.client
-            .execute(
-                "UPDATE leases SET expires = now() - interval '1 second' WHERE workshop = $1 AND node = $2 AND epoch = $3",
-                &[&id.to_string(), &self.leases.node, &epoch],
-            )
+            .execute(RELEASE, &[&id.to_string(), &self.leases.node, &epoch])
             .map_err(classify)?;
         Ok(())
+    }
+
+    fn peek(&mut self, id: WorkshopId) -> Result<Option<Workshop>, StoreError> {
+        self.reconnect()?;
+        let exists = self
+            .client
+            .query_opt("SELECT 1 FROM workshops WHERE id = $1", &[&id.to_string()])
+            .map_err(classify)?
+            .is_some();
+        if !exists {
+            return Ok(None);
+        }
+        Ok(Some(self.read(id)?.0))
     }
 
     fn campaign(&mut self, campaign: CampaignId) -> Result<Vec<Workshop>, StoreError> {
@@ -601,7 +646,7 @@ impl Drop for PgStore {
         }
         let ids: Vec<String> = self.held.keys().map(ToString::to_string).collect();
         let released = self.client.execute(
-            "UPDATE leases SET expires = now() - interval '1 second' WHERE workshop = ANY($1) AND node = $2",
+            "UPDATE leases SET node = '', expires = now() - interval '1 second' WHERE workshop = ANY($1) AND node = $2",
             &[&ids, &self.leases.node],
         );
         match released {
@@ -626,6 +671,7 @@ impl Heartbeat {
         url: &str,
         leases: &Leases,
         asked: tokio::sync::mpsc::UnboundedSender<WorkshopId>,
+        reachable: Arc<AtomicBool>,
     ) -> Result<Heartbeat, ::postgres::Error> {
         let connect = |url: &str| -> Result<Client, ::postgres::Error> {
             let mut client = Client::connect(url, NoTls)?;
@@ -651,6 +697,7 @@ impl Heartbeat {
                         "UPDATE leases SET expires = now() + make_interval(secs => $2) WHERE node = $1",
                         &[&node, &ttl.as_secs_f64()],
                     );
+                    reachable.store(renewed.is_ok(), Ordering::Relaxed);
                     match renewed {
                         Ok(_) if std::mem::replace(&mut failing, false) => {
                             tracing::info!("leases renewed again");

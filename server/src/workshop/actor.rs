@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use atelier_shared::machine::decide;
 use atelier_shared::model::{Field, TimerState};
-use atelier_shared::protocol::{ServerMsg, event_json};
+use atelier_shared::protocol::{ErrorCode, ServerMsg, event_json};
 use atelier_shared::{Actor, Command, Event, NoteId, ParticipantId, Rejection, Workshop, WorkshopId, apply};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
@@ -261,6 +261,10 @@ impl WorkshopActor {
                 && let Err(error) = durably(store, records, self.workshop.id).await
             {
                 tracing::error!(workshop = %self.workshop.id, "the store refused this workshop's events, it stops: {error}");
+                if matches!(*error, StoreError::NotOwner(_)) {
+                    // Another node serves it now: its people reconnect there.
+                    self.audience.close(ErrorCode::Moving);
+                }
                 return false;
             }
         }
