@@ -248,16 +248,25 @@ impl PgStore {
         schema.commit().map_err(|e| open_error(said(&e)))?;
         // Leases an earlier process of this node left (it was killed): this process
         // serves none of them yet, so each is free for whichever node is asked.
-        let left = client
-            .execute(
-                "UPDATE leases SET node = '', expires = now() - interval '1 second' WHERE node = $1",
+        let live: usize = client
+            .query(
+                "WITH old AS (SELECT workshop, expires > now() AS live FROM leases WHERE node = $1 FOR UPDATE) \
+                 UPDATE leases SET node = '', expires = now() - interval '1 second' FROM old \
+                 WHERE leases.workshop = old.workshop RETURNING old.live",
                 &[&leases.node],
             )
-            .map_err(|e| open_error(said(&e)))?;
-        if left > 0 {
-            tracing::info!(
-                workshops = left,
-                "leases left by an earlier process of this node handed back"
+            .map_err(|e| open_error(said(&e)))?
+            .iter()
+            .filter(|row| row.get::<_, bool>(0))
+            .count();
+        if live > 0 {
+            // Expected after this node was killed; otherwise two processes share a
+            // name and take workshops from each other (safely: writes are fenced).
+            tracing::warn!(
+                workshops = live,
+                node = %leases.node,
+                "leases under this node's name were still running: handed back. If another process \
+                 runs as this node (two nodes on one host without --node?), give each its own --node"
             );
         }
         let (asked, handovers) = tokio::sync::mpsc::unbounded_channel();
