@@ -420,6 +420,45 @@ fn connect_advice(error: &::postgres::Error) -> String {
     )
 }
 
+/// Events and receipts gathered from a batch, as columns.
+#[derive(Default)]
+struct Appended {
+    events: (Vec<String>, Vec<i64>, Vec<String>, Vec<i64>),
+    receipts: (Vec<String>, Vec<String>, Vec<i64>, Vec<i64>),
+}
+
+impl Appended {
+    /// Writes what was gathered, in one statement per table, and empties it.
+    fn write(&mut self, transaction: &mut ::postgres::Transaction<'_>) -> Result<(), StoreError> {
+        let events = std::mem::take(&mut self.events);
+        if !events.0.is_empty() {
+            transaction
+                .execute(
+                    "INSERT INTO events (workshop, seq, event, sum) \
+                     SELECT * FROM unnest($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[])",
+                    &[&events.0, &events.1, &events.2, &events.3],
+                )
+                .map_err(classify)?;
+        }
+        let receipts = std::mem::take(&mut self.receipts);
+        if !receipts.0.is_empty() {
+            // A client that reuses an id only makes its own command look re-sent: the
+            // last of a batch's receipts with one key is kept.
+            transaction
+                .execute(
+                    "INSERT INTO receipts (workshop, participant, command, seq) \
+                     SELECT DISTINCT ON (w, p, c) w, p, c, s \
+                     FROM unnest($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[]) AS r(w, p, c, s) \
+                     ORDER BY w, p, c, s DESC \
+                     ON CONFLICT (workshop, participant, command) DO UPDATE SET seq = EXCLUDED.seq",
+                    &[&receipts.0, &receipts.1, &receipts.2, &receipts.3],
+                )
+                .map_err(classify)?;
+        }
+        Ok(())
+    }
+}
+
 /// The workshops a batch writes to, other than those it creates.
 fn touched(batch: &[Record]) -> BTreeSet<WorkshopId> {
     let created: BTreeSet<WorkshopId> = batch
@@ -467,18 +506,9 @@ impl Store for PgStore {
                 }
             }
         }
-        let created = transaction
-            .prepare("INSERT INTO workshops (id, created, sum) VALUES ($1, $2, $3)")
-            .map_err(classify)?;
-        let appended = transaction
-            .prepare("INSERT INTO events (workshop, seq, event, sum) VALUES ($1, $2, $3, $4)")
-            .map_err(classify)?;
-        let received = transaction
-            .prepare(
-                "INSERT INTO receipts (workshop, participant, command, seq) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (workshop, participant, command) DO UPDATE SET seq = EXCLUDED.seq",
-            )
-            .map_err(classify)?;
+        // Events and receipts go in one statement each per batch (arrays unnested),
+        // not one round trip per row: a batch is a handful of round trips.
+        let mut appended = Appended::default();
         let mut taken = Vec::new();
         for record in batch {
             match record {
@@ -488,7 +518,10 @@ impl Store for PgStore {
                     let id = workshop.id.to_string();
                     let check = sum(&[id.as_bytes(), json.as_bytes()]);
                     transaction
-                        .execute(&created, &[&id, &json, &check])
+                        .execute(
+                            "INSERT INTO workshops (id, created, sum) VALUES ($1, $2, $3)",
+                            &[&id, &json, &check],
+                        )
                         .map_err(classify)?;
                     let epoch: i64 = transaction
                         .query_opt(TAKE, &[&id, &node, &ttl])
@@ -508,17 +541,16 @@ impl Store for PgStore {
                     let id = workshop.to_string();
                     for (seq, json) in (first..).zip(events) {
                         let check = sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
-                        transaction
-                            .execute(&appended, &[&id, &seq, json, &check])
-                            .map_err(classify)?;
+                        appended.events.0.push(id.clone());
+                        appended.events.1.push(seq);
+                        appended.events.2.push(json.clone());
+                        appended.events.3.push(check);
                     }
                     if let Some(key) = command {
-                        transaction
-                            .execute(
-                                &received,
-                                &[&id, &key.participant.to_string(), &key.id.cast_signed(), &first],
-                            )
-                            .map_err(classify)?;
+                        appended.receipts.0.push(id);
+                        appended.receipts.1.push(key.participant.to_string());
+                        appended.receipts.2.push(key.id.cast_signed());
+                        appended.receipts.3.push(first);
                     }
                 }
                 Record::Credential { workshop, credential } => {
@@ -533,6 +565,8 @@ impl Store for PgStore {
                         .map_err(classify)?;
                 }
                 Record::Deleted { workshop } => {
+                    // What came before the deletion in this batch is written first.
+                    appended.write(&mut transaction)?;
                     let id = workshop.to_string();
                     for sql in DELETE_WORKSHOP {
                         transaction.execute(sql, &[&id]).map_err(classify)?;
@@ -540,6 +574,7 @@ impl Store for PgStore {
                 }
             }
         }
+        appended.write(&mut transaction)?;
         transaction.commit().map_err(classify)?;
         self.held.extend(taken);
         for record in batch {
