@@ -131,7 +131,8 @@ async fn the_nginx_example_carries_a_live_workshop_over_tls() {
         let log = nginx.access_log();
         let upgraded = log
             .lines()
-            .filter(|line| line.contains("\"GET /ws HTTP/1.1\" 101 "))
+            // The browser names its workshop (`/ws?workshop=ID`, for several nodes).
+            .filter(|line| line.contains("\"GET /ws?workshop=") && line.contains(" HTTP/1.1\" 101 "))
             .count();
         if upgraded >= 2 {
             break;
