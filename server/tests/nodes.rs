@@ -440,7 +440,6 @@ async fn a_node_lost_mid_workshop_costs_nothing_acknowledged_and_nothing_is_doub
     // newcomer's join has it handed over, and everyone follows.
     let name = nodes[owner].name;
     nodes[owner] = Node::start(name, [p1, p2][owner], &db.url).await;
-    sleep(Duration::from_millis(2_500)).await; // two good health checks
     let returned = Instant::now();
     let newcomer: Joined = post(
         &host,
@@ -452,9 +451,21 @@ async fn a_node_lost_mid_workshop_costs_nothing_acknowledged_and_nothing_is_doub
     )
     .await;
     assert_eq!(newcomer.workshop, workshop);
-    let newcomer = connect(&host, workshop, &newcomer.token)
-        .await
-        .expect("the newcomer is welcomed");
+    // Once the proxy has seen it healthy (two good checks), the newcomer's
+    // connection reaches it, and it asks for the workshop.
+    let holder = || {
+        db.query_text(&format!(
+            "SELECT node FROM leases WHERE workshop = '{workshop}' AND expires > now()"
+        ))
+    };
+    let newcomer = loop {
+        let socket = connect(&host, workshop, &newcomer.token).await;
+        if socket.is_some() && holder().as_deref() == Some(name) {
+            break socket;
+        }
+        assert!(returned.elapsed() < PATIENCE, "the workshop went back to {name}");
+        sleep(Duration::from_millis(100)).await;
+    };
     until(&mut reports, &mut acked, 20, people, returned).await;
     drop(newcomer);
     assert_eq!(owner_of(&nodes, workshop).await, Some(owner), "handed back");

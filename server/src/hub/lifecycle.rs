@@ -218,15 +218,8 @@ impl Hub {
         let Some(token) = lead else {
             return Err(HubError::NoAccess);
         };
-        if !self.shared_store() {
-            return match self.led_workshop(id, token).await {
-                Ok((workshop, _)) => Ok(workshop),
-                Err(HubError::NotFacilitator) => Err(HubError::NoAccess),
-                Err(other) => Err(other),
-            };
-        }
-        // Several nodes: a report is read where the request landed, never moving the
-        // workshop away from the node its people are on.
+        // Read where the request landed: with several nodes, a report never moves
+        // the workshop away from the node its people are on.
         let workshop = match self.workshop_anywhere(id).await {
             Err(HubError::NoSuchWorkshop) => return Err(HubError::NoAccess),
             other => other?,

@@ -18,7 +18,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::{Hub, HubError};
 use crate::secret::{self, Stored};
-use crate::store::{Acquired, Locate, StoreError};
+use crate::store::{Acquired, Committer, Locate, StoreError};
 use crate::workshop::WorkshopHandle;
 
 /// How often a node asks again for a workshop another node is handing over.
@@ -30,6 +30,11 @@ impl Hub {
         self.config.store_url.is_some()
     }
 
+    /// The store, when it is shared with other nodes.
+    fn shared(&self) -> Option<Committer> {
+        self.store.clone().filter(|_| self.shared_store())
+    }
+
     /// The actor of workshop `id`: running here, or taken from the shared store.
     /// With `wait`, a workshop another node serves is asked for and waited for (as
     /// long as a lost node's lease lasts, and a little more): the proxy sent it here,
@@ -38,7 +43,7 @@ impl Hub {
         if let Some(handle) = self.registry.get(id).filter(|h| !h.is_closed()) {
             return Ok(handle);
         }
-        let Some(store) = self.store.clone().filter(|_| self.shared_store()) else {
+        let Some(store) = self.shared() else {
             return Err(HubError::NoSuchWorkshop);
         };
         // One summons per workshop at a time: a room reconnecting at once waits for
@@ -91,10 +96,7 @@ impl Hub {
             }
             return Ok(found);
         }
-        let (Some(store), Some((participant, secret))) = (
-            self.store.clone().filter(|_| self.shared_store()),
-            secret::parse_token(token),
-        ) else {
+        let (Some(store), Some((participant, secret))) = (self.shared(), secret::parse_token(token)) else {
             return Err(HubError::NoSuchWorkshop);
         };
         let stored = Stored::participant(participant, &secret).to_text();
@@ -113,10 +115,7 @@ impl Hub {
     /// The workshop a join code opens in the shared store, when no workshop here
     /// has it.
     pub(super) async fn locate_code(&self, code: &str) -> Result<Option<WorkshopId>, HubError> {
-        let (Some(store), Some(code)) = (
-            self.store.clone().filter(|_| self.shared_store()),
-            atelier_shared::JoinCode::parse(code),
-        ) else {
+        let (Some(store), Some(code)) = (self.shared(), atelier_shared::JoinCode::parse(code)) else {
             return Ok(None);
         };
         store
@@ -155,7 +154,7 @@ impl Hub {
         };
         let genuine = match self.authenticate(token) {
             Some((handle, who)) => handle.id == workshop.id && who == participant,
-            None => match self.store.clone().filter(|_| self.shared_store()) {
+            None => match self.shared() {
                 Some(store) => {
                     let stored = Stored::participant(participant, &secret).to_text();
                     store
@@ -231,7 +230,7 @@ impl Hub {
     /// Releases workshops just made, so that the node the proxy sends them to takes
     /// them at once (shared store only).
     pub(super) async fn let_go(&self, ids: Vec<WorkshopId>) {
-        let Some(store) = self.store.clone().filter(|_| self.shared_store()) else {
+        let Some(store) = self.shared() else {
             return;
         };
         let released = store

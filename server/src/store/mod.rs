@@ -218,6 +218,28 @@ pub enum Locate {
     Credential(String),
 }
 
+/// A workshop as created, as both backends store it: its id, its JSON, and the
+/// checksum of the two.
+pub(crate) fn created_fields(workshop: &Workshop) -> Result<(String, String, i64), StoreError> {
+    let json = serde_json::to_string(workshop).map_err(|e| StoreError::Refused(e.to_string()))?;
+    let id = workshop.id.to_string();
+    let check = sqlite::sum(&[id.as_bytes(), json.as_bytes()]);
+    Ok((id, json, check))
+}
+
+/// The checksum an event of workshop `id` is stored with.
+pub(crate) fn event_sum(id: &str, seq: i64, json: &str) -> i64 {
+    sqlite::sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()])
+}
+
+/// A credential as both backends store it: its text, its workshop, their checksum.
+pub(crate) fn credential_fields(workshop: WorkshopId, credential: &Stored) -> (String, String, i64) {
+    let stored = credential.to_text();
+    let id = workshop.to_string();
+    let check = sqlite::sum(&[stored.as_bytes(), id.as_bytes()]);
+    (stored, id, check)
+}
+
 /// A stored workshop as created, checked against its checksum (rows from before
 /// checksums have none) and read; `Err`: how the store is damaged.
 pub(crate) fn created_row(id: &str, json: &str, check: Option<i64>) -> Result<Workshop, String> {
@@ -231,8 +253,7 @@ pub(crate) fn created_row(id: &str, json: &str, check: Option<i64>) -> Result<Wo
 
 /// A stored event of workshop `id`, checked and read, with its sequence number.
 pub(crate) fn event_row(id: &str, seq: i64, json: &str, check: Option<i64>) -> Result<(u64, Event), String> {
-    let expected = sqlite::sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
-    if check.is_some_and(|check| check != expected) {
+    if check.is_some_and(|check| check != event_sum(id, seq, json)) {
         return Err(format!(
             "workshop {id}, event {seq} was changed on disk (its checksum differs)"
         ));

@@ -28,10 +28,9 @@ use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::{Client, NoTls};
 use atelier_shared::{CampaignId, ParticipantId, Workshop, WorkshopId};
 
-use super::sqlite::sum;
 use super::{
-    Acquired, CommandKey, Loaded, Locate, Receipts, Record, Store, StoreError, created_row, credential_row,
-    event_row, replay,
+    Acquired, CommandKey, Loaded, Locate, Receipts, Record, Store, StoreError, created_fields, created_row,
+    credential_fields, credential_row, event_row, event_sum, replay,
 };
 use crate::secret::{ServerKey, Stored};
 
@@ -420,14 +419,15 @@ fn connect_advice(error: &::postgres::Error) -> String {
     )
 }
 
-/// Events and receipts gathered from a batch, as columns.
+/// Events and receipts gathered from a batch, as columns (the events' JSON
+/// borrowed from the batch, not copied).
 #[derive(Default)]
-struct Appended {
-    events: (Vec<String>, Vec<i64>, Vec<String>, Vec<i64>),
+struct Appended<'a> {
+    events: (Vec<String>, Vec<i64>, Vec<&'a str>, Vec<i64>),
     receipts: (Vec<String>, Vec<String>, Vec<i64>, Vec<i64>),
 }
 
-impl Appended {
+impl Appended<'_> {
     /// Writes what was gathered, in one statement per table, and empties it.
     fn write(&mut self, transaction: &mut ::postgres::Transaction<'_>) -> Result<(), StoreError> {
         let events = std::mem::take(&mut self.events);
@@ -513,10 +513,7 @@ impl Store for PgStore {
         for record in batch {
             match record {
                 Record::Created { workshop } => {
-                    let json =
-                        serde_json::to_string(workshop).map_err(|e| StoreError::Refused(e.to_string()))?;
-                    let id = workshop.id.to_string();
-                    let check = sum(&[id.as_bytes(), json.as_bytes()]);
+                    let (id, json, check) = created_fields(workshop)?;
                     transaction
                         .execute(
                             "INSERT INTO workshops (id, created, sum) VALUES ($1, $2, $3)",
@@ -540,11 +537,10 @@ impl Store for PgStore {
                         .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
                     let id = workshop.to_string();
                     for (seq, json) in (first..).zip(events) {
-                        let check = sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
                         appended.events.0.push(id.clone());
                         appended.events.1.push(seq);
-                        appended.events.2.push(json.clone());
-                        appended.events.3.push(check);
+                        appended.events.2.push(json.as_str());
+                        appended.events.3.push(event_sum(&id, seq, json));
                     }
                     if let Some(key) = command {
                         appended.receipts.0.push(id);
@@ -554,9 +550,7 @@ impl Store for PgStore {
                     }
                 }
                 Record::Credential { workshop, credential } => {
-                    let stored = credential.to_text();
-                    let id = workshop.to_string();
-                    let check = sum(&[stored.as_bytes(), id.as_bytes()]);
+                    let (stored, id, check) = credential_fields(*workshop, credential);
                     transaction
                         .execute(
                             "INSERT INTO credentials (participant_token, workshop, sum) VALUES ($1, $2, $3)",
@@ -730,7 +724,6 @@ impl Heartbeat {
         let thread = thread::Builder::new()
             .name("atelier-leases".into())
             .spawn(move || {
-                let mut failing = false;
                 while !stopped.load(Ordering::Relaxed) {
                     if client.is_closed()
                         && let Ok(fresh) = connect(&url)
@@ -741,16 +734,14 @@ impl Heartbeat {
                         "UPDATE leases SET expires = now() + make_interval(secs => $2) WHERE node = $1",
                         &[&node, &ttl.as_secs_f64()],
                     );
-                    reachable.store(renewed.is_ok(), Ordering::Relaxed);
+                    // Said once when renewals stop, once when they come back.
+                    let was = reachable.swap(renewed.is_ok(), Ordering::Relaxed);
                     match renewed {
-                        Ok(_) if std::mem::replace(&mut failing, false) => {
-                            tracing::info!("leases renewed again");
-                        }
-                        Ok(_) => {}
-                        Err(error) if !std::mem::replace(&mut failing, true) => tracing::error!(
+                        Ok(_) if !was => tracing::info!("leases renewed again"),
+                        Err(error) if was => tracing::error!(
                             "this node's leases cannot be renewed ({error}): once they expire, other nodes may take its workshops, and its writes to them are refused"
                         ),
-                        Err(_) => {}
+                        _ => {}
                     }
                     // Until the next renewal, in short waits so that stopping is
                     // prompt: requests for workshops (any node's: each keeps its own).

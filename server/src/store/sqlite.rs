@@ -15,8 +15,8 @@ use rusqlite::{Connection, params};
 use super::schema::{Migration, create, migrate};
 use super::sqlite_errors::{classify, io_error, opening};
 use super::{
-    CommandKey, Loaded, Receipts, Record, Store, StoreError, created_row, credential_row, event_row, replay,
-    wal,
+    CommandKey, Loaded, Receipts, Record, Store, StoreError, created_fields, created_row, credential_fields,
+    credential_row, event_row, event_sum, replay, wal,
 };
 
 /// The store's file in the data directory.
@@ -221,10 +221,7 @@ impl Store for SqliteStore {
             for record in batch {
                 match record {
                     Record::Created { workshop } => {
-                        let json = serde_json::to_string(workshop)
-                            .map_err(|e| StoreError::Refused(e.to_string()))?;
-                        let id = workshop.id.to_string();
-                        let check = sum(&[id.as_bytes(), json.as_bytes()]);
+                        let (id, json, check) = created_fields(workshop)?;
                         created.execute(params![id, json, check]).map_err(failed)?;
                     }
                     Record::Events {
@@ -237,7 +234,7 @@ impl Store for SqliteStore {
                             .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
                         let id = workshop.to_string();
                         for (seq, json) in (first..).zip(events) {
-                            let check = sum(&[id.as_bytes(), seq.to_string().as_bytes(), json.as_bytes()]);
+                            let check = event_sum(&id, seq, json);
                             appended.execute(params![id, seq, json, check]).map_err(failed)?;
                         }
                         if let Some(key) = command {
@@ -254,9 +251,7 @@ impl Store for SqliteStore {
                         }
                     }
                     Record::Credential { workshop, credential } => {
-                        let stored = credential.to_text();
-                        let id = workshop.to_string();
-                        let check = sum(&[stored.as_bytes(), id.as_bytes()]);
+                        let (stored, id, check) = credential_fields(*workshop, credential);
                         issued.execute(params![stored, id, check]).map_err(failed)?;
                     }
                     Record::Deleted { workshop } => {
