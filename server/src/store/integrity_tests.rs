@@ -60,7 +60,7 @@ fn post(w: &mut Workshop, n: u128, text: &str) -> Record {
     Record::Events {
         workshop: w.id,
         first_seq,
-        events: events.iter().map(event_json).collect(),
+        events: events.iter().map(event_json).collect::<Vec<_>>().into(),
         command: None,
     }
 }

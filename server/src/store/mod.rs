@@ -51,11 +51,12 @@ pub enum Record {
     /// actor serialises an event once, for the store and the wire); the first has
     /// sequence number `first_seq` (the workshop's `seq` after applying it).
     /// `command` is the participant's command that made them, when it came with an
-    /// id: its receipt.
+    /// id: its receipt. Shared, so that the writer can keep them for a retry
+    /// without copying them.
     Events {
         workshop: WorkshopId,
         first_seq: u64,
-        events: Vec<String>,
+        events: Arc<[String]>,
         command: Option<CommandKey>,
     },
     /// A participant's credential, or an organiser key an earlier version issued:

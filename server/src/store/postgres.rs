@@ -536,7 +536,7 @@ impl Store for PgStore {
                     let first = i64::try_from(*first_seq)
                         .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
                     let id = workshop.to_string();
-                    for (seq, json) in (first..).zip(events) {
+                    for (seq, json) in (first..).zip(events.iter()) {
                         appended.events.0.push(id.clone());
                         appended.events.1.push(seq);
                         appended.events.2.push(json.as_str());

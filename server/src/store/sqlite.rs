@@ -233,7 +233,7 @@ impl Store for SqliteStore {
                         let first = i64::try_from(*first_seq)
                             .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
                         let id = workshop.to_string();
-                        for (seq, json) in (first..).zip(events) {
+                        for (seq, json) in (first..).zip(events.iter()) {
                             let check = event_sum(&id, seq, json);
                             appended.execute(params![id, seq, json, check]).map_err(failed)?;
                         }

@@ -88,7 +88,7 @@ fn created(w: &Workshop) -> Record {
 fn act(w: &mut Workshop, actor: Actor, command: Command) -> Record {
     let first_seq = w.seq + 1;
     let events = apply(w, actor, command, Millis(1_750_000_001_000)).unwrap();
-    let events = events.iter().map(event_json).collect();
+    let events = events.iter().map(event_json).collect::<Vec<_>>().into();
     let command = match actor {
         Actor::Member(participant) => Some(CommandKey {
             participant,
@@ -335,7 +335,7 @@ async fn submissions_that_queue_up_during_a_write_share_the_next_transaction() {
     let record = |n| Record::Events {
         workshop: WorkshopId(Uuid::from_u128(n)),
         first_seq: 1,
-        events: Vec::new(),
+        events: Vec::new().into(),
         command: None,
     };
     let first = committer.submit(vec![record(0)]);

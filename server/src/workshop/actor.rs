@@ -2,14 +2,22 @@
 //! event to its audience ([`super::fanout`]), which sends it to the connections
 //! allowed to see it. The actor wakes itself when the timer runs out.
 //!
-//! With a store, nothing leaves the actor before it is durable: the commands of one
-//! batch are applied, their events written in one go (the store groups the writes
-//! of every workshop), and only then published and acknowledged, in order.
+//! With a store, a command's events reach the room as soon as it is applied, and
+//! its author's answer once they are durable: the room never waits for the disk,
+//! and nobody is told "done" before it is. The actor never waits for the disk
+//! either: while one write is in flight it goes on applying commands, and writes
+//! everything they made in one go when that write ends (the store groups the
+//! writes of every workshop). Answers go out in order. If the process dies before
+//! a write ends, the room may have seen events that are not stored: nobody was
+//! answered for them, so their authors' clients send them again, and every client
+//! reconnects to a fresh `welcome` that replaces what it held.
 //!
 //! A participant's command that was applied leaves a receipt (its client-chosen id,
 //! stored with its events): the same command re-sent after a reconnection is
 //! acknowledged without being applied again.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,7 +55,8 @@ pub fn spawn(
         audience: Audience::default(),
         receipts,
         store,
-        settling: Vec::new(),
+        next: Unwritten::default(),
+        writing: None,
         note_paces: NotePaces::new(limits.notes),
     };
     tokio::spawn(actor.run(requests));
@@ -66,24 +75,44 @@ struct WorkshopActor {
     /// The latest commands applied, per participant.
     receipts: Receipts,
     store: Option<Committer>,
-    /// Commands applied but not yet durable, hence not yet published nor answered.
-    settling: Vec<Applied>,
+    /// Commands applied (and published) since the write in flight began: written
+    /// together when it ends.
+    next: Unwritten,
+    /// The write in flight, and the answers that wait for it.
+    writing: Option<Writing>,
     /// How fast one person may post notes, all their connections together.
     note_paces: NotePaces,
 }
 
-/// A command applied to the state, waiting for its events to be durable.
-struct Applied {
-    outcome: Result<Vec<Event>, Rejection>,
-    /// The sequence number of its first event.
-    first_seq: u64,
-    /// The receipt its events are stored with.
-    receipt: Option<CommandKey>,
+/// Applied commands whose events are not written yet.
+#[derive(Default)]
+struct Unwritten {
+    records: Vec<Record>,
+    /// In the order the commands were applied, with or without events.
+    answers: Vec<Answer>,
+}
+
+/// One write of the store, in flight.
+struct Writing {
+    done: Pin<Box<dyn Future<Output = Result<(), Arc<StoreError>>> + Send>>,
+    answers: Vec<Answer>,
+}
+
+/// What to tell whoever sent a command, once its events are durable.
+struct Answer {
     reply: Option<Reply>,
+    outcome: Result<Vec<Event>, Rejection>,
+    /// The workshop's sequence number after the command.
+    seq: u64,
 }
 
 /// Requests taken from the inbox at once: amortises wake-ups under load.
 const BATCH: usize = 64;
+
+/// Applied commands waiting for the write in flight at most: past this, the actor
+/// stops taking requests until the store catches up, and its full inbox slows the
+/// connections that send (the disk is then the limit, and nobody is cut off).
+const UNWRITTEN_AT_MOST: usize = 8192;
 
 impl WorkshopActor {
     async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
@@ -91,32 +120,34 @@ impl WorkshopActor {
         info!(workshop = %id, "workshop actor started");
         let mut batch = Vec::with_capacity(BATCH);
         loop {
-            let received = match self.timer_deadline() {
-                Some(deadline) => tokio::select! {
-                    received = requests.recv_many(&mut batch, BATCH) => received,
-                    () = tokio::time::sleep_until(deadline) => {
-                        self.command(Actor::System, Command::TimerElapsed, None);
-                        if !self.settle().await {
+            let deadline = self.timer_deadline();
+            let taking = self.next.answers.len() < UNWRITTEN_AT_MOST;
+            let healthy = tokio::select! {
+                written = written(&mut self.writing) => self.written(written),
+                received = requests.recv_many(&mut batch, BATCH), if taking => {
+                    if received == 0 {
+                        // Every handle is gone: write what is pending, and stop.
+                        self.flush().await;
+                        break;
+                    }
+                    let mut healthy = true;
+                    for request in batch.drain(..) {
+                        healthy = self.handle(request).await;
+                        if !healthy {
                             break;
                         }
-                        continue;
                     }
-                },
-                None => requests.recv_many(&mut batch, BATCH).await,
-            };
-            if received == 0 {
-                break;
-            }
-            let mut healthy = true;
-            for request in batch.drain(..) {
-                healthy = self.handle(request).await;
-                if !healthy {
-                    break;
+                    healthy
                 }
-            }
-            if !healthy || !self.settle().await {
+                () = until(deadline) => {
+                    self.command(Actor::System, Command::TimerElapsed, None);
+                    true
+                }
+            };
+            if !healthy {
                 break;
             }
+            self.write_next();
         }
         info!(workshop = %id, "workshop actor stopped");
     }
@@ -133,20 +164,12 @@ impl WorkshopActor {
     /// Handles one request; `false` if the workshop must stop (closed, or its store
     /// failed).
     async fn handle(&mut self, request: Request) -> bool {
-        // Anything but a command sees only durable, published state.
-        if !matches!(request, Request::Command { .. }) && !self.settle().await {
-            return false;
-        }
         match request {
             Request::Command {
                 actor,
                 command,
                 reply,
-            } => {
-                self.command(actor, command, Some(reply));
-                // In memory, there is nothing to wait for.
-                return self.store.is_some() || self.settle().await;
-            }
+            } => self.command(actor, command, Some(reply)),
             Request::Attach {
                 conn,
                 participant,
@@ -173,6 +196,9 @@ impl WorkshopActor {
                 });
             }
             Request::Close { reason, reply } => {
+                // What was applied is written (and answered) before the doors close:
+                // a node handing the workshop over leaves nothing behind.
+                self.flush().await;
                 self.audience.close(reason);
                 let _ = reply.send(());
                 return false;
@@ -181,8 +207,9 @@ impl WorkshopActor {
         true
     }
 
-    /// Applies a command; its events are published and its answer sent by `settle`.
-    /// A command already applied (its receipt is kept) is acknowledged as it stands.
+    /// Applies a command and publishes its events at once; its answer goes out once
+    /// they are durable (`written`), at once without a store. A command already
+    /// applied (its receipt is kept) is acknowledged as it stands.
     fn command(&mut self, actor: Actor, command: Command, reply: Option<Reply>) {
         METRICS.command();
         let first_seq = self.workshop.seq + 1;
@@ -194,11 +221,11 @@ impl WorkshopActor {
         };
         if key.is_some_and(|key| self.receipts.contains(key)) {
             debug!(?key, "command re-sent: acknowledged again, not applied");
-            self.settling.push(Applied {
-                outcome: Ok(Vec::new()),
-                first_seq,
-                receipt: None,
+            // Answered after anything still being written (the original among it).
+            self.later(Answer {
                 reply,
+                outcome: Ok(Vec::new()),
+                seq: first_seq - 1,
             });
             return;
         }
@@ -214,76 +241,106 @@ impl WorkshopActor {
         if let Some(key) = receipt {
             self.receipts.insert(key);
         }
-        self.settling.push(Applied {
-            outcome,
-            first_seq,
-            receipt,
-            reply,
-        });
+        let seq = self.workshop.seq;
+        if let Ok(events) = &outcome
+            && !events.is_empty()
+        {
+            // Each event is serialised once: the store keeps the JSON, and the frame
+            // for those who see it whole is made from the same bytes.
+            let json: Vec<String> = events.iter().map(event_json).collect();
+            let whole = (first_seq..)
+                .zip(&json)
+                .map(|(seq, json)| whole_frame(seq, json))
+                .collect();
+            self.audience.publish(&self.workshop, first_seq, events, whole);
+            if self.store.is_some() {
+                self.next.records.push(Record::Events {
+                    workshop: self.workshop.id,
+                    first_seq,
+                    events: json.into(),
+                    command: receipt,
+                });
+            }
+        }
+        self.later(Answer { reply, outcome, seq });
     }
 
-    /// Makes the applied commands' events durable, then publishes them and answers,
-    /// in order. While the store cannot write (a full disk), the workshop waits and
-    /// tries again: nothing is acknowledged before it is durable, and it carries on
-    /// by itself once writes succeed. `false` if the store refused these events for
-    /// good: nothing is acknowledged, and the workshop stops rather than go on from a
-    /// state it could not save.
-    async fn settle(&mut self) -> bool {
-        if self.settling.is_empty() {
+    /// Answers once what was applied before is durable: at once without a store, or
+    /// when nothing is being written or waits to be.
+    fn later(&mut self, answer: Answer) {
+        if self.store.is_none() || (self.writing.is_none() && self.next.records.is_empty()) {
+            self.answer(answer);
+        } else {
+            self.next.answers.push(answer);
+        }
+    }
+
+    /// Starts writing what was applied since the last write, if nothing is in flight.
+    fn write_next(&mut self) {
+        if self.writing.is_some() {
+            return;
+        }
+        let Some(store) = &self.store else {
+            return;
+        };
+        let Unwritten { records, answers } = std::mem::take(&mut self.next);
+        if records.is_empty() {
+            // Answers of commands that wrote nothing, behind a write that ended.
+            for answer in answers {
+                self.answer(answer);
+            }
+            return;
+        }
+        let done = Box::pin(durably(store.clone(), records, self.workshop.id));
+        self.writing = Some(Writing { done, answers });
+    }
+
+    /// The write in flight ended: its answers go out, or the workshop stops. `false`
+    /// if the store refused these events for good: the workshop stops rather than
+    /// go on from a state it could not save, and nothing after them is answered.
+    fn written(&mut self, outcome: Result<(), Arc<StoreError>>) -> bool {
+        let Some(writing) = self.writing.take() else {
             return true;
-        }
-        let settling = std::mem::take(&mut self.settling);
-        // With a store, each event is serialised once: the store keeps the JSON, and
-        // the frame for those who see it whole is made from the same bytes before the
-        // JSON moves into the record.
-        let mut whole: Vec<Vec<Utf8Bytes>> = Vec::new();
-        if let Some(store) = &self.store {
-            let mut records = Vec::new();
-            for applied in &settling {
-                let events = applied.outcome.as_deref().unwrap_or_default();
-                let json: Vec<String> = events.iter().map(event_json).collect();
-                whole.push(
-                    (applied.first_seq..)
-                        .zip(&json)
-                        .map(|(seq, json)| whole_frame(seq, json))
-                        .collect(),
-                );
-                if !json.is_empty() {
-                    records.push(Record::Events {
-                        workshop: self.workshop.id,
-                        first_seq: applied.first_seq,
-                        events: json,
-                        command: applied.receipt,
-                    });
+        };
+        match outcome {
+            Ok(()) => {
+                for answer in writing.answers {
+                    self.answer(answer);
                 }
+                true
             }
-            if !records.is_empty()
-                && let Err(error) = durably(store, records, self.workshop.id).await
-            {
+            Err(error) => {
                 tracing::error!(workshop = %self.workshop.id, "the store refused this workshop's events, it stops: {error}");
-                if matches!(*error, StoreError::NotOwner(_)) {
-                    // Another node serves it now: its people reconnect there.
-                    self.audience.close(ErrorCode::Moving);
-                }
-                return false;
+                // Its people reconnect: to another node that serves it now, or to
+                // this one once it is served again from what is stored.
+                let reason = if matches!(*error, StoreError::NotOwner(_)) {
+                    ErrorCode::Moving
+                } else {
+                    ErrorCode::ShuttingDown
+                };
+                self.audience.close(reason);
+                false
             }
         }
-        let mut whole = whole.into_iter();
-        for applied in settling {
-            let made = whole.next().unwrap_or_default();
-            if let Ok(events) = &applied.outcome
-                && !events.is_empty()
-            {
-                self.audience
-                    .publish(&self.workshop, applied.first_seq, events, made);
-            }
-            let seq = applied.first_seq - 1 + applied.outcome.as_ref().map_or(0, |e| e.len() as u64);
-            self.answer(applied.reply, applied.outcome, seq);
-        }
-        true
     }
 
-    fn answer(&mut self, reply: Option<Reply>, outcome: Result<Vec<Event>, Rejection>, seq: u64) {
+    /// Writes everything applied, and answers it; `false` if the store refused.
+    async fn flush(&mut self) -> bool {
+        loop {
+            if let Some(writing) = &mut self.writing {
+                let outcome = writing.done.as_mut().await;
+                if !self.written(outcome) {
+                    return false;
+                }
+            }
+            self.write_next();
+            if self.writing.is_none() {
+                return true;
+            }
+        }
+    }
+
+    fn answer(&mut self, Answer { reply, outcome, seq }: Answer) {
         match reply {
             None => {}
             Some(Reply::Caller(reply)) => {
@@ -333,6 +390,22 @@ impl WorkshopActor {
     }
 }
 
+/// The end of the write in flight; never, if there is none.
+async fn written(writing: &mut Option<Writing>) -> Result<(), Arc<StoreError>> {
+    match writing {
+        Some(writing) => writing.done.as_mut().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// `deadline`; never, without one.
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// The first wait before writing again after the store could not write, doubled at
 /// each failure up to [`RETRY_AT_MOST`].
 const RETRY_FIRST: Duration = Duration::from_millis(100);
@@ -341,7 +414,7 @@ const RETRY_AT_MOST: Duration = Duration::from_secs(5);
 /// Commits `records`, trying again for as long as the store is unavailable (a full
 /// disk, an I/O error): only a refusal of these records themselves is returned.
 async fn durably(
-    store: &Committer,
+    store: Committer,
     records: Vec<Record>,
     workshop: WorkshopId,
 ) -> Result<(), Arc<StoreError>> {
