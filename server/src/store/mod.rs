@@ -486,4 +486,4 @@ impl Committer {
 #[cfg(test)]
 mod integrity_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

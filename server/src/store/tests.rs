@@ -32,11 +32,11 @@ impl Drop for TempFile {
     }
 }
 
-const LEAD: ParticipantId = ParticipantId(Uuid::from_u128(0x1EAD));
-const ROOM: RoomId = RoomId(Uuid::from_u128(0xA1));
-const COLUMN: ColumnId = ColumnId(Uuid::from_u128(0xC1));
+pub(crate) const LEAD: ParticipantId = ParticipantId(Uuid::from_u128(0x1EAD));
+pub(crate) const ROOM: RoomId = RoomId(Uuid::from_u128(0xA1));
+pub(crate) const COLUMN: ColumnId = ColumnId(Uuid::from_u128(0xC1));
 
-pub(super) fn workshop() -> Workshop {
+pub(crate) fn workshop() -> Workshop {
     create(NewWorkshop {
         id: WorkshopId(Uuid::new_v4()),
         campaign: CampaignId(Uuid::new_v4()),

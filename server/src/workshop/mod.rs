@@ -190,3 +190,6 @@ impl WorkshopHandle {
         self.inbox.send(request).await.map_err(|_| Gone)
     }
 }
+
+#[cfg(test)]
+mod tests;

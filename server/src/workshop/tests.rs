@@ -1,0 +1,124 @@
+//! The actor and the store: the room hears at once, the author once it is durable.
+
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atelier_shared::{Colour, Command, NoteId};
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use super::{Outbox, spawn};
+use crate::config::Limits;
+use crate::store::tests::{COLUMN, LEAD, ROOM, workshop};
+use crate::store::{Committer, Loaded, Record, Store, StoreError};
+
+/// A store whose first write waits until the test lets it go, and which records
+/// how many records each write carried.
+#[derive(Debug)]
+struct Gate {
+    held: Option<std_mpsc::Receiver<()>>,
+    writes: Arc<Mutex<Vec<usize>>>,
+}
+
+impl Store for Gate {
+    fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
+        if let Some(held) = self.held.take() {
+            let _ = held.recv();
+        }
+        self.writes.lock().unwrap().push(batch.len());
+        Ok(())
+    }
+
+    fn load(&mut self) -> Result<Loaded, StoreError> {
+        Ok(Loaded::default())
+    }
+}
+
+fn post(n: u128) -> Command {
+    Command::PostNote {
+        note: NoteId(Uuid::from_u128(n)),
+        room: ROOM,
+        column: COLUMN,
+        text: format!("note {n}"),
+        colour: Colour::Yellow,
+        parent: None,
+    }
+}
+
+/// The next frame queued for a connection, if one comes within a second.
+async fn next(queue: &mut mpsc::Receiver<Utf8Bytes>) -> Option<String> {
+    tokio::time::timeout(Duration::from_secs(1), queue.recv())
+        .await
+        .ok()
+        .flatten()
+        .map(|frame| frame.as_str().to_owned())
+}
+
+/// Whatever is queued for a connection right now.
+fn queued(queue: &mut mpsc::Receiver<Utf8Bytes>) -> Vec<String> {
+    std::iter::from_fn(|| queue.try_recv().ok())
+        .map(|frame| frame.as_str().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_room_hears_at_once_and_the_author_once_it_is_written() {
+    let (release, held) = std_mpsc::channel();
+    let writes = Arc::new(Mutex::new(Vec::new()));
+    let store = Committer::start(Gate {
+        held: Some(held),
+        writes: Arc::clone(&writes),
+    });
+    let handle = spawn(workshop(), Default::default(), &Limits::default(), Some(store));
+    // The lead on two connections: 1 sends, 2 watches.
+    let mut queues = Vec::new();
+    for conn in [1, 2] {
+        let (outbox, mut queue): (Outbox, _) = mpsc::channel(64);
+        let (kick, kicked) = oneshot::channel();
+        std::mem::forget(kicked);
+        handle.attach(conn, LEAD, outbox, kick).await.unwrap();
+        assert!(next(&mut queue).await.unwrap().contains("\"welcome\""));
+        queues.push(queue);
+    }
+    let [author, watcher] = &mut queues[..] else {
+        unreachable!()
+    };
+    queued(author);
+    queued(watcher);
+
+    handle.submit(1, LEAD, 7, post(1)).await.unwrap();
+    let seen = next(watcher)
+        .await
+        .expect("the room hears while the store is still writing");
+    assert!(seen.contains("note_posted") && seen.contains("note 1"), "{seen}");
+    // While that write is held, the actor goes on: three more notes, heard at once.
+    for n in 2..=4 {
+        handle.submit(1, LEAD, 6 + n as u64, post(n)).await.unwrap();
+        let seen = next(watcher).await.expect("heard while the first write is held");
+        assert!(seen.contains(&format!("note {n}")), "{seen}");
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let before = queued(author);
+    assert_eq!(before.len(), 4, "the author sees its notes: {before:?}");
+    assert!(
+        before.iter().all(|frame| !frame.contains("\"ack\"")),
+        "nobody is told done before it is written: {before:?}"
+    );
+
+    release.send(()).unwrap();
+    let mut acks = Vec::new();
+    while acks.len() < 4 {
+        let frame = next(author).await.expect("acknowledged once written");
+        acks.push(frame);
+    }
+    for (frame, id) in acks.iter().zip(7..) {
+        assert!(
+            frame.contains(&format!("\"id\":{id}")),
+            "answers in order: {acks:?}"
+        );
+    }
+    // The three applied during the first write went to the store together.
+    assert_eq!(*writes.lock().unwrap(), vec![1, 3]);
+}
