@@ -76,10 +76,11 @@ pub struct Limits {
     /// one archive may hold, 4 MiB. Archives are read one at a time (the others wait
     /// their turn), so what imports hold in memory stays within a few times this.
     pub max_import_bytes: usize,
-    /// Messages queued for one connection before it counts as lagging and is closed
-    /// (the client reconnects and gets a fresh snapshot). A healthy client drains its
-    /// queue in one coalesced frame; 1,024 is more than a second of a 42-person room
-    /// at 20 operations per second each.
+    /// Messages queued for one connection at most. Past it, the room's news queued
+    /// there is replaced by a fresh snapshot (its answers stay): a slow client catches
+    /// up instead of being cut off. A healthy client drains its queue in one
+    /// coalesced frame; 1,024 is more than a second of a 42-person room at 20
+    /// operations per second each.
     pub outbox_messages: usize,
     /// Messages merged into one frame at most, to bound frame size.
     pub max_batch: usize,

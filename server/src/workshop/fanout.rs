@@ -9,9 +9,10 @@ use atelier_shared::model::Field;
 use atelier_shared::protocol::{ErrorCode, PROTOCOL_VERSION, ServerMsg, event_json, event_json_frame};
 use atelier_shared::{Event, NoteId, ParticipantId, RoomId, Sight, Viewer, Workshop};
 use axum::extract::ws::Utf8Bytes;
-use tokio::sync::{mpsc, oneshot};
-use tracing::warn;
+use tokio::sync::oneshot;
+use tracing::{debug, warn};
 
+use super::outbox::{Kind, Refused};
 use super::{ConnId, Gone, Outbox};
 use crate::clock;
 
@@ -73,7 +74,7 @@ impl Audience {
         let viewer = workshop.viewer(participant);
         // A fresh queue always has room for its first message.
         outbox
-            .try_send(self.welcome(workshop, &viewer))
+            .push(self.welcome(workshop, &viewer), Kind::News)
             .map_err(|_| Gone)?;
         self.subscribers.insert(
             conn,
@@ -127,7 +128,7 @@ impl Audience {
             .filter(|(_, subscriber)| workshop.needs_snapshot(&subscriber.viewer, events))
             .map(|(conn, _)| *conn)
             .collect();
-        let mut dropped = Vec::new();
+        let mut late = Late::default();
         let mut made = whole.into_iter();
         for (seq, event) in (first_seq..).zip(events) {
             let mut frames = Frames {
@@ -146,9 +147,7 @@ impl Audience {
                     Sight::Full => frames.whole(),
                     Sight::Redacted => frames.redacted(),
                 };
-                if !deliver(subscriber, frame.clone()) {
-                    dropped.push(*conn);
-                }
+                late.note(*conn, deliver(subscriber, frame.clone()));
             }
         }
         // Someone who comes into view (moved into a room, promoted) may already be
@@ -164,7 +163,7 @@ impl Audience {
                 continue;
             }
             let frame = presence_frame(person.id, true);
-            dropped.extend(self.deliver_to(&frame, |conn, viewer| {
+            late.extend(self.deliver_to(&frame, |conn, viewer| {
                 !resync.contains(&conn) && workshop.sees_person(viewer, person)
             }));
         }
@@ -177,12 +176,10 @@ impl Audience {
             if let Some(subscriber) = self.subscribers.get_mut(&conn) {
                 subscriber.viewer = viewer;
                 subscriber.synced = workshop.seq;
-                if !deliver(subscriber, welcome) {
-                    dropped.push(conn);
-                }
+                late.note(conn, deliver(subscriber, welcome));
             }
         }
-        self.drop_all(workshop, dropped);
+        self.settle(workshop, late);
     }
 
     /// Tells those who see `room` (but the writer) that `participant` is typing in
@@ -203,19 +200,69 @@ impl Audience {
             }
             .to_frame(),
         );
-        let dropped = self.deliver_to(&frame, |_, viewer| {
+        let late = self.deliver_to(&frame, |_, viewer| {
             viewer.id != participant && viewer.lens.sees_room(room)
         });
-        self.drop_all(workshop, dropped);
+        self.settle(workshop, late);
     }
 
-    /// Sends one connection a message meant for it alone.
+    /// Sends one connection an answer meant for it alone (an ack, a refusal). A
+    /// connection that is behind first has its queued news replaced by a snapshot:
+    /// an answer is never dropped.
     pub(super) fn send_to(&mut self, workshop: &Workshop, conn: ConnId, frame: Utf8Bytes) {
-        if let Some(subscriber) = self.subscribers.get_mut(&conn)
-            && !deliver(subscriber, frame)
-        {
-            self.detach(workshop, conn);
+        let Some(subscriber) = self.subscribers.get_mut(&conn) else {
+            return;
+        };
+        let pushed = match subscriber.outbox.push(frame.clone(), Kind::Answer) {
+            Err(Refused::Full) => {
+                self.catch_up(workshop, conn);
+                match self.subscribers.get_mut(&conn) {
+                    Some(subscriber) => subscriber.outbox.push(frame, Kind::Answer),
+                    None => return,
+                }
+            }
+            pushed => pushed,
+        };
+        match pushed {
+            Ok(()) => {}
+            Err(Refused::Full) => self.cut_off(workshop, conn),
+            Err(Refused::Closed) => self.detach(workshop, conn),
         }
+    }
+
+    /// Replaces what `conn` has queued of the room's news by a fresh snapshot (its
+    /// answers stay): a connection that fell behind catches up in one frame instead
+    /// of being cut off, and its queue stays bounded.
+    fn catch_up(&mut self, workshop: &Workshop, conn: ConnId) {
+        let Some(participant) = self.subscribers.get(&conn).map(|s| s.viewer.id) else {
+            return;
+        };
+        let viewer = workshop.viewer(participant);
+        let welcome = self.welcome(workshop, &viewer);
+        let Some(subscriber) = self.subscribers.get_mut(&conn) else {
+            return;
+        };
+        match subscriber.outbox.catch_up(welcome) {
+            Ok(()) => {
+                debug!(participant = %participant, "connection behind: its queued news replaced by a snapshot");
+                subscriber.viewer = viewer;
+                subscriber.synced = workshop.seq;
+            }
+            Err(Refused::Full) => self.cut_off(workshop, conn),
+            Err(Refused::Closed) => self.detach(workshop, conn),
+        }
+    }
+
+    /// Closes a connection whose queue its own answers fill: it sends and never
+    /// reads. The client reconnects and receives a fresh snapshot.
+    fn cut_off(&mut self, workshop: &Workshop, conn: ConnId) {
+        if let Some(subscriber) = self.subscribers.get_mut(&conn) {
+            warn!(participant = %subscriber.viewer.id, "connection reads nothing of its own answers: closing it");
+            if let Some(kick) = subscriber.kick.take() {
+                let _ = kick.send(ErrorCode::Lagging);
+            }
+        }
+        self.detach(workshop, conn);
     }
 
     /// The snapshot for `viewer`: their view, the server's clock, who is online.
@@ -254,24 +301,58 @@ impl Audience {
             return;
         };
         let frame = presence_frame(participant, after > 0);
-        let dropped = self.deliver_to(&frame, |_, viewer| workshop.sees_person(viewer, person));
-        self.drop_all(workshop, dropped);
+        let late = self.deliver_to(&frame, |_, viewer| workshop.sees_person(viewer, person));
+        self.settle(workshop, late);
     }
 
-    fn drop_all(&mut self, workshop: &Workshop, dropped: Vec<ConnId>) {
-        for conn in dropped {
+    /// After a delivery: connections that are gone are detached, those that fell
+    /// behind catch up.
+    fn settle(&mut self, workshop: &Workshop, late: Late) {
+        for conn in late.gone {
             self.detach(workshop, conn);
+        }
+        for conn in late.behind {
+            self.catch_up(workshop, conn);
         }
     }
 
     /// Sends `frame` to the subscribers `to` picks (by connection and viewer);
-    /// returns those that must be dropped (see [`deliver`]).
-    fn deliver_to(&mut self, frame: &Utf8Bytes, to: impl Fn(ConnId, &Viewer) -> bool) -> Vec<ConnId> {
-        self.subscribers
-            .iter_mut()
-            .filter(|(conn, subscriber)| to(**conn, &subscriber.viewer))
-            .filter_map(|(conn, subscriber)| (!deliver(subscriber, frame.clone())).then_some(*conn))
-            .collect()
+    /// returns those it could not reach (see [`deliver`]).
+    fn deliver_to(&mut self, frame: &Utf8Bytes, to: impl Fn(ConnId, &Viewer) -> bool) -> Late {
+        let mut late = Late::default();
+        for (conn, subscriber) in &mut self.subscribers {
+            if to(*conn, &subscriber.viewer) {
+                late.note(*conn, deliver(subscriber, frame.clone()));
+            }
+        }
+        late
+    }
+}
+
+/// The connections a delivery could not reach.
+#[derive(Default)]
+struct Late {
+    /// Their queue is full: they catch up with a snapshot.
+    behind: Vec<ConnId>,
+    /// Their connection is gone.
+    gone: Vec<ConnId>,
+}
+
+impl Late {
+    fn note(&mut self, conn: ConnId, delivered: Result<(), Refused>) {
+        match delivered {
+            Ok(()) => {}
+            Err(Refused::Full) if !self.behind.contains(&conn) => self.behind.push(conn),
+            Err(Refused::Full) => {}
+            Err(Refused::Closed) => self.gone.push(conn),
+        }
+    }
+
+    fn extend(&mut self, other: Late) {
+        for conn in other.behind {
+            self.note(conn, Err(Refused::Full));
+        }
+        self.gone.extend(other.gone);
     }
 }
 
@@ -279,19 +360,7 @@ fn presence_frame(participant: ParticipantId, online: bool) -> Utf8Bytes {
     Utf8Bytes::from(ServerMsg::Presence { participant, online }.to_frame())
 }
 
-/// Queues a frame for a subscriber without ever waiting. Returns false when the
-/// subscriber must be dropped: its connection is gone, or it fell so far behind that
-/// it is closed (the client reconnects and receives a fresh snapshot).
-fn deliver(subscriber: &mut Subscriber, frame: Utf8Bytes) -> bool {
-    match subscriber.outbox.try_send(frame) {
-        Ok(()) => true,
-        Err(mpsc::error::TrySendError::Full(_)) => {
-            warn!(participant = %subscriber.viewer.id, "connection lagging: closing it");
-            if let Some(kick) = subscriber.kick.take() {
-                let _ = kick.send(ErrorCode::Lagging);
-            }
-            false
-        }
-        Err(mpsc::error::TrySendError::Closed(_)) => false,
-    }
+/// Queues a piece of the room's news for a subscriber without ever waiting.
+fn deliver(subscriber: &Subscriber, frame: Utf8Bytes) -> Result<(), Refused> {
+    subscriber.outbox.push(frame, Kind::News)
 }

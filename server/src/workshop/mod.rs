@@ -4,13 +4,13 @@
 
 mod actor;
 mod fanout;
+pub mod outbox;
 mod pacing;
 
 use atelier_shared::model::Field;
 use atelier_shared::{
     Actor, CampaignId, Command, Event, NoteId, ParticipantId, Rejection, Workshop, WorkshopId,
 };
-use axum::extract::ws::Utf8Bytes;
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
@@ -22,8 +22,7 @@ pub use actor::spawn;
 /// Identifies one websocket connection for the lifetime of the server.
 pub type ConnId = u64;
 
-/// The sending half of a connection's outgoing queue; each item is a whole frame.
-pub type Outbox = mpsc::Sender<Utf8Bytes>;
+pub use outbox::Outbox;
 
 /// A cheap, cloneable address of a workshop's actor.
 #[derive(Clone, Debug)]

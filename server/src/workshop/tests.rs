@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use atelier_shared::{Colour, Command, NoteId};
 use axum::extract::ws::Utf8Bytes;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
-use super::{Outbox, spawn};
+use super::outbox::{Frames, outbox};
+use super::spawn;
 use crate::config::Limits;
 use crate::store::tests::{COLUMN, LEAD, ROOM, workshop};
 use crate::store::{Committer, Loaded, Record, Store, StoreError};
@@ -48,19 +49,19 @@ fn post(n: u128) -> Command {
 }
 
 /// The next frame queued for a connection, if one comes within a second.
-async fn next(queue: &mut mpsc::Receiver<Utf8Bytes>) -> Option<String> {
-    tokio::time::timeout(Duration::from_secs(1), queue.recv())
+async fn next(queue: &Frames) -> Option<String> {
+    let mut taken: Vec<Utf8Bytes> = Vec::new();
+    tokio::time::timeout(Duration::from_secs(1), queue.take(&mut taken, 1))
         .await
         .ok()
-        .flatten()
-        .map(|frame| frame.as_str().to_owned())
+        .map(|()| taken[0].as_str().to_owned())
 }
 
 /// Whatever is queued for a connection right now.
-fn queued(queue: &mut mpsc::Receiver<Utf8Bytes>) -> Vec<String> {
-    std::iter::from_fn(|| queue.try_recv().ok())
-        .map(|frame| frame.as_str().to_owned())
-        .collect()
+fn queued(queue: &Frames) -> Vec<String> {
+    let mut taken: Vec<Utf8Bytes> = Vec::new();
+    queue.try_take(&mut taken, usize::MAX);
+    taken.iter().map(|frame| frame.as_str().to_owned()).collect()
 }
 
 #[tokio::test]
@@ -75,14 +76,14 @@ async fn the_room_hears_at_once_and_the_author_once_it_is_written() {
     // The lead on two connections: 1 sends, 2 watches.
     let mut queues = Vec::new();
     for conn in [1, 2] {
-        let (outbox, mut queue): (Outbox, _) = mpsc::channel(64);
+        let (outbox, queue) = outbox(64);
         let (kick, kicked) = oneshot::channel();
         std::mem::forget(kicked);
         handle.attach(conn, LEAD, outbox, kick).await.unwrap();
-        assert!(next(&mut queue).await.unwrap().contains("\"welcome\""));
+        assert!(next(&queue).await.unwrap().contains("\"welcome\""));
         queues.push(queue);
     }
-    let [author, watcher] = &mut queues[..] else {
+    let [author, watcher] = &queues[..] else {
         unreachable!()
     };
     queued(author);

@@ -15,7 +15,7 @@ use atelier_shared::rejection::Paced;
 use atelier_shared::{ParticipantId, Rejection, WorkshopId};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio::time::{MissedTickBehavior, interval_at, timeout};
 use tracing::{Instrument, debug, field, info_span};
 
@@ -24,6 +24,7 @@ use crate::config::Limits;
 use crate::guard::{self, Pace};
 use crate::hub::{Full, Hub, HubError};
 use crate::metrics::METRICS;
+use crate::workshop::outbox::{Frames, Kind, outbox};
 use crate::workshop::{ConnId, Outbox, WorkshopHandle};
 
 /// How a connection ended.
@@ -88,7 +89,7 @@ where
             .record("participant", field::display(participant));
         debug!("greeted");
 
-        let (outbox, queue) = mpsc::channel(limits.outbox_messages);
+        let (outbox, queue) = outbox(limits.outbox_messages);
         let (kick, kicked) = oneshot::channel();
         if handle
             .attach(slot.id, participant, outbox.clone(), kick)
@@ -231,14 +232,14 @@ impl Reader<'_> {
     where
         R: Stream<Item = Result<Message, axum::Error>> + Unpin,
     {
-        let half = (self.outbox.max_capacity() / 2).max(1);
+        let half = (self.outbox.limit() / 2).max(1);
         loop {
             // Every message read here may be answered through the queue the room's
             // news also takes. Past half full, stop reading until the writer has
             // drained it: a burst is slowed by TCP's own push-back instead of
             // crowding out the room's news and ending as `lagging`. A client that
             // reads nothing at all still ends so, by the write timeout.
-            if self.outbox.capacity() < half && self.outbox.reserve_many(half).await.is_err() {
+            if self.outbox.queued() >= half && self.outbox.room(half).await.is_err() {
                 return Ending::PeerGone;
             }
             let message = match timeout(self.limits.idle_timeout, stream.next()).await {
@@ -326,7 +327,7 @@ impl Reader<'_> {
     }
 
     fn queue(&self, frame: Utf8Bytes) -> Result<(), Ending> {
-        self.outbox.try_send(frame).map_err(|_| {
+        self.outbox.push(frame, Kind::Answer).map_err(|_| {
             Ending::error(
                 ErrorCode::Lagging,
                 "this connection fell behind its room; reconnect to catch up",
@@ -335,8 +336,11 @@ impl Reader<'_> {
     }
 }
 
+/// Slots of the writer's batch kept between two writes.
+const KEPT_SLOTS: usize = 4;
+
 /// The writing half: merges whatever is queued into one frame, and pings.
-async fn write<S>(sink: &mut S, mut queue: mpsc::Receiver<Utf8Bytes>, limits: &Limits) -> Ending
+async fn write<S>(sink: &mut S, queue: Frames, limits: &Limits) -> Ending
 where
     S: Sink<Message, Error = axum::Error> + Unpin,
 {
@@ -347,12 +351,7 @@ where
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         let ping_due = tokio::select! {
-            received = queue.recv_many(&mut batch, limits.max_batch) => {
-                if received == 0 {
-                    return Ending::error(ErrorCode::ShuttingDown, "the workshop is closing");
-                }
-                false
-            }
+            () = queue.take(&mut batch, limits.max_batch) => false,
             _ = ping.tick() => true,
         };
         let message = if ping_due {
@@ -363,11 +362,8 @@ where
             // write, not the event, is what costs (BENCHMARKS.md, "where the time
             // goes"). When the server is idle this is one trip through the scheduler.
             tokio::task::yield_now().await;
-            while batch.len() < limits.max_batch
-                && let Ok(frame) = queue.try_recv()
-            {
-                batch.push(frame);
-            }
+            let room = limits.max_batch.saturating_sub(batch.len());
+            queue.try_take(&mut batch, room);
             let frame = if batch.len() == 1 {
                 batch.pop().unwrap_or_default()
             } else {
@@ -375,6 +371,10 @@ where
                 batch.clear();
                 Utf8Bytes::from(joined)
             };
+            if batch.capacity() > KEPT_SLOTS {
+                // What a burst grew is given back: an idle connection keeps none.
+                batch = Vec::new();
+            }
             Message::Text(frame)
         };
         match timeout(limits.write_timeout, sink.send(message)).await {

@@ -34,7 +34,9 @@ pub async fn upgrade(
         .max_frame_size(limits.hard_message_bytes)
         .on_upgrade(move |socket| {
             let (sink, stream) = socket.split();
-            connection::run(hub, sink, stream, ip, routed)
+            let f = connection::run(hub, sink, stream, ip, routed);
+            eprintln!("SIZE future {}", std::mem::size_of_val(&f));
+            f
         })
 }
 

@@ -188,6 +188,9 @@ impl FrameCodec {
                     // Reserve full message length only once, even for multiple
                     // loops or if WouldBlock errors cause multiple fn calls.
                     self.in_buffer.reserve(len);
+                } else if self.in_buffer.capacity() == 0 {
+                    // Atelier: the buffer was given back while idle (below).
+                    self.in_buffer.reserve(self.in_buf_max_read);
                 } else {
                     self.in_buffer.reserve(FrameHeader::MAX_SIZE);
                 }
@@ -201,7 +204,16 @@ impl FrameCodec {
             }
 
             // Not enough data in buffer.
-            if self.read_in(stream)? == 0 {
+            let read = self.read_in(stream);
+            if self.header.is_none()
+                && self.in_buffer.is_empty()
+                && matches!(&read, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+            {
+                // Atelier: nothing half-read and nothing to read: give the read
+                // buffer back while the connection is idle.
+                self.in_buffer = BytesMut::new();
+            }
+            if read? == 0 {
                 trace!("no frame received");
                 return Ok(None);
             }
