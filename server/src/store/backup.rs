@@ -404,7 +404,10 @@ fn contents(path: &Path, connection: &Connection) -> Result<Summary, StoreError>
     Ok(Summary {
         path: path.to_owned(),
         workshops: count("workshops")?,
-        events: count("events")?,
+        // A log row holds a command's events, one per line; a store from before
+        // version 3 has a row per event.
+        events: count("(SELECT 1 FROM commands, json_each('[' || replace(events, char(10), ',') || ']'))")
+            .or_else(|_| count("events"))?,
         bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
         kept: None,
     })

@@ -252,7 +252,7 @@ fn a_store_of_the_first_schema_is_upgraded_keeps_its_workshops_and_forgets_clear
         .unwrap()
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, super::sqlite::VERSION);
     // Nowhere in the files is a secret left, not even in free pages.
     for suffix in ["", "-wal"] {
         let bytes = std::fs::read(with_suffix(&dir.db(), suffix)).unwrap_or_default();
@@ -277,4 +277,110 @@ fn a_newer_schema_is_refused_with_what_to_do() {
     let error = refused(&dir.db());
     assert!(error.to_string().contains("version 7"), "{error}");
     assert!(error.to_string().contains("newer Atelier"), "{error}");
+}
+
+/// A store as version 2 wrote it: a row per event, a row per receipt, text keys.
+fn version_two(path: &Path, w: &Workshop, created: &Workshop, events: &[String], receipt_seq: i64) {
+    let old = rusqlite::Connection::open(path).unwrap();
+    old.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE workshops (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL, sum INTEGER);
+         CREATE TABLE events (workshop TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, sum INTEGER,
+             PRIMARY KEY (workshop, seq)) WITHOUT ROWID;
+         CREATE TABLE credentials (participant_token TEXT PRIMARY KEY, workshop TEXT NOT NULL, sum INTEGER);
+         CREATE TABLE receipts (workshop TEXT NOT NULL, participant TEXT NOT NULL, command INTEGER NOT NULL,
+             seq INTEGER NOT NULL, PRIMARY KEY (workshop, participant, command)) WITHOUT ROWID;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    let (id, json, check) = super::created_fields(created).unwrap();
+    old.execute(
+        "INSERT INTO workshops (id, created, sum) VALUES (?1, ?2, ?3)",
+        (&id, json, check),
+    )
+    .unwrap();
+    for (seq, event) in (1..).zip(events) {
+        old.execute(
+            "INSERT INTO events (workshop, seq, event, sum) VALUES (?1, ?2, ?3, ?4)",
+            (&id, seq, event, super::event_sum(&id, seq, event)),
+        )
+        .unwrap();
+    }
+    old.execute(
+        "INSERT INTO receipts (workshop, participant, command, seq) VALUES (?1, ?2, ?3, ?4)",
+        (w.id.to_string(), LEAD.to_string(), -7_i64, receipt_seq),
+    )
+    .unwrap();
+}
+
+fn events_of(record: Record) -> Vec<String> {
+    let Record::Events { events, .. } = record else {
+        unreachable!()
+    };
+    events.to_vec()
+}
+
+#[test]
+fn a_version_two_store_becomes_a_log_of_commands_with_its_receipts() {
+    let dir = TempDir::new();
+    let mut w = workshop();
+    let created = w.clone();
+    let mut events = events_of(post(&mut w, 1, "une"));
+    events.extend(events_of(post(&mut w, 2, "deux")));
+    version_two(&dir.db(), &w, &created, &events, 2);
+
+    let mut store = SqliteStore::open(&dir.db()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.workshops, vec![w.clone()]);
+    let key = super::CommandKey {
+        participant: LEAD,
+        id: (-7_i64).cast_unsigned(),
+    };
+    assert!(loaded.receipts[&w.id].contains(key), "the receipt came along");
+    // The next command follows on, and a repeat of the last is refused.
+    let third = post(&mut w, 3, "trois");
+    let mut repeat = third.clone();
+    store.write(&[third]).unwrap();
+    if let Record::Events { first_seq, .. } = &mut repeat {
+        *first_seq = 2;
+    }
+    assert!(matches!(store.write(&[repeat]), Err(StoreError::Refused(_))));
+    assert_eq!(store.load().unwrap().workshops, vec![w]);
+    drop(store);
+    let db = rusqlite::Connection::open(dir.db()).unwrap();
+    let tables: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tables, ["commands", "credentials", "workshops"]);
+    let rows: i64 = db
+        .query_row("SELECT count(*) FROM commands", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, 3);
+}
+
+#[test]
+fn a_damaged_row_stops_the_upgrade_and_leaves_version_two_as_it_was() {
+    let dir = TempDir::new();
+    let mut w = workshop();
+    let created = w.clone();
+    let events = events_of(post(&mut w, 1, "une"));
+    version_two(&dir.db(), &w, &created, &events, 1);
+    {
+        let old = rusqlite::Connection::open(dir.db()).unwrap();
+        old.execute("UPDATE events SET event = replace(event, 'une', 'Une')", [])
+            .unwrap();
+    }
+    let error = refused(&dir.db());
+    assert!(error.to_string().contains("changed on disk"), "{error}");
+    let db = rusqlite::Connection::open(dir.db()).unwrap();
+    let version: i64 = db.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+    assert_eq!(version, 2, "rolled back whole");
+    let rows: i64 = db
+        .query_row("SELECT count(*) FROM events", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
 }

@@ -1,13 +1,49 @@
 //! The store's tables, a new store, and upgrades from older schema versions.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 
 use rusqlite::{Connection, params};
 
-use super::sqlite::{VERSION, beside, private, sum};
+use super::sqlite::{VERSION, beside, command_sum, private, sum};
+use super::{CommandKey, event_row};
 
-pub(super) const SCHEMA: &str = "
+/// The tables of version 3, for a new store.
+const TABLES: &str = "
+    CREATE TABLE workshops (
+        position INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL,
+        sum INTEGER
+    );
+    CREATE TABLE credentials (
+        participant_token TEXT PRIMARY KEY,
+        workshop TEXT NOT NULL,
+        sum INTEGER
+    );
+";
+
+/// Version 3's log: one row per command, in the order written. `workshop` and
+/// `participant` are uuids as 16 bytes; `seq` is the command's first event's
+/// sequence number; `events` the events' JSON, one per line; `participant` and
+/// `command` its receipt (NULL for the system's). Rows are only ever appended (the
+/// key is the position), so a write of many workshops' commands touches the last
+/// page or two of one table, not a page per workshop of two tables.
+pub(super) const COMMANDS: &str = "
+    CREATE TABLE IF NOT EXISTS commands (
+        position INTEGER PRIMARY KEY,
+        workshop BLOB NOT NULL,
+        seq INTEGER NOT NULL,
+        events TEXT NOT NULL,
+        participant BLOB,
+        command INTEGER,
+        sum INTEGER NOT NULL
+    );
+";
+
+/// The tables of versions 0 to 2 (their upgrades start from them).
+const OLD_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS workshops (
         position INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
@@ -33,7 +69,7 @@ pub(super) const SCHEMA: &str = "
 ";
 
 /// From version 0 to 1.
-pub(super) const ADD_SUMS: &str = "
+const ADD_SUMS: &str = "
     ALTER TABLE workshops ADD COLUMN sum INTEGER;
     ALTER TABLE events ADD COLUMN sum INTEGER;
     ALTER TABLE credentials ADD COLUMN sum INTEGER;
@@ -47,8 +83,8 @@ pub(super) fn create(path: &Path) -> Result<(), rusqlite::Error> {
     {
         let connection = Connection::open(&fresh)?;
         connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")?;
-        connection.execute_batch(SCHEMA)?;
-        connection.execute_batch(ADD_SUMS)?;
+        connection.execute_batch(TABLES)?;
+        connection.execute_batch(COMMANDS)?;
         connection.pragma_update(None, "user_version", VERSION)?;
         connection.close().map_err(|(_, e)| e)?;
     }
@@ -79,7 +115,7 @@ pub(super) fn migrate(connection: &Connection) -> Result<(), Migration> {
         return Ok(());
     }
     let mut steps = String::from("BEGIN IMMEDIATE;");
-    steps.push_str(SCHEMA);
+    steps.push_str(OLD_TABLES);
     if version < 1 {
         steps.push_str(ADD_SUMS);
     }
@@ -87,6 +123,9 @@ pub(super) fn migrate(connection: &Connection) -> Result<(), Migration> {
     let upgraded = (|| {
         if version < 2 {
             hash_credentials(connection)?;
+        }
+        if version < 3 {
+            one_row_per_command(connection)?;
         }
         connection.execute_batch(&format!("PRAGMA user_version = {VERSION}; COMMIT;"))
     })();
@@ -120,4 +159,78 @@ fn hash_credentials(connection: &Connection) -> rusqlite::Result<()> {
         }
     }
     Ok(())
+}
+
+/// From version 2 to 3: the events (a row each) and the receipts (a row each) become
+/// the log of commands. Each event becomes a row (how earlier versions grouped
+/// events into commands is not known; replaying is the same), carrying the receipt
+/// stored with its sequence number. Each event is checked against its checksum
+/// first: a damaged row is refused, never given a fresh checksum.
+fn one_row_per_command(connection: &Connection) -> rusqlite::Result<()> {
+    connection.execute_batch(COMMANDS)?;
+    let mut receipts: HashMap<(String, i64), CommandKey> = HashMap::new();
+    {
+        let mut stored = connection.prepare("SELECT workshop, participant, command, seq FROM receipts")?;
+        let rows = stored.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (workshop, participant, id, seq) = row?;
+            let Ok(participant) = participant.parse() else {
+                return Err(damaged(format!(
+                    "receipt of workshop {workshop}: participant {participant}"
+                )));
+            };
+            receipts.insert(
+                (workshop, seq),
+                CommandKey {
+                    participant,
+                    id: id.cast_unsigned(),
+                },
+            );
+        }
+    }
+    let mut events = connection.prepare(
+        "SELECT e.workshop, e.seq, e.event, e.sum FROM events e \
+         LEFT JOIN workshops w ON w.id = e.workshop ORDER BY w.position, e.workshop, e.seq",
+    )?;
+    let mut appended = connection.prepare(
+        "INSERT INTO commands (workshop, seq, events, participant, command, sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let rows = events.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, Option<i64>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (workshop, seq, json, check) = row?;
+        event_row(&workshop, seq, &json, check).map_err(damaged)?;
+        let Ok(id) = workshop.parse::<uuid::Uuid>() else {
+            return Err(damaged(format!("workshop id {workshop}")));
+        };
+        let receipt = receipts.get(&(workshop, seq)).copied();
+        let check = command_sum(id.as_bytes(), seq, &json, receipt);
+        appended.execute(params![
+            &id.as_bytes()[..],
+            seq,
+            json,
+            receipt.map(|key| key.participant.0.as_bytes().to_vec()),
+            receipt.map(|key| key.id.cast_signed()),
+            check
+        ])?;
+    }
+    connection.execute_batch("DROP TABLE events; DROP TABLE receipts;")
+}
+
+/// A row the upgrade cannot carry over, as an error that rolls it back.
+fn damaged(reason: String) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(format!("the store is damaged: {reason}").into())
 }

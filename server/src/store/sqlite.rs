@@ -1,22 +1,25 @@
 //! The embedded store: one SQLite file in write-ahead-log mode with `synchronous =
 //! FULL`, so a committed transaction survives a crash of the process or the machine.
 //! Rows hold JSON (the protocol's own serialisation), readable with any SQLite tool,
-//! each with a checksum. Opening checks what SQLite cannot: an empty file, a log
+//! each with a checksum. Commands are a log, one row each, only ever appended (see
+//! `schema`). Opening checks what SQLite cannot: an empty file, a log
 //! without its database, a damaged log (see `wal`), another process on the files.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use atelier_shared::{ParticipantId, WorkshopId};
+use atelier_shared::{Event, ParticipantId, WorkshopId};
 use rusqlite::{Connection, params};
+use uuid::Uuid;
 
 use super::schema::{Migration, create, migrate};
 use super::sqlite_errors::{classify, io_error, opening};
 use super::{
     CommandKey, Loaded, Receipts, Record, Store, StoreError, created_fields, created_row, credential_fields,
-    credential_row, event_row, event_sum, replay, wal,
+    credential_row, replay, wal,
 };
 
 /// The store's file in the data directory.
@@ -26,22 +29,29 @@ pub const STORE_FILE: &str = "atelier.db";
 pub struct SqliteStore {
     connection: Connection,
     path: PathBuf,
+    /// The last sequence number written of each workshop this process has written
+    /// or loaded: events that do not come after it are refused (the log has no
+    /// key on them to refuse a repeat).
+    written: HashMap<WorkshopId, u64>,
     /// Held while the store is open: a second process on the same files is refused.
     _lock: File,
 }
 
 /// The schema's version, in SQLite's `user_version`. 0: the first schema; 1: each
 /// row carries a checksum of what it holds (`sum`, NULL for rows written before);
-/// 2: credentials are digests, never tokens (earlier rows are rewritten).
-pub const VERSION: i64 = 2;
+/// 2: credentials are digests, never tokens (earlier rows are rewritten); 3: one row
+/// per command, with its receipt, keyed by binary ids, in a log only appended to.
+pub const VERSION: i64 = 3;
 
-/// Everything stored about one workshop.
-const DELETE_WORKSHOP: [&str; 4] = [
-    "DELETE FROM workshops WHERE id = ?1",
-    "DELETE FROM events WHERE workshop = ?1",
-    "DELETE FROM credentials WHERE workshop = ?1",
-    "DELETE FROM receipts WHERE workshop = ?1",
-];
+/// The checksum of a command's row: its workshop (16 bytes), first sequence number,
+/// events, and receipt.
+pub(super) fn command_sum(workshop: &[u8; 16], seq: i64, events: &str, receipt: Option<CommandKey>) -> i64 {
+    let seq = seq.to_le_bytes();
+    let (participant, id) = receipt.map_or(([0; 16], [0; 8]), |key| {
+        (*key.participant.0.as_bytes(), key.id.to_le_bytes())
+    });
+    sum(&[workshop, &seq, events.as_bytes(), &participant, &id])
+}
 
 /// The checksum a row is stored with: CRC-32 of its fields, each followed by a NUL.
 /// It catches a byte changed on disk that SQLite's own checks cannot see (inside a
@@ -172,6 +182,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             connection,
             path: path.to_owned(),
+            written: HashMap::new(),
             _lock: lock,
         })
     }
@@ -189,6 +200,7 @@ impl SqliteStore {
         SqliteStore {
             connection,
             path: path.to_owned(),
+            written: HashMap::new(),
             _lock: lock,
         }
         .load()
@@ -198,24 +210,22 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
         let failed = classify;
+        // The last sequence numbers this batch writes, kept once it is committed.
+        let mut written: HashMap<WorkshopId, u64> = HashMap::new();
         let transaction = self.connection.transaction().map_err(failed)?;
         {
             let mut created = transaction
                 .prepare_cached("INSERT INTO workshops (id, created, sum) VALUES (?1, ?2, ?3)")
                 .map_err(failed)?;
             let mut appended = transaction
-                .prepare_cached("INSERT INTO events (workshop, seq, event, sum) VALUES (?1, ?2, ?3, ?4)")
+                .prepare_cached(
+                    "INSERT INTO commands (workshop, seq, events, participant, command, sum) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
                 .map_err(failed)?;
             let mut issued = transaction
                 .prepare_cached(
                     "INSERT INTO credentials (participant_token, workshop, sum) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(failed)?;
-            // A client that reuses an id only makes its own command look re-sent: it
-            // must never fail the batch, hence `OR REPLACE`.
-            let mut received = transaction
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO receipts (workshop, participant, command, seq) VALUES (?1, ?2, ?3, ?4)",
                 )
                 .map_err(failed)?;
             for record in batch {
@@ -223,6 +233,7 @@ impl Store for SqliteStore {
                     Record::Created { workshop } => {
                         let (id, json, check) = created_fields(workshop)?;
                         created.execute(params![id, json, check]).map_err(failed)?;
+                        written.insert(workshop.id, workshop.seq);
                     }
                     Record::Events {
                         workshop,
@@ -232,41 +243,64 @@ impl Store for SqliteStore {
                     } => {
                         let first = i64::try_from(*first_seq)
                             .map_err(|e| StoreError::Refused(format!("sequence number {first_seq}: {e}")))?;
-                        let id = workshop.to_string();
-                        for (seq, json) in (first..).zip(events.iter()) {
-                            let check = event_sum(&id, seq, json);
-                            appended.execute(params![id, seq, json, check]).map_err(failed)?;
+                        let last = written.get(workshop).or_else(|| self.written.get(workshop));
+                        if let Some(last) = last.filter(|last| *first_seq <= **last) {
+                            return Err(StoreError::Refused(format!(
+                                "workshop {workshop}: event {first_seq} written again (the last was {last})"
+                            )));
                         }
-                        if let Some(key) = command {
-                            // Stored as SQLite's signed integer, bit for bit.
-                            let id = key.id.cast_signed();
-                            received
-                                .execute(params![
-                                    workshop.to_string(),
-                                    key.participant.to_string(),
-                                    id,
-                                    first
-                                ])
-                                .map_err(failed)?;
-                        }
+                        written.insert(*workshop, first_seq + events.len().saturating_sub(1) as u64);
+                        let json: Cow<'_, str> = match &events[..] {
+                            [one] => Cow::Borrowed(one),
+                            many => Cow::Owned(many.join("\n")),
+                        };
+                        let id = workshop.0.as_bytes();
+                        let check = command_sum(id, first, &json, *command);
+                        appended
+                            .execute(params![
+                                &id[..],
+                                first,
+                                json,
+                                command.map(|key| key.participant.0.as_bytes().to_vec()),
+                                // Stored as SQLite's signed integer, bit for bit.
+                                command.map(|key| key.id.cast_signed()),
+                                check
+                            ])
+                            .map_err(failed)?;
                     }
                     Record::Credential { workshop, credential } => {
                         let (stored, id, check) = credential_fields(*workshop, credential);
                         issued.execute(params![stored, id, check]).map_err(failed)?;
                     }
                     Record::Deleted { workshop } => {
+                        // The log has no index by workshop (it would cost every write
+                        // a page per workshop): deleting one reads the whole log.
                         let id = workshop.to_string();
-                        for sql in DELETE_WORKSHOP {
-                            transaction
-                                .prepare_cached(sql)
-                                .and_then(|mut statement| statement.execute([&id]))
-                                .map_err(failed)?;
-                        }
+                        written.remove(workshop);
+                        transaction
+                            .prepare_cached("DELETE FROM workshops WHERE id = ?1")
+                            .and_then(|mut statement| statement.execute([&id]))
+                            .and_then(|_| {
+                                transaction.prepare_cached("DELETE FROM credentials WHERE workshop = ?1")
+                            })
+                            .and_then(|mut statement| statement.execute([&id]))
+                            .and_then(|_| {
+                                transaction.prepare_cached("DELETE FROM commands WHERE workshop = ?1")
+                            })
+                            .and_then(|mut statement| statement.execute([&workshop.0.as_bytes()[..]]))
+                            .map_err(failed)?;
                     }
                 }
             }
         }
-        transaction.commit().map_err(failed)
+        transaction.commit().map_err(failed)?;
+        for record in batch {
+            if let Record::Deleted { workshop } = record {
+                self.written.remove(workshop);
+            }
+        }
+        self.written.extend(written);
+        Ok(())
     }
 
     fn load(&mut self) -> Result<Loaded, StoreError> {
@@ -275,13 +309,46 @@ impl Store for SqliteStore {
             path: path.clone(),
             reason,
         };
+        // The log, read once in the order written, sorted out by workshop.
+        let mut commands = self
+            .connection
+            .prepare(
+                "SELECT workshop, seq, events, participant, command, sum FROM commands ORDER BY position",
+            )
+            .map_err(|e| corrupt(e.to_string()))?;
+        let rows = commands
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, Vec<u8>>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, Option<Vec<u8>>>(3)?,
+                    row.get::<_, Option<i64>>(4)?,
+                    row.get::<_, i64>(5)?,
+                ))
+            })
+            .map_err(|e| corrupt(e.to_string()))?;
+        let mut logged: HashMap<WorkshopId, Vec<(u64, Event)>> = HashMap::new();
+        let mut receipts: HashMap<WorkshopId, Receipts> = HashMap::new();
+        for row in rows {
+            let (workshop, seq, json, participant, id, check) = row.map_err(|e| corrupt(e.to_string()))?;
+            let (workshop, receipt) =
+                command_row(&workshop, seq, &json, participant, id, check).map_err(&corrupt)?;
+            let events = logged.entry(workshop).or_default();
+            let first =
+                u64::try_from(seq).map_err(|e| corrupt(format!("workshop {workshop}, event {seq}: {e}")))?;
+            for (seq, json) in (first..).zip(json.split('\n').filter(|_| !json.is_empty())) {
+                let event: Event = serde_json::from_str(json)
+                    .map_err(|e| corrupt(format!("workshop {workshop}, event {seq}: {e}")))?;
+                events.push((seq, event));
+            }
+            if let Some(key) = receipt {
+                receipts.entry(workshop).or_default().insert(key);
+            }
+        }
         let mut workshops = self
             .connection
             .prepare("SELECT id, created, sum FROM workshops ORDER BY position")
-            .map_err(|e| corrupt(e.to_string()))?;
-        let mut events = self
-            .connection
-            .prepare("SELECT seq, event, sum FROM events WHERE workshop = ?1 ORDER BY seq")
             .map_err(|e| corrupt(e.to_string()))?;
         let rows = workshops
             .query_map([], |row| {
@@ -295,22 +362,11 @@ impl Store for SqliteStore {
         let mut loaded = Vec::new();
         for row in rows {
             let (id, created, check) = row.map_err(|e| corrupt(e.to_string()))?;
-            let workshop = created_row(&id, &created, check).map_err(corrupt)?;
-            let stored = events
-                .query_map([&id], |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, Option<i64>>(2)?,
-                    ))
-                })
-                .map_err(|e| corrupt(e.to_string()))?
-                .map(|row| {
-                    let (seq, json, check) = row.map_err(|e| corrupt(e.to_string()))?;
-                    event_row(&id, seq, &json, check).map_err(corrupt)
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            loaded.push(replay(workshop, stored, &path)?);
+            let workshop = created_row(&id, &created, check).map_err(&corrupt)?;
+            let events = logged.remove(&workshop.id).unwrap_or_default();
+            let workshop = replay(workshop, events, &path)?;
+            self.written.insert(workshop.id, workshop.seq);
+            loaded.push(workshop);
         }
         let mut tokens = self
             .connection
@@ -335,37 +391,37 @@ impl Store for SqliteStore {
             })
             .filter_map(Result::transpose)
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let mut receipts: HashMap<WorkshopId, Receipts> = HashMap::new();
-        let mut stored = self
-            .connection
-            .prepare("SELECT workshop, participant, command FROM receipts ORDER BY workshop, seq")
-            .map_err(|e| corrupt(e.to_string()))?;
-        let rows = stored
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, i64>(2)?,
-                ))
-            })
-            .map_err(|e| corrupt(e.to_string()))?;
-        for row in rows {
-            let (workshop, participant, id) = row.map_err(|e| corrupt(e.to_string()))?;
-            let workshop: WorkshopId = workshop
-                .parse()
-                .map_err(|_| corrupt(format!("workshop id {workshop}")))?;
-            let participant: ParticipantId = participant
-                .parse()
-                .map_err(|_| corrupt(format!("participant id {participant}")))?;
-            receipts.entry(workshop).or_default().insert(CommandKey {
-                participant,
-                id: id.cast_unsigned(),
-            });
-        }
         Ok(Loaded {
             workshops: loaded,
             credentials,
             receipts,
         })
     }
+}
+
+/// A row of the log, checked against its checksum: its workshop and its receipt.
+fn command_row(
+    workshop: &[u8],
+    seq: i64,
+    json: &str,
+    participant: Option<Vec<u8>>,
+    id: Option<i64>,
+    check: i64,
+) -> Result<(WorkshopId, Option<CommandKey>), String> {
+    let uuid = |bytes: &[u8]| Uuid::from_slice(bytes).map_err(|e| format!("a command's id: {e}"));
+    let workshop = WorkshopId(uuid(workshop)?);
+    let receipt = match (participant, id) {
+        (Some(participant), Some(id)) => Some(CommandKey {
+            participant: ParticipantId(uuid(&participant)?),
+            id: id.cast_unsigned(),
+        }),
+        (None, None) => None,
+        _ => return Err(format!("workshop {workshop}, event {seq}: half a receipt")),
+    };
+    if check != command_sum(workshop.0.as_bytes(), seq, json, receipt) {
+        return Err(format!(
+            "workshop {workshop}, event {seq} was changed on disk (its checksum differs)"
+        ));
+    }
+    Ok((workshop, receipt))
 }
