@@ -187,21 +187,29 @@ pub const GOAL_P99_MS: f64 = 50.0;
 
 /// Scenario 2: the offered load rises level by level (deliveries per second) on the
 /// same connections; each level is a row. The capacity is the last level whose p99
-/// met the goal with nothing dropped and what was offered delivered. Returns the
-/// rows and the capacity in deliveries per second.
+/// met the goal with nothing dropped and what was offered delivered. With
+/// `overload`, twice that is then offered on the same connections, as one more row
+/// marked "2× knee". Returns the rows and the capacity in deliveries per second.
 pub async fn capacity(
     binary: &Path,
     shape: Shape,
     levels: &[f64],
     timing: Timing,
     store: bool,
+    overload: bool,
 ) -> Result<(Vec<String>, f64)> {
     Server::with(binary, store, async |server| {
         let mut participants = crowd::gather(&server.host, shape).await?;
         let people = shape.people();
         let fan_out = (shape.room_size() - 1) as f64;
         let (mut rows, mut capacity) = (Vec::new(), 0.0);
-        for &offered in levels {
+        let mut levels = levels
+            .iter()
+            .map(|&offered| (offered, ""))
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut past_knee = false;
+        while let Some((offered, note)) = levels.next() {
             let rate = offered / (people as f64 * fan_out);
             let (back, mut measured) = level(server, participants, Some(rate), timing, None).await?;
             participants = back;
@@ -209,14 +217,22 @@ pub async fn capacity(
             let p99 = measured.deliveries.quantile_ms(0.99);
             let holds = p99 < GOAL_P99_MS && measured.dropped == 0 && delivered >= 0.9 * offered;
             rows.push(format!(
-                "| {} | {people} | {} | {offered:.0} | {rate:.2}/s | {} {} |",
+                "| {} | {people} | {} | {offered:.0}{note} | {rate:.2}/s | {} {} |",
                 on_off(store),
                 shape.room_size(),
                 measured.cells(),
                 if holds { "yes" } else { "**no**" }
             ));
-            if !holds {
+            if past_knee {
                 break;
+            }
+            if !holds {
+                if !overload || capacity == 0.0 {
+                    break;
+                }
+                past_knee = true;
+                levels = vec![(2.0 * capacity, " (2× knee)")].into_iter();
+                continue;
             }
             capacity = delivered;
         }
