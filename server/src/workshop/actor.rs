@@ -104,6 +104,8 @@ struct Answer {
     outcome: Result<Vec<Event>, Rejection>,
     /// The workshop's sequence number after the command.
     seq: u64,
+    /// Its connection is held until this answer (see `fanout::Audience::publish`).
+    held: bool,
 }
 
 /// Requests taken from the inbox at once: amortises wake-ups under load.
@@ -226,6 +228,7 @@ impl WorkshopActor {
                 reply,
                 outcome: Ok(Vec::new()),
                 seq: first_seq - 1,
+                held: false,
             });
             return;
         }
@@ -242,6 +245,7 @@ impl WorkshopActor {
             self.receipts.insert(key);
         }
         let seq = self.workshop.seq;
+        let mut held = false;
         if let Ok(events) = &outcome
             && !events.is_empty()
         {
@@ -252,7 +256,15 @@ impl WorkshopActor {
                 .zip(&json)
                 .map(|(seq, json)| whole_frame(seq, json))
                 .collect();
-            self.audience.publish(&self.workshop, first_seq, events, whole);
+            // With a store the answer comes later: the author's connection waits for
+            // it, to get its events with its ack.
+            let author = match (&reply, &self.store) {
+                (Some(Reply::Socket { conn, .. }), Some(_)) => Some(*conn),
+                _ => None,
+            };
+            held = author.is_some();
+            self.audience
+                .publish(&self.workshop, first_seq, events, whole, author);
             if self.store.is_some() {
                 self.next.records.push(Record::Events {
                     workshop: self.workshop.id,
@@ -262,7 +274,12 @@ impl WorkshopActor {
                 });
             }
         }
-        self.later(Answer { reply, outcome, seq });
+        self.later(Answer {
+            reply,
+            outcome,
+            seq,
+            held,
+        });
     }
 
     /// Answers once what was applied before is durable: at once without a store, or
@@ -340,7 +357,15 @@ impl WorkshopActor {
         }
     }
 
-    fn answer(&mut self, Answer { reply, outcome, seq }: Answer) {
+    fn answer(
+        &mut self,
+        Answer {
+            reply,
+            outcome,
+            seq,
+            held,
+        }: Answer,
+    ) {
         match reply {
             None => {}
             Some(Reply::Caller(reply)) => {
@@ -360,7 +385,7 @@ impl WorkshopActor {
                     }
                 };
                 self.audience
-                    .send_to(&self.workshop, conn, Utf8Bytes::from(answer.to_frame()));
+                    .send_to(&self.workshop, conn, Utf8Bytes::from(answer.to_frame()), held);
             }
         }
     }
