@@ -104,8 +104,6 @@ struct Answer {
     outcome: Result<Vec<Event>, Rejection>,
     /// The workshop's sequence number after the command.
     seq: u64,
-    /// Its connection is held until this answer (see `fanout::Audience::publish`).
-    held: bool,
 }
 
 /// Requests taken from the inbox at once: amortises wake-ups under load.
@@ -228,7 +226,6 @@ impl WorkshopActor {
                 reply,
                 outcome: Ok(Vec::new()),
                 seq: first_seq - 1,
-                held: false,
             });
             return;
         }
@@ -245,7 +242,6 @@ impl WorkshopActor {
             self.receipts.insert(key);
         }
         let seq = self.workshop.seq;
-        let mut held = false;
         if let Ok(events) = &outcome
             && !events.is_empty()
         {
@@ -256,15 +252,7 @@ impl WorkshopActor {
                 .zip(&json)
                 .map(|(seq, json)| whole_frame(seq, json))
                 .collect();
-            // With a store the answer comes later: the author's connection waits for
-            // it, to get its events with its ack.
-            let author = match (&reply, &self.store) {
-                (Some(Reply::Socket { conn, .. }), Some(_)) => Some(*conn),
-                _ => None,
-            };
-            held = author.is_some();
-            self.audience
-                .publish(&self.workshop, first_seq, events, whole, author);
+            self.audience.publish(&self.workshop, first_seq, events, whole);
             if self.store.is_some() {
                 self.next.records.push(Record::Events {
                     workshop: self.workshop.id,
@@ -274,12 +262,7 @@ impl WorkshopActor {
                 });
             }
         }
-        self.later(Answer {
-            reply,
-            outcome,
-            seq,
-            held,
-        });
+        self.later(Answer { reply, outcome, seq });
     }
 
     /// Answers once what was applied before is durable: at once without a store, or
@@ -357,15 +340,7 @@ impl WorkshopActor {
         }
     }
 
-    fn answer(
-        &mut self,
-        Answer {
-            reply,
-            outcome,
-            seq,
-            held,
-        }: Answer,
-    ) {
+    fn answer(&mut self, Answer { reply, outcome, seq }: Answer) {
         match reply {
             None => {}
             Some(Reply::Caller(reply)) => {
@@ -385,7 +360,7 @@ impl WorkshopActor {
                     }
                 };
                 self.audience
-                    .send_to(&self.workshop, conn, Utf8Bytes::from(answer.to_frame()), held);
+                    .send_to(&self.workshop, conn, Utf8Bytes::from(answer.to_frame()));
             }
         }
     }

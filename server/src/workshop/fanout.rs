@@ -114,20 +114,14 @@ impl Audience {
 
     /// Sends each event to every connection that may see it, whole or redacted
     /// (`whole`: the whole frames, when made already); connections whose view
-    /// changed in a way events cannot carry get a fresh snapshot instead. `author`:
-    /// the connection that sent the command, if its answer comes later; what it is
-    /// sent from now on is held until then ([`Audience::answered`]).
+    /// changed in a way events cannot carry get a fresh snapshot instead.
     pub(super) fn publish(
         &mut self,
         workshop: &Workshop,
         first_seq: u64,
         events: &[Event],
         whole: Vec<Utf8Bytes>,
-        author: Option<ConnId>,
     ) {
-        if let Some(subscriber) = author.and_then(|conn| self.subscribers.get(&conn)) {
-            subscriber.outbox.hold();
-        }
         let resync: Vec<ConnId> = self
             .subscribers
             .iter()
@@ -212,19 +206,18 @@ impl Audience {
         self.settle(workshop, late);
     }
 
-    /// Sends one connection an answer meant for it alone (an ack, a refusal);
-    /// `releases`: the answer to the command `publish` held it for. A connection
-    /// that is behind first has its queued news replaced by a snapshot: an answer is
-    /// never dropped.
-    pub(super) fn send_to(&mut self, workshop: &Workshop, conn: ConnId, frame: Utf8Bytes, releases: bool) {
+    /// Sends one connection an answer meant for it alone (an ack, a refusal). A
+    /// connection that is behind first has its queued news replaced by a snapshot:
+    /// an answer is never dropped.
+    pub(super) fn send_to(&mut self, workshop: &Workshop, conn: ConnId, frame: Utf8Bytes) {
         let Some(subscriber) = self.subscribers.get_mut(&conn) else {
             return;
         };
-        let pushed = match subscriber.outbox.answer(frame.clone(), releases) {
+        let pushed = match subscriber.outbox.push(frame.clone(), Kind::Answer) {
             Err(Refused::Full) => {
                 self.catch_up(workshop, conn);
                 match self.subscribers.get_mut(&conn) {
-                    Some(subscriber) => subscriber.outbox.answer(frame, releases),
+                    Some(subscriber) => subscriber.outbox.push(frame, Kind::Answer),
                     None => return,
                 }
             }

@@ -10,15 +10,7 @@
 //!   replaces) from **answers** (acks, refusals, pongs, errors: meant for this
 //!   connection alone, never replaceable). When a connection falls behind, its
 //!   queued news is swapped for one fresh snapshot ([`Outbox::catch_up`]) and its
-//!   answers stay, in order: a slow reader catches up instead of being cut off;
-//! - it can be held ([`Outbox::hold`]): what is queued from then on waits for the
-//!   answer that releases it ([`Outbox::answer`]), which goes in just before the
-//!   next hold. The actor holds its author's connection from a command's events to
-//!   its ack, so that the author's page gets them together (a page that saw the
-//!   events of its own command before the ack would show the command twice
-//!   meanwhile: once confirmed, once pending), while everyone else gets the events
-//!   at once. Each command holds only its own stretch: a client that keeps
-//!   sending still receives the room's news between its commands.
+//!   answers stay, in order: a slow reader catches up instead of being cut off.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -63,9 +55,6 @@ struct Shared {
 #[derive(Debug, Default)]
 struct State {
     frames: VecDeque<(Utf8Bytes, Kind)>,
-    /// Where each unanswered hold begins, oldest first: frames from the first on
-    /// wait.
-    holds: VecDeque<usize>,
     closed: bool,
 }
 
@@ -123,45 +112,7 @@ impl Outbox {
             if state.frames.len() >= self.0.limit {
                 return Err(Refused::Full);
             }
-            // The snapshot holds what was held: it waits until the last answer.
-            let at = state.frames.len();
-            for hold in &mut state.holds {
-                *hold = at;
-            }
             state.frames.push_back((snapshot, Kind::News));
-        }
-        self.0.arrived.notify_one();
-        Ok(())
-    }
-
-    /// Frames queued from now on wait for the answer that releases this hold.
-    pub fn hold(&self) {
-        let mut state = self.0.state();
-        let at = state.frames.len();
-        state.holds.push_back(at);
-    }
-
-    /// Queues an answer; `releases`: the answer to the oldest hold, which goes in
-    /// where the next hold begins, and lets out what that hold kept. `Full` and
-    /// `Closed` as for `push` (the hold stays).
-    pub fn answer(&self, frame: Utf8Bytes, releases: bool) -> Result<(), Refused> {
-        {
-            let mut state = self.0.state();
-            if state.closed {
-                return Err(Refused::Closed);
-            }
-            if state.frames.len() >= self.0.limit {
-                return Err(Refused::Full);
-            }
-            if releases && state.holds.pop_front().is_some() {
-                let at = state.holds.front().copied().unwrap_or(state.frames.len());
-                state.frames.insert(at, (frame, Kind::Answer));
-                for hold in &mut state.holds {
-                    *hold += 1;
-                }
-            } else {
-                state.frames.push_back((frame, Kind::Answer));
-            }
         }
         self.0.arrived.notify_one();
         Ok(())
@@ -212,12 +163,8 @@ impl Frames {
     pub fn try_take(&self, into: &mut Vec<Utf8Bytes>, max: usize) -> usize {
         let took = {
             let mut state = self.0.state();
-            let ready = state.holds.front().copied().unwrap_or(state.frames.len());
-            let took = ready.min(max);
+            let took = state.frames.len().min(max);
             into.extend(state.frames.drain(..took).map(|(frame, _)| frame));
-            for hold in &mut state.holds {
-                *hold -= took;
-            }
             if state.frames.is_empty() && state.frames.capacity() > KEPT {
                 state.frames = VecDeque::new();
             }
@@ -260,43 +207,6 @@ mod tests {
         let mut taken = Vec::new();
         assert_eq!(frames.try_take(&mut taken, 10), 3);
         assert_eq!(text(&taken), ["ack1", "ack2", "welcome"]);
-    }
-
-    #[test]
-    fn each_command_holds_its_own_stretch_until_its_answer() {
-        let (outbox, frames) = outbox(16);
-        outbox.push("before".into(), Kind::News).unwrap();
-        outbox.hold();
-        outbox.push("mine 1".into(), Kind::News).unwrap();
-        outbox.push("theirs".into(), Kind::News).unwrap();
-        outbox.hold();
-        outbox.push("mine 2".into(), Kind::News).unwrap();
-        let mut taken = Vec::new();
-        assert_eq!(frames.try_take(&mut taken, 10), 1);
-        assert_eq!(frames.try_take(&mut taken, 10), 0, "held");
-        // The first answer goes in before the second hold and lets the first out.
-        outbox.answer("ack 1".into(), true).unwrap();
-        assert_eq!(frames.try_take(&mut taken, 10), 3);
-        assert_eq!(frames.try_take(&mut taken, 10), 0, "the second still held");
-        outbox.answer("ack 2".into(), true).unwrap();
-        assert_eq!(frames.try_take(&mut taken, 10), 2);
-        assert_eq!(
-            text(&taken),
-            ["before", "mine 1", "theirs", "ack 1", "mine 2", "ack 2"]
-        );
-    }
-
-    #[test]
-    fn a_snapshot_that_replaces_held_news_is_held_in_its_turn() {
-        let (outbox, frames) = outbox(8);
-        outbox.hold();
-        outbox.push("mine".into(), Kind::News).unwrap();
-        outbox.catch_up("welcome".into()).unwrap();
-        let mut taken = Vec::new();
-        assert_eq!(frames.try_take(&mut taken, 10), 0, "still held");
-        outbox.answer("ack".into(), true).unwrap();
-        assert_eq!(frames.try_take(&mut taken, 10), 2);
-        assert_eq!(text(&taken), ["welcome", "ack"]);
     }
 
     #[test]
