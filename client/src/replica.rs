@@ -2,6 +2,9 @@
 //! the same `apply_event` as the server's), and the commands sent but not yet
 //! acknowledged, applied on top so that the board shows them at once. A refusal or
 //! an acknowledgement drops a command from the list, and the view follows by itself.
+//! A command the server says is `applied` (its events came, the disk not yet) stays
+//! in the list, to be sent again after a reconnection, but is no longer applied on
+//! top: its events are in the replica already.
 //!
 //! Pure: no socket, no signal, no clock of its own. The session feeds it what the
 //! server says and sends what it returns; the tests here run natively.
@@ -24,6 +27,8 @@ struct Pending {
     command: Command,
     /// Sent before a reconnection: a `duplicate_id` refusal then means it was applied.
     resent: bool,
+    /// Its events came (`applied`); the `ack` (on disk) has not.
+    applied: bool,
 }
 
 /// What the board shows.
@@ -55,6 +60,7 @@ impl Replica {
             id,
             command,
             resent: false,
+            applied: false,
         });
         id
     }
@@ -68,6 +74,9 @@ impl Replica {
             .iter_mut()
             .map(|pending| {
                 pending.resent = true;
+                // The fresh replica says nothing of it: shown on top again until the
+                // server answers.
+                pending.applied = false;
                 (pending.id, pending.command.clone())
             })
             .collect()
@@ -78,6 +87,14 @@ impl Replica {
         if let Some(confirmed) = &mut self.confirmed {
             confirmed.apply_event(event);
             confirmed.seq = seq;
+        }
+    }
+
+    /// The server applied command `id` and sent its events, not yet on disk: keep it
+    /// to send again, but stop showing it on top of them.
+    pub fn applied(&mut self, id: u64) {
+        if let Some(pending) = self.pending.iter_mut().find(|p| p.id == id) {
+            pending.applied = true;
         }
     }
 
@@ -100,7 +117,7 @@ impl Replica {
         let mut workshop = self.confirmed.clone()?;
         let mut unconfirmed = BTreeSet::new();
         if let Some(you) = self.you {
-            for pending in &self.pending {
+            for pending in self.pending.iter().filter(|p| !p.applied) {
                 if let Some(note) = touched_note(&pending.command) {
                     unconfirmed.insert(note);
                 }
@@ -200,6 +217,31 @@ mod tests {
         assert_eq!(view.workshop, server, "the replica is the server's state");
         assert!(view.unconfirmed.is_empty());
         assert_eq!(view.waiting, 0);
+    }
+
+    #[test]
+    fn an_applied_command_shows_once_and_goes_again_if_the_server_lost_it() {
+        let (mut replica, alice, before) = ready();
+        let mut server = before.clone();
+        let id = replica.push(post(AUDE, 1, "Mobilité"));
+        // Its event comes, then `applied`: shown as the server has it, still kept.
+        let events = apply(&mut server, Actor::Member(alice), post(AUDE, 1, "Mobilité"), NOW).unwrap();
+        for event in &events {
+            replica.event(server.seq, event);
+        }
+        replica.applied(id);
+        let view = replica.view(NOW).unwrap();
+        assert_eq!(view.workshop, server, "not applied a second time on top");
+        assert!(view.unconfirmed.is_empty());
+        assert_eq!(view.waiting, 1, "not on disk yet");
+        // The server died before writing it: the fresh snapshot lacks it, so it is
+        // shown on top again and sent again.
+        let resend = replica.welcome(alice, before);
+        assert_eq!(resend.len(), 1);
+        assert_eq!(resend[0].0, id);
+        let view = replica.view(NOW).unwrap();
+        assert_eq!(view.unconfirmed, BTreeSet::from([note_id(1)]));
+        assert!(view.workshop.notes.contains_key(&note_id(1)));
     }
 
     #[test]

@@ -65,8 +65,12 @@ pub enum ServerMsg {
     },
     /// Something happened; `seq` numbers the workshop's events.
     Event { seq: u64, event: Event },
+    /// Command `id` was applied and its events were sent before this, but they are
+    /// not yet on disk: the page shows them as they came (not the command again on
+    /// top), and sends the command again if it reconnects before the `ack`.
+    Applied { id: u64 },
     /// Command `id` was accepted; its events (if any) were sent before this, and `seq`
-    /// is the workshop's position after them.
+    /// is the workshop's position after them. With a store, they are on disk.
     Ack { id: u64, seq: u64 },
     /// Command `id` was refused and changed nothing.
     Rejected {
@@ -342,6 +346,10 @@ mod tests {
             .to_frame(),
         ];
         assert_eq!(frames[0], r#"[{"type":"pong","now":5}]"#);
+        assert_eq!(
+            ServerMsg::Applied { id: 7 }.to_frame(),
+            r#"[{"type":"applied","id":7}]"#
+        );
         let joined = ServerMsg::join_frames(frames.iter().map(String::as_str));
         assert_eq!(
             joined,

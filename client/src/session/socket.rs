@@ -87,6 +87,7 @@ impl Session {
                         }
                     }
                     ServerMsg::Event { seq, event } => i.replica.event(seq, &event),
+                    ServerMsg::Applied { id } => i.replica.applied(id),
                     ServerMsg::Ack { id, .. } => i.replica.acknowledged(id),
                     ServerMsg::Rejected { id, rejection, .. } => {
                         if i.replica.refused(id, &rejection) {

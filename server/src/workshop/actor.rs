@@ -2,9 +2,10 @@
 //! event to its audience ([`super::fanout`]), which sends it to the connections
 //! allowed to see it. The actor wakes itself when the timer runs out.
 //!
-//! With a store, a command's events reach the room as soon as it is applied, and
-//! its author's answer once they are durable: the room never waits for the disk,
-//! and nobody is told "done" before it is. The actor never waits for the disk
+//! With a store, a command's events reach the room as soon as it is applied (its
+//! author's connection gets an `applied` right after them), and its author's `ack`
+//! once they are durable: the room never waits for the disk, and nobody is told
+//! "done" before it is. The actor never waits for the disk
 //! either: while one write is in flight it goes on applying commands, and writes
 //! everything they made in one go when that write ends (the store groups the
 //! writes of every workshop). Answers go out in order. If the process dies before
@@ -253,6 +254,13 @@ impl WorkshopActor {
                 .map(|(seq, json)| whole_frame(seq, json))
                 .collect();
             self.audience.publish(&self.workshop, first_seq, events, whole);
+            if self.store.is_some()
+                && let Some(Reply::Socket { conn, id }) = &reply
+            {
+                // Its author's page takes these events as its command's, until the ack.
+                let applied = Utf8Bytes::from(ServerMsg::Applied { id: *id }.to_frame());
+                self.audience.send_to(&self.workshop, *conn, applied);
+            }
             if self.store.is_some() {
                 self.next.records.push(Record::Events {
                     workshop: self.workshop.id,

@@ -1,6 +1,11 @@
 //! A live workshop: one task (the actor) owns its state and its subscribers; everything
 //! else talks to it through a [`WorkshopHandle`], so no lock is ever held across an
 //! `.await` and commands are applied one at a time, in arrival order.
+//!
+//! - `actor`: the task: applies, publishes at once, writes, answers once written.
+//! - `fanout`: who receives what, and a fresh snapshot for whoever falls behind.
+//! - [`outbox`]: a connection's queue of frames: news, and answers that stay.
+//! - `pacing`: how fast one person may post notes.
 
 mod actor;
 mod fanout;

@@ -34,9 +34,7 @@ pub async fn upgrade(
         .max_frame_size(limits.hard_message_bytes)
         .on_upgrade(move |socket| {
             let (sink, stream) = socket.split();
-            let f = connection::run(hub, sink, stream, ip, routed);
-            eprintln!("SIZE future {}", std::mem::size_of_val(&f));
-            f
+            connection::run(hub, sink, stream, ip, routed)
         })
 }
 
