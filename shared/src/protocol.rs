@@ -16,7 +16,7 @@ use crate::model::{Field, Workshop};
 use crate::rejection::Rejection;
 
 /// Bumped on any change a client of the previous version would misread.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// A participant's credential: proves who they are on every (re)connection.
 /// Never shown in `Debug` output or logs.
