@@ -111,7 +111,12 @@ impl WsClient {
         loop {
             if let Some(message) = self.inbox.pop_front() {
                 self.absorb(&message);
-                if matches!(message, ServerMsg::Presence { .. } | ServerMsg::Welcome { .. }) {
+                // `applied` (with a store: a command's events came, its ack follows)
+                // changes nothing the tests look at.
+                if matches!(
+                    message,
+                    ServerMsg::Presence { .. } | ServerMsg::Welcome { .. } | ServerMsg::Applied { .. }
+                ) {
                     continue;
                 }
                 return message;
