@@ -384,3 +384,23 @@ fn a_damaged_row_stops_the_upgrade_and_leaves_version_two_as_it_was() {
         .unwrap();
     assert_eq!(rows, 1);
 }
+
+#[test]
+fn a_missing_event_stops_the_upgrade_before_anything_is_rewritten() {
+    let dir = TempDir::new();
+    let mut w = workshop();
+    let created = w.clone();
+    let mut events = events_of(post(&mut w, 1, "une"));
+    events.extend(events_of(post(&mut w, 2, "deux")));
+    events.extend(events_of(post(&mut w, 3, "trois")));
+    version_two(&dir.db(), &w, &created, &events, 1);
+    {
+        let old = rusqlite::Connection::open(dir.db()).unwrap();
+        old.execute("DELETE FROM events WHERE seq = 2", []).unwrap();
+    }
+    let error = refused(&dir.db());
+    assert!(error.to_string().contains("event 3 follows event 1"), "{error}");
+    let db = rusqlite::Connection::open(dir.db()).unwrap();
+    let version: i64 = db.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+    assert_eq!(version, 2, "left as it was");
+}

@@ -210,9 +210,20 @@ fn one_row_per_command(connection: &Connection) -> rusqlite::Result<()> {
             row.get::<_, Option<i64>>(3)?,
         ))
     })?;
+    // Events follow on within a workshop: a gap is damage the upgrade must not carry
+    // over (the store would then refuse to load, already upgraded).
+    let mut previous: Option<(String, i64)> = None;
     for row in rows {
         let (workshop, seq, json, check) = row?;
         event_row(&workshop, seq, &json, check).map_err(damaged)?;
+        if let Some((_, before)) = previous.as_ref().filter(|(w, _)| *w == workshop)
+            && seq != before + 1
+        {
+            return Err(damaged(format!(
+                "workshop {workshop}: event {seq} follows event {before}"
+            )));
+        }
+        previous = Some((workshop.clone(), seq));
         let Ok(id) = workshop.parse::<uuid::Uuid>() else {
             return Err(damaged(format!("workshop id {workshop}")));
         };
