@@ -294,12 +294,22 @@ impl Store for SqliteStore {
             }
         }
         transaction.commit().map_err(failed)?;
+        let mut deleted = false;
         for record in batch {
             if let Record::Deleted { workshop } = record {
                 self.written.remove(workshop);
+                deleted = true;
             }
         }
         self.written.extend(written);
+        if deleted {
+            // The log still holds the deleted rows' pages as they were: fold it into
+            // the database now (where `secure_delete` has zeroed them) and empty it.
+            // Deletions are rare; a reader holding the log (a backup) only delays it.
+            if let Err(error) = self.connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
+                tracing::warn!("after a deletion, the store's log could not be emptied yet: {error}");
+            }
+        }
         Ok(())
     }
 

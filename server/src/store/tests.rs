@@ -208,9 +208,9 @@ fn a_deleted_workshop_leaves_nothing_behind() {
     let secret = crate::secret::Secret::generate();
     let token =
         |w: &Workshop| crate::secret::Stored::participant(atelier_shared::ParticipantId(w.id.0), &secret);
-    for w in [&mut kept, &mut gone] {
+    for (w, text) in [(&mut kept, "une note gardée"), (&mut gone, "une note effacée")] {
         let creation = created(w);
-        let note = post(w, 1, "une note");
+        let note = post(w, 1, text);
         let credential = Record::Credential {
             workshop: w.id,
             credential: token(w),
@@ -222,6 +222,17 @@ fn a_deleted_workshop_leaves_nothing_behind() {
     assert_eq!(loaded.workshops, vec![kept.clone()]);
     assert_eq!(loaded.credentials, vec![(kept.id, token(&kept))]);
     assert_eq!(loaded.receipts.keys().collect::<Vec<_>>(), vec![&kept.id]);
+    // Nor in the files: not in the database's free pages, not in its log.
+    let files: String = ["", "-wal"]
+        .into_iter()
+        .map(|suffix| {
+            let mut path = file.0.clone().into_os_string();
+            path.push(suffix);
+            String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned()
+        })
+        .collect();
+    assert!(files.contains("une note gardée"), "the kept note is on disk");
+    assert!(!files.contains("une note effacée"), "the deleted note is not");
 }
 
 #[test]
