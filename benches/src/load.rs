@@ -202,39 +202,37 @@ pub async fn capacity(
         let mut participants = crowd::gather(&server.host, shape).await?;
         let people = shape.people();
         let fan_out = (shape.room_size() - 1) as f64;
-        let (mut rows, mut capacity) = (Vec::new(), 0.0);
-        let mut levels = levels
-            .iter()
-            .map(|&offered| (offered, ""))
-            .collect::<Vec<_>>()
-            .into_iter();
-        let mut past_knee = false;
-        while let Some((offered, note)) = levels.next() {
+        let (mut rows, mut capacity, mut missed) = (Vec::new(), 0.0, false);
+        // One level on the same connections: its row, whether it held, and what
+        // was delivered.
+        let mut offer = async |offered: f64, note: &str| -> Result<(String, bool, f64)> {
             let rate = offered / (people as f64 * fan_out);
-            let (back, mut measured) = level(server, participants, Some(rate), timing, None).await?;
+            let taken = std::mem::take(&mut participants);
+            let (back, mut measured) = level(server, taken, Some(rate), timing, None).await?;
             participants = back;
             let delivered = measured.deliveries_per_second();
             let p99 = measured.deliveries.quantile_ms(0.99);
             let holds = p99 < GOAL_P99_MS && measured.dropped == 0 && delivered >= 0.9 * offered;
-            rows.push(format!(
+            let row = format!(
                 "| {} | {people} | {} | {offered:.0}{note} | {rate:.2}/s | {} {} |",
                 on_off(store),
                 shape.room_size(),
                 measured.cells(),
                 if holds { "yes" } else { "**no**" }
-            ));
-            if past_knee {
+            );
+            Ok((row, holds, delivered))
+        };
+        for &offered in levels {
+            let (row, holds, delivered) = offer(offered, "").await?;
+            rows.push(row);
+            if !holds {
+                missed = true;
                 break;
             }
-            if !holds {
-                if !overload || capacity == 0.0 {
-                    break;
-                }
-                past_knee = true;
-                levels = vec![(2.0 * capacity, " (2× knee)")].into_iter();
-                continue;
-            }
             capacity = delivered;
+        }
+        if overload && missed && capacity > 0.0 {
+            rows.push(offer(2.0 * capacity, " (2× knee)").await?.0);
         }
         Ok((rows, capacity))
     })

@@ -259,9 +259,18 @@ pub(crate) fn event_row(id: &str, seq: i64, json: &str, check: Option<i64>) -> R
             "workshop {id}, event {seq} was changed on disk (its checksum differs)"
         ));
     }
-    let event: Event = serde_json::from_str(json).map_err(|e| format!("workshop {id}, event {seq}: {e}"))?;
+    let event = decode_event(id, seq, json)?;
     let seq = u64::try_from(seq).map_err(|e| format!("workshop {id}, event {seq}: {e}"))?;
     Ok((seq, event))
+}
+
+/// An event as stored (the protocol's JSON), read; `Err`: how the store is damaged.
+pub(crate) fn decode_event(
+    workshop: impl fmt::Display,
+    seq: impl fmt::Display,
+    json: &str,
+) -> Result<Event, String> {
+    serde_json::from_str(json).map_err(|e| format!("workshop {workshop}, event {seq}: {e}"))
 }
 
 /// A stored credential of workshop `id`, checked; `None` (and a warning) for a form

@@ -19,7 +19,7 @@ use super::schema::{Migration, create, migrate};
 use super::sqlite_errors::{classify, io_error, opening};
 use super::{
     CommandKey, Loaded, Receipts, Record, Store, StoreError, created_fields, created_row, credential_fields,
-    credential_row, replay, wal,
+    credential_row, decode_event, replay, wal,
 };
 
 /// The store's file in the data directory.
@@ -210,8 +210,10 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn write(&mut self, batch: &[Record]) -> Result<(), StoreError> {
         let failed = classify;
-        // The last sequence numbers this batch writes, kept once it is committed.
+        // The last sequence numbers this batch writes, and the workshops it deletes:
+        // kept once it is committed.
         let mut written: HashMap<WorkshopId, u64> = HashMap::new();
+        let mut deleted = Vec::new();
         let transaction = self.connection.transaction().map_err(failed)?;
         {
             let mut created = transaction
@@ -275,34 +277,30 @@ impl Store for SqliteStore {
                     Record::Deleted { workshop } => {
                         // The log has no index by workshop (it would cost every write
                         // a page per workshop): deleting one reads the whole log.
-                        let id = workshop.to_string();
+                        let (text, bytes) = (workshop.to_string(), &workshop.0.as_bytes()[..]);
+                        let everything: [(&str, &dyn rusqlite::ToSql); 3] = [
+                            ("DELETE FROM workshops WHERE id = ?1", &text),
+                            ("DELETE FROM credentials WHERE workshop = ?1", &text),
+                            ("DELETE FROM commands WHERE workshop = ?1", &bytes),
+                        ];
+                        for (sql, key) in everything {
+                            transaction
+                                .prepare_cached(sql)
+                                .and_then(|mut statement| statement.execute([key]))
+                                .map_err(failed)?;
+                        }
                         written.remove(workshop);
-                        transaction
-                            .prepare_cached("DELETE FROM workshops WHERE id = ?1")
-                            .and_then(|mut statement| statement.execute([&id]))
-                            .and_then(|_| {
-                                transaction.prepare_cached("DELETE FROM credentials WHERE workshop = ?1")
-                            })
-                            .and_then(|mut statement| statement.execute([&id]))
-                            .and_then(|_| {
-                                transaction.prepare_cached("DELETE FROM commands WHERE workshop = ?1")
-                            })
-                            .and_then(|mut statement| statement.execute([&workshop.0.as_bytes()[..]]))
-                            .map_err(failed)?;
+                        deleted.push(*workshop);
                     }
                 }
             }
         }
         transaction.commit().map_err(failed)?;
-        let mut deleted = false;
-        for record in batch {
-            if let Record::Deleted { workshop } = record {
-                self.written.remove(workshop);
-                deleted = true;
-            }
+        for workshop in &deleted {
+            self.written.remove(workshop);
         }
         self.written.extend(written);
-        if deleted {
+        if !deleted.is_empty() {
             // The log still holds the deleted rows' pages as they were: fold it into
             // the database now (where `secure_delete` has zeroed them) and empty it.
             // Deletions are rare; a reader holding the log (a backup) only delays it.
@@ -347,10 +345,8 @@ impl Store for SqliteStore {
             let events = logged.entry(workshop).or_default();
             let first =
                 u64::try_from(seq).map_err(|e| corrupt(format!("workshop {workshop}, event {seq}: {e}")))?;
-            for (seq, json) in (first..).zip(json.split('\n').filter(|_| !json.is_empty())) {
-                let event: Event = serde_json::from_str(json)
-                    .map_err(|e| corrupt(format!("workshop {workshop}, event {seq}: {e}")))?;
-                events.push((seq, event));
+            for (seq, json) in (first..).zip(json.lines()) {
+                events.push((seq, decode_event(workshop, seq, json).map_err(&corrupt)?));
             }
             if let Some(key) = receipt {
                 receipts.entry(workshop).or_default().insert(key);

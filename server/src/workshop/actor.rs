@@ -254,14 +254,12 @@ impl WorkshopActor {
                 .map(|(seq, json)| whole_frame(seq, json))
                 .collect();
             self.audience.publish(&self.workshop, first_seq, events, whole);
-            if self.store.is_some()
-                && let Some(Reply::Socket { conn, id }) = &reply
-            {
-                // Its author's page takes these events as its command's, until the ack.
-                let applied = Utf8Bytes::from(ServerMsg::Applied { id: *id }.to_frame());
-                self.audience.send_to(&self.workshop, *conn, applied);
-            }
             if self.store.is_some() {
+                if let Some(Reply::Socket { conn, id }) = &reply {
+                    // Its author's page takes these events as its command's, until the ack.
+                    let applied = Utf8Bytes::from(ServerMsg::Applied { id: *id }.to_frame());
+                    self.audience.send_to(&self.workshop, *conn, applied);
+                }
                 self.next.records.push(Record::Events {
                     workshop: self.workshop.id,
                     first_seq,
@@ -332,19 +330,16 @@ impl WorkshopActor {
         }
     }
 
-    /// Writes everything applied, and answers it; `false` if the store refused.
-    async fn flush(&mut self) -> bool {
-        loop {
-            if let Some(writing) = &mut self.writing {
-                let outcome = writing.done.as_mut().await;
-                if !self.written(outcome) {
-                    return false;
-                }
+    /// Writes everything applied, and answers it (or, if the store refuses it, stops
+    /// answering and closes the connections: see `written`).
+    async fn flush(&mut self) {
+        self.write_next();
+        while let Some(writing) = &mut self.writing {
+            let outcome = writing.done.as_mut().await;
+            if !self.written(outcome) {
+                return;
             }
             self.write_next();
-            if self.writing.is_none() {
-                return true;
-            }
         }
     }
 

@@ -168,11 +168,9 @@ impl Audience {
             }));
         }
         for conn in resync {
-            let Some(participant) = self.subscribers.get(&conn).map(|s| s.viewer.id) else {
+            let Some((viewer, welcome)) = self.fresh(workshop, conn) else {
                 continue;
             };
-            let viewer = workshop.viewer(participant);
-            let welcome = self.welcome(workshop, &viewer);
             if let Some(subscriber) = self.subscribers.get_mut(&conn) {
                 subscriber.viewer = viewer;
                 subscriber.synced = workshop.seq;
@@ -234,17 +232,15 @@ impl Audience {
     /// answers stay): a connection that fell behind catches up in one frame instead
     /// of being cut off, and its queue stays bounded.
     fn catch_up(&mut self, workshop: &Workshop, conn: ConnId) {
-        let Some(participant) = self.subscribers.get(&conn).map(|s| s.viewer.id) else {
+        let Some((viewer, welcome)) = self.fresh(workshop, conn) else {
             return;
         };
-        let viewer = workshop.viewer(participant);
-        let welcome = self.welcome(workshop, &viewer);
         let Some(subscriber) = self.subscribers.get_mut(&conn) else {
             return;
         };
         match subscriber.outbox.catch_up(welcome) {
             Ok(()) => {
-                debug!(participant = %participant, "connection behind: its queued news replaced by a snapshot");
+                debug!(participant = %viewer.id, "connection behind: its queued news replaced by a snapshot");
                 subscriber.viewer = viewer;
                 subscriber.synced = workshop.seq;
             }
@@ -263,6 +259,13 @@ impl Audience {
             }
         }
         self.detach(workshop, conn);
+    }
+
+    /// A fresh snapshot for `conn`'s participant, with the lens it was made for.
+    fn fresh(&self, workshop: &Workshop, conn: ConnId) -> Option<(Viewer, Utf8Bytes)> {
+        let viewer = workshop.viewer(self.subscribers.get(&conn)?.viewer.id);
+        let welcome = self.welcome(workshop, &viewer);
+        Some((viewer, welcome))
     }
 
     /// The snapshot for `viewer`: their view, the server's clock, who is online.

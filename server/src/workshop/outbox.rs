@@ -58,8 +58,9 @@ struct State {
     closed: bool,
 }
 
-/// Slots kept once a burst is drained; a larger queue is given back.
-const KEPT: usize = 4;
+/// Slots kept once a burst is drained; a larger queue (or the writer's batch) is
+/// given back.
+pub const KEPT: usize = 4;
 
 /// A queue of at most `limit` frames.
 pub fn outbox(limit: usize) -> (Outbox, Frames) {

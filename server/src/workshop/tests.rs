@@ -100,7 +100,8 @@ async fn the_room_hears_at_once_and_the_author_once_it_is_written() {
         let seen = next(watcher).await.expect("heard while the first write is held");
         assert!(seen.contains(&format!("note {n}")), "{seen}");
     }
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The author's frames were queued in the same actor steps as the watcher's, which
+    // it has all received: nothing more is on its way before the write ends.
     let before = queued(author);
     // Each note, then "applied" (its events came, not on disk yet), and no ack.
     let expected: Vec<String> = (1..=4)

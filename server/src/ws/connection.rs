@@ -24,7 +24,7 @@ use crate::config::Limits;
 use crate::guard::{self, Pace};
 use crate::hub::{Full, Hub, HubError};
 use crate::metrics::METRICS;
-use crate::workshop::outbox::{Frames, Kind, outbox};
+use crate::workshop::outbox::{self, Frames, Kind, outbox};
 use crate::workshop::{ConnId, Outbox, WorkshopHandle};
 
 /// How a connection ended.
@@ -336,9 +336,6 @@ impl Reader<'_> {
     }
 }
 
-/// Slots of the writer's batch kept between two writes.
-const KEPT_SLOTS: usize = 4;
-
 /// The writing half: merges whatever is queued into one frame, and pings.
 async fn write<S>(sink: &mut S, queue: Frames, limits: &Limits) -> Ending
 where
@@ -371,7 +368,7 @@ where
                 batch.clear();
                 Utf8Bytes::from(joined)
             };
-            if batch.capacity() > KEPT_SLOTS {
+            if batch.capacity() > outbox::KEPT {
                 // What a burst grew is given back: an idle connection keeps none.
                 batch = Vec::new();
             }
