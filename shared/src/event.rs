@@ -145,6 +145,27 @@ pub enum Event {
 }
 
 impl Event {
+    /// Whether this event leaves every participant's role, room and rooms' current
+    /// steps as they were, so nobody's lens ([`crate::model::Lens`]) or rules of
+    /// sight change with it. Only the frequent events of a board say so; any other
+    /// is taken as a possible change (the fan-out then checks each connection).
+    pub fn keeps_lenses(&self) -> bool {
+        matches!(
+            self,
+            Event::NotePosted { .. }
+                | Event::NoteEdited { .. }
+                | Event::DetailsChanged { .. }
+                | Event::NoteDeleted { .. }
+                | Event::NotesMerged { .. }
+                | Event::NoteUngrouped { .. }
+                | Event::VoteCast { .. }
+                | Event::Answered { .. }
+                | Event::ReadyChanged { .. }
+                | Event::TimerChanged { .. }
+                | Event::Broadcast { .. }
+        )
+    }
+
     /// The room this event happens in, or `None` when it concerns the whole workshop.
     pub fn room(&self) -> Option<RoomId> {
         match self {

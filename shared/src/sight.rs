@@ -35,6 +35,104 @@ pub enum Sight {
     Full,
 }
 
+/// An event about to be sent to many viewers ([`Workshop::seeing`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Seeing<'a> {
+    workshop: &'a Workshop,
+    event: &'a Event,
+    /// The note an edit is about, as it now stands.
+    note: Option<&'a Note>,
+}
+
+impl Seeing<'_> {
+    /// What `viewer` gets of the event.
+    pub fn sight(&self, viewer: &Viewer) -> Sight {
+        let (workshop, event) = (self.workshop, self.event);
+        let room_rule = |room: Option<RoomId>| match room {
+            Some(room) if !viewer.lens.sees_room(room) => Sight::Nothing,
+            _ => Sight::Full,
+        };
+        match event {
+            Event::ParticipantJoined { participant } => workshop.person_sight(viewer, participant),
+            Event::ParticipantChanged {
+                participant,
+                from,
+                was,
+            } => {
+                // Whoever saw them before must learn they are gone from view.
+                let before = Participant {
+                    room: *from,
+                    role: *was,
+                    ..participant.clone()
+                };
+                if workshop.sees_person(viewer, &before) {
+                    Sight::Full
+                } else {
+                    workshop.person_sight(viewer, participant)
+                }
+            }
+            Event::NotePosted { note } => workshop.note_sight(viewer, note),
+            Event::NoteEdited { room, .. } | Event::DetailsChanged { room, .. } => match self.note {
+                Some(n) if workshop.note_sight(viewer, n) == Sight::Nothing => Sight::Nothing,
+                _ => room_rule(Some(*room)),
+            },
+            Event::VoteCast {
+                step, voter, note, ..
+            } => {
+                let ballot = Ballot {
+                    step: *step,
+                    voter: *voter,
+                    note: *note,
+                };
+                if workshop.sees_ballot(viewer, &ballot) {
+                    Sight::Full
+                } else {
+                    Sight::Nothing
+                }
+            }
+            Event::Answered {
+                step, participant, ..
+            } => {
+                if workshop.sees_answer(viewer, *step, *participant) {
+                    Sight::Full
+                } else {
+                    Sight::Nothing
+                }
+            }
+            // Everyone learns the room revealed its step; only the room gets the notes.
+            Event::Revealed { room, .. } => {
+                if viewer.lens.sees_room(*room) {
+                    Sight::Full
+                } else {
+                    Sight::Redacted
+                }
+            }
+            Event::ReadyChanged { .. }
+            | Event::NoteDeleted { .. }
+            | Event::NotesMerged { .. }
+            | Event::NoteUngrouped { .. }
+            | Event::MapImported { .. }
+            | Event::VoteClosed { .. }
+            | Event::VoteReopened { .. }
+            | Event::PollClosed { .. }
+            | Event::PollReopened { .. }
+            | Event::SettingsChanged { .. }
+            | Event::RoomAdded { .. }
+            | Event::RoomRenamed { .. }
+            | Event::RoomRemoved { .. }
+            | Event::ColumnAdded { .. }
+            | Event::ColumnRenamed { .. }
+            | Event::Locked { .. }
+            | Event::StepAdded { .. }
+            | Event::StepEdited { .. }
+            | Event::StepRemoved { .. }
+            | Event::StepStarted { .. }
+            | Event::TimerChanged { .. }
+            | Event::Broadcast { .. } => room_rule(event.room()),
+        }
+    }
+}
+
 impl Workshop {
     pub fn viewer(&self, id: ParticipantId) -> Viewer {
         Viewer {
@@ -95,89 +193,20 @@ impl Workshop {
 
     /// What `viewer` gets of `event`, which has just been applied to this workshop.
     pub fn sight(&self, viewer: &Viewer, event: &Event) -> Sight {
-        let room_rule = |room: Option<RoomId>| match room {
-            Some(room) if !viewer.lens.sees_room(room) => Sight::Nothing,
-            _ => Sight::Full,
+        self.seeing(event).sight(viewer)
+    }
+
+    /// `event` ready to be judged for many viewers: what every viewer's sight of it
+    /// depends on (the edited note) is looked up once.
+    pub fn seeing<'a>(&'a self, event: &'a Event) -> Seeing<'a> {
+        let note = match event {
+            Event::NoteEdited { note, .. } | Event::DetailsChanged { note, .. } => self.notes.get(note),
+            _ => None,
         };
-        match event {
-            Event::ParticipantJoined { participant } => self.person_sight(viewer, participant),
-            Event::ParticipantChanged {
-                participant,
-                from,
-                was,
-            } => {
-                // Whoever saw them before must learn they are gone from view.
-                let before = Participant {
-                    room: *from,
-                    role: *was,
-                    ..participant.clone()
-                };
-                if self.sees_person(viewer, &before) {
-                    Sight::Full
-                } else {
-                    self.person_sight(viewer, participant)
-                }
-            }
-            Event::NotePosted { note } => self.note_sight(viewer, note),
-            Event::NoteEdited { note, room, .. } | Event::DetailsChanged { note, room, .. } => {
-                match self.notes.get(note) {
-                    Some(n) if self.note_sight(viewer, n) == Sight::Nothing => Sight::Nothing,
-                    _ => room_rule(Some(*room)),
-                }
-            }
-            Event::VoteCast {
-                step, voter, note, ..
-            } => {
-                let ballot = Ballot {
-                    step: *step,
-                    voter: *voter,
-                    note: *note,
-                };
-                if self.sees_ballot(viewer, &ballot) {
-                    Sight::Full
-                } else {
-                    Sight::Nothing
-                }
-            }
-            Event::Answered {
-                step, participant, ..
-            } => {
-                if self.sees_answer(viewer, *step, *participant) {
-                    Sight::Full
-                } else {
-                    Sight::Nothing
-                }
-            }
-            // Everyone learns the room revealed its step; only the room gets the notes.
-            Event::Revealed { room, .. } => {
-                if viewer.lens.sees_room(*room) {
-                    Sight::Full
-                } else {
-                    Sight::Redacted
-                }
-            }
-            Event::ReadyChanged { .. }
-            | Event::NoteDeleted { .. }
-            | Event::NotesMerged { .. }
-            | Event::NoteUngrouped { .. }
-            | Event::MapImported { .. }
-            | Event::VoteClosed { .. }
-            | Event::VoteReopened { .. }
-            | Event::PollClosed { .. }
-            | Event::PollReopened { .. }
-            | Event::SettingsChanged { .. }
-            | Event::RoomAdded { .. }
-            | Event::RoomRenamed { .. }
-            | Event::RoomRemoved { .. }
-            | Event::ColumnAdded { .. }
-            | Event::ColumnRenamed { .. }
-            | Event::Locked { .. }
-            | Event::StepAdded { .. }
-            | Event::StepEdited { .. }
-            | Event::StepRemoved { .. }
-            | Event::StepStarted { .. }
-            | Event::TimerChanged { .. }
-            | Event::Broadcast { .. } => room_rule(event.room()),
+        Seeing {
+            workshop: self,
+            event,
+            note,
         }
     }
 
@@ -185,6 +214,10 @@ impl Workshop {
     /// rather than the events: its lens changed, or the rules of what it may see did
     /// (its own role, a vote's secrecy), which events alone cannot carry.
     pub fn needs_snapshot(&self, viewer: &Viewer, events: &[Event]) -> bool {
+        // The fast way out first: this runs for every connection on every command.
+        if events.iter().all(Event::keeps_lenses) {
+            return false;
+        }
         self.lens_of(viewer.id) != viewer.lens
             || events.iter().any(|e| match e {
                 Event::ParticipantChanged { participant, .. } => participant.id == viewer.id,

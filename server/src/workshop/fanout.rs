@@ -131,6 +131,7 @@ impl Audience {
         let mut late = Late::default();
         let mut made = whole.into_iter();
         for (seq, event) in (first_seq..).zip(events) {
+            let seeing = workshop.seeing(event);
             let mut frames = Frames {
                 seq,
                 event,
@@ -142,7 +143,7 @@ impl Audience {
                 if resync.contains(conn) || seq <= subscriber.synced {
                     continue;
                 }
-                let frame = match workshop.sight(&subscriber.viewer, event) {
+                let frame = match seeing.sight(&subscriber.viewer) {
                     Sight::Nothing => continue,
                     Sight::Full => frames.whole(),
                     Sight::Redacted => frames.redacted(),
