@@ -172,6 +172,9 @@ async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on(
     drop(first);
 
     // The server crashed before its answer left: the receipt was stored with the events.
+    // (Without the pace on commands: further down, a script sends hundreds at once.)
+    let mut config = config;
+    config.limits.commands = None;
     let second = TestServer::start_with(config).await;
     let mut lead = WsClient::connect(&second, &created.facilitator_secret).await;
     assert_eq!(paused(&lead.workshop), left + 60_000);
@@ -183,6 +186,27 @@ async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on(
     assert!(!lead.outcome(id + 1).await.unwrap().is_empty());
     assert_eq!(paused(&lead.workshop), left + 120_000);
     assert_eq!(paused(&state(&second, created.workshop).await), left + 120_000);
+
+    // A script (or a page offline for long) re-sends, all at once, far more commands
+    // than the receipts keep runs: each is still known, none applied twice.
+    let many = 3 * atelier_server::store::Receipts::KEPT as u64;
+    let base = id + 1_000;
+    for n in 0..many {
+        lead.send_as(base + n, Command::AddTime { seconds: 1 }).await;
+        assert!(!lead.outcome(base + n).await.unwrap().is_empty());
+    }
+    let added = left + 120_000 + many * 1_000;
+    assert_eq!(paused(&lead.workshop), added);
+    drop(lead);
+    let mut lead = WsClient::connect(&second, &created.facilitator_secret).await;
+    for n in 0..many {
+        lead.send_as(base + n, Command::AddTime { seconds: 1 }).await;
+    }
+    for n in 0..many {
+        let events = lead.outcome(base + n).await.expect("acknowledged again");
+        assert!(events.is_empty(), "command {n} applied a second time");
+    }
+    assert_eq!(paused(&state(&second, created.workshop).await), added);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,7 +27,7 @@ pub mod sqlite;
 mod sqlite_errors;
 mod wal;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,30 +79,61 @@ pub struct CommandKey {
 /// Which commands each participant had applied lately, by the id their client chose.
 /// A command re-sent after a reconnection (because its acknowledgement was lost with
 /// the connection, or with a crashed server) is acknowledged again, not applied twice.
+///
+/// A client numbers its commands one after another from a random start at each page
+/// load, so the ids applied for one participant form a few runs. They are kept as
+/// runs (`first..=last`): however many commands a client re-sends at once, none is
+/// forgotten while it is being re-sent. (Single ids, each evicting the oldest, made a
+/// re-send of more than the window apply every command twice.)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Receipts {
-    by_participant: HashMap<ParticipantId, VecDeque<u64>>,
+    by_participant: HashMap<ParticipantId, Vec<Run>>,
+}
+
+/// Ids `first..=last`, all applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    first: u64,
+    last: u64,
 }
 
 impl Receipts {
-    /// Receipts kept per participant. A client re-sends at most the commands it had
-    /// in flight when its connection dropped; a browser holds a few, and its ids
-    /// never repeat (they start from a random number at each page load).
+    /// Runs kept per participant, the least lately extended forgotten first. A run
+    /// ends where a command was refused or changed nothing, or at a page load.
     pub const KEPT: usize = 256;
 
     pub fn contains(&self, key: CommandKey) -> bool {
-        self.by_participant
-            .get(&key.participant)
-            .is_some_and(|ids| ids.contains(&key.id))
+        self.by_participant.get(&key.participant).is_some_and(|runs| {
+            runs.iter()
+                .rev()
+                .any(|run| (run.first..=run.last).contains(&key.id))
+        })
     }
 
-    /// Remembers `key`, forgetting the participant's oldest receipt past `KEPT`.
+    /// Remembers `key`: it extends the run it follows, or starts one (forgetting the
+    /// participant's stalest run past `KEPT`).
     pub fn insert(&mut self, key: CommandKey) {
-        let ids = self.by_participant.entry(key.participant).or_default();
-        if ids.len() == Self::KEPT {
-            ids.pop_front();
+        let runs = self.by_participant.entry(key.participant).or_default();
+        // Usually the latest run: the client's previous command.
+        let follows = runs
+            .iter()
+            .rposition(|run| run.last.checked_add(1) == Some(key.id));
+        match follows {
+            Some(at) => {
+                let mut run = runs.remove(at);
+                run.last = key.id;
+                runs.push(run);
+            }
+            None => {
+                if runs.len() == Self::KEPT {
+                    runs.remove(0);
+                }
+                runs.push(Run {
+                    first: key.id,
+                    last: key.id,
+                });
+            }
         }
-        ids.push_back(key.id);
     }
 }
 

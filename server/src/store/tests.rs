@@ -155,6 +155,36 @@ fn a_workshop_is_rebuilt_exactly_from_its_creation_and_events() {
 }
 
 #[test]
+fn receipts_keep_a_run_of_commands_however_long() {
+    let key = |id| CommandKey {
+        participant: LEAD,
+        id,
+    };
+    let mut receipts = Receipts::default();
+    // A page that sent far more than the window without an ack, then other pages.
+    let start = u64::MAX - 3 * Receipts::KEPT as u64;
+    for id in start..start + 3 * Receipts::KEPT as u64 {
+        receipts.insert(key(id));
+    }
+    for page in 0..Receipts::KEPT as u64 - 1 {
+        receipts.insert(key(page * 1000));
+        receipts.insert(key(page * 1000 + 1));
+    }
+    assert!((start..start + 3 * Receipts::KEPT as u64).all(|id| receipts.contains(key(id))));
+    assert!(receipts.contains(key(1001)) && !receipts.contains(key(1002)));
+    assert!(!receipts.contains(key(start - 1)), "nothing before the run");
+    // One more page: the stalest run goes, the first page's.
+    receipts.insert(key(7));
+    assert!(!receipts.contains(key(start)));
+    assert!(receipts.contains(key(7)) && receipts.contains(key(1000)));
+    let other = CommandKey {
+        participant: ParticipantId(Uuid::from_u128(0xB0B)),
+        id: 1000,
+    };
+    assert!(!receipts.contains(other), "receipts are per participant");
+}
+
+#[test]
 fn receipts_keep_each_participants_latest_commands_even_huge_ids() {
     let file = TempFile::new();
     let mut w = workshop();
@@ -171,8 +201,9 @@ fn receipts_keep_each_participants_latest_commands_even_huge_ids() {
         else {
             unreachable!()
         };
-        // Ids a client picks at random, far past SQLite's signed range.
-        let id = u64::MAX - n as u64;
+        // Ids far past SQLite's signed range, none following another (so each is
+        // a run of its own, and the window is what bounds them).
+        let id = u64::MAX - 2 * n as u64;
         ids.push(id);
         let command = Some(CommandKey {
             participant: LEAD,
