@@ -253,6 +253,8 @@ async fn another_protocol_version_is_refused_with_a_clear_reason() {
         .encode(),
         // A future client whose hello no longer has the same shape.
         json!({ "type": "hello", "protocol": 99, "credentials": { "kind": "new" } }).to_string(),
+        // A client that writes its version as text.
+        json!({ "type": "hello", "protocol": "2", "token": created.facilitator_secret.0 }).to_string(),
     ] {
         let mut socket = open(&server).await;
         socket.send(Message::text(hello)).await.unwrap();

@@ -212,19 +212,20 @@ pub fn event_json_frame(seq: u64, json: &str) -> String {
     format!(r#"[{{"type":"event","seq":{seq},"event":{json}}}]"#)
 }
 
-/// The protocol version a hello claims, even if the rest of it is not understood: a
-/// client of another version must be told so, not that its message is malformed.
-pub fn claimed_version(text: &str) -> Option<u32> {
+/// The protocol version a hello claims, as written (`2`, `"2"`, `null`…), even if the
+/// rest of it is not understood: a client of another version must be told so, not
+/// that its message is malformed.
+pub fn claimed_version(text: &str) -> Option<String> {
     #[derive(Deserialize)]
     struct Probe {
         #[serde(rename = "type")]
         kind: String,
-        protocol: u32,
+        protocol: serde_json::Value,
     }
     serde_json::from_str::<Probe>(text)
         .ok()
         .filter(|p| p.kind == "hello")
-        .map(|p| p.protocol)
+        .map(|p| p.protocol.to_string())
 }
 
 impl ServerMsg {
@@ -325,8 +326,12 @@ mod tests {
     #[test]
     fn the_claimed_version_is_read_from_hellos_only() {
         assert_eq!(
-            claimed_version(r#"{"type":"hello","protocol":2,"new":"shape"}"#),
-            Some(2)
+            claimed_version(r#"{"type":"hello","protocol":2,"new":"shape"}"#).as_deref(),
+            Some("2")
+        );
+        assert_eq!(
+            claimed_version(r#"{"type":"hello","protocol":"two","token":"t"}"#).as_deref(),
+            Some(r#""two""#)
         );
         assert_eq!(claimed_version(r#"{"type":"ping","protocol":2}"#), None);
         assert_eq!(claimed_version("garbage"), None);

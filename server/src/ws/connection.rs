@@ -179,7 +179,7 @@ where
             Ok(Some(Ok(Message::Binary(_)))) => return Err(expected()),
         }
     };
-    let mismatch = |theirs: u32| {
+    let mismatch = |theirs: &dyn std::fmt::Display| {
         Ending::error(
             ErrorCode::VersionMismatch,
             format!(
@@ -190,7 +190,7 @@ where
     match ClientMsg::decode(&text) {
         Ok(ClientMsg::Hello { protocol, token }) => {
             if protocol != PROTOCOL_VERSION {
-                return Err(mismatch(protocol));
+                return Err(mismatch(&protocol));
             }
             // With a shared store, the workshop is taken here if no node serves
             // it, or asked of the node that does (the proxy sent its people here).
@@ -208,7 +208,7 @@ where
         }
         Ok(_) => Err(expected()),
         Err(_) => match claimed_version(&text) {
-            Some(theirs) if theirs != PROTOCOL_VERSION => Err(mismatch(theirs)),
+            Some(theirs) if theirs != PROTOCOL_VERSION.to_string() => Err(mismatch(&theirs)),
             _ => Err(expected()),
         },
     }
