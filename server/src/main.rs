@@ -17,11 +17,14 @@ use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+/// The version and the commit built (see `build.rs`): `0.1.0 (1a2b3c4d5e6f)`.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("ATELIER_COMMIT"), ")");
+
 /// A live participatory workshop server.
 ///
 /// Without a command, serves workshops. The built browser client is inside the binary.
 #[derive(Debug, Parser)]
-#[command(version, about, args_conflicts_with_subcommands = true)]
+#[command(version = VERSION, about, args_conflicts_with_subcommands = true)]
 struct Args {
     #[command(subcommand)]
     command: Option<Admin>,
@@ -201,7 +204,7 @@ async fn run() -> anyhow::Result<()> {
         )
     })?;
     let hub = hub_for(&listener, config)?;
-    tracing::info!("Atelier is ready: open {}", hub.public_url);
+    tracing::info!(version = VERSION, "Atelier is ready: open {}", hub.public_url);
     serve(listener, hub.clone(), async {
         let signal = stop_requested().await;
         tracing::info!(signal, "shutting down");
