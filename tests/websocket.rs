@@ -648,3 +648,167 @@ async fn a_secret_quick_poll_keeps_each_answer_to_its_author_and_the_lead_until_
         "still only her own"
     );
 }
+
+/// A link that delivers at most 1 KiB every 10 ms (about 100 KB/s), as a poor mobile
+/// connection does: the sleep is the slow link itself.
+struct PoorLink {
+    inner: tokio::net::TcpStream,
+    pause: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl tokio::io::AsyncRead for PoorLink {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::task::{Poll, ready};
+        let this = self.get_mut();
+        if let Some(pause) = &mut this.pause {
+            ready!(pause.as_mut().poll(cx));
+            this.pause = None;
+        }
+        let mut chunk = [0u8; 1024];
+        let want = chunk.len().min(buf.remaining());
+        let mut limited = tokio::io::ReadBuf::new(&mut chunk[..want]);
+        ready!(std::pin::Pin::new(&mut this.inner).poll_read(cx, &mut limited))?;
+        buf.put_slice(limited.filled());
+        if !limited.filled().is_empty() {
+            this.pause = Some(Box::pin(tokio::time::sleep(std::time::Duration::from_millis(10))));
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl tokio::io::AsyncWrite for PoorLink {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_on_a_poor_link_stays_connected_while_the_room_talks_fast() {
+    use futures_util::StreamExt;
+    let mut config = atelier_server::Config::default();
+    // Less than a snapshot of this board takes to cross the link (about 2 s): only
+    // a reader that takes nothing at all may be cut off.
+    config.limits.write_timeout = std::time::Duration::from_secs(1);
+    config.limits.notes = None;
+    let server = TestServer::start_with(config).await;
+    let created = server.create_workshop("Atelier", &["Salle 1"]).await;
+    let (handle, lead) = server.hub.authenticate(&created.facilitator_secret).unwrap();
+    let board = handle.inspect().await.unwrap().workshop;
+    let (room, column) = (board.rooms[0].id, board.columns[0].id);
+    use atelier_shared::Actor;
+
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(32 * 1024).unwrap();
+    let stream = socket.connect(server.addr).await.unwrap();
+    let link = PoorLink {
+        inner: stream,
+        pause: None,
+    };
+    let (mut slow, _) = tokio_tungstenite::client_async(format!("ws://{}/ws", server.addr), link)
+        .await
+        .unwrap();
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: created.facilitator_secret.clone(),
+    };
+    slow.send(Message::text(hello.encode())).await.unwrap();
+
+    // The room talks: 500 notes, then 1,500 edits of them, as fast as the workshop
+    // takes them: about 1 MB of events, ten times what the link carries in a second.
+    let talk = tokio::spawn({
+        let handle = handle.clone();
+        async move {
+            let notes: Vec<NoteId> = (0..500).map(|_| NoteId(Uuid::new_v4())).collect();
+            let text = |i: usize| {
+                format!(
+                    "Idée {i} : {}",
+                    "un peu de texte pour peser son poids, ".repeat(5)
+                )
+            };
+            for (i, note) in notes.iter().enumerate() {
+                let post = Command::PostNote {
+                    note: *note,
+                    room,
+                    column,
+                    text: text(i),
+                    colour: Colour::Yellow,
+                    parent: None,
+                };
+                handle.command(Actor::Member(lead), post).await.unwrap().unwrap();
+            }
+            for i in 0..1_500 {
+                let edit = Command::EditNote {
+                    note: notes[i % notes.len()],
+                    text: text(i),
+                    colour: Colour::Blue,
+                };
+                handle.command(Actor::Member(lead), edit).await.unwrap().unwrap();
+            }
+        }
+    });
+
+    // The reader keeps up as it can: snapshots replace what it could not take, and
+    // it ends with the board as it is, never told to go.
+    let mut replica: Option<Workshop> = None;
+    let mut snapshots = 0;
+    let mut last = None;
+    while last.is_none() || replica.as_ref().map(|w| w.seq) != last {
+        let frame = timeout(PATIENCE, slow.next())
+            .await
+            .expect("the server keeps talking")
+            .expect("still open")
+            .expect("a frame");
+        let Message::Text(text) = frame else {
+            assert!(!matches!(frame, Message::Close(_)), "closed: {frame:?}");
+            continue;
+        };
+        for message in ServerMsg::decode_frame(&text).unwrap() {
+            match message {
+                ServerMsg::Event { seq, event } => {
+                    let w = replica.as_mut().expect("a welcome first");
+                    w.apply_event(&event);
+                    w.seq = seq;
+                }
+                ServerMsg::Welcome { workshop, .. } => {
+                    snapshots += 1;
+                    replica = Some(workshop);
+                }
+                ServerMsg::Error { code, message } => panic!("told {code:?}: {message}"),
+                _ => {}
+            }
+        }
+        if last.is_none() && talk.is_finished() {
+            last = Some(handle.inspect().await.unwrap().workshop.seq);
+        }
+    }
+    talk.await.unwrap();
+    let board = handle.inspect().await.unwrap().workshop;
+    assert_eq!(replica.unwrap().notes, board.notes, "the board as it is");
+    assert!(
+        snapshots >= 2,
+        "the backlog was replaced by a snapshot ({snapshots} welcomes)"
+    );
+    assert_eq!(server.hub.connections().borrow().to_owned(), 1, "still connected");
+}

@@ -91,7 +91,8 @@ pub struct Limits {
     /// How often the server pings: well under `idle_timeout`, and under the 60 s after
     /// which common proxies drop quiet connections.
     pub ping_interval: Duration,
-    /// A frame that cannot be written in this time means the peer is gone or stuck.
+    /// A peer that takes less than 1 KiB in this time, while a frame is being written
+    /// to it, is gone or stuck. (A slow reader that keeps taking data is waited for.)
     pub write_timeout: Duration,
     /// Live websocket connections on this server at once.
     pub max_connections: usize,

@@ -15,13 +15,19 @@
 //!
 //! The count is attached to the socket itself, so a connection upgraded to a
 //! websocket keeps counting until the websocket closes.
+//!
+//! Each socket also counts the bytes it has taken to send ([`Sent`], a request
+//! extension), and keeps little unsent data in the kernel (`TCP_NOTSENT_LOWAT`): what
+//! a slow reader has not taken waits in Atelier's queue, where a fresh snapshot can
+//! replace it, and the websocket's writer sees each bit of progress a slow but
+//! steady reader makes (`ws::connection`).
 
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::{Pin, pin};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -37,6 +43,26 @@ use tower::ServiceExt;
 
 use crate::guard::Connections;
 use crate::hub::Hub;
+
+/// Unsent bytes the kernel keeps for a socket before it says the socket is full.
+/// The default lets a send buffer autotuned to megabytes fill with what a slow
+/// reader cannot take; then the writer is woken only when half of it has drained.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const NOTSENT_LOWAT: u32 = 16 * 1024;
+
+/// The bytes a connection's socket has taken to send so far.
+#[derive(Clone, Debug, Default)]
+pub struct Sent(Arc<AtomicU64>);
+
+impl Sent {
+    pub fn bytes(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn add(&self, bytes: usize) {
+        self.0.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+}
 
 /// Descriptors kept for the server's own use: the store's files, the log, a few
 /// accepted sockets being refused.
@@ -81,6 +107,7 @@ struct Counted {
     stream: TcpStream,
     budget: Arc<Budget>,
     ip: IpAddr,
+    sent: Sent,
 }
 
 impl Drop for Counted {
@@ -104,6 +131,7 @@ impl Budget {
             stream,
             budget: Arc::clone(self),
             ip,
+            sent: Sent::default(),
         })
     }
 }
@@ -116,7 +144,12 @@ impl AsyncRead for Counted {
 
 impl AsyncWrite for Counted {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.stream).poll_write(cx, buf);
+        if let Poll::Ready(Ok(bytes)) = written {
+            this.sent.add(bytes);
+        }
+        written
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -132,7 +165,12 @@ impl AsyncWrite for Counted {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(bytes)) = written {
+            this.sent.add(bytes);
+        }
+        written
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -221,6 +259,10 @@ pub async fn serve(
         if let Err(error) = stream.stream.set_nodelay(true) {
             tracing::debug!("TCP_NODELAY not set: {error}");
         }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Err(error) = socket2::SockRef::from(&stream.stream).set_tcp_notsent_lowat(NOTSENT_LOWAT) {
+            tracing::debug!("TCP_NOTSENT_LOWAT not set: {error}");
+        }
         let app = app.clone();
         let (stop, alive) = (stop.clone(), alive.clone());
         tokio::spawn(async move {
@@ -271,8 +313,10 @@ async fn connection(
     header_timeout: Duration,
     mut stop: watch::Receiver<()>,
 ) {
+    let sent = stream.sent.clone();
     let service = app.map_request(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
+        request.extensions_mut().insert(sent.clone());
         request.map(axum::body::Body::new)
     });
     let mut builder = hyper::server::conn::http1::Builder::new();

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use atelier_server::net::Sent;
 use atelier_server::ws::connection;
 use atelier_server::{Config, Hub};
 use atelier_shared::api::{CreateWorkshop, RoomRequest};
@@ -43,7 +44,14 @@ fn connect(hub: &Arc<Hub>, room: usize) -> Peer {
         said.recv().await.map(|message| (message, said))
     }));
     let peer_addr = SocketAddr::from(([127, 0, 0, 1], 50_000));
-    tokio::spawn(connection::run(hub.clone(), sink, stream, peer_addr.ip(), None));
+    tokio::spawn(connection::run(
+        hub.clone(),
+        sink,
+        stream,
+        peer_addr.ip(),
+        None,
+        Sent::default(),
+    ));
     Peer { say, heard }
 }
 

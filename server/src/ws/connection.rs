@@ -24,6 +24,7 @@ use crate::config::Limits;
 use crate::guard::{self, Pace};
 use crate::hub::{Full, Hub, HubError};
 use crate::metrics::METRICS;
+use crate::net::Sent;
 use crate::workshop::outbox::{self, Frames, Kind, outbox};
 use crate::workshop::{ConnId, Outbox, WorkshopHandle};
 
@@ -52,8 +53,17 @@ impl Ending {
 ///
 /// `routed`: the workshop the websocket's URL names (`/ws?workshop=ID`), by which a
 /// proxy in front of several nodes sent it here.
-pub async fn run<S, R>(hub: Arc<Hub>, mut sink: S, mut stream: R, ip: IpAddr, routed: Option<WorkshopId>)
-where
+///
+/// `sent`: the bytes the socket has taken to send, which tells a slow reader (still
+/// taking some) from a stuck one.
+pub async fn run<S, R>(
+    hub: Arc<Hub>,
+    mut sink: S,
+    mut stream: R,
+    ip: IpAddr,
+    routed: Option<WorkshopId>,
+    sent: Sent,
+) where
     S: Sink<Message, Error = axum::Error> + Unpin,
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
@@ -113,7 +123,7 @@ where
             pace: Pace::new(Instant::now()),
         };
         let ending = tokio::select! {
-            ending = write(&mut sink, queue, limits) => ending,
+            ending = write(&mut sink, queue, limits, &sent) => ending,
             ending = reader.read(&mut stream) => ending,
             code = kicked => match code {
                 Ok(ErrorCode::Lagging) => Ending::error(
@@ -337,7 +347,7 @@ impl Reader<'_> {
 }
 
 /// The writing half: merges whatever is queued into one frame, and pings.
-async fn write<S>(sink: &mut S, queue: Frames, limits: &Limits) -> Ending
+async fn write<S>(sink: &mut S, queue: Frames, limits: &Limits, sent: &Sent) -> Ending
 where
     S: Sink<Message, Error = axum::Error> + Unpin,
 {
@@ -374,10 +384,39 @@ where
             }
             Message::Text(frame)
         };
-        match timeout(limits.write_timeout, sink.send(message)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) => return Ending::PeerGone,
-            Err(_) => return Ending::error(ErrorCode::Lagging, "the connection is not accepting data"),
+        if let Err(ending) = send(sink, message, limits, sent).await {
+            return ending;
+        }
+    }
+}
+
+/// Bytes a peer must take in `write_timeout` while a frame is being written to it.
+const PROGRESS: u64 = 1024;
+
+/// Writes one frame, however long a slow but steady reader takes over it (a fresh
+/// snapshot of a busy workshop, to someone on a poor link): a peer is stuck only
+/// when its socket took less than [`PROGRESS`] bytes in a whole `write_timeout`.
+/// Meanwhile what the room says queues up, and is replaced by a snapshot.
+async fn send<S>(sink: &mut S, message: Message, limits: &Limits, sent: &Sent) -> Result<(), Ending>
+where
+    S: Sink<Message, Error = axum::Error> + Unpin,
+{
+    let mut sending = sink.send(message);
+    let mut before = sent.bytes();
+    loop {
+        match timeout(limits.write_timeout, &mut sending).await {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(_)) => return Err(Ending::PeerGone),
+            Err(_) => {
+                let now = sent.bytes();
+                if now.saturating_sub(before) < PROGRESS {
+                    return Err(Ending::error(
+                        ErrorCode::Lagging,
+                        "the connection is not accepting data",
+                    ));
+                }
+                before = now;
+            }
         }
     }
 }
@@ -396,6 +435,10 @@ fn read_error(error: axum::Error, limits: &Limits) -> Ending {
             )
         }
         Some(tungstenite::Error::Utf8(_)) => Ending::Violation(1007, "text that is not UTF-8"),
+        // The peer dropped its socket: nobody is left to tell.
+        Some(tungstenite::Error::Protocol(
+            tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+        )) => Ending::PeerGone,
         Some(tungstenite::Error::Protocol(_)) => Ending::Violation(1002, "not a valid websocket frame"),
         _ => Ending::PeerGone,
     }

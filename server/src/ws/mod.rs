@@ -5,6 +5,7 @@ pub mod connection;
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,12 +13,14 @@ use futures_util::StreamExt;
 
 use crate::guard::ClientIp;
 use crate::hub::Hub;
+use crate::net::Sent;
 
 pub async fn upgrade(
     State(hub): State<Arc<Hub>>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     uri: axum::http::Uri,
+    sent: Option<Extension<Sent>>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &hub.public_url) {
@@ -34,7 +37,10 @@ pub async fn upgrade(
         .max_frame_size(limits.hard_message_bytes)
         .on_upgrade(move |socket| {
             let (sink, stream) = socket.split();
-            connection::run(hub, sink, stream, ip, routed)
+            // Served by `net::serve`, the socket counts what it sends; otherwise (a
+            // router served some other way) a write has `write_timeout` in all.
+            let sent = sent.map(|Extension(sent)| sent).unwrap_or_default();
+            connection::run(hub, sink, stream, ip, routed, sent)
         })
 }
 
