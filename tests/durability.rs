@@ -207,6 +207,43 @@ async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on(
         assert!(events.is_empty(), "command {n} applied a second time");
     }
     assert_eq!(paused(&state(&second, created.workshop).await), added);
+
+    // Commands that changed nothing count too: every other one here (pausing the
+    // paused timer), so the accepted ones do not break into hundreds of runs; and
+    // re-sent after a later command, such a one must not apply then.
+    let base = base + 10_000;
+    for n in 0..many {
+        let command = match n % 2 {
+            0 => Command::AddTime { seconds: 1 },
+            _ => Command::PauseTimer,
+        };
+        lead.send_as(base + n, command).await;
+        lead.outcome(base + n).await.unwrap();
+    }
+    let added = added + many / 2 * 1_000;
+    assert_eq!(paused(&lead.workshop), added);
+    let resume = base + many;
+    lead.send_as(resume, Command::ResumeTimer).await;
+    lead.outcome(resume).await.unwrap();
+    drop(lead);
+    let mut lead = WsClient::connect(&second, &created.facilitator_secret).await;
+    for n in 0..=many {
+        let command = match n % 2 {
+            _ if n == many => Command::ResumeTimer,
+            0 => Command::AddTime { seconds: 1 },
+            _ => Command::PauseTimer,
+        };
+        lead.send_as(base + n, command).await;
+    }
+    for n in 0..=many {
+        let events = lead.outcome(base + n).await.expect("acknowledged again");
+        assert!(events.is_empty(), "command {n} applied a second time: {events:?}");
+    }
+    let timer = state(&second, created.workshop).await.timer.state;
+    assert!(
+        matches!(timer, TimerState::Running { .. }),
+        "still running: {timer:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

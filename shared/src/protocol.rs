@@ -225,7 +225,14 @@ pub fn claimed_version(text: &str) -> Option<String> {
     serde_json::from_str::<Probe>(text)
         .ok()
         .filter(|p| p.kind == "hello")
-        .map(|p| p.protocol.to_string())
+        .map(|p| {
+            // Echoed in the answer: a few characters say enough.
+            let claimed = p.protocol.to_string();
+            match claimed.char_indices().nth(24) {
+                Some((cut, _)) => format!("{}…", &claimed[..cut]),
+                None => claimed,
+            }
+        })
 }
 
 impl ServerMsg {
@@ -332,6 +339,11 @@ mod tests {
         assert_eq!(
             claimed_version(r#"{"type":"hello","protocol":"two","token":"t"}"#).as_deref(),
             Some(r#""two""#)
+        );
+        let long = format!(r#"{{"type":"hello","protocol":"{}"}}"#, "9".repeat(5_000));
+        assert_eq!(
+            claimed_version(&long).as_deref(),
+            Some(format!("\"{}…", "9".repeat(23)).as_str())
         );
         assert_eq!(claimed_version(r#"{"type":"ping","protocol":2}"#), None);
         assert_eq!(claimed_version("garbage"), None);

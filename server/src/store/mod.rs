@@ -76,12 +76,12 @@ pub struct CommandKey {
     pub id: u64,
 }
 
-/// Which commands each participant had applied lately, by the id their client chose.
+/// Which commands each participant had accepted lately, by the id their client chose.
 /// A command re-sent after a reconnection (because its acknowledgement was lost with
 /// the connection, or with a crashed server) is acknowledged again, not applied twice.
 ///
 /// A client numbers its commands one after another from a random start at each page
-/// load, so the ids applied for one participant form a few runs. They are kept as
+/// load, so the ids accepted for one participant form a few runs. They are kept as
 /// runs (`first..=last`): however many commands a client re-sends at once, none is
 /// forgotten while it is being re-sent. (Single ids, each evicting the oldest, made a
 /// re-send of more than the window apply every command twice.)
@@ -90,7 +90,7 @@ pub struct Receipts {
     by_participant: HashMap<ParticipantId, Vec<Run>>,
 }
 
-/// Ids `first..=last`, all applied.
+/// Ids `first..=last`, all accepted (but those in a gap joined when runs ran short).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Run {
     first: u64,
@@ -98,9 +98,14 @@ struct Run {
 }
 
 impl Receipts {
-    /// Runs kept per participant, the least lately extended forgotten first. A run
-    /// ends where a command was refused or changed nothing, or at a page load.
+    /// Runs kept per participant. A run ends where a command was refused, and at a
+    /// page load.
     pub const KEPT: usize = 256;
+
+    /// The widest gap joined when a participant's runs are all taken: refused commands
+    /// in a row. Runs further apart (other page loads) are forgotten instead, the
+    /// least lately extended first.
+    pub const JOINED_GAP: u64 = 256;
 
     pub fn contains(&self, key: CommandKey) -> bool {
         self.by_participant.get(&key.participant).is_some_and(|runs| {
@@ -110,31 +115,55 @@ impl Receipts {
         })
     }
 
-    /// Remembers `key`: it extends the run it follows, or starts one (forgetting the
-    /// participant's stalest run past `KEPT`).
+    /// Remembers `key`: it extends the run it follows, or starts one. With `KEPT` runs
+    /// already, the two nearest are joined first if close enough (so re-sending many
+    /// commands, some refused, cannot push out the runs being re-sent, one by one),
+    /// or else the stalest run is forgotten.
     pub fn insert(&mut self, key: CommandKey) {
         let runs = self.by_participant.entry(key.participant).or_default();
         // Usually the latest run: the client's previous command.
-        let follows = runs
+        if let Some(at) = runs
             .iter()
-            .rposition(|run| run.last.checked_add(1) == Some(key.id));
-        match follows {
-            Some(at) => {
-                let mut run = runs.remove(at);
-                run.last = key.id;
-                runs.push(run);
-            }
-            None => {
-                if runs.len() == Self::KEPT {
-                    runs.remove(0);
-                }
-                runs.push(Run {
-                    first: key.id,
-                    last: key.id,
-                });
-            }
+            .rposition(|run| run.last.checked_add(1) == Some(key.id))
+        {
+            let mut run = runs.remove(at);
+            run.last = key.id;
+            runs.push(run);
+            return;
         }
+        if runs.len() >= Self::KEPT && !join_nearest(runs) {
+            runs.remove(0);
+        }
+        runs.push(Run {
+            first: key.id,
+            last: key.id,
+        });
     }
+}
+
+/// Joins the two runs with the narrowest gap between them, if at most
+/// [`Receipts::JOINED_GAP`]; the joined run takes the later one's place.
+fn join_nearest(runs: &mut Vec<Run>) -> bool {
+    let mut by_id: Vec<usize> = (0..runs.len()).collect();
+    by_id.sort_by_key(|&i| runs[i].first);
+    let nearest = by_id
+        .windows(2)
+        .filter(|pair| runs[pair[0]].last < runs[pair[1]].first)
+        .min_by_key(|pair| runs[pair[1]].first - runs[pair[0]].last);
+    let Some(&[low, high]) = nearest else {
+        return false;
+    };
+    if runs[high].first - runs[low].last > Receipts::JOINED_GAP {
+        return false;
+    }
+    let joined = Run {
+        first: runs[low].first,
+        last: runs[high].last,
+    };
+    let (stale, kept) = (low.min(high), low.max(high));
+    runs[kept] = joined;
+    runs.remove(stale);
+    true
 }
 
 /// Everything a store holds, to rebuild the hub at start-up.

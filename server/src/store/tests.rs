@@ -185,6 +185,37 @@ fn receipts_keep_a_run_of_commands_however_long() {
 }
 
 #[test]
+fn runs_broken_by_refusals_are_joined_rather_than_forgotten() {
+    let key = |id| CommandKey {
+        participant: LEAD,
+        id,
+    };
+    let mut receipts = Receipts::default();
+    // Every other command refused: a run each, twice the window.
+    let accepted: Vec<u64> = (0..2 * Receipts::KEPT as u64).map(|n| 1_000 + 2 * n).collect();
+    for &id in &accepted {
+        receipts.insert(key(id));
+    }
+    assert!(
+        accepted.iter().all(|&id| receipts.contains(key(id))),
+        "none forgotten"
+    );
+    // Another page, far away: the first page's runs are joined to make room.
+    receipts.insert(key(u64::MAX / 2));
+    assert!(accepted.iter().all(|&id| receipts.contains(key(id))));
+    assert!(receipts.contains(key(u64::MAX / 2)));
+
+    // Pages far apart are not joined: the stalest is forgotten.
+    let mut pages = Receipts::default();
+    for page in 0..=Receipts::KEPT as u64 {
+        pages.insert(key(page * 1_000_000));
+    }
+    assert!(!pages.contains(key(0)), "the stalest page");
+    assert!(!pages.contains(key(500_000)), "nothing between pages");
+    assert!(pages.contains(key(1_000_000)) && pages.contains(key(Receipts::KEPT as u64 * 1_000_000)));
+}
+
+#[test]
 fn receipts_keep_each_participants_latest_commands_even_huge_ids() {
     let file = TempFile::new();
     let mut w = workshop();
@@ -201,9 +232,9 @@ fn receipts_keep_each_participants_latest_commands_even_huge_ids() {
         else {
             unreachable!()
         };
-        // Ids far past SQLite's signed range, none following another (so each is
-        // a run of its own, and the window is what bounds them).
-        let id = u64::MAX - 2 * n as u64;
+        // Ids far past SQLite's signed range, far apart (so each is a run of its
+        // own, never joined, and the window is what bounds them).
+        let id = u64::MAX - 1_000 * n as u64;
         ids.push(id);
         let command = Some(CommandKey {
             participant: LEAD,

@@ -238,7 +238,10 @@ impl WorkshopActor {
             }
             applied
         });
-        let receipt = key.filter(|_| outcome.as_ref().is_ok_and(|events| !events.is_empty()));
+        // Accepted, even with nothing to change (a lock of a locked room): re-sent
+        // after a later command undid that state, it must not apply then. (Only
+        // receipts with events are stored; after a restart such a one is judged again.)
+        let receipt = key.filter(|_| outcome.is_ok());
         if let Some(key) = receipt {
             self.receipts.insert(key);
         }
