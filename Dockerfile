@@ -23,6 +23,10 @@ RUN rustup target add wasm32-unknown-unknown
 
 WORKDIR /src
 COPY . .
+# `.git` stays out of the image: name the commit for `atelier --version` with
+# `docker build --build-arg ATELIER_COMMIT=$(git rev-parse --short=12 HEAD) …`.
+ARG ATELIER_COMMIT=unknown
+ENV ATELIER_COMMIT=${ATELIER_COMMIT}
 
 # The caches keep the registry and the build between image builds; the binary is
 # copied out of them, since a cache mount is not part of the image.
