@@ -47,8 +47,10 @@ use crate::hub::Hub;
 /// Unsent bytes the kernel keeps for a socket before it says the socket is full.
 /// The default lets a send buffer autotuned to megabytes fill with what a slow
 /// reader cannot take; then the writer is woken only when half of it has drained.
+/// With this, it is woken once less than half of this (4 KiB) is left unsent: a
+/// reader's progress shows in steps of a few KiB. Data in flight is not limited.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-const NOTSENT_LOWAT: u32 = 16 * 1024;
+const NOTSENT_LOWAT: u32 = 8 * 1024;
 
 /// The bytes a connection's socket has taken to send so far.
 #[derive(Clone, Debug, Default)]

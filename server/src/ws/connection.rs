@@ -141,7 +141,13 @@ pub async fn run<S, R>(
                 Ending::error(ErrorCode::ShuttingDown, "the server is restarting; reconnecting")
             }
         };
-        debug!(?ending, "connection ends");
+        if let Ending::Error(ErrorCode::Lagging, why) = &ending {
+            // Worth an operator's eye: a client this slow cannot even be told (its
+            // socket takes nothing), and reconnects to a fresh snapshot.
+            tracing::info!(why, "a connection that fell behind is closed");
+        } else {
+            debug!(?ending, "connection ends");
+        }
         say_goodbye(&mut sink, ending).await;
     }
     .instrument(span)
@@ -391,6 +397,8 @@ where
 }
 
 /// Bytes a peer must take in `write_timeout` while a frame is being written to it.
+/// The kernel tells of progress in steps of a few KiB (`net`), so in practice a
+/// reader taking less than about 500 B/s for a while is closed.
 const PROGRESS: u64 = 1024;
 
 /// Writes one frame, however long a slow but steady reader takes over it (a fresh
