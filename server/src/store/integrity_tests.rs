@@ -248,10 +248,10 @@ fn a_store_of_the_first_schema_is_upgraded_keeps_its_workshops_and_forgets_clear
     store.write(&[more]).unwrap();
     assert_eq!(store.load().unwrap().workshops, vec![w]);
     drop(store);
-    let version: i64 = rusqlite::Connection::open(dir.db())
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .unwrap();
+    let version = number(
+        &rusqlite::Connection::open(dir.db()).unwrap(),
+        "PRAGMA user_version",
+    );
     assert_eq!(version, super::sqlite::VERSION);
     // Nowhere in the files is a secret left, not even in free pages.
     for suffix in ["", "-wal"] {
@@ -313,6 +313,11 @@ fn version_two(path: &Path, w: &Workshop, created: &Workshop, events: &[String],
     .unwrap();
 }
 
+/// The one number `sql` answers.
+fn number(db: &rusqlite::Connection, sql: &str) -> i64 {
+    db.query_row(sql, [], |row| row.get(0)).unwrap()
+}
+
 fn events_of(record: Record) -> Vec<String> {
     let Record::Events { events, .. } = record else {
         unreachable!()
@@ -356,10 +361,7 @@ fn a_version_two_store_becomes_a_log_of_commands_with_its_receipts() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(tables, ["commands", "credentials", "workshops"]);
-    let rows: i64 = db
-        .query_row("SELECT count(*) FROM commands", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(rows, 3);
+    assert_eq!(number(&db, "SELECT count(*) FROM commands"), 3);
 }
 
 #[test]
@@ -377,12 +379,8 @@ fn a_damaged_row_stops_the_upgrade_and_leaves_version_two_as_it_was() {
     let error = refused(&dir.db());
     assert!(error.to_string().contains("changed on disk"), "{error}");
     let db = rusqlite::Connection::open(dir.db()).unwrap();
-    let version: i64 = db.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
-    assert_eq!(version, 2, "rolled back whole");
-    let rows: i64 = db
-        .query_row("SELECT count(*) FROM events", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(rows, 1);
+    assert_eq!(number(&db, "PRAGMA user_version"), 2, "rolled back whole");
+    assert_eq!(number(&db, "SELECT count(*) FROM events"), 1);
 }
 
 #[test]
@@ -401,6 +399,5 @@ fn a_missing_event_stops_the_upgrade_before_anything_is_rewritten() {
     let error = refused(&dir.db());
     assert!(error.to_string().contains("event 3 follows event 1"), "{error}");
     let db = rusqlite::Connection::open(dir.db()).unwrap();
-    let version: i64 = db.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
-    assert_eq!(version, 2, "left as it was");
+    assert_eq!(number(&db, "PRAGMA user_version"), 2, "left as it was");
 }

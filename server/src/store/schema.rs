@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
-use super::sqlite::{VERSION, beside, command_sum, private, sum};
+use super::sqlite::{APPEND_COMMAND, VERSION, append_command, beside, private, sum};
 use super::{CommandKey, event_row};
 
 /// The tables of version 3, for a new store.
@@ -199,9 +199,7 @@ fn one_row_per_command(connection: &Connection) -> rusqlite::Result<()> {
         "SELECT e.workshop, e.seq, e.event, e.sum FROM events e \
          LEFT JOIN workshops w ON w.id = e.workshop ORDER BY w.position, e.workshop, e.seq",
     )?;
-    let mut appended = connection.prepare(
-        "INSERT INTO commands (workshop, seq, events, participant, command, sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    let mut appended = connection.prepare(APPEND_COMMAND)?;
     let rows = events.query_map([], |row| {
         Ok((
             row.get::<_, String>(0)?,
@@ -228,15 +226,7 @@ fn one_row_per_command(connection: &Connection) -> rusqlite::Result<()> {
             return Err(damaged(format!("workshop id {workshop}")));
         };
         let receipt = receipts.get(&(workshop, seq)).copied();
-        let check = command_sum(id.as_bytes(), seq, &json, receipt);
-        appended.execute(params![
-            &id.as_bytes()[..],
-            seq,
-            json,
-            receipt.map(|key| key.participant.0.as_bytes().to_vec()),
-            receipt.map(|key| key.id.cast_signed()),
-            check
-        ])?;
+        append_command(&mut appended, id.as_bytes(), seq, &json, receipt)?;
     }
     connection.execute_batch("DROP TABLE events; DROP TABLE receipts;")
 }

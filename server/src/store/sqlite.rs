@@ -43,6 +43,32 @@ pub struct SqliteStore {
 /// per command, with its receipt, keyed by binary ids, in a log only appended to.
 pub const VERSION: i64 = 3;
 
+/// Appends a command's row to the log (`statement`: [`APPEND_COMMAND`], prepared),
+/// with its checksum: by a write, and by the upgrade that made the log.
+pub(super) fn append_command(
+    statement: &mut rusqlite::Statement<'_>,
+    workshop: &[u8; 16],
+    seq: i64,
+    events: &str,
+    receipt: Option<CommandKey>,
+) -> rusqlite::Result<()> {
+    let check = command_sum(workshop, seq, events, receipt);
+    statement.execute(params![
+        &workshop[..],
+        seq,
+        events,
+        receipt.map(|key| key.participant.0.as_bytes().to_vec()),
+        // Stored as SQLite's signed integer, bit for bit.
+        receipt.map(|key| key.id.cast_signed()),
+        check
+    ])?;
+    Ok(())
+}
+
+/// The statement [`append_command`] runs.
+pub(super) const APPEND_COMMAND: &str =
+    "INSERT INTO commands (workshop, seq, events, participant, command, sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
 /// The checksum of a command's row: its workshop (16 bytes), first sequence number,
 /// events, and receipt.
 pub(super) fn command_sum(workshop: &[u8; 16], seq: i64, events: &str, receipt: Option<CommandKey>) -> i64 {
@@ -219,12 +245,7 @@ impl Store for SqliteStore {
             let mut created = transaction
                 .prepare_cached("INSERT INTO workshops (id, created, sum) VALUES (?1, ?2, ?3)")
                 .map_err(failed)?;
-            let mut appended = transaction
-                .prepare_cached(
-                    "INSERT INTO commands (workshop, seq, events, participant, command, sum) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(failed)?;
+            let mut appended = transaction.prepare_cached(APPEND_COMMAND).map_err(failed)?;
             let mut issued = transaction
                 .prepare_cached(
                     "INSERT INTO credentials (participant_token, workshop, sum) VALUES (?1, ?2, ?3)",
@@ -256,18 +277,7 @@ impl Store for SqliteStore {
                             [one] => Cow::Borrowed(one),
                             many => Cow::Owned(many.join("\n")),
                         };
-                        let id = workshop.0.as_bytes();
-                        let check = command_sum(id, first, &json, *command);
-                        appended
-                            .execute(params![
-                                &id[..],
-                                first,
-                                json,
-                                command.map(|key| key.participant.0.as_bytes().to_vec()),
-                                // Stored as SQLite's signed integer, bit for bit.
-                                command.map(|key| key.id.cast_signed()),
-                                check
-                            ])
+                        append_command(&mut appended, workshop.0.as_bytes(), first, &json, *command)
                             .map_err(failed)?;
                     }
                     Record::Credential { workshop, credential } => {

@@ -86,35 +86,28 @@ impl Shared {
 impl Outbox {
     /// Queues `frame` unless the queue is full or closed.
     pub fn push(&self, frame: Utf8Bytes, kind: Kind) -> Result<(), Refused> {
-        {
-            let mut state = self.0.state();
-            if state.closed {
-                return Err(Refused::Closed);
-            }
-            if state.frames.len() >= self.0.limit {
-                return Err(Refused::Full);
-            }
-            state.frames.push_back((frame, kind));
-        }
-        self.0.arrived.notify_one();
-        Ok(())
+        self.add(self.0.state(), frame, kind)
     }
 
     /// Replaces the queued news by `snapshot`, after the queued answers (which
     /// keep their order). `Full` if answers alone fill the queue: a client that
     /// never reads while it keeps sending.
     pub fn catch_up(&self, snapshot: Utf8Bytes) -> Result<(), Refused> {
-        {
-            let mut state = self.0.state();
-            if state.closed {
-                return Err(Refused::Closed);
-            }
-            state.frames.retain(|(_, kind)| *kind == Kind::Answer);
-            if state.frames.len() >= self.0.limit {
-                return Err(Refused::Full);
-            }
-            state.frames.push_back((snapshot, Kind::News));
+        let mut state = self.0.state();
+        state.frames.retain(|(_, kind)| *kind == Kind::Answer);
+        self.add(state, snapshot, Kind::News)
+    }
+
+    /// Queues `frame` under the lock already taken, then wakes the writer.
+    fn add(&self, mut state: MutexGuard<'_, State>, frame: Utf8Bytes, kind: Kind) -> Result<(), Refused> {
+        if state.closed {
+            return Err(Refused::Closed);
         }
+        if state.frames.len() >= self.0.limit {
+            return Err(Refused::Full);
+        }
+        state.frames.push_back((frame, kind));
+        drop(state);
         self.0.arrived.notify_one();
         Ok(())
     }
