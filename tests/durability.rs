@@ -247,6 +247,54 @@ async fn a_command_re_sent_after_a_reconnection_or_a_restart_is_applied_once_on(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_that_changed_nothing_is_still_known_after_a_restart() {
+    a_command_that_changed_nothing_is_still_known_after_a_restart_on(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_that_changed_nothing_is_still_known_after_a_restart_on_postgres() {
+    a_command_that_changed_nothing_is_still_known_after_a_restart_on(Backend::Postgres).await;
+}
+
+/// Pause, pause again (nothing to change), resume: all acknowledged, then the server
+/// stops. Its answers were lost, so the client re-sends the three; the second must
+/// not pause the running timer now.
+async fn a_command_that_changed_nothing_is_still_known_after_a_restart_on(backend: Backend) {
+    let (_kept, config) = durable_on(backend);
+    let first = TestServer::start_with(config.clone()).await;
+    let created = first.create_workshop("Atelier", &["Aude"]).await;
+    let mut lead = WsClient::connect(&first, &created.facilitator_secret).await;
+    lead.ok(Command::StartTimer {
+        seconds: 600,
+        auto_lock: false,
+    })
+    .await;
+    let id = 0x0000_0A0A_0001;
+    let sent = [Command::PauseTimer, Command::PauseTimer, Command::ResumeTimer];
+    let mut changed = Vec::new();
+    for (n, command) in (id..).zip(&sent) {
+        lead.send_as(n, command.clone()).await;
+        changed.push(!lead.outcome(n).await.expect("accepted").is_empty());
+    }
+    assert_eq!(changed, [true, false, true], "the second pause changes nothing");
+    drop(lead);
+    drop(first);
+
+    let second = TestServer::start_with(config).await;
+    let mut lead = WsClient::connect(&second, &created.facilitator_secret).await;
+    for (n, command) in (id..).zip(&sent) {
+        lead.send_as(n, command.clone()).await;
+        let events = lead.outcome(n).await.expect("acknowledged again");
+        assert!(events.is_empty(), "command {n:#x} applied again: {events:?}");
+    }
+    let timer = state(&second, created.workshop).await.timer.state;
+    assert!(
+        matches!(timer, TimerState::Running { .. }),
+        "still running: {timer:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lead_deletes_a_workshop_for_good_and_no_one_else_can() {
     the_lead_deletes_a_workshop_for_good_and_no_one_else_can_on(Backend::Sqlite).await;
 }

@@ -51,8 +51,9 @@ pub enum Record {
     /// actor serialises an event once, for the store and the wire); the first has
     /// sequence number `first_seq` (the workshop's `seq` after applying it).
     /// `command` is the participant's command that made them, when it came with an
-    /// id: its receipt. Shared, so that the writer can keep them for a retry
-    /// without copying them.
+    /// id: its receipt. A command accepted with nothing to change leaves its receipt
+    /// alone: no events, `first_seq` the one it would have had. Shared, so that the
+    /// writer can keep them for a retry without copying them.
     Events {
         workshop: WorkshopId,
         first_seq: u64,

@@ -393,7 +393,7 @@ impl PgStore {
         for row in self
             .client
             .query(
-                "SELECT participant, command FROM receipts WHERE workshop = $1 ORDER BY seq",
+                "SELECT participant, command FROM receipts WHERE workshop = $1 ORDER BY seq, command",
                 &[&key],
             )
             .map_err(|e| corrupt(e.to_string()))?

@@ -272,7 +272,11 @@ impl Store for SqliteStore {
                                 "workshop {workshop}: event {first_seq} written again (the last was {last})"
                             )));
                         }
-                        written.insert(*workshop, first_seq + events.len().saturating_sub(1) as u64);
+                        // A receipt alone (a command that changed nothing) names the
+                        // event it would have made, and none is written.
+                        if !events.is_empty() {
+                            written.insert(*workshop, first_seq + events.len() as u64 - 1);
+                        }
                         let json: Cow<'_, str> = match &events[..] {
                             [one] => Cow::Borrowed(one),
                             many => Cow::Owned(many.join("\n")),

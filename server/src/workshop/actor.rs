@@ -239,14 +239,25 @@ impl WorkshopActor {
             applied
         });
         // Accepted, even with nothing to change (a lock of a locked room): re-sent
-        // after a later command undid that state, it must not apply then. (Only
-        // receipts with events are stored; after a restart such a one is judged again.)
+        // after a later command undid that state, it must not apply then, nor after a
+        // restart (its receipt is stored alone).
         let receipt = key.filter(|_| outcome.is_ok());
         if let Some(key) = receipt {
             self.receipts.insert(key);
         }
         let seq = self.workshop.seq;
         if let Ok(events) = &outcome
+            && events.is_empty()
+            && receipt.is_some()
+            && self.store.is_some()
+        {
+            self.next.records.push(Record::Events {
+                workshop: self.workshop.id,
+                first_seq,
+                events: Arc::from([]),
+                command: receipt,
+            });
+        } else if let Ok(events) = &outcome
             && !events.is_empty()
         {
             // Each event is serialised once: the store keeps the JSON, and the frame
