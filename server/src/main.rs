@@ -210,7 +210,8 @@ async fn run() -> anyhow::Result<()> {
         tracing::info!(signal, "shutting down");
     })
     .await?;
-    hub.close();
+    hub.stop().await;
+    tracing::info!("everything applied is written: stopped");
     Ok(())
 }
 

@@ -8,8 +8,9 @@
 mod support;
 
 use atelier_shared::api::{CreateWorkshop, Created};
+use atelier_shared::protocol::{ClientMsg, ServerMsg};
 use atelier_shared::{Colour, Command, NoteId};
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use support::{DataDir, PATIENCE, Paces, command, connect, post, start, start_in};
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message;
@@ -86,4 +87,102 @@ async fn sigterm_stops_the_server_gently_and_keeps_what_it_acknowledged() {
         workshop.notes.contains_key(&note),
         "nothing acknowledged was lost"
     );
+}
+
+/// Commands pipelined without end in four workshops, SIGTERM in the middle: the
+/// server stops taking them, and whatever it applied (sent as `applied` or `ack`)
+/// is written before it exits, though the connection closed before its `ack`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
+    const WORKSHOPS: usize = 4;
+    let data = DataDir(std::env::temp_dir().join(format!("atelier-stop-{}", Uuid::new_v4())));
+    let (mut server, host, _log) = start_in(&[], &data.0, Paces::Lifted).await;
+    let (applied_tx, mut applied_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut leads = Vec::new();
+    for _ in 0..WORKSHOPS {
+        let created: Created = post(
+            &host,
+            "/api/workshops",
+            &CreateWorkshop {
+                facilitator_name: "Camille".into(),
+                ..CreateWorkshop::default()
+            },
+        )
+        .await;
+        let (mut lead, workshop, _) = connect(&host, &created.facilitator_secret).await;
+        let room = workshop.rooms[0].id;
+        let note = NoteId(Uuid::new_v4());
+        let posted = Command::PostNote {
+            note,
+            room,
+            column: workshop.current_step(room).unwrap().columns[0],
+            text: "edit 1".into(),
+            colour: Colour::Blue,
+            parent: None,
+        };
+        assert_eq!(command(&mut lead, 1, posted).await, Some(true));
+        let (mut sink, mut stream) = lead.split();
+        // Edits, each with its id in its text, as fast as the server takes them.
+        tokio::spawn(async move {
+            for id in 2.. {
+                let command = Command::EditNote {
+                    note,
+                    text: format!("edit {id}"),
+                    colour: Colour::Blue,
+                };
+                let frame = Message::text(ClientMsg::Command { id, command }.encode());
+                if sink.send(frame).await.is_err() {
+                    break; // the server has stopped taking them
+                }
+            }
+        });
+        // The last command the server said it applied (`applied` or `ack`).
+        let applied = applied_tx.clone();
+        let reading = tokio::spawn(async move {
+            let mut last = 1;
+            while let Some(Ok(frame)) = stream.next().await {
+                let Message::Text(text) = frame else { continue };
+                for message in ServerMsg::decode_frame(&text).unwrap() {
+                    if let ServerMsg::Applied { id } | ServerMsg::Ack { id, .. } = message {
+                        last = last.max(id);
+                        let _ = applied.send(());
+                    }
+                }
+            }
+            last
+        });
+        leads.push((created.facilitator_secret, note, reading));
+    }
+
+    // SIGTERM once a few thousand are in, while more keep coming.
+    for _ in 0..4_000 {
+        applied_rx.recv().await.expect("the server applies commands");
+    }
+    let pid = server.id().unwrap().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
+    let status = timeout(PATIENCE, server.wait())
+        .await
+        .expect("the server exits in time")
+        .unwrap();
+    assert!(status.success(), "a clean exit: {status}");
+
+    let (_again, host) = start(&data.0).await;
+    for (token, note, reading) in leads {
+        let last = timeout(PATIENCE, reading)
+            .await
+            .expect("the websocket is closed in time")
+            .unwrap();
+        let (_, workshop, _) = connect(&host, &token).await;
+        // It may have applied (and written) more than it could tell before the
+        // connection closed: never less.
+        let written: u64 = workshop.notes[&note].text["edit ".len()..].parse().unwrap();
+        assert!(
+            written >= last,
+            "command {last} was said applied, but only {written} was written"
+        );
+    }
 }

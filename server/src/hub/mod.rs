@@ -21,7 +21,7 @@ mod registry;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use atelier_shared::protocol::Token;
+use atelier_shared::protocol::{ErrorCode, Token};
 use atelier_shared::{ParticipantId, Workshop, WorkshopId};
 use tokio::sync::watch;
 
@@ -136,9 +136,30 @@ impl Hub {
         count
     }
 
+    /// Stops this hub for good (a server shutting down): every workshop writes what
+    /// it has applied and answers it, then closes its connections (`ShuttingDown`);
+    /// then the store is closed. Nothing applied is left unwritten.
+    pub async fn stop(&self) {
+        let closing = futures_util::future::join_all(
+            self.registry
+                .all()
+                .into_iter()
+                .map(|workshop| async move { workshop.close(ErrorCode::ShuttingDown).await }),
+        );
+        // A workshop already stopped (its store refused it) has nothing to write.
+        let _ = closing.await;
+        if let Some(store) = self.store.clone() {
+            // `close` waits on the writer's thread: not on this runtime's.
+            if tokio::task::spawn_blocking(move || store.close()).await.is_err() {
+                tracing::error!("the store could not be closed cleanly");
+            }
+        }
+    }
+
     /// Closes the store once what was submitted is written, releasing its lock (at
     /// shutdown, or to start another hub on the same data directory). Workshops
-    /// that write afterwards stop: this hub is done.
+    /// that write afterwards stop, and what they applied but had not yet submitted
+    /// is lost, as in a crash: a server shutting down calls [`Hub::stop`].
     pub fn close(&self) {
         if let Some(store) = &self.store {
             store.close();

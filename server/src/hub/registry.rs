@@ -68,6 +68,11 @@ impl Registry {
             .collect()
     }
 
+    /// Every live workshop.
+    pub(super) fn all(&self) -> Vec<WorkshopHandle> {
+        self.workshops.iter().map(|h| h.clone()).collect()
+    }
+
     pub(super) fn len(&self) -> usize {
         self.workshops.len()
     }

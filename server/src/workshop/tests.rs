@@ -137,3 +137,48 @@ async fn the_room_hears_at_once_and_the_author_once_it_is_written() {
     // The three applied during the first write went to the store together.
     assert_eq!(*writes.lock().unwrap(), vec![1, 3]);
 }
+
+#[tokio::test]
+async fn a_hub_stopping_writes_what_its_workshops_applied_but_had_not_handed_over() {
+    let (release, held) = std_mpsc::channel();
+    let writes = Arc::new(Mutex::new(Vec::new()));
+    let store = Committer::start(Gate {
+        held: Some(held),
+        writes: Arc::clone(&writes),
+    });
+    let hub = crate::Hub::new(
+        crate::Config::default(),
+        "http://atelier.test".into(),
+        Some(store),
+        crate::ServerKey::ephemeral(),
+    );
+    let workshop = workshop();
+    let id = workshop.id;
+    hub.restore(Loaded {
+        workshops: vec![workshop],
+        ..Loaded::default()
+    });
+    let handle = hub.workshop(id).unwrap();
+    // The first note's write is held; the next two wait in the actor behind it.
+    handle.submit(1, LEAD, 1, post(1)).await.unwrap();
+    handle.inspect().await.unwrap();
+    handle.submit(1, LEAD, 2, post(2)).await.unwrap();
+    handle.submit(1, LEAD, 3, post(3)).await.unwrap();
+    assert_eq!(
+        handle.inspect().await.unwrap().workshop.notes.len(),
+        3,
+        "all applied"
+    );
+
+    let stopping = tokio::spawn(async move { hub.stop().await });
+    release.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), stopping)
+        .await
+        .expect("it stops once written")
+        .unwrap();
+    assert_eq!(
+        *writes.lock().unwrap(),
+        vec![1, 2],
+        "the notes waiting behind the held write are written too"
+    );
+}
