@@ -187,6 +187,97 @@ async fn a_connection_that_cannot_keep_up_catches_up_with_a_snapshot_and_stays_o
     assert_eq!(inspection.workshop.notes.len(), 51, "nobody else was held up");
 }
 
+/// A client that pipelines far more commands than its queue holds, with the store
+/// on (whose acks come in batches, once written), and reads late: the server stops
+/// reading it while the answers it owes would fill the queue, so its answers never
+/// do, and it is slowed, not cut off as `lagging`.
+#[tokio::test]
+async fn a_client_pipelining_many_commands_is_slowed_not_cut_off() {
+    let data = std::env::temp_dir().join(format!("atelier-pipeline-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&data).unwrap();
+    let store = atelier_server::store::sqlite::SqliteStore::open(&data.join("atelier.db")).unwrap();
+    let mut config = Config::default();
+    config.limits.outbox_messages = 8;
+    config.limits.write_timeout = std::time::Duration::from_secs(3600);
+    config.limits.commands = None;
+    config.limits.notes = None;
+    let hub = Arc::new(Hub::new(
+        config,
+        "http://atelier.test".into(),
+        Some(atelier_server::store::Committer::start(store)),
+        atelier_server::ServerKey::ephemeral(),
+    ));
+    let created = hub
+        .create_workshop(CreateWorkshop {
+            facilitator_name: "Camille".into(),
+            rooms: vec![RoomRequest {
+                name: "Salle 1".into(),
+                territory: None,
+            }],
+            columns: vec!["Idées".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (handle, _) = hub.authenticate(&created.facilitator_secret).unwrap();
+    let workshop = handle.inspect().await.unwrap().workshop;
+    let (room, column) = (workshop.rooms[0].id, workshop.columns[0].id);
+
+    let mut client = connect(&hub, 1);
+    client.hello(&created.facilitator_secret).await;
+    const SENT: u64 = 60;
+    let (progress, mut sent) = mpsc::unbounded_channel();
+    let say = client.say.clone();
+    tokio::spawn(async move {
+        for id in 1..=SENT {
+            let command = Command::PostNote {
+                note: NoteId(Uuid::new_v4()),
+                room,
+                column,
+                text: format!("idée {id}"),
+                colour: Colour::Yellow,
+                parent: None,
+            };
+            let message = ClientMsg::Command { id, command };
+            if say.send(Ok(Message::text(message.encode()))).await.is_err() {
+                return;
+            }
+            let _ = progress.send(id);
+        }
+    });
+    // It reads nothing until 20 commands are out: more than its queue of 8 holds.
+    while sent.recv().await.expect("the client sends") < 20 {}
+
+    let mut acked = std::collections::BTreeSet::new();
+    while acked.len() < SENT as usize {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), client.heard.recv())
+            .await
+            .expect("the answers come")
+            .expect("still open");
+        let Message::Text(text) = frame else {
+            assert!(!matches!(frame, Message::Close(_)), "closed: {frame:?}");
+            continue;
+        };
+        for message in ServerMsg::decode_frame(&text).unwrap() {
+            match message {
+                ServerMsg::Ack { id, .. } => assert!(acked.insert(id), "{id} acknowledged twice"),
+                ServerMsg::Error { code, .. } => panic!("told {code:?} after {} acks", acked.len()),
+                ServerMsg::Rejected { id, message, .. } => panic!("{id} refused: {message}"),
+                _ => {}
+            }
+        }
+    }
+    let inspection = handle.inspect().await.unwrap();
+    assert_eq!(inspection.subscribers, 1, "still connected");
+    assert_eq!(
+        inspection.workshop.notes.len(),
+        SENT as usize,
+        "every command applied once"
+    );
+    hub.stop().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_silent_connection_is_pinged_then_closed_after_the_idle_timeout() {
     let f = fixture(Config::default()).await;

@@ -32,6 +32,7 @@ use tokio::time::Instant;
 use tracing::{debug, info};
 
 use super::fanout::{Audience, whole_frame};
+use super::outbox::Kind;
 use super::pacing::NotePaces;
 use super::{Inspection, Reply, Request, WorkshopHandle};
 use crate::clock;
@@ -272,7 +273,8 @@ impl WorkshopActor {
                 if let Some(Reply::Socket { conn, id }) = &reply {
                     // Its author's page takes these events as its command's, until the ack.
                     let applied = Utf8Bytes::from(ServerMsg::Applied { id: *id }.to_frame());
-                    self.audience.send_to(&self.workshop, *conn, applied);
+                    self.audience
+                        .send_to(&self.workshop, *conn, applied, Kind::Answer);
                 }
                 self.next.records.push(Record::Events {
                     workshop: self.workshop.id,
@@ -376,8 +378,8 @@ impl WorkshopActor {
                         }
                     }
                 };
-                self.audience
-                    .send_to(&self.workshop, conn, Utf8Bytes::from(answer.to_frame()));
+                let answer = Utf8Bytes::from(answer.to_frame());
+                self.audience.send_to(&self.workshop, conn, answer, Kind::Reply);
             }
         }
     }

@@ -205,18 +205,19 @@ impl Audience {
         self.settle(workshop, late);
     }
 
-    /// Sends one connection an answer meant for it alone (an ack, a refusal). A
-    /// connection that is behind first has its queued news replaced by a snapshot:
-    /// an answer is never dropped.
-    pub(super) fn send_to(&mut self, workshop: &Workshop, conn: ConnId, frame: Utf8Bytes) {
+    /// Sends one connection an answer meant for it alone (`applied`, an ack, a
+    /// refusal: `kind` says whether it is a command's last). A connection that is
+    /// behind first has its queued news replaced by a snapshot: an answer is never
+    /// dropped.
+    pub(super) fn send_to(&mut self, workshop: &Workshop, conn: ConnId, frame: Utf8Bytes, kind: Kind) {
         let Some(subscriber) = self.subscribers.get_mut(&conn) else {
             return;
         };
-        let pushed = match subscriber.outbox.push(frame.clone(), Kind::Answer) {
+        let pushed = match subscriber.outbox.push(frame.clone(), kind) {
             Err(Refused::Full) => {
                 self.catch_up(workshop, conn);
                 match self.subscribers.get_mut(&conn) {
-                    Some(subscriber) => subscriber.outbox.push(frame, Kind::Answer),
+                    Some(subscriber) => subscriber.outbox.push(frame, kind),
                     None => return,
                 }
             }

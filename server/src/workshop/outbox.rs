@@ -11,6 +11,11 @@
 //!   connection alone, never replaceable). When a connection falls behind, its
 //!   queued news is swapped for one fresh snapshot ([`Outbox::catch_up`]) and its
 //!   answers stay, in order: a slow reader catches up instead of being cut off.
+//!
+//! It also counts the answers still to come for the commands the connection's
+//! reader has handed to the actor ([`Outbox::promise`]): the reader stops reading
+//! while those and the queued frames reach its bound, so however fast a client
+//! pipelines, its answers alone never fill the queue.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -23,7 +28,14 @@ use tokio::sync::Notify;
 pub enum Kind {
     News,
     Answer,
+    /// The last answer to a command (its ack or refusal): settles what the reader
+    /// promised for it.
+    Reply,
 }
+
+/// Answer frames one command may bring: `applied` (with a store), then its `ack`
+/// or refusal.
+pub const PER_COMMAND: usize = 2;
 
 /// Why a frame was not queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +67,16 @@ struct Shared {
 #[derive(Debug, Default)]
 struct State {
     frames: VecDeque<(Utf8Bytes, Kind)>,
+    /// Answer frames still to come for commands in flight ([`PER_COMMAND`] each).
+    promised: usize,
     closed: bool,
+}
+
+impl State {
+    /// Frames queued and answers still to come.
+    fn pending(&self) -> usize {
+        self.frames.len() + self.promised
+    }
 }
 
 /// Slots kept once a burst is drained; a larger queue (or the writer's batch) is
@@ -94,7 +115,7 @@ impl Outbox {
     /// never reads while it keeps sending.
     pub fn catch_up(&self, snapshot: Utf8Bytes) -> Result<(), Refused> {
         let mut state = self.0.state();
-        state.frames.retain(|(_, kind)| *kind == Kind::Answer);
+        state.frames.retain(|(_, kind)| *kind != Kind::News);
         self.add(state, snapshot, Kind::News)
     }
 
@@ -106,15 +127,24 @@ impl Outbox {
         if state.frames.len() >= self.0.limit {
             return Err(Refused::Full);
         }
+        if kind == Kind::Reply {
+            state.promised = state.promised.saturating_sub(PER_COMMAND);
+        }
         state.frames.push_back((frame, kind));
         drop(state);
         self.0.arrived.notify_one();
         Ok(())
     }
 
-    /// Frames queued.
-    pub fn queued(&self) -> usize {
-        self.0.state().frames.len()
+    /// Frames queued, and answers still to come for commands in flight.
+    pub fn pending(&self) -> usize {
+        self.0.state().pending()
+    }
+
+    /// Counts the answers a command handed to the actor will bring, until its
+    /// [`Kind::Reply`] comes.
+    pub fn promise(&self) {
+        self.0.state().promised += PER_COMMAND;
     }
 
     /// The most frames the queue holds.
@@ -122,8 +152,8 @@ impl Outbox {
         self.0.limit
     }
 
-    /// Waits until fewer than `below` frames are queued; `Closed` if the writer
-    /// is gone.
+    /// Waits until fewer than `below` frames are queued or promised; `Closed` if
+    /// the writer is gone.
     pub async fn room(&self, below: usize) -> Result<(), Refused> {
         loop {
             let drained = self.0.drained.notified();
@@ -132,7 +162,7 @@ impl Outbox {
                 if state.closed {
                     return Err(Refused::Closed);
                 }
-                if state.frames.len() < below {
+                if state.pending() < below {
                     return Ok(());
                 }
             }
@@ -209,6 +239,27 @@ mod tests {
         outbox.push("ack1".into(), Kind::Answer).unwrap();
         outbox.push("ack2".into(), Kind::Answer).unwrap();
         assert_eq!(outbox.catch_up("welcome".into()), Err(Refused::Full));
+    }
+
+    #[test]
+    fn a_command_counts_until_its_reply_and_replies_survive_a_catch_up() {
+        let (outbox, frames) = outbox(8);
+        outbox.promise();
+        outbox.promise();
+        assert_eq!(
+            outbox.pending(),
+            2 * PER_COMMAND,
+            "answers owed count before they come"
+        );
+        outbox.push("applied1".into(), Kind::Answer).unwrap();
+        outbox.push("e1".into(), Kind::News).unwrap();
+        outbox.push("ack1".into(), Kind::Reply).unwrap();
+        assert_eq!(outbox.pending(), 3 + PER_COMMAND, "the first command is settled");
+        outbox.catch_up("welcome".into()).unwrap();
+        let mut taken = Vec::new();
+        frames.try_take(&mut taken, 10);
+        assert_eq!(text(&taken), ["applied1", "ack1", "welcome"]);
+        assert_eq!(outbox.pending(), PER_COMMAND, "the second is still owed");
     }
 
     #[test]

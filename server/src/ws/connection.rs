@@ -251,11 +251,14 @@ impl Reader<'_> {
         let half = (self.outbox.limit() / 2).max(1);
         loop {
             // Every message read here may be answered through the queue the room's
-            // news also takes. Past half full, stop reading until the writer has
-            // drained it: a burst is slowed by TCP's own push-back instead of
-            // crowding out the room's news and ending as `lagging`. A client that
-            // reads nothing at all still ends so, by the write timeout.
-            if self.outbox.queued() >= half && self.outbox.room(half).await.is_err() {
+            // news also takes. Once the queued frames and the answers still to come
+            // for commands in flight reach half of it, stop reading until the writer
+            // has drained it: a burst is slowed by TCP's own push-back instead of
+            // crowding out the room's news, and however many commands a client
+            // pipelines, their answers never fill the queue (which would cut it off
+            // as `lagging`). A client that reads nothing at all ends by the write
+            // timeout.
+            if self.outbox.pending() >= half && self.outbox.room(half).await.is_err() {
                 return Ending::PeerGone;
             }
             let message = match timeout(self.limits.idle_timeout, stream.next()).await {
@@ -311,11 +314,13 @@ impl Reader<'_> {
                 ErrorCode::RateLimited,
                 "too many messages at once: this one was ignored",
             ),
-            (Ok(ClientMsg::Command { id, command }), Ok(())) => self
-                .handle
-                .submit(self.conn, self.participant, id, command)
-                .await
-                .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")),
+            (Ok(ClientMsg::Command { id, command }), Ok(())) => {
+                self.outbox.promise();
+                self.handle
+                    .submit(self.conn, self.participant, id, command)
+                    .await
+                    .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing"))
+            }
             (Ok(ClientMsg::Writing { note, field }), Ok(())) => self
                 .handle
                 .writing(self.participant, note, field)
