@@ -147,6 +147,8 @@ async fn run() -> anyhow::Result<()> {
         Some(Admin::Health { url }) => return health(&url),
         None => {}
     }
+    // From here on a signal asks for a gentle stop, even while the store loads.
+    let mut stop = stop_signals();
     if args.store_url.is_some() && args.in_memory {
         anyhow::bail!("--in-memory and --store: choose one (a store in PostgreSQL, or nothing kept)");
     }
@@ -205,9 +207,10 @@ async fn run() -> anyhow::Result<()> {
     })?;
     let hub = hub_for(&listener, config)?;
     tracing::info!(version = VERSION, "Atelier is ready: open {}", hub.public_url);
-    serve(listener, hub.clone(), async {
-        let signal = stop_requested().await;
-        tracing::info!(signal, "shutting down");
+    serve(listener, hub.clone(), async move {
+        // `None` only if the signal listener is gone: then stop too.
+        let signal = stop.wait_for(Option::is_some).await.ok().and_then(|s| *s);
+        tracing::info!(signal = signal.unwrap_or("none"), "shutting down");
     })
     .await?;
     hub.stop().await;
@@ -336,27 +339,64 @@ fn lease_seconds(given: &str) -> Result<f64, String> {
     }
 }
 
-/// Waits for Ctrl-C, or SIGTERM (what `docker stop`, `systemctl stop` and Kubernetes
-/// send): both stop the server the same gentle way. Returns the signal's name.
-async fn stop_requested() -> &'static str {
+/// Catches SIGINT (Ctrl-C) and SIGTERM from now on: the first asks for a gentle stop
+/// (the value turns to its name); a second one ends the process at once, for an
+/// administrator who will not wait (what was acknowledged is on disk already).
+fn stop_signals() -> tokio::sync::watch::Receiver<Option<&'static str>> {
+    let (asked, stop) = tokio::sync::watch::channel(None);
+    let mut signals = Signals::catch();
+    tokio::spawn(async move {
+        loop {
+            let signal = signals.next().await;
+            if asked.borrow().is_some() {
+                tracing::warn!(
+                    signal,
+                    "asked again to stop: exiting now, without waiting for the workshops to write \
+                     what they applied (everything acknowledged is on disk)"
+                );
+                std::process::exit(1);
+            }
+            asked.send_replace(Some(signal));
+        }
+    });
+    stop
+}
+
+/// The signals that stop the server, caught (not their default action) once made.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => tokio::select! {
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-                _ = terminate.recv() => "SIGTERM",
-            },
-            Err(error) => {
-                tracing::warn!("SIGTERM cannot be caught ({error}): only Ctrl-C stops gently");
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
+    caught: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn catch() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+                (Ok(interrupt), Ok(terminate)) => Signals {
+                    caught: Some((interrupt, terminate)),
+                },
+                (Err(error), _) | (_, Err(error)) => {
+                    tracing::warn!("SIGTERM cannot be caught ({error}): only Ctrl-C stops gently");
+                    Signals { caught: None }
+                }
             }
         }
+        #[cfg(not(unix))]
+        Signals {}
     }
-    #[cfg(not(unix))]
-    {
+
+    /// The next signal's name.
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        if let Some((interrupt, terminate)) = &mut self.caught {
+            return tokio::select! {
+                _ = interrupt.recv() => "SIGINT",
+                _ = terminate.recv() => "SIGTERM",
+            };
+        }
         let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
+        "SIGINT"
     }
 }

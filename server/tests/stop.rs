@@ -186,3 +186,87 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
         );
     }
 }
+
+/// A stop that waits (here for a client that never answers the goodbye) can be cut
+/// short: a second signal ends the process at once, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_signal_ends_a_waiting_stop_at_once() {
+    let data = DataDir(std::env::temp_dir().join(format!("atelier-stop-{}", Uuid::new_v4())));
+    let (mut server, host, mut log) = start_in(&[], &data.0, Paces::Lifted).await;
+    let created: Created = post(
+        &host,
+        "/api/workshops",
+        &CreateWorkshop {
+            facilitator_name: "Camille".into(),
+            ..CreateWorkshop::default()
+        },
+    )
+    .await;
+    // A participant that reads nothing, with a small receive buffer: once the room's
+    // news fills it, the server's goodbye to it waits (2 s at most).
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(host.parse().unwrap()).await.unwrap();
+    let (mut silent, _) = tokio_tungstenite::client_async(format!("ws://{host}/ws"), stream)
+        .await
+        .unwrap();
+    let hello = ClientMsg::Hello {
+        protocol: atelier_shared::protocol::PROTOCOL_VERSION,
+        token: created.facilitator_secret.clone(),
+    };
+    silent.send(Message::text(hello.encode())).await.unwrap();
+    let (mut lead, workshop, _) = connect(&host, &created.facilitator_secret).await;
+    let room = workshop.rooms[0].id;
+    let column = workshop.current_step(room).unwrap().columns[0];
+    for id in 1..=400 {
+        let posted = Command::PostNote {
+            note: NoteId(Uuid::new_v4()),
+            room,
+            column,
+            text: "x".repeat(atelier_shared::text::NOTE_MAX_CHARS),
+            colour: Colour::Yellow,
+            parent: None,
+        };
+        assert_eq!(command(&mut lead, id, posted).await, Some(true));
+    }
+    let pid = server.id().unwrap().to_string();
+    let term = || {
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM {pid}");
+    };
+    term();
+    timeout(PATIENCE, async {
+        while let Some(line) = log.recv().await {
+            if line.contains("shutting down") {
+                return;
+            }
+        }
+        panic!("the server exited without saying it stops");
+    })
+    .await
+    .expect("it says it stops");
+    term();
+    let started = std::time::Instant::now();
+    let status = timeout(PATIENCE, server.wait())
+        .await
+        .expect("the server exits")
+        .unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "at once, not after the goodbye's 2 s: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(status.code(), Some(1), "not a clean stop: {status}");
+    let mut lines = Vec::new();
+    while let Ok(Some(line)) = timeout(PATIENCE, log.recv()).await {
+        lines.push(line);
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("asked again to stop")),
+        "it says why:\n{}",
+        lines.join("\n")
+    );
+}
