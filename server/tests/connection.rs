@@ -13,7 +13,7 @@ use atelier_server::ws::connection;
 use atelier_server::{Config, Hub};
 use atelier_shared::api::{CreateWorkshop, RoomRequest};
 use atelier_shared::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg, Token};
-use atelier_shared::{Actor, Colour, Command, NoteId};
+use atelier_shared::{Actor, Colour, ColumnId, Command, NoteId, Rejection, RoomId};
 use axum::extract::ws::Message;
 use futures_util::{Sink, Stream, sink, stream};
 use tokio::sync::mpsc;
@@ -191,16 +191,13 @@ async fn a_connection_that_cannot_keep_up_catches_up_with_a_snapshot_and_stays_o
 /// on (whose acks come in batches, once written), and reads late: the server stops
 /// reading it while the answers it owes would fill the queue, so its answers never
 /// do, and it is slowed, not cut off as `lagging`.
-#[tokio::test]
-async fn a_client_pipelining_many_commands_is_slowed_not_cut_off() {
-    let data = std::env::temp_dir().join(format!("atelier-pipeline-{}", Uuid::new_v4()));
-    std::fs::create_dir_all(&data).unwrap();
-    let store = atelier_server::store::sqlite::SqliteStore::open(&data.join("atelier.db")).unwrap();
-    let mut config = Config::default();
-    config.limits.outbox_messages = 8;
-    config.limits.write_timeout = std::time::Duration::from_secs(3600);
-    config.limits.commands = None;
-    config.limits.notes = None;
+/// A hub with a store (whose acks come once written, in batches) and one workshop
+/// of one room and one column: the hub, the lead's token, where notes go, and the
+/// store's directory (removed when dropped).
+async fn with_store(config: Config) -> (Arc<Hub>, Token, RoomId, ColumnId, TempDir) {
+    let data = TempDir(std::env::temp_dir().join(format!("atelier-conn-{}", Uuid::new_v4())));
+    std::fs::create_dir_all(&data.0).unwrap();
+    let store = atelier_server::store::sqlite::SqliteStore::open(&data.0.join("atelier.db")).unwrap();
     let hub = Arc::new(Hub::new(
         config,
         "http://atelier.test".into(),
@@ -222,24 +219,51 @@ async fn a_client_pipelining_many_commands_is_slowed_not_cut_off() {
     let (handle, _) = hub.authenticate(&created.facilitator_secret).unwrap();
     let workshop = handle.inspect().await.unwrap().workshop;
     let (room, column) = (workshop.rooms[0].id, workshop.columns[0].id);
+    (hub, created.facilitator_secret, room, column, data)
+}
 
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn post_note(id: u64, room: RoomId, column: ColumnId) -> Message {
+    let command = Command::PostNote {
+        note: NoteId(Uuid::new_v4()),
+        room,
+        column,
+        text: format!("idée {id}"),
+        colour: Colour::Yellow,
+        parent: None,
+    };
+    Message::text(ClientMsg::Command { id, command }.encode())
+}
+
+/// A client that pipelines far more commands than its queue holds, with the store
+/// on (whose acks come in batches, once written), and reads late: the server stops
+/// reading it while the answers it owes would fill the queue, so its answers never
+/// do, and it is slowed, not cut off as `lagging`.
+#[tokio::test]
+async fn a_client_pipelining_many_commands_is_slowed_not_cut_off() {
+    let mut config = Config::default();
+    config.limits.outbox_messages = 8;
+    config.limits.write_timeout = std::time::Duration::from_secs(3600);
+    config.limits.commands = None;
+    config.limits.notes = None;
+    let (hub, token, room, column, _data) = with_store(config).await;
+    let handle = hub.authenticate(&token).unwrap().0;
+    let created_secret = token;
     let mut client = connect(&hub, 1);
-    client.hello(&created.facilitator_secret).await;
+    client.hello(&created_secret).await;
     const SENT: u64 = 60;
     let (progress, mut sent) = mpsc::unbounded_channel();
     let say = client.say.clone();
     tokio::spawn(async move {
         for id in 1..=SENT {
-            let command = Command::PostNote {
-                note: NoteId(Uuid::new_v4()),
-                room,
-                column,
-                text: format!("idée {id}"),
-                colour: Colour::Yellow,
-                parent: None,
-            };
-            let message = ClientMsg::Command { id, command };
-            if say.send(Ok(Message::text(message.encode()))).await.is_err() {
+            if say.send(Ok(post_note(id, room, column))).await.is_err() {
                 return;
             }
             let _ = progress.send(id);
@@ -277,7 +301,47 @@ async fn a_client_pipelining_many_commands_is_slowed_not_cut_off() {
         "every command applied once"
     );
     hub.stop().await;
-    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// Past its pace a client's commands are refused `too_fast` by its connection, before
+/// the workshop: those refusals still come in their turn, after the acks of the
+/// commands before them, which wait for the store.
+#[tokio::test]
+async fn commands_past_the_pace_are_answered_in_their_turn() {
+    let mut config = Config::default();
+    config.limits.notes = None; // only the connection's pace: 30/s, 60 at once
+    let (hub, token, room, column, _data) = with_store(config).await;
+    let mut client = connect(&hub, 1024);
+    client.hello(&token).await;
+    const SENT: u64 = 150;
+    for id in 1..=SENT {
+        client.say.send(Ok(post_note(id, room, column))).await.unwrap();
+    }
+    let (mut answered, mut refused) = (Vec::new(), 0);
+    while answered.len() < SENT as usize {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), client.heard.recv())
+            .await
+            .expect("the answers come")
+            .expect("still open");
+        let Message::Text(text) = frame else { continue };
+        for message in ServerMsg::decode_frame(&text).unwrap() {
+            match message {
+                ServerMsg::Ack { id, .. } => answered.push(id),
+                ServerMsg::Rejected { id, rejection, .. } => {
+                    assert!(
+                        matches!(rejection, Rejection::TooFast { .. }),
+                        "{id}: {rejection:?}"
+                    );
+                    refused += 1;
+                    answered.push(id);
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(refused > 0 && refused < SENT, "some paced, some not: {refused}");
+    assert_eq!(answered, (1..=SENT).collect::<Vec<_>>(), "answered in order");
+    hub.stop().await;
 }
 
 #[tokio::test(start_paused = true)]

@@ -172,6 +172,11 @@ impl WorkshopActor {
                 command,
                 reply,
             } => self.command(actor, command, Some(reply)),
+            Request::Refuse { conn, id, rejection } => self.later(Answer {
+                reply: Some(Reply::Socket { conn, id }),
+                outcome: Err(rejection),
+                seq: self.workshop.seq,
+            }),
             Request::Attach {
                 conn,
                 participant,

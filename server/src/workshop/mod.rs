@@ -66,6 +66,14 @@ pub(crate) enum Request {
     Detach {
         conn: ConnId,
     },
+    /// Refuse command `id` of connection `conn` (refused before the actor, by its
+    /// connection's pace), in its turn: after the answers of that connection's
+    /// commands before it.
+    Refuse {
+        conn: ConnId,
+        id: u64,
+        rejection: Rejection,
+    },
     /// Someone is typing in a note's field: tell the others who see it.
     Writing {
         participant: ParticipantId,
@@ -132,6 +140,11 @@ impl WorkshopHandle {
             reply: Reply::Socket { conn, id },
         })
         .await
+    }
+
+    /// Has command `id` of `conn` refused in its turn (see `Request::Refuse`).
+    pub async fn refuse(&self, conn: ConnId, id: u64, rejection: Rejection) -> Result<(), Gone> {
+        self.send(Request::Refuse { conn, id, rejection }).await
     }
 
     /// Relays "`participant` is typing in this field" (nothing is stored).

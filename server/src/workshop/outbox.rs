@@ -141,6 +141,11 @@ impl Outbox {
         self.0.state().pending()
     }
 
+    /// Whether answers are still owed to commands handed to the actor.
+    pub fn owed(&self) -> bool {
+        self.0.state().promised > 0
+    }
+
     /// Counts the answers a command handed to the actor will bring, until its
     /// [`Kind::Reply`] comes.
     pub fn promise(&self) {

@@ -303,6 +303,15 @@ impl Reader<'_> {
                     per_minute: rate.in_a_minute(),
                     retry_secs: guard::seconds(wait),
                 };
+                if self.outbox.owed() {
+                    // Answered in its turn, after the commands still being written.
+                    self.outbox.promise();
+                    return self
+                        .handle
+                        .refuse(self.conn, id, rejection)
+                        .await
+                        .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing"));
+                }
                 let rejected = ServerMsg::Rejected {
                     id,
                     message: rejection.to_string(),
