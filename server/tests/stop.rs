@@ -139,8 +139,11 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
         // The last command the server said it applied (`applied` or `ack`).
         let applied = applied_tx.clone();
         let reading = tokio::spawn(async move {
-            let mut last = 1;
+            let (mut last, mut closed) = (1, None);
             while let Some(Ok(frame)) = stream.next().await {
+                if let Message::Close(frame) = &frame {
+                    closed = frame.as_ref().map(|f| f.code);
+                }
                 let Message::Text(text) = frame else { continue };
                 for message in ServerMsg::decode_frame(&text).unwrap() {
                     if let ServerMsg::Applied { id } | ServerMsg::Ack { id, .. } = message {
@@ -149,7 +152,7 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
                     }
                 }
             }
-            last
+            (last, closed)
         });
         leads.push((created.facilitator_secret, note, reading));
     }
@@ -172,10 +175,12 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
 
     let (_again, host) = start(&data.0).await;
     for (token, note, reading) in leads {
-        let last = timeout(PATIENCE, reading)
+        let (last, closed) = timeout(PATIENCE, reading)
             .await
             .expect("the websocket is closed in time")
             .unwrap();
+        // Told to come back later, though it was still sending: not reset.
+        assert_eq!(closed, Some(CloseCode::Away), "1001, going away");
         let (_, workshop, _) = connect(&host, &token).await;
         // It may have applied (and written) more than it could tell before the
         // connection closed: never less.

@@ -148,7 +148,18 @@ pub async fn run<S, R>(
         } else {
             debug!(?ending, "connection ends");
         }
+        let told = matches!(ending, Ending::Error(..));
         say_goodbye(&mut sink, ending).await;
+        if told {
+            // A client may still be sending. Closing a socket with unread data makes
+            // the kernel reset it, and the reset can overtake the goodbye on its way
+            // (the client then sees 1006 instead of the reason): read and drop what
+            // it sends until its own close, for a moment.
+            let _ = timeout(Duration::from_secs(1), async {
+                while let Some(Ok(_)) = stream.next().await {}
+            })
+            .await;
+        }
     }
     .instrument(span)
     .await
