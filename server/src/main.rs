@@ -208,9 +208,8 @@ async fn run() -> anyhow::Result<()> {
     let hub = hub_for(&listener, config)?;
     tracing::info!(version = VERSION, "Atelier is ready: open {}", hub.public_url);
     serve(listener, hub.clone(), async move {
-        // `None` only if the signal listener is gone: then stop too.
-        let signal = stop.wait_for(Option::is_some).await.ok().and_then(|s| *s);
-        tracing::info!(signal = signal.unwrap_or("none"), "shutting down");
+        // An error only if the signal listener is gone: then stop too.
+        let _ = stop.wait_for(Option::is_some).await;
     })
     .await?;
     hub.stop().await;
@@ -356,6 +355,8 @@ fn stop_signals() -> tokio::sync::watch::Receiver<Option<&'static str>> {
                 );
                 std::process::exit(1);
             }
+            // Said here, so that it is said before a second signal ends the process.
+            tracing::info!(signal, "shutting down");
             asked.send_replace(Some(signal));
         }
     });

@@ -296,7 +296,7 @@ pub async fn serve(
 }
 
 /// How long a stopping server waits for its websockets to say goodbye (each waits
-/// at most 2 s for its peer).
+/// at most 2 s for its peer), and for a request in flight to finish.
 const GOODBYE: Duration = Duration::from_secs(5);
 
 /// An IPv4 client seen through an IPv6 socket is counted as the IPv4 address it is.
@@ -340,7 +340,11 @@ async fn connection(
         _ = stop.changed() => {}
     }
     served.as_mut().graceful_shutdown();
-    if let Err(error) = served.await {
-        tracing::trace!("connection ended: {error}");
+    match tokio::time::timeout(GOODBYE, served).await {
+        Ok(Err(error)) => tracing::trace!("connection ended: {error}"),
+        Ok(Ok(())) => {}
+        // A request whose body never comes (a stalled upload, a hostile client)
+        // would otherwise hold the stop, and the store's last write, for ever.
+        Err(_) => tracing::warn!(%peer, "a request was still unfinished when the server stopped: cut"),
     }
 }

@@ -275,3 +275,53 @@ async fn a_second_signal_ends_a_waiting_stop_at_once() {
         lines.join("\n")
     );
 }
+
+/// A request whose body never comes (a stalled upload, a hostile client) does not
+/// hold the stop: it is cut after a few seconds, and the server exits cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_whose_body_never_comes_does_not_hold_the_stop() {
+    use tokio::io::AsyncWriteExt;
+    let data = DataDir(std::env::temp_dir().join(format!("atelier-stop-{}", Uuid::new_v4())));
+    let (mut server, host, mut log) = start_in(&[], &data.0, Paces::Lifted).await;
+    let mut stalled = tokio::net::TcpStream::connect(&host).await.unwrap();
+    stalled
+        .write_all(
+            format!(
+                "POST /api/join HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 100\r\n\r\n{{\"code\":"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // The request has reached the server (its headers are read) before the signal.
+    let health = support::get(&host, "/api/health", &[]).await;
+    assert_eq!(health.status, 200);
+    let pid = server.id().unwrap().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
+    let started = std::time::Instant::now();
+    let status = timeout(PATIENCE, server.wait())
+        .await
+        .expect("the server exits though a request is unfinished")
+        .unwrap();
+    assert!(status.success(), "a clean exit: {status}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut lines = Vec::new();
+    while let Ok(Some(line)) = timeout(PATIENCE, log.recv()).await {
+        lines.push(line);
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("still unfinished")),
+        "it says what it cut:\n{}",
+        lines.join("\n")
+    );
+    drop(stalled);
+}
