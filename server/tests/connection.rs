@@ -85,6 +85,20 @@ fn last_error(messages: &[ServerMsg]) -> Option<ErrorCode> {
     })
 }
 
+/// A workshop of one room and one column, led by Camille.
+fn one_room() -> CreateWorkshop {
+    CreateWorkshop {
+        title: Some("Atelier".into()),
+        facilitator_name: "Camille".into(),
+        rooms: vec![RoomRequest {
+            name: "Salle 1".into(),
+            territory: None,
+        }],
+        columns: vec!["Idées".into()],
+        ..Default::default()
+    }
+}
+
 struct Fixture {
     hub: Arc<Hub>,
     lead: Token,
@@ -97,19 +111,7 @@ async fn fixture(config: Config) -> Fixture {
         None,
         atelier_server::ServerKey::ephemeral(),
     ));
-    let created = hub
-        .create_workshop(CreateWorkshop {
-            title: Some("Atelier".into()),
-            facilitator_name: "Camille".into(),
-            rooms: vec![RoomRequest {
-                name: "Salle 1".into(),
-                territory: None,
-            }],
-            columns: vec!["Idées".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let created = hub.create_workshop(one_room()).await.unwrap();
     Fixture {
         hub,
         lead: created.facilitator_secret,
@@ -204,18 +206,7 @@ async fn with_store(config: Config) -> (Arc<Hub>, Token, RoomId, ColumnId, TempD
         Some(atelier_server::store::Committer::start(store)),
         atelier_server::ServerKey::ephemeral(),
     ));
-    let created = hub
-        .create_workshop(CreateWorkshop {
-            facilitator_name: "Camille".into(),
-            rooms: vec![RoomRequest {
-                name: "Salle 1".into(),
-                territory: None,
-            }],
-            columns: vec!["Idées".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let created = hub.create_workshop(one_room()).await.unwrap();
     let (handle, _) = hub.authenticate(&created.facilitator_secret).unwrap();
     let workshop = handle.inspect().await.unwrap().workshop;
     let (room, column) = (workshop.rooms[0].id, workshop.columns[0].id);

@@ -185,11 +185,20 @@ impl Haproxy {
     }
 }
 
+/// Whether `host` answers its health check with 200; a refused or reset connection
+/// (HAProxy still starting) is a no.
 async fn healthy(host: &str) -> bool {
-    match tokio::net::TcpStream::connect(host).await {
-        Ok(_) => get(host, "/api/health", &[]).await.status == 200,
-        Err(_) => false,
-    }
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let asked = async {
+        let mut stream = tokio::net::TcpStream::connect(host).await?;
+        stream
+            .write_all(format!("GET /api/health HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+            .await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await?;
+        Ok::<_, std::io::Error>(answer.starts_with(b"HTTP/1.1 200") || answer.starts_with(b"HTTP/1.0 200"))
+    };
+    matches!(timeout(PATIENCE, asked).await, Ok(Ok(true)))
 }
 
 /// What a person's client reports.

@@ -21,15 +21,7 @@ use uuid::Uuid;
 async fn sigterm_stops_the_server_gently_and_keeps_what_it_acknowledged() {
     let data = DataDir(std::env::temp_dir().join(format!("atelier-stop-{}", Uuid::new_v4())));
     let (mut server, host, mut log) = start_in(&[], &data.0, Paces::Lifted).await;
-    let created: Created = post(
-        &host,
-        "/api/workshops",
-        &CreateWorkshop {
-            facilitator_name: "Camille".into(),
-            ..CreateWorkshop::default()
-        },
-    )
-    .await;
+    let created = workshop(&host).await;
     let (mut lead, workshop, _) = connect(&host, &created.facilitator_secret).await;
     let room = workshop.rooms[0].id;
     let note = NoteId(Uuid::new_v4());
@@ -44,11 +36,7 @@ async fn sigterm_stops_the_server_gently_and_keeps_what_it_acknowledged() {
     assert_eq!(command(&mut lead, 1, posted).await, Some(true), "acknowledged");
 
     let pid = server.id().unwrap().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success(), "kill -TERM {pid}");
+    sigterm(&pid);
 
     // The participant is told to come back later, not cut off.
     let closed = timeout(PATIENCE, async {
@@ -100,15 +88,7 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
     let (applied_tx, mut applied_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut leads = Vec::new();
     for _ in 0..WORKSHOPS {
-        let created: Created = post(
-            &host,
-            "/api/workshops",
-            &CreateWorkshop {
-                facilitator_name: "Camille".into(),
-                ..CreateWorkshop::default()
-            },
-        )
-        .await;
+        let created = workshop(&host).await;
         let (mut lead, workshop, _) = connect(&host, &created.facilitator_secret).await;
         let room = workshop.rooms[0].id;
         let note = NoteId(Uuid::new_v4());
@@ -162,11 +142,7 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
         applied_rx.recv().await.expect("the server applies commands");
     }
     let pid = server.id().unwrap().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success(), "kill -TERM {pid}");
+    sigterm(&pid);
     let status = timeout(PATIENCE, server.wait())
         .await
         .expect("the server exits in time")
@@ -198,15 +174,7 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
 async fn a_second_signal_ends_a_waiting_stop_at_once() {
     let data = DataDir(std::env::temp_dir().join(format!("atelier-stop-{}", Uuid::new_v4())));
     let (mut server, host, mut log) = start_in(&[], &data.0, Paces::Lifted).await;
-    let created: Created = post(
-        &host,
-        "/api/workshops",
-        &CreateWorkshop {
-            facilitator_name: "Camille".into(),
-            ..CreateWorkshop::default()
-        },
-    )
-    .await;
+    let created = workshop(&host).await;
     // A participant that reads nothing, with a small receive buffer: once the room's
     // news fills it, the server's goodbye to it waits (2 s at most).
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -235,14 +203,7 @@ async fn a_second_signal_ends_a_waiting_stop_at_once() {
         assert_eq!(command(&mut lead, id, posted).await, Some(true));
     }
     let pid = server.id().unwrap().to_string();
-    let term = || {
-        let sent = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap();
-        assert!(sent.success(), "kill -TERM {pid}");
-    };
-    term();
+    sigterm(&pid);
     timeout(PATIENCE, async {
         while let Some(line) = log.recv().await {
             if line.contains("shutting down") {
@@ -253,7 +214,7 @@ async fn a_second_signal_ends_a_waiting_stop_at_once() {
     })
     .await
     .expect("it says it stops");
-    term();
+    sigterm(&pid);
     let started = std::time::Instant::now();
     let status = timeout(PATIENCE, server.wait())
         .await
@@ -298,11 +259,7 @@ async fn a_request_whose_body_never_comes_does_not_hold_the_stop() {
     let health = support::get(&host, "/api/health", &[]).await;
     assert_eq!(health.status, 200);
     let pid = server.id().unwrap().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success(), "kill -TERM {pid}");
+    sigterm(&pid);
     let started = std::time::Instant::now();
     let status = timeout(PATIENCE, server.wait())
         .await
@@ -324,4 +281,22 @@ async fn a_request_whose_body_never_comes_does_not_hold_the_stop() {
         lines.join("\n")
     );
     drop(stalled);
+}
+
+/// A workshop led by Camille.
+async fn workshop(host: &str) -> Created {
+    let asked = CreateWorkshop {
+        facilitator_name: "Camille".into(),
+        ..CreateWorkshop::default()
+    };
+    post(host, "/api/workshops", &asked).await
+}
+
+/// Sends SIGTERM to process `pid`.
+fn sigterm(pid: &str) {
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
 }
