@@ -64,6 +64,20 @@ impl Peer {
         self.say.send(Ok(Message::text(hello.encode()))).await.unwrap();
     }
 
+    /// The messages of the next frame the server sends (none for a ping), within
+    /// 10 s: `what` says what was awaited. The connection must still be open.
+    async fn next_messages(&mut self, what: &str) -> Vec<ServerMsg> {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), self.heard.recv())
+            .await
+            .expect(what)
+            .expect("still open");
+        match frame {
+            Message::Text(text) => ServerMsg::decode_frame(&text).unwrap(),
+            Message::Close(_) => panic!("closed: {frame:?}"),
+            Message::Ping(_) | Message::Pong(_) | Message::Binary(_) => Vec::new(),
+        }
+    }
+
     /// Everything the server sends until it closes: the messages, and the close code.
     async fn until_closed(&mut self) -> (Vec<ServerMsg>, Option<u16>) {
         let mut messages = Vec::new();
@@ -162,15 +176,7 @@ async fn a_connection_that_cannot_keep_up_catches_up_with_a_snapshot_and_stays_o
     // its ack comes; no error, no close.
     let (mut events, mut acked, mut notes) = (0, false, 0);
     while !(acked && notes == 51) {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), slow.heard.recv())
-            .await
-            .expect("it catches up at once")
-            .expect("still open");
-        let Message::Text(text) = frame else {
-            assert!(!matches!(frame, Message::Close(_)), "closed: {frame:?}");
-            continue;
-        };
-        for message in ServerMsg::decode_frame(&text).unwrap() {
+        for message in slow.next_messages("it catches up at once").await {
             match message {
                 ServerMsg::Event { .. } => {
                     events += 1;
@@ -267,15 +273,7 @@ async fn a_client_pipelining_many_commands_is_slowed_not_cut_off() {
 
     let mut acked = std::collections::BTreeSet::new();
     while acked.len() < SENT as usize {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), client.heard.recv())
-            .await
-            .expect("the answers come")
-            .expect("still open");
-        let Message::Text(text) = frame else {
-            assert!(!matches!(frame, Message::Close(_)), "closed: {frame:?}");
-            continue;
-        };
-        for message in ServerMsg::decode_frame(&text).unwrap() {
+        for message in client.next_messages("the answers come").await {
             match message {
                 ServerMsg::Ack { id, .. } => assert!(acked.insert(id), "{id} acknowledged twice"),
                 ServerMsg::Error { code, .. } => panic!("told {code:?} after {} acks", acked.len()),
@@ -310,12 +308,7 @@ async fn commands_past_the_pace_are_answered_in_their_turn() {
     }
     let (mut answered, mut refused) = (Vec::new(), 0);
     while answered.len() < SENT as usize {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), client.heard.recv())
-            .await
-            .expect("the answers come")
-            .expect("still open");
-        let Message::Text(text) = frame else { continue };
-        for message in ServerMsg::decode_frame(&text).unwrap() {
+        for message in client.next_messages("the answers come").await {
             match message {
                 ServerMsg::Ack { id, .. } => answered.push(id),
                 ServerMsg::Rejected { id, rejection, .. } => {

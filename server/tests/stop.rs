@@ -23,16 +23,8 @@ async fn sigterm_stops_the_server_gently_and_keeps_what_it_acknowledged() {
     let (mut server, host, mut log) = start_in(&[], &data.0, Paces::Lifted).await;
     let created = workshop(&host).await;
     let (mut lead, workshop, _) = connect(&host, &created.facilitator_secret).await;
-    let room = workshop.rooms[0].id;
     let note = NoteId(Uuid::new_v4());
-    let posted = Command::PostNote {
-        note,
-        room,
-        column: workshop.current_step(room).unwrap().columns[0],
-        text: "Dit juste avant l'arrêt".into(),
-        colour: Colour::Yellow,
-        parent: None,
-    };
+    let posted = first_column(&workshop, note, "Dit juste avant l'arrêt");
     assert_eq!(command(&mut lead, 1, posted).await, Some(true), "acknowledged");
 
     let pid = server.id().unwrap().to_string();
@@ -90,16 +82,8 @@ async fn sigterm_under_load_writes_everything_it_applied_before_exiting() {
     for _ in 0..WORKSHOPS {
         let created = workshop(&host).await;
         let (mut lead, workshop, _) = connect(&host, &created.facilitator_secret).await;
-        let room = workshop.rooms[0].id;
         let note = NoteId(Uuid::new_v4());
-        let posted = Command::PostNote {
-            note,
-            room,
-            column: workshop.current_step(room).unwrap().columns[0],
-            text: "edit 1".into(),
-            colour: Colour::Blue,
-            parent: None,
-        };
+        let posted = first_column(&workshop, note, "edit 1");
         assert_eq!(command(&mut lead, 1, posted).await, Some(true));
         let (mut sink, mut stream) = lead.split();
         // Edits, each with its id in its text, as fast as the server takes them.
@@ -299,4 +283,17 @@ fn sigterm(pid: &str) {
         .status()
         .unwrap();
     assert!(sent.success(), "kill -TERM {pid}");
+}
+
+/// Posts `note` with `text` in the first room's first column of the current step.
+fn first_column(workshop: &atelier_shared::Workshop, note: NoteId, text: &str) -> Command {
+    let room = workshop.rooms[0].id;
+    Command::PostNote {
+        note,
+        room,
+        column: workshop.current_step(room).unwrap().columns[0],
+        text: text.into(),
+        colour: Colour::Yellow,
+        parent: None,
+    }
 }

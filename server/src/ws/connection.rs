@@ -47,6 +47,11 @@ impl Ending {
     fn error(code: ErrorCode, message: impl Into<String>) -> Ending {
         Ending::Error(code, message.into())
     }
+
+    /// The workshop's actor is gone (it stopped, or the server is stopping).
+    fn workshop_closing() -> Ending {
+        Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")
+    }
 }
 
 /// Serves one websocket until it ends.
@@ -106,8 +111,7 @@ pub async fn run<S, R>(
             .await
             .is_err()
         {
-            let ending = Ending::error(ErrorCode::ShuttingDown, "the workshop is closing");
-            return say_goodbye(&mut sink, ending).await;
+            return say_goodbye(&mut sink, Ending::workshop_closing()).await;
         }
         let _attached = Attached {
             handle: &handle,
@@ -135,7 +139,7 @@ pub async fn run<S, R>(
                     "the lead facilitator deleted this workshop",
                 ),
                 Ok(code) => Ending::error(code, "closed by the workshop"),
-                Err(_) => Ending::error(ErrorCode::ShuttingDown, "the workshop is closing"),
+                Err(_) => Ending::workshop_closing(),
             },
             _ = shutdown.wait_for(|down| *down) => {
                 Ending::error(ErrorCode::ShuttingDown, "the server is restarting; reconnecting")
@@ -321,7 +325,7 @@ impl Reader<'_> {
                         .handle
                         .refuse(self.conn, id, rejection)
                         .await
-                        .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing"));
+                        .map_err(|_| Ending::workshop_closing());
                 }
                 let rejected = ServerMsg::Rejected {
                     id,
@@ -339,13 +343,13 @@ impl Reader<'_> {
                 self.handle
                     .submit(self.conn, self.participant, id, command)
                     .await
-                    .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing"))
+                    .map_err(|_| Ending::workshop_closing())
             }
             (Ok(ClientMsg::Writing { note, field }), Ok(())) => self
                 .handle
                 .writing(self.participant, note, field)
                 .await
-                .map_err(|_| Ending::error(ErrorCode::ShuttingDown, "the workshop is closing")),
+                .map_err(|_| Ending::workshop_closing()),
             (Ok(ClientMsg::Ping), Ok(())) => {
                 self.queue(Utf8Bytes::from(ServerMsg::Pong { now: clock::now() }.to_frame()))
             }
